@@ -1,0 +1,164 @@
+import { canonicalJson, type JsonValue } from '../json/json-value';
+import type { Vendor } from '../vendors/vendor';
+import { clockTime, type EventClock } from './event-clock';
+import type { ImageChange, ImagePatch } from './image-change';
+import {
+  DETECTION_SOURCES,
+  type Detection,
+  type ImageRecord,
+  type ImageUrls,
+  type Tag,
+  THUMBNAIL_SIZES,
+  URL_KINDS,
+} from './image-record';
+
+/**
+ * The stored form of one image: every field the events named, each with the clock of the event
+ * that set it. A record is a pure function of this state, and merging keeps, per field, the value
+ * with the latest clock. That join is commutative, associative and idempotent, which is the whole
+ * reason any delivery order and any number of repeats end in the same record.
+ *
+ * Field keys are `<group>:<name>`: `core:name`, `url:input`, `thumb:mini`, `tag:<tag id>`,
+ * `det:<source>`, `meta:<key>`, `flag:deleted`, `flag:uploaded` and `time:lastEventAt`. The
+ * prefix keeps vendor-chosen names (tag ids, metadata keys) apart from each other and from
+ * prototype keys.
+ */
+export interface RecordState {
+  readonly vendor: Vendor;
+  readonly imageId: string;
+  readonly fields: Readonly<Record<string, FieldEntry>>;
+}
+
+/** One field's value (`null` once cleared) and the clock of the event that set it. */
+export interface FieldEntry {
+  readonly value: JsonValue;
+  readonly clock: EventClock;
+}
+
+const LAST_EVENT_AT = 'time:lastEventAt';
+
+/** The patch as `[field key, value]` pairs. `undefined` values are not part of the patch. */
+export const patchEntries = (patch: ImagePatch): Array<[string, JsonValue]> => {
+  const out: Array<[string, JsonValue]> = [];
+  const group = (prefix: string, values: object | undefined): void => {
+    for (const [name, value] of Object.entries(values ?? {})) {
+      if (value !== undefined) out.push([`${prefix}:${name}`, value as JsonValue]);
+    }
+  };
+  group('core', patch.core);
+  group('url', patch.urls);
+  group('thumb', patch.thumbnails);
+  group('tag', patch.tags);
+  group('det', patch.detections);
+  group('meta', patch.vendorMeta);
+  if (patch.deleted) out.push(['flag:deleted', true]);
+  if (patch.uploaded) out.push(['flag:uploaded', true]);
+  return out;
+};
+
+/**
+ * A strict total order on (clock, value). Two entries with equal clocks come from the same event,
+ * so their values agree; comparing the values anyway keeps the merge deterministic even if they
+ * did not.
+ */
+const wins = (candidate: FieldEntry, current: FieldEntry | undefined): boolean => {
+  if (current === undefined || candidate.clock > current.clock) return true;
+  if (candidate.clock < current.clock) return false;
+  return canonicalJson(candidate.value) > canonicalJson(current.value);
+};
+
+/** The result of merging one change: the new state, and whether any field changed. */
+export interface MergeResult {
+  readonly state: RecordState;
+  readonly changed: boolean;
+}
+
+/**
+ * Merges one event's change into an image's state under the BRIEF's order rules: per field, the
+ * latest event time wins, ties to the larger `eventId`; tags converge per tag id; deletion is
+ * terminal because nothing ever clears `flag:deleted`. Pure: no I/O, no clock reads.
+ */
+export const applyChange = (state: RecordState | undefined, change: ImageChange): MergeResult => {
+  const fields: Record<string, FieldEntry> = { ...state?.fields };
+  let changed = state === undefined;
+  const entries = patchEntries(change.patch);
+  entries.push([LAST_EVENT_AT, clockTime(change.clock)]);
+  for (const [key, value] of entries) {
+    const candidate: FieldEntry = { value, clock: change.clock };
+    if (wins(candidate, fields[key])) {
+      fields[key] = candidate;
+      changed = true;
+    }
+  }
+  return {
+    state: { vendor: change.vendor, imageId: change.imageId, fields },
+    changed,
+  };
+};
+
+/** Folds any number of changes for one image; the order does not matter. */
+export const mergeAll = (changes: readonly ImageChange[]): RecordState | undefined =>
+  changes.reduce<RecordState | undefined>(
+    (state, change) => applyChange(state, change).state,
+    undefined,
+  );
+
+/** Values of the fields in one group, without the cleared ones. */
+const groupValues = (state: RecordState, prefix: string): Array<[string, JsonValue]> => {
+  const out: Array<[string, JsonValue]> = [];
+  for (const [key, entry] of Object.entries(state.fields)) {
+    if (key.startsWith(prefix) && entry.value !== null)
+      out.push([key.slice(prefix.length), entry.value]);
+  }
+  return out;
+};
+
+const sortByKey = <T>(entries: Array<[string, T]>): Array<[string, T]> =>
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+const urlsOf = (state: RecordState): ImageUrls => {
+  const urls: Record<string, unknown> = {};
+  for (const kind of URL_KINDS) {
+    const value = state.fields[`url:${kind}`]?.value;
+    if (typeof value === 'string') urls[kind] = value;
+  }
+  const thumbnails: Record<string, string> = {};
+  for (const size of THUMBNAIL_SIZES) {
+    const value = state.fields[`thumb:${size}`]?.value;
+    if (typeof value === 'string') thumbnails[size] = value;
+  }
+  if (Object.keys(thumbnails).length > 0) urls.thumbnails = thumbnails;
+  return urls as ImageUrls;
+};
+
+/**
+ * Assembles the public record from stored state. `updatedAt` is the time of the last write, the
+ * one value that is not a function of the events themselves.
+ */
+export const toImageRecord = (state: RecordState, updatedAt: string): ImageRecord => {
+  const core = Object.fromEntries(groupValues(state, 'core:')) as Record<string, unknown>;
+  const deleted = state.fields['flag:deleted']?.value === true;
+  const status = deleted ? 'deleted' : (core.status ?? 'uploaded');
+  const tags: Tag[] = sortByKey(groupValues(state, 'tag:')).map(([id, tag]) => ({
+    id,
+    ...(tag as Omit<Tag, 'id'>),
+  }));
+  const detections: Detection[] = DETECTION_SOURCES.flatMap(
+    (source) => (state.fields[`det:${source}`]?.value ?? []) as Detection[],
+  );
+  const vendorMeta = Object.fromEntries(sortByKey(groupValues(state, 'meta:')));
+  const lastEventAt = state.fields[LAST_EVENT_AT]?.value;
+  return {
+    vendor: state.vendor,
+    imageId: state.imageId,
+    ...core,
+    status,
+    urls: urlsOf(state),
+    tags,
+    detections,
+    vendorMeta,
+    deleted,
+    lastEventAt: typeof lastEventAt === 'string' ? lastEventAt : updatedAt,
+    updatedAt,
+  } as ImageRecord;
+};

@@ -1,0 +1,103 @@
+import * as v from 'valibot';
+
+/**
+ * Building blocks shared by the vendor schemas. The rule (VENDORS.md): strict on what records
+ * need (ids and URLs), lenient where the wire is known to vary (case, number|string,
+ * null|absent, seconds|milliseconds). Unknown fields pass: `v.object` drops them.
+ */
+
+/** Longest id accepted from a vendor; real ones are UUIDs or Salesforce ids. */
+export const MAX_ID_LENGTH = 256;
+/** Longest URL accepted; presigned S3 URLs run to about 1,500 characters. */
+export const MAX_URL_LENGTH = 4096;
+/** Longest free text (names, statuses, reasons). */
+export const MAX_TEXT_LENGTH = 2048;
+/** Most items in any vendor array; a 1 MiB body cannot hold more useful ones. */
+export const MAX_ITEMS = 5000;
+
+/** A vendor id: a non-empty string, trimmed, without control characters. */
+export const IdSchema = v.pipe(
+  v.string('must be a string id'),
+  v.trim(),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  v.regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
+);
+
+/** Free text, bounded. */
+export const TextSchema = v.pipe(
+  v.string(),
+  v.maxLength(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
+);
+
+const isHttpUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * An http(s) URL. An empty string, which senders use for "none yet", reads as absent; anything
+ * else that is not an absolute http(s) URL is rejected.
+ */
+export const UrlSchema = v.pipe(
+  v.string('must be a URL string'),
+  v.trim(),
+  v.maxLength(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
+  v.check((value) => value === '' || isHttpUrl(value), 'must be an absolute http(s) URL'),
+);
+
+/** An integer sent as a number or as a string of digits (Spyne's `frame_no` is `"1"`). */
+export const IntegerLikeSchema = v.union(
+  [
+    v.pipe(v.number(), v.integer(), v.minValue(-1e12), v.maxValue(1e12)),
+    v.pipe(v.string(), v.trim(), v.regex(/^-?\d{1,12}$/)),
+  ],
+  'must be an integer, as a number or a string of digits',
+);
+
+/** A number sent as a number or a numeric string. */
+export const NumberLikeSchema = v.union(
+  [
+    v.pipe(v.number(), v.finite()),
+    v.pipe(v.string(), v.trim(), v.regex(/^-?\d{1,15}(\.\d{1,15})?([eE][-+]?\d{1,3})?$/)),
+  ],
+  'must be a number, or a string holding one',
+);
+
+/** Reads an `IntegerLikeSchema` or `NumberLikeSchema` value. */
+export const toNumber = (value: number | string): number =>
+  typeof value === 'number' ? value : Number(value);
+
+const isDate = (value: string): boolean => !Number.isNaN(Date.parse(value));
+
+/** A date-time string that `Date` can read, such as ISO-8601 with or without an offset. */
+export const DateTimeSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(64),
+  v.check(isDate, 'must be an ISO-8601 date-time'),
+);
+
+/** `null` and absent mean the same on these wires. */
+export const optional = <TSchema extends v.GenericSchema>(schema: TSchema) =>
+  v.optional(v.nullable(schema));
+
+/** A bounded array. */
+export const listOf = <TSchema extends v.GenericSchema>(item: TSchema, minItems = 0) =>
+  v.pipe(
+    v.array(item),
+    v.minLength(minItems, `must hold at least ${minItems} item${minItems === 1 ? '' : 's'}`),
+    v.maxLength(MAX_ITEMS, `must hold at most ${MAX_ITEMS} items`),
+  );
+
+/** Normalizes a date-time string to UTC ISO-8601, the record's one time format. */
+export const toIsoTime = (value: string): string => new Date(value).toISOString();
+
+/** An empty URL means "none". */
+export const urlOrUndefined = (value: string | null | undefined): string | undefined =>
+  value ? value : undefined;

@@ -1,0 +1,6 @@
+import type { SpyneV1, SpyneV2 } from './schema';
+
+/** A validated Spyne delivery: the SKU webhook in its current (v2) or deprecated (v1) shape. */
+export type SpyneEvent =
+  | { readonly eventType: 'sku.v2'; readonly payload: SpyneV2 }
+  | { readonly eventType: 'sku.v1'; readonly payload: SpyneV1 };

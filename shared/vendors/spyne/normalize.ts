@@ -1,0 +1,94 @@
+import type { JsonValue } from '../../json/json-value';
+import type { EventClock } from '../../record/event-clock';
+import type { ImageChange, StatedStatus } from '../../record/image-change';
+import { toIsoTime, toNumber, urlOrUndefined } from '../common-schemas';
+import type { SpyneEvent } from './event';
+import type { SpyneV1, SpyneV2, SpyneV2Image } from './schema';
+
+/** `done`/`Done` → done, `failed` → failed, anything else (`Yet to Start`, absent) → processing. */
+export const spyneStatus = (status: string | null | undefined): StatedStatus => {
+  const folded = status?.trim().toLowerCase();
+  if (folded === 'done') return 'done';
+  if (folded === 'failed') return 'failed';
+  return 'processing';
+};
+
+const lowerOrUndefined = (value: string | null | undefined): string | undefined =>
+  value ? value.toLowerCase() : undefined;
+
+/** Keeps the named values that are present (absent and `null` are both "not sent"). */
+const presentOnly = (values: Record<string, JsonValue | undefined>): Record<string, JsonValue> => {
+  const out: Record<string, JsonValue> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined && value !== null) out[key] = value;
+  }
+  return out;
+};
+
+const v2Change = (sku: SpyneV2, image: SpyneV2Image, clock: EventClock): ImageChange => {
+  const status = spyneStatus(image.status);
+  return {
+    vendor: 'spyne',
+    imageId: image.image_id,
+    clock,
+    patch: {
+      core: {
+        collection: { kind: 'sku', id: sku.sku_id, parentId: sku.project_id },
+        name: image.image_name ?? undefined,
+        category: lowerOrUndefined(image.image_category),
+        sequence: image.frame_no == null ? undefined : toNumber(image.frame_no),
+        status,
+        error: status === 'failed' ? (image.reject_reason ?? 'failed') : null,
+      },
+      urls: {
+        input: urlOrUndefined(image.input_image),
+        output: urlOrUndefined(image.output_image),
+        outputLowRes: urlOrUndefined(image.lowres_output),
+      },
+      vendorMeta: presentOnly({
+        background_id: image.background_id,
+        image_meta_data: image.image_meta_data,
+        angle: image.angle,
+        reject_reason: image.reject_reason,
+        sku_status: sku.sku_status,
+        sku_meta_data: sku.sku_meta_data,
+        sku_name: sku.sku_name,
+        total_frame_count: sku.total_frame_count,
+        VIN: sku.VIN,
+        team_name: sku.team_name,
+        source: sku.source,
+      }),
+    },
+  };
+};
+
+const v1Changes = (sku: SpyneV1, clock: EventClock): ImageChange[] =>
+  sku.image_data.map((image) => ({
+    vendor: 'spyne',
+    imageId: image.image_id,
+    clock,
+    patch: {
+      core: {
+        collection: { kind: 'sku', id: sku.sku_id, parentId: sku.project_id },
+        name: image.image_name ?? undefined,
+        category: lowerOrUndefined(image.image_category),
+        sequence: image.sequenceNumber == null ? undefined : toNumber(image.sequenceNumber),
+        status: 'done',
+        createdAt: image.created_on ? toIsoTime(image.created_on) : undefined,
+      },
+      urls: {
+        input: urlOrUndefined(image.input_image_hres_url),
+        inputLowRes: urlOrUndefined(image.input_image_lres_url),
+        output: urlOrUndefined(image.output_image_hres_url),
+        outputLowRes: urlOrUndefined(image.output_image_lres_url),
+        outputWatermarked: urlOrUndefined(image.output_image_lres_wm_url),
+      },
+      vendorMeta: presentOnly({ source: image.source }),
+    },
+  }));
+
+/** One change per image of the SKU (BRIEF mapping: Spyne v2 and v1). */
+export const normalizeSpyneEvent = (event: SpyneEvent, clock: EventClock): ImageChange[] =>
+  event.eventType === 'sku.v2'
+    ? event.payload.image_data.map((image) => v2Change(event.payload, image, clock))
+    : v1Changes(event.payload, clock);

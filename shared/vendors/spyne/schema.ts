@@ -1,0 +1,90 @@
+import * as v from 'valibot';
+import { JsonObjectSchema } from '../../json/json-value';
+import {
+  DateTimeSchema,
+  IdSchema,
+  IntegerLikeSchema,
+  listOf,
+  NumberLikeSchema,
+  optional,
+  TextSchema,
+  UrlSchema,
+} from '../common-schemas';
+
+/**
+ * Spyne Push Service bodies (docs.spyne.ai/reference/webhook; VENDORS.md). One POST per SKU when
+ * it completes. `signature` is not part of these schemas: ingest verifies it, and the queued
+ * payload never carries it (it is a credential, and Spyne re-signs every delivery).
+ */
+
+/** v2.0 image. The two published samples differ; both pass. */
+export const SpyneV2ImageSchema = v.object({
+  image_id: IdSchema,
+  image_name: optional(TextSchema),
+  image_category: optional(TextSchema),
+  /** A string holding an integer in both samples. */
+  frame_no: optional(IntegerLikeSchema),
+  input_image: optional(UrlSchema),
+  output_image: optional(UrlSchema),
+  lowres_output: optional(UrlSchema),
+  /** A number in one sample, a string in the other. */
+  background_id: optional(v.union([v.number(), TextSchema])),
+  /** `done` in one sample, `Done` in the other; compared case-insensitively. */
+  status: optional(TextSchema),
+  image_meta_data: optional(JsonObjectSchema),
+  angle: optional(v.union([v.number(), TextSchema])),
+  reject_reason: optional(TextSchema),
+});
+export type SpyneV2Image = v.InferOutput<typeof SpyneV2ImageSchema>;
+
+/** v2.0 SKU (current). The newer sample adds the optional SKU fields below. */
+export const SpyneV2Schema = v.object({
+  project_id: IdSchema,
+  sku_id: IdSchema,
+  sku_status: optional(TextSchema),
+  sku_meta_data: optional(JsonObjectSchema),
+  image_data: listOf(SpyneV2ImageSchema, 1),
+  sku_name: optional(TextSchema),
+  total_frame_count: optional(NumberLikeSchema),
+  VIN: optional(TextSchema),
+  team_name: optional(TextSchema),
+  source: optional(TextSchema),
+});
+export type SpyneV2 = v.InferOutput<typeof SpyneV2Schema>;
+
+/** v1.0 image (deprecated, still sent by old accounts): hres/lres URLs, no status. */
+export const SpyneV1ImageSchema = v.object({
+  image_id: IdSchema,
+  image_name: optional(TextSchema),
+  image_category: optional(TextSchema),
+  sequenceNumber: optional(IntegerLikeSchema),
+  input_image_hres_url: optional(UrlSchema),
+  input_image_lres_url: optional(UrlSchema),
+  output_image_hres_url: optional(UrlSchema),
+  output_image_lres_url: optional(UrlSchema),
+  output_image_lres_wm_url: optional(UrlSchema),
+  source: optional(TextSchema),
+  /** When the image output was created: the one vendor time that dates a Spyne change. */
+  created_on: optional(DateTimeSchema),
+});
+export type SpyneV1Image = v.InferOutput<typeof SpyneV1ImageSchema>;
+
+/** v1.0 SKU: no `sku_status`, no per-image status. */
+export const SpyneV1Schema = v.object({
+  project_id: IdSchema,
+  sku_id: IdSchema,
+  image_data: listOf(SpyneV1ImageSchema, 1),
+});
+export type SpyneV1 = v.InferOutput<typeof SpyneV1Schema>;
+
+/** Image fields only v1 has. Their presence on the first image marks a v1 body. */
+const V1_MARKERS = ['sequenceNumber', 'input_image_hres_url', 'output_image_hres_url'] as const;
+
+/** Tells v1 from v2 by shape; anything unrecognizable is held to v2, the current version. */
+export const spyneVersionOf = (payload: unknown): 'v1' | 'v2' => {
+  if (typeof payload !== 'object' || payload === null) return 'v2';
+  const images = (payload as { image_data?: unknown }).image_data;
+  const first: unknown = Array.isArray(images) ? images[0] : undefined;
+  if (typeof first !== 'object' || first === null) return 'v2';
+  return V1_MARKERS.some((key) => Object.hasOwn(first, key)) ? 'v1' : 'v2';
+};

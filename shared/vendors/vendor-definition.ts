@@ -1,0 +1,44 @@
+import type { EventClock } from '../record/event-clock';
+import type { ImageChange } from '../record/image-change';
+import type { Validated } from '../validation/validation-issue';
+import type { Vendor } from './vendor';
+
+/** What a webhook carries, once its bytes are parsed. */
+export interface VendorDelivery {
+  /** The parsed body (JSON, or the JSON held in SharinPix's form field `p`). */
+  readonly payload: unknown;
+  /** The event name when the vendor sends it outside the body (SharinPix's header). */
+  readonly eventType?: string;
+}
+
+/** Which event a delivery is: stable across retries, distinct for real repeats. */
+export interface EventIdentity {
+  readonly eventType: string;
+  readonly eventId: string;
+  /** The vendor's time when the payload dates the change; otherwise the receipt time. */
+  readonly eventTime: Date;
+  /** False for authentic events of a type we do not turn into records (answered `ignored`). */
+  readonly supported: boolean;
+}
+
+/**
+ * Everything the pipeline knows about one vendor, in one object. Ingest uses `read` and
+ * `identify`; the worker uses `read` again (on the queued payload) and `normalize`.
+ */
+export interface VendorDefinition<TEvent extends VendorEvent> {
+  readonly vendor: Vendor;
+  /**
+   * Validates a delivery. The result's `payload` is what gets queued and archived: documented
+   * fields only, without personal data or credentials, and valid input to `read` again.
+   */
+  readonly read: (delivery: VendorDelivery) => Validated<TEvent>;
+  readonly identify: (event: TEvent, receivedAt: Date) => EventIdentity;
+  /** Pure: the record changes one event implies, under the event's clock. */
+  readonly normalize: (event: TEvent, clock: EventClock) => readonly ImageChange[];
+}
+
+/** A validated event: its type and the payload to queue. */
+export interface VendorEvent {
+  readonly eventType: string;
+  readonly payload: unknown;
+}
