@@ -1,0 +1,36 @@
+import * as v from 'valibot';
+import { VENDORS } from '../vendors/vendor';
+
+/**
+ * The message ingest puts on the queue for each accepted webhook, and the worker reads back.
+ * Versioned, so a worker can refuse (and dead-letter) a shape it does not know instead of
+ * guessing. The payload is the vendor definition's validated output: documented fields only,
+ * without personal data or credentials.
+ */
+export const EVENT_ENVELOPE_VERSION = 1;
+
+const IsoTimestamp = v.pipe(v.string(), v.isoTimestamp());
+const NonEmpty = v.pipe(v.string(), v.minLength(1));
+
+export const EventEnvelopeSchema = v.object({
+  version: v.literal(EVENT_ENVELOPE_VERSION),
+  vendor: v.picklist(VENDORS),
+  eventType: NonEmpty,
+  eventId: NonEmpty,
+  /** The vendor's time of change where the payload has one, else `receivedAt`. */
+  eventTime: IsoTimestamp,
+  /** API Gateway's `requestContext.timeEpoch`: fixed at ingest, before the queue. */
+  receivedAt: IsoTimestamp,
+  requestId: NonEmpty,
+  /** False for authentic events that are kept in the ledger but produce no records. */
+  supported: v.boolean(),
+  payload: v.unknown(),
+});
+export type EventEnvelope = v.InferOutput<typeof EventEnvelopeSchema>;
+
+/** SQS message attribute names carried beside the body, for filtering and redrive tooling. */
+export const ENVELOPE_ATTRIBUTES = {
+  vendor: 'vendor',
+  eventType: 'eventType',
+  eventId: 'eventId',
+} as const;
