@@ -42,7 +42,10 @@ export const integerOr = (
   if (!/^-?\d+$/.test(raw)) throw new ConfigurationError(`must be an integer, got "${raw}"`, name);
   const value = Number(raw);
   if (value < bounds.min || value > bounds.max) {
-    throw new ConfigurationError(`must be between ${bounds.min} and ${bounds.max}, got ${value}`, name);
+    throw new ConfigurationError(
+      `must be between ${bounds.min} and ${bounds.max}, got ${value}`,
+      name,
+    );
   }
   return value;
 };

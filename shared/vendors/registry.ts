@@ -6,6 +6,7 @@ import type { VendorDefinition, VendorEvent } from './vendor-definition';
  * Every vendor definition by its public name. Ingest picks one per route; the worker picks one
  * per queued envelope.
  */
-export const VENDOR_DEFINITIONS: Readonly<Partial<Record<Vendor, VendorDefinition<VendorEvent>>>> = {
-  spyne: spyne as VendorDefinition<VendorEvent>,
-};
+export const VENDOR_DEFINITIONS: Readonly<Partial<Record<Vendor, VendorDefinition<VendorEvent>>>> =
+  {
+    spyne: spyne as VendorDefinition<VendorEvent>,
+  };
