@@ -1,0 +1,25 @@
+import type { Vendor } from '../vendors/vendor';
+import type { EventIdentity, VendorEvent } from '../vendors/vendor-definition';
+import { EVENT_ENVELOPE_VERSION, type EventEnvelope } from './event-envelope';
+
+/**
+ * The queue message for one validated event. Ingest sends it; the fixture generator and replay
+ * tools build the same bytes through this one function.
+ */
+export const toEventEnvelope = (input: {
+  vendor: Vendor;
+  event: VendorEvent;
+  identity: EventIdentity;
+  receivedAt: Date;
+  requestId: string;
+}): EventEnvelope => ({
+  version: EVENT_ENVELOPE_VERSION,
+  vendor: input.vendor,
+  eventType: input.identity.eventType,
+  eventId: input.identity.eventId,
+  eventTime: input.identity.eventTime.toISOString(),
+  receivedAt: input.receivedAt.toISOString(),
+  requestId: input.requestId,
+  supported: input.identity.supported,
+  payload: input.event.payload,
+});
