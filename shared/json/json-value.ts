@@ -62,7 +62,11 @@ export const sanitizeJson = (
  * of surprising a later stage.
  */
 export const JsonObjectSchema = v.pipe(
-  v.record(v.string(), v.unknown()),
+  // Not `v.record`: it accepts an array and copies it into `{"0": …}`.
+  v.custom<Record<string, unknown>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'must be a JSON object',
+  ),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const clean = sanitizeJson(dataset.value, 'reject');
     if (

@@ -1,3 +1,5 @@
+import { imageIntelligence } from './image-intelligence/definition';
+import { sharinpix } from './sharinpix/definition';
 import { spyne } from './spyne/definition';
 import type { Vendor } from './vendor';
 import type { VendorDefinition, VendorEvent } from './vendor-definition';
@@ -9,4 +11,6 @@ import type { VendorDefinition, VendorEvent } from './vendor-definition';
 export const VENDOR_DEFINITIONS: Readonly<Partial<Record<Vendor, VendorDefinition<VendorEvent>>>> =
   {
     spyne: spyne as VendorDefinition<VendorEvent>,
+    sharinpix: sharinpix as VendorDefinition<VendorEvent>,
+    'image-intelligence': imageIntelligence as VendorDefinition<VendorEvent>,
   };

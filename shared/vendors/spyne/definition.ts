@@ -1,4 +1,4 @@
-import { type Validated, validate } from '../../validation/validation-issue';
+import { invalid, type Validated, validate } from '../../validation/validation-issue';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SpyneEvent } from './event';
 import { identifySpyneEvent } from './identity';
@@ -6,6 +6,10 @@ import { normalizeSpyneEvent } from './normalize';
 import { SpyneV1Schema, SpyneV2Schema, spyneVersionOf } from './schema';
 
 const readSpyneDelivery = ({ payload }: VendorDelivery): Validated<SpyneEvent> => {
+  // valibot's `object` takes an array; a body that is not a JSON object is one issue at the root.
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return invalid('', 'must be a JSON object (a Spyne SKU webhook)');
+  }
   if (spyneVersionOf(payload) === 'v1') {
     const result = validate(SpyneV1Schema, payload);
     return result.ok ? { ok: true, value: { eventType: 'sku.v1', payload: result.value } } : result;

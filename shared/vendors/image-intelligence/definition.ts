@@ -1,0 +1,45 @@
+import { invalid, type Validated, validate } from '../../validation/validation-issue';
+import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
+import type { ImageIntelligenceEvent } from './event';
+import { identifyImageIntelligenceEvent } from './identity';
+import { normalizeImageIntelligenceEvent } from './normalize';
+import {
+  AskJobSchema,
+  DetectJobSchema,
+  imageIntelligenceKindOf,
+  isObjectValue,
+  MatchJobSchema,
+} from './schema';
+
+const readImageIntelligenceDelivery = ({
+  payload,
+}: VendorDelivery): Validated<ImageIntelligenceEvent> => {
+  if (!isObjectValue(payload))
+    return invalid('', 'must be a JSON object (an Image Intelligence job result)');
+  switch (imageIntelligenceKindOf(payload)) {
+    case 'match': {
+      const result = validate(MatchJobSchema, payload);
+      return result.ok
+        ? { ok: true, value: { eventType: 'match', payload: result.value } }
+        : result;
+    }
+    case 'ask': {
+      const result = validate(AskJobSchema, payload);
+      return result.ok ? { ok: true, value: { eventType: 'ask', payload: result.value } } : result;
+    }
+    case 'detect': {
+      const result = validate(DetectJobSchema, payload);
+      return result.ok
+        ? { ok: true, value: { eventType: 'detect', payload: result.value } }
+        : result;
+    }
+  }
+};
+
+/** Image Intelligence: one webhook per `/detect`, `/match` or `/ask` job result. */
+export const imageIntelligence: VendorDefinition<ImageIntelligenceEvent> = {
+  vendor: 'image-intelligence',
+  read: readImageIntelligenceDelivery,
+  identify: identifyImageIntelligenceEvent,
+  normalize: normalizeImageIntelligenceEvent,
+};

@@ -1,0 +1,95 @@
+import { type JsonObject, type JsonValue, sanitizeJson } from '../../json/json-value';
+import { invalid, type Validated, validate } from '../../validation/validation-issue';
+import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
+import type { SharinpixEvent, SupportedSharinpixEvent, UnsupportedSharinpixEvent } from './event';
+import { isSupportedEventType, readEventName, type SharinpixEventType } from './event-name';
+import { identifySharinpixEvent } from './identity';
+import { normalizeSharinpixEvent } from './normalize';
+import {
+  SharinpixEinsteinPredictionSchema,
+  SharinpixImageSchema,
+  SharinpixTagEventSchema,
+  SharinpixUploadDoneSchema,
+} from './schema';
+
+/** Top-level keys never kept from an unsupported event: personal data and a token-bearing link. */
+const PRIVATE_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(['user', 'app_url']);
+
+const isJsonObject = (value: JsonValue | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const NOT_AN_OBJECT = 'must be a JSON object';
+
+const readSupported = (
+  eventType: SharinpixEventType,
+  payload: unknown,
+): Validated<SupportedSharinpixEvent> => {
+  switch (eventType) {
+    case 'new_image':
+    case 'image_processed':
+    case 'delete_image': {
+      const result = validate(SharinpixImageSchema, payload);
+      return result.ok ? { ok: true, value: { eventType, payload: result.value } } : result;
+    }
+    case 'new_tag_image':
+    case 'delete_tag_image': {
+      const result = validate(SharinpixTagEventSchema, payload);
+      return result.ok ? { ok: true, value: { eventType, payload: result.value } } : result;
+    }
+    case 'upload_done': {
+      const result = validate(SharinpixUploadDoneSchema, payload);
+      return result.ok ? { ok: true, value: { eventType, payload: result.value } } : result;
+    }
+    case 'new_einstein_prediction': {
+      const result = validate(SharinpixEinsteinPredictionSchema, payload);
+      return result.ok ? { ok: true, value: { eventType, payload: result.value } } : result;
+    }
+  }
+};
+
+/**
+ * An event we keep but do not map: the body as sent, copied clean (prototype keys dropped, deep
+ * branches cut to `null`), without the private top-level keys. Re-reading the result gives it back.
+ */
+const readUnsupported = (
+  eventType: string,
+  payload: unknown,
+): Validated<UnsupportedSharinpixEvent> => {
+  const clean = sanitizeJson(payload, 'truncate');
+  if (!isJsonObject(clean)) return invalid('', NOT_AN_OBJECT);
+  const kept: JsonObject = {};
+  for (const [key, value] of Object.entries(clean)) {
+    if (!PRIVATE_TOP_LEVEL_KEYS.has(key)) kept[key] = value;
+  }
+  return { ok: true, value: { eventType, payload: kept, unsupported: true } };
+};
+
+/**
+ * Reads a delivery: the event name from the `X-Sharinpix-Event` header (or the stored event type
+ * when the worker re-reads a queued payload), then the body by that name. A body that is not a
+ * JSON object is refused before any schema runs (valibot's `object` would take an array).
+ */
+const readSharinpixDelivery = ({
+  payload,
+  eventType,
+}: VendorDelivery): Validated<SharinpixEvent> => {
+  const name = readEventName(eventType);
+  if (!name.ok) return name;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return invalid('', NOT_AN_OBJECT);
+  }
+  return isSupportedEventType(name.value)
+    ? readSupported(name.value, payload)
+    : readUnsupported(name.value, payload);
+};
+
+/**
+ * SharinPix Webhooks::V2: one POST per image event, named by header. Unsupported types are read
+ * and identified (kept in the ledger, answered `ignored`) but make no record changes.
+ */
+export const sharinpix: VendorDefinition<SharinpixEvent> = {
+  vendor: 'sharinpix',
+  read: readSharinpixDelivery,
+  identify: identifySharinpixEvent,
+  normalize: normalizeSharinpixEvent,
+};
