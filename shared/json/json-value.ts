@@ -100,3 +100,17 @@ export const canonicalJson = (value: unknown): string => {
 /** A short, stable digest of validated data: 16 hex characters of SHA-256 over its canonical form. */
 export const contentDigest = (value: unknown): string =>
   createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+
+/**
+ * Keeps the named values that were sent. On these wires absent and `null` both mean "not sent",
+ * and a record patch must only name what an event actually knows.
+ */
+export const presentValues = (
+  values: Readonly<Record<string, JsonValue | undefined>>,
+): Record<string, JsonValue> => {
+  const out: Record<string, JsonValue> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined && value !== null) out[key] = value;
+  }
+  return out;
+};

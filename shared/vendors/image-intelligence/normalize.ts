@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../json/json-value';
+import { type JsonValue, presentValues } from '../../json/json-value';
 import type { EventClock } from '../../record/event-clock';
 import type { ImageChange, ImagePatch, StatedStatus } from '../../record/image-change';
 import type { Detection } from '../../record/image-record';
@@ -33,15 +33,6 @@ export const imageIntelligenceOutcome = (imageStatus: string): ImageOutcome => {
   return { status: 'processing', error: null };
 };
 
-/** Keeps the named values that are present (absent and `null` are both "not sent"). */
-const presentOnly = (values: Record<string, JsonValue | undefined>): Record<string, JsonValue> => {
-  const out: Record<string, JsonValue> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (value !== undefined && value !== null) out[key] = value;
-  }
-  return out;
-};
-
 type AnyJob = DetectJob | MatchJob | AskJob;
 
 /** The fields every job kind sets on each of its images. */
@@ -63,7 +54,7 @@ const basePatch = (
       proxy: urlOrUndefined(image.proxyUrl),
     },
     // The record's `createdAt` is left alone: the job's creation time is not the image's.
-    vendorMeta: presentOnly({
+    vendorMeta: presentValues({
       feedId: job.feedId,
       jobStatus: job.status,
       jobCustomId: job.customId,

@@ -1,4 +1,4 @@
-import { canonicalJson, type JsonValue } from '../../json/json-value';
+import { canonicalJson, type JsonValue, presentValues } from '../../json/json-value';
 import type { EventClock } from '../../record/event-clock';
 import type { ImageChange, ImagePatch, StatedStatus } from '../../record/image-change';
 import type { Collection, Detection, Tag } from '../../record/image-record';
@@ -11,15 +11,6 @@ import {
   type SharinpixTagEvent,
   type SharinpixUploadDone,
 } from './schema';
-
-/** Keeps the named values that are present (absent and `null` are both "not sent"). */
-const presentOnly = (values: Record<string, JsonValue | undefined>): Record<string, JsonValue> => {
-  const out: Record<string, JsonValue> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (value !== undefined && value !== null) out[key] = value;
-  }
-  return out;
-};
 
 const numberOrUndefined = (value: number | string | null | undefined): number | undefined =>
   value == null ? undefined : toNumber(value);
@@ -85,7 +76,7 @@ const imageFields = (image: SharinpixImage): ImagePatch => {
       large: urlOrUndefined(image.thumbnails?.large),
       mini: urlOrUndefined(image.thumbnails?.mini),
     },
-    vendorMeta: presentOnly({
+    vendorMeta: presentValues({
       metadatas: image.metadatas,
       exifs: image.exifs,
       page: image.page,
@@ -140,7 +131,7 @@ const einsteinChange = (
     confidence: probability,
     source: 'einstein',
   }));
-  const model = presentOnly({
+  const model = presentValues({
     modelId: prediction.model_id,
     einsteinModelId: prediction.einstein_model_id,
     type: prediction.type,

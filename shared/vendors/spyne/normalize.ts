@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../json/json-value';
+import { presentValues } from '../../json/json-value';
 import type { EventClock } from '../../record/event-clock';
 import type { ImageChange, StatedStatus } from '../../record/image-change';
 import { toIsoTime, toNumber, urlOrUndefined } from '../common-schemas';
@@ -15,15 +15,6 @@ export const spyneStatus = (status: string | null | undefined): StatedStatus => 
 
 const lowerOrUndefined = (value: string | null | undefined): string | undefined =>
   value ? value.toLowerCase() : undefined;
-
-/** Keeps the named values that are present (absent and `null` are both "not sent"). */
-const presentOnly = (values: Record<string, JsonValue | undefined>): Record<string, JsonValue> => {
-  const out: Record<string, JsonValue> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (value !== undefined && value !== null) out[key] = value;
-  }
-  return out;
-};
 
 const v2Change = (sku: SpyneV2, image: SpyneV2Image, clock: EventClock): ImageChange => {
   const status = spyneStatus(image.status);
@@ -45,7 +36,7 @@ const v2Change = (sku: SpyneV2, image: SpyneV2Image, clock: EventClock): ImageCh
         output: urlOrUndefined(image.output_image),
         outputLowRes: urlOrUndefined(image.lowres_output),
       },
-      vendorMeta: presentOnly({
+      vendorMeta: presentValues({
         background_id: image.background_id,
         image_meta_data: image.image_meta_data,
         angle: image.angle,
@@ -83,7 +74,7 @@ const v1Changes = (sku: SpyneV1, clock: EventClock): ImageChange[] =>
         outputLowRes: urlOrUndefined(image.output_image_lres_url),
         outputWatermarked: urlOrUndefined(image.output_image_lres_wm_url),
       },
-      vendorMeta: presentOnly({ source: image.source }),
+      vendorMeta: presentValues({ source: image.source }),
     },
   }));
 

@@ -23,6 +23,9 @@ const RECEIVED_AT = new Date('2026-11-23T10:00:00.000Z');
 const UPDATED_AT = '2026-11-23T10:00:05.000Z';
 
 /** Reads a body the way the pipeline does, failing the test on any issue. */
+/** The documented examples' job `createdAt` (1487648348000), advanced one stage for COMPLETED_*. */
+const DOCUMENTED_JOB_EVENT_TIME = '2017-02-21T03:39:08.001Z';
+
 const readOk = (payload: unknown): ImageIntelligenceEvent => {
   const result = imageIntelligence.read({ payload });
   if (!result.ok) throw new Error(`unexpected issues: ${JSON.stringify(result.issues)}`);
@@ -168,7 +171,7 @@ describe('Image Intelligence /detect mapping', () => {
         jobStatus: 'COMPLETED_SUCCESSFULLY',
       },
       deleted: false,
-      lastEventAt: RECEIVED_AT.toISOString(),
+      lastEventAt: DOCUMENTED_JOB_EVENT_TIME,
       updatedAt: UPDATED_AT,
     });
     expect(person?.error).toBeUndefined();
@@ -271,14 +274,14 @@ describe('Image Intelligence /detect mapping', () => {
   it('leaves detections alone when an image has no objects, and clears them on an empty list', () => {
     // Prepare
     const completed = bodyFor('detect', 'COMPLETED_SUCCESSFULLY', 'COMPLETED_SUCCESSFULLY');
-    const withoutObjects = withValue(completed, 'imageResults.0.objects', REMOVE);
-    const withNoObjects = withValue(completed, 'imageResults.0.objects', []);
-    const later = new Date(RECEIVED_AT.getTime() + 60_000);
+    const laterJob = withValue(completed, 'createdAt', 1716192961000);
+    const withoutObjects = withValue(laterJob, 'imageResults.0.objects', REMOVE);
+    const withNoObjects = withValue(laterJob, 'imageResults.0.objects', []);
 
     // Act
     const [silent] = changesOf(withoutObjects);
-    const kept = recordOf([...changesOf(completed), ...changesOf(withoutObjects, later)]);
-    const cleared = recordOf([...changesOf(completed), ...changesOf(withNoObjects, later)]);
+    const kept = recordOf([...changesOf(completed), ...changesOf(withoutObjects)]);
+    const cleared = recordOf([...changesOf(completed), ...changesOf(withNoObjects)]);
 
     // Assess
     expect(silent?.patch.detections).toBeUndefined();
@@ -350,7 +353,7 @@ describe('Image Intelligence /match mapping', () => {
         jobStatus: 'COMPLETED_SUCCESSFULLY',
       },
       deleted: false,
-      lastEventAt: RECEIVED_AT.toISOString(),
+      lastEventAt: DOCUMENTED_JOB_EVENT_TIME,
       updatedAt: UPDATED_AT,
     });
     expect(other).toMatchObject({
@@ -455,7 +458,7 @@ describe('Image Intelligence /ask mapping', () => {
         question: 'Is my garage door open?',
       },
       deleted: false,
-      lastEventAt: RECEIVED_AT.toISOString(),
+      lastEventAt: DOCUMENTED_JOB_EVENT_TIME,
       updatedAt: UPDATED_AT,
     });
     expect(second?.externalId).toBe('some_garage_door_closed_image');
@@ -587,7 +590,7 @@ describe('Image Intelligence statuses', () => {
 });
 
 describe('Image Intelligence event identity', () => {
-  it('gives the retries of one delivery the same eventId, dated by their receipt', () => {
+  it('gives the retries of one delivery the same eventId and the same event time', () => {
     // Prepare
     const body = loadBody('image-intelligence', 'detect--partial-error');
     const retryAt = new Date(RECEIVED_AT.getTime() + 5 * 60_000);
@@ -601,8 +604,7 @@ describe('Image Intelligence event identity', () => {
     expect(first.eventId).toBe(
       'image-intelligence:b3f1c2d4-7a8e-4c19-9f2b-3e6d5a4c1b07:COMPLETED_PARTIAL_ERROR',
     );
-    expect(first.eventTime).toEqual(RECEIVED_AT);
-    expect(retry.eventTime).toEqual(retryAt);
+    expect(retry.eventTime).toEqual(first.eventTime);
     expect(first.supported).toBe(true);
   });
 
@@ -620,11 +622,41 @@ describe('Image Intelligence event identity', () => {
     expect(a.eventId).toBe('image-intelligence:b3f1c2d4-7a8e-4c19-9f2b-3e6d5a4c1b07:IN_PROGRESS');
   });
 
-  it('merges IN_PROGRESS then COMPLETED of one job to the completed state in either order', () => {
+  it('dates an event by its job createdAt and lifecycle stage, not by its receipt', () => {
     // Prepare
-    const inProgress = changesOf(loadBody('image-intelligence', 'detect--in-progress'));
-    const completed = changesOf(
-      loadBody('image-intelligence', 'detect--partial-error'),
+    const inProgress = readOk(loadBody('image-intelligence', 'detect--in-progress'));
+    const completed = readOk(loadBody('image-intelligence', 'detect--partial-error'));
+
+    // Act
+    const early = imageIntelligence.identify(completed, RECEIVED_AT);
+    const lateRetry = imageIntelligence.identify(inProgress, new Date(RECEIVED_AT.getTime() + 600_000));
+
+    // Assess
+    expect(early.eventTime.getTime()).toBe(Date.parse(completed.payload.createdAt) + 1);
+    expect(lateRetry.eventTime.getTime()).toBe(Date.parse(inProgress.payload.createdAt));
+    expect(lateRetry.eventTime.getTime()).toBeLessThan(early.eventTime.getTime());
+  });
+
+  it('falls back to the receipt time when createdAt lies in the future', () => {
+    // Prepare
+    const future = withValue(
+      loadBody('image-intelligence', 'detect--completed'),
+      'createdAt',
+      RECEIVED_AT.getTime() + 3_600_000,
+    );
+
+    // Act
+    const identity = imageIntelligence.identify(readOk(future), RECEIVED_AT);
+
+    // Assess
+    expect(identity.eventTime).toEqual(RECEIVED_AT);
+  });
+
+  it('merges IN_PROGRESS and COMPLETED of one job to the completed state, even when a retried IN_PROGRESS arrives last', () => {
+    // Prepare
+    const completed = changesOf(loadBody('image-intelligence', 'detect--partial-error'));
+    const inProgress = changesOf(
+      loadBody('image-intelligence', 'detect--in-progress'),
       new Date(RECEIVED_AT.getTime() + 90_000),
     );
     const byImage = (changes: readonly ImageChange[]) =>
