@@ -11,6 +11,14 @@ export type JsonValue =
   | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/**
+ * True for a JSON object, not an array or null. valibot's `v.object` accepts an array as an
+ * object, which would answer a `[]` body with "id is required" instead of naming the real problem,
+ * so every vendor checks this first.
+ */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Keys that would reach an object's prototype when copied with assignment or spread. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 

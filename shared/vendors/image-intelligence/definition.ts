@@ -1,20 +1,15 @@
+import { isJsonObject } from '../../json/json-value';
 import { invalid, type Validated, validate } from '../../validation/validation-issue';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { ImageIntelligenceEvent } from './event';
 import { identifyImageIntelligenceEvent } from './identity';
 import { normalizeImageIntelligenceEvent } from './normalize';
-import {
-  AskJobSchema,
-  DetectJobSchema,
-  imageIntelligenceKindOf,
-  isObjectValue,
-  MatchJobSchema,
-} from './schema';
+import { AskJobSchema, DetectJobSchema, imageIntelligenceKindOf, MatchJobSchema } from './schema';
 
 const readImageIntelligenceDelivery = ({
   payload,
 }: VendorDelivery): Validated<ImageIntelligenceEvent> => {
-  if (!isObjectValue(payload))
+  if (!isJsonObject(payload))
     return invalid('', 'must be a JSON object (an Image Intelligence job result)');
   switch (imageIntelligenceKindOf(payload)) {
     case 'match': {

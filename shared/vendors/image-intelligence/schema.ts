@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { isJsonObject } from '../../json/json-value';
 import { IdSchema, listOf, optional, TextSchema, UrlSchema } from '../common-schemas';
 
 /**
@@ -285,13 +286,6 @@ const KindProbeSchema = v.looseObject({
 });
 
 /**
- * True for a JSON object (not an array). `v.object` takes an array for an object, which would
- * answer a `[]` body with "id is required" and the like instead of naming the real problem.
- */
-export const isObjectValue = (value: unknown): value is object =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
  * Tells the job kind by shape, before validation, so that the kind's own schema reports issues
  * with precise paths instead of a union's "none matched". `jobResults` as an array is `/detect`;
  * as an object holding `target` it is `/match`; a `question`, or any other object, is `/ask`.
@@ -302,7 +296,7 @@ export const imageIntelligenceKindOf = (payload: unknown): ImageIntelligenceJobK
   if (!probe.success) return 'detect';
   const { jobResults, question } = probe.output;
   if (Array.isArray(jobResults)) return 'detect';
-  if (isObjectValue(jobResults) && Object.hasOwn(jobResults, 'target')) return 'match';
-  if (question !== undefined || isObjectValue(jobResults)) return 'ask';
+  if (isJsonObject(jobResults) && Object.hasOwn(jobResults, 'target')) return 'match';
+  if (question !== undefined || isJsonObject(jobResults)) return 'ask';
   return 'detect';
 };

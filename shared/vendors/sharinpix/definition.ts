@@ -1,4 +1,4 @@
-import { type JsonObject, type JsonValue, sanitizeJson } from '../../json/json-value';
+import { isJsonObject, type JsonObject, sanitizeJson } from '../../json/json-value';
 import { invalid, type Validated, validate } from '../../validation/validation-issue';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SharinpixEvent, SupportedSharinpixEvent, UnsupportedSharinpixEvent } from './event';
@@ -14,9 +14,6 @@ import {
 
 /** Top-level keys never kept from an unsupported event: personal data and a token-bearing link. */
 const PRIVATE_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(['user', 'app_url']);
-
-const isJsonObject = (value: JsonValue | undefined): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const NOT_AN_OBJECT = 'must be a JSON object';
 
@@ -75,9 +72,7 @@ const readSharinpixDelivery = ({
 }: VendorDelivery): Validated<SharinpixEvent> => {
   const name = readEventName(eventType);
   if (!name.ok) return name;
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    return invalid('', NOT_AN_OBJECT);
-  }
+  if (!isJsonObject(payload)) return invalid('', NOT_AN_OBJECT);
   return isSupportedEventType(name.value)
     ? readSupported(name.value, payload)
     : readUnsupported(name.value, payload);

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../json/json-value';
 import { invalid, type Validated, validate } from '../../validation/validation-issue';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SpyneEvent } from './event';
@@ -6,6 +7,7 @@ import { normalizeSpyneEvent } from './normalize';
 import { SpyneV1Schema, SpyneV2Schema, spyneVersionOf } from './schema';
 
 const readSpyneDelivery = ({ payload }: VendorDelivery): Validated<SpyneEvent> => {
+  if (!isJsonObject(payload)) return invalid('', 'must be a JSON object (a Spyne SKU webhook)');
   // valibot's `object` takes an array; a body that is not a JSON object is one issue at the root.
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     return invalid('', 'must be a JSON object (a Spyne SKU webhook)');

@@ -174,3 +174,16 @@ describe('Spyne event identity', () => {
     expect(second.eventId).not.toBe(first.eventId);
   });
 });
+
+describe('Spyne bad input', () => {
+  it.each([[[]], ['a string'], [null], [42]])('refuses the non-object body %p at path ""', (body) => {
+    // Act
+    const result = spyne.read({ payload: body });
+
+    // Assess
+    expect(result).toEqual({
+      ok: false,
+      issues: [{ path: '', message: 'must be a JSON object (a Spyne SKU webhook)' }],
+    });
+  });
+});
