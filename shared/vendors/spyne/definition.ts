@@ -8,10 +8,6 @@ import { SpyneV1Schema, SpyneV2Schema, spyneVersionOf } from './schema';
 
 const readSpyneDelivery = ({ payload }: VendorDelivery): Validated<SpyneEvent> => {
   if (!isJsonObject(payload)) return invalid('', 'must be a JSON object (a Spyne SKU webhook)');
-  // valibot's `object` takes an array; a body that is not a JSON object is one issue at the root.
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    return invalid('', 'must be a JSON object (a Spyne SKU webhook)');
-  }
   if (spyneVersionOf(payload) === 'v1') {
     const result = validate(SpyneV1Schema, payload);
     return result.ok ? { ok: true, value: { eventType: 'sku.v1', payload: result.value } } : result;

@@ -1,0 +1,9 @@
+import { createIngestHandler } from '../../shared/ingest/create-ingest-handler';
+import { createIngestDependencies } from '../../shared/ingest/ingest-dependencies';
+import { resolveIngestRoute } from '../../shared/ingest/ingest-route';
+
+/** Built once per container: config checked, clients created, secrets cache started empty. */
+const dependencies = createIngestDependencies(process.env);
+
+/** POST /webhooks/sharinpix */
+export const handler = createIngestHandler(resolveIngestRoute('sharinpix'), dependencies);

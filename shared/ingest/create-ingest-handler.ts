@@ -1,0 +1,50 @@
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { IngestDependencies } from './ingest-dependencies';
+import { internalErrorResponse, toIngestResponse } from './ingest-outcome';
+import { runIngestPipeline } from './ingest-pipeline';
+import { toIngestRequest } from './ingest-request';
+import type { IngestRoute } from './ingest-route';
+
+/** An API Gateway HTTP API (payload 2.0) handler. */
+export type IngestHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * Wraps the pipeline as a thin Lambda handler: build the request, run the pipeline, report, map
+ * the outcome to the BRIEF's response. It is also the error boundary: anything unexpected
+ * answers 500 `{"error":"internal_error"}` (never 2xx, so the vendor retries) and its text is
+ * never sent back.
+ */
+export const createIngestHandler =
+  (route: IngestRoute, dependencies: IngestDependencies): IngestHandler =>
+  async (event, context) => {
+    const { telemetry } = dependencies;
+    let requestId = context?.awsRequestId ?? 'unknown';
+    try {
+      telemetry.begin(context);
+      const request = toIngestRequest(event, { now: dependencies.now(), requestId });
+      requestId = request.requestId;
+      const outcome = await runIngestPipeline(route, request, dependencies);
+      telemetry.delivered({ vendor: route.vendor, requestId, outcome });
+      return toIngestResponse(outcome);
+    } catch (error) {
+      try {
+        telemetry.failed(route.vendor, requestId, error);
+      } catch {
+        // Reporting must not turn a 500 into an unhandled rejection.
+      }
+      return internalErrorResponse();
+    } finally {
+      try {
+        telemetry.flush();
+      } catch {
+        // Same: a metrics flush failure never changes the answer.
+      }
+    }
+  };

@@ -1,0 +1,30 @@
+import { createIngestSqsClient, SqsEventQueue } from '../queue/sqs-event-queue';
+import { createWebhookSecretsProvider } from '../secrets/create-webhook-secrets-provider';
+import { readIngestConfig } from './ingest-config';
+import type { IngestPipelineDependencies } from './ingest-pipeline';
+import { type IngestTelemetry, powertoolsIngestTelemetry } from './ingest-telemetry';
+
+/** Everything an ingest handler needs, built once per container. */
+export interface IngestDependencies extends IngestPipelineDependencies {
+  readonly telemetry: IngestTelemetry;
+}
+
+/**
+ * Builds the production dependencies from the environment: config checked, one SQS client shared
+ * by the event and quarantine queues, the secrets adapter chosen. Each handler module calls this
+ * once, at module scope, so clients and cached secrets live as long as the container.
+ */
+export const createIngestDependencies = (
+  env: Readonly<Record<string, string | undefined>>,
+): IngestDependencies => {
+  const config = readIngestConfig(env);
+  const sqs = createIngestSqsClient();
+  return {
+    maxBodyBytes: config.maxBodyBytes,
+    secrets: createWebhookSecretsProvider(config, env),
+    eventQueue: new SqsEventQueue(sqs, config.queueUrl),
+    quarantineQueue: new SqsEventQueue(sqs, config.quarantineQueueUrl),
+    now: () => new Date(),
+    telemetry: powertoolsIngestTelemetry(),
+  };
+};

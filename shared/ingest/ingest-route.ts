@@ -1,0 +1,101 @@
+import type { AuthResult, CredentialSource } from '../auth/auth-result';
+import { authenticateHeaderSecret } from '../auth/header-secret-authenticator';
+import { authenticateQueryToken } from '../auth/query-token-authenticator';
+import { authenticateSpyneDelivery } from '../auth/spyne-authenticator';
+import { ConfigurationError } from '../config/env';
+import type { WebhookSecrets } from '../secrets/webhook-secrets';
+import { VENDOR_DEFINITIONS } from '../vendors/registry';
+import type { Vendor } from '../vendors/vendor';
+import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
+import type { BodyFormat } from './content-type';
+
+/**
+ * When a route authenticates. Most routes check a credential outside the body and do so before
+ * parsing, so an unauthenticated caller learns nothing about our schemas. Spyne's credential is
+ * inside the body, so it can only authenticate after parsing (and still before validating).
+ */
+export type RouteAuthentication =
+  | {
+      readonly stage: 'before-parse';
+      readonly authenticate: (request: CredentialSource, secrets: WebhookSecrets) => AuthResult;
+    }
+  | {
+      readonly stage: 'after-parse';
+      readonly authenticate: (
+        request: CredentialSource,
+        payload: unknown,
+        secrets: WebhookSecrets,
+        now: Date,
+      ) => AuthResult;
+    };
+
+/** What differs between the webhook routes; the pipeline is otherwise the same for all. */
+export interface IngestRouteConfig {
+  readonly vendor: Vendor;
+  readonly bodyFormats: readonly BodyFormat[];
+  readonly authentication: RouteAuthentication;
+  /** Header carrying the event name, for vendors that send it outside the body. */
+  readonly eventTypeHeader?: string;
+  /**
+   * Top-level body keys never stored in quarantine: credentials and personal data. A body that
+   * cannot be parsed to remove them is not stored at all (raw bodies are kept only for vendors
+   * with nothing to remove).
+   */
+  readonly redactedBodyKeys: readonly string[];
+}
+
+/** A route with its vendor definition resolved from the registry. */
+export interface IngestRoute extends IngestRouteConfig {
+  readonly definition: VendorDefinition<VendorEvent>;
+}
+
+/** The three webhook routes (BRIEF "Routes"). */
+export const INGEST_ROUTE_CONFIGS: Readonly<Record<Vendor, IngestRouteConfig>> = {
+  spyne: {
+    vendor: 'spyne',
+    bodyFormats: ['json'],
+    authentication: {
+      stage: 'after-parse',
+      authenticate: authenticateSpyneDelivery,
+    },
+    redactedBodyKeys: ['signature'],
+  },
+  sharinpix: {
+    vendor: 'sharinpix',
+    bodyFormats: ['json', 'form'],
+    authentication: {
+      stage: 'before-parse',
+      authenticate: (request, secrets) =>
+        authenticateHeaderSecret(request, 'x-sharinpix-secret', secrets.SHARINPIX_SECRET),
+    },
+    eventTypeHeader: 'x-sharinpix-event',
+    redactedBodyKeys: ['user', 'app_url'],
+  },
+  'image-intelligence': {
+    vendor: 'image-intelligence',
+    bodyFormats: ['json'],
+    authentication: {
+      stage: 'before-parse',
+      authenticate: (request, secrets) =>
+        authenticateQueryToken(request, secrets.IMAGE_INTELLIGENCE_TOKEN),
+    },
+    redactedBodyKeys: [],
+  },
+};
+
+/**
+ * The route for a vendor, with its definition from the registry. Called at module load: a
+ * function deployed for a vendor whose definition is missing fails to start, loudly.
+ */
+export const resolveIngestRoute = (
+  vendor: Vendor,
+  definitions: Readonly<
+    Partial<Record<Vendor, VendorDefinition<VendorEvent>>>
+  > = VENDOR_DEFINITIONS,
+): IngestRoute => {
+  const definition = definitions[vendor];
+  if (definition === undefined) {
+    throw new ConfigurationError('has no vendor definition in the registry', vendor);
+  }
+  return { ...INGEST_ROUTE_CONFIGS[vendor], definition };
+};

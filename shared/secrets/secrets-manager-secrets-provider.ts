@@ -1,0 +1,141 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as v from 'valibot';
+import { logger } from '../observability/logger';
+import { validate } from '../validation/validation-issue';
+import {
+  SecretsUnavailableError,
+  type WebhookSecrets,
+  type WebhookSecretsProvider,
+} from './webhook-secrets';
+
+/**
+ * The JSON document stored in the secret. Every key is optional: a missing key disables that
+ * credential, exactly like an unset variable in Lambda. Other keys are ignored.
+ */
+const SecretDocumentSchema = v.object({
+  SPYNE_SIGNING_SECRET: v.optional(v.string()),
+  SPYNE_URL_TOKEN: v.optional(v.string()),
+  SHARINPIX_SECRET: v.optional(v.string()),
+  IMAGE_INTELLIGENCE_TOKEN: v.optional(v.string()),
+});
+
+/**
+ * After a failed refresh, how long the stale copy is served before the next attempt. Without a
+ * pause every request would wait on an unreachable Secrets Manager.
+ */
+export const REFRESH_RETRY_SECONDS = 30;
+
+/**
+ * A Secrets Manager client for the ingest path: short timeouts and one retry, so a slow secrets
+ * call on a cold start fails well inside Image Intelligence's 10 s instead of hanging. Create it
+ * once per container (module scope). The endpoint comes from the SDK's own
+ * `AWS_ENDPOINT_URL_SECRETS_MANAGER` where set, so the same code runs against a local emulator.
+ */
+export const createSecretsManagerClient = (): SecretsManagerClient =>
+  new SecretsManagerClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true },
+  });
+
+export interface SecretsManagerSecretsOptions {
+  readonly client: SecretsManagerClient;
+  /** The secret's ARN or name (`WEBHOOK_SECRETS_ARN`). */
+  readonly secretId: string;
+  /** How long a fetched copy is used before it is refreshed (`SECRETS_CACHE_SECONDS`). */
+  readonly cacheSeconds: number;
+  /** Milliseconds since the epoch; injectable so cache expiry is tested without waiting. */
+  readonly now?: () => number;
+}
+
+/**
+ * Webhook secrets from one Secrets Manager JSON secret, read once per container and cached.
+ *
+ * Why this shape: a webhook must not pay a secrets round trip per request (the warm path makes
+ * exactly one network call, the SQS send), yet a rotated secret must reach running containers.
+ * So the copy is refreshed after `cacheSeconds`; if that refresh fails the stale copy keeps
+ * serving (rotation lists overlap old and new values) and the refresh is retried after
+ * `REFRESH_RETRY_SECONDS`. Only a cold container with no copy at all fails, with
+ * `SecretsUnavailableError`.
+ */
+export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
+  readonly #client: SecretsManagerClient;
+  readonly #secretId: string;
+  readonly #cacheMillis: number;
+  readonly #now: () => number;
+  #cached: WebhookSecrets | undefined;
+  #refreshAt = 0;
+  #inFlight: Promise<WebhookSecrets> | undefined;
+
+  constructor(options: SecretsManagerSecretsOptions) {
+    this.#client = options.client;
+    this.#secretId = options.secretId;
+    this.#cacheMillis = options.cacheSeconds * 1000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  readonly current = (): Promise<WebhookSecrets> => {
+    if (this.#cached !== undefined && this.#now() < this.#refreshAt) {
+      return Promise.resolve(this.#cached);
+    }
+    if (this.#inFlight === undefined) {
+      this.#inFlight = this.#refresh().finally(() => {
+        this.#inFlight = undefined;
+      });
+    }
+    return this.#inFlight;
+  };
+
+  async #refresh(): Promise<WebhookSecrets> {
+    try {
+      const secrets = await this.#fetch();
+      this.#cached = secrets;
+      this.#refreshAt = this.#now() + this.#cacheMillis;
+      return secrets;
+    } catch (error) {
+      if (this.#cached === undefined) throw error;
+      this.#refreshAt = this.#now() + Math.min(this.#cacheMillis, REFRESH_RETRY_SECONDS * 1000);
+      logger.warn('webhook secrets refresh failed; serving the cached copy', {
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
+      return this.#cached;
+    }
+  }
+
+  async #fetch(): Promise<WebhookSecrets> {
+    let secretString: string | undefined;
+    try {
+      const output = await this.#client.send(
+        new GetSecretValueCommand({ SecretId: this.#secretId }),
+      );
+      secretString = output.SecretString;
+    } catch (error) {
+      throw new SecretsUnavailableError('GetSecretValue failed', this.#secretId, { cause: error });
+    }
+    if (secretString === undefined) {
+      throw new SecretsUnavailableError('the secret has no SecretString', this.#secretId);
+    }
+    let document: unknown;
+    try {
+      document = JSON.parse(secretString);
+    } catch (error) {
+      // The parse error quotes the secret's text, so it is not kept as the cause.
+      throw new SecretsUnavailableError(
+        `the secret is not JSON (${error instanceof Error ? error.name : 'parse error'})`,
+        this.#secretId,
+      );
+    }
+    const parsed = validate(SecretDocumentSchema, document);
+    if (!parsed.ok) {
+      throw new SecretsUnavailableError(
+        `the secret's JSON is not an object of strings: ${parsed.issues.map((issue) => issue.path).join(', ')}`,
+        this.#secretId,
+      );
+    }
+    return {
+      SPYNE_SIGNING_SECRET: parsed.value.SPYNE_SIGNING_SECRET,
+      SPYNE_URL_TOKEN: parsed.value.SPYNE_URL_TOKEN,
+      SHARINPIX_SECRET: parsed.value.SHARINPIX_SECRET,
+      IMAGE_INTELLIGENCE_TOKEN: parsed.value.IMAGE_INTELLIGENCE_TOKEN,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import type { SecretName } from '../config/dev-secrets';
+
+/**
+ * The webhook credentials by name, as raw comma-separated rotation lists. `undefined` means the
+ * credential is not configured, which disables it: nothing can match an absent secret.
+ */
+export type WebhookSecrets = Readonly<Record<SecretName, string | undefined>>;
+
+/**
+ * Where ingest gets its webhook secrets. A port, so the handler code is identical locally
+ * (environment) and in AWS (Secrets Manager), and tests can hand in fixed values.
+ */
+export interface WebhookSecretsProvider {
+  /** The current secrets. Implementations cache, so the warm path makes no network call. */
+  readonly current: () => Promise<WebhookSecrets>;
+}
+
+/**
+ * The secrets could not be read at all (no cached copy to fall back on). Ingest answers 503, so
+ * the vendor retries instead of getting a 401 it would take as final.
+ */
+export class SecretsUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly source: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SecretsUnavailableError';
+  }
+}

@@ -1,0 +1,142 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
+import { SqsEventQueue } from '../../../shared/queue/sqs-event-queue';
+import { SecretsManagerSecretsProvider } from '../../../shared/secrets/secrets-manager-secrets-provider';
+import { localSqs, uniqueName } from '../../support/local-clients';
+import { loadBody } from '../../support/vendor-bodies';
+import { ingestHarness } from '../../unit/ingest/support/ingest-harness';
+import { TEST_SECRETS } from '../../unit/ingest/support/test-secrets';
+import { countSecretsManagerCalls, countSqsCalls } from './support/call-counter';
+import { type FakeSecretsManager, startFakeSecretsManager } from './support/fake-secrets-manager';
+
+const II_BODY = loadBody('image-intelligence', 'detect--completed');
+const II_QUERY = `token=${TEST_SECRETS.IMAGE_INTELLIGENCE_TOKEN}`;
+const CACHE_SECONDS = 300;
+
+describe('ingest warm path: SDK calls per request, counted on real clients', () => {
+  let secretsServer: FakeSecretsManager;
+  let queueUrl = '';
+  let quarantineUrl = '';
+  const admin = localSqs();
+
+  beforeAll(async () => {
+    secretsServer = await startFakeSecretsManager(JSON.stringify(TEST_SECRETS));
+    const [events, quarantine] = await Promise.all([
+      admin.send(new CreateQueueCommand({ QueueName: uniqueName('warm-events') })),
+      admin.send(new CreateQueueCommand({ QueueName: uniqueName('warm-quarantine') })),
+    ]);
+    queueUrl = events.QueueUrl ?? '';
+    quarantineUrl = quarantine.QueueUrl ?? '';
+  });
+
+  afterAll(async () => {
+    admin.destroy();
+    await secretsServer.stop();
+  });
+
+  /** One container: real clients with call counters, a controllable clock for the secrets cache. */
+  const container = () => {
+    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: process.env.TEST_SQS_ENDPOINT });
+    const secretsClient = new SecretsManagerClient({
+      ...LOCAL_AWS,
+      endpoint: secretsServer.endpoint,
+      maxAttempts: 1,
+    });
+    const clock = { millis: Date.parse('2026-11-23T10:00:00.000Z') };
+    const provider = new SecretsManagerSecretsProvider({
+      client: secretsClient,
+      secretId: 'webhooks',
+      cacheSeconds: CACHE_SECONDS,
+      now: () => clock.millis,
+    });
+    const harness = ingestHarness('image-intelligence', {
+      secrets: provider,
+      eventQueue: new SqsEventQueue(sqs, queueUrl),
+      quarantineQueue: new SqsEventQueue(sqs, quarantineUrl),
+    });
+    return {
+      ...harness,
+      sqsCalls: countSqsCalls(sqs),
+      secretsCalls: countSecretsManagerCalls(secretsClient),
+      clock,
+    };
+  };
+
+  it('makes exactly one SendMessage per accepted request, and reads secrets only on the cold start', async () => {
+    // Prepare
+    const { deliver, sqsCalls, secretsCalls } = container();
+    const requests = 5;
+
+    // Act
+    const answers = [];
+    for (let index = 0; index < requests; index += 1) {
+      answers.push(await deliver({ body: II_BODY, rawQueryString: II_QUERY }));
+    }
+
+    // Assess
+    expect(answers.map((answer) => answer.status)).toEqual(Array(requests).fill(200));
+    expect(sqsCalls).toEqual(Array(requests).fill('SendMessageCommand'));
+    expect(secretsCalls).toEqual(['GetSecretValueCommand']);
+  });
+
+  it('refreshes the secrets after the cache lifetime, picking up a rotated value', async () => {
+    // Prepare
+    const { deliver, secretsCalls, clock } = container();
+    await deliver({ body: II_BODY, rawQueryString: II_QUERY });
+    secretsServer.secretString = JSON.stringify({
+      ...TEST_SECRETS,
+      IMAGE_INTELLIGENCE_TOKEN: 'ii-token-rotated-91',
+    });
+
+    // Act
+    clock.millis += (CACHE_SECONDS - 1) * 1000;
+    const beforeExpiry = await deliver({
+      body: II_BODY,
+      rawQueryString: 'token=ii-token-rotated-91',
+    });
+    clock.millis += 2000;
+    const afterExpiry = await deliver({
+      body: II_BODY,
+      rawQueryString: 'token=ii-token-rotated-91',
+    });
+
+    // Assess
+    expect([beforeExpiry.status, afterExpiry.status]).toEqual([401, 200]);
+    expect(secretsCalls).toHaveLength(2);
+    secretsServer.secretString = JSON.stringify(TEST_SECRETS);
+  });
+
+  it('keeps serving the cached secrets when a refresh fails, and retries later', async () => {
+    // Prepare
+    const { deliver, secretsCalls, clock } = container();
+    await deliver({ body: II_BODY, rawQueryString: II_QUERY });
+    secretsServer.failing = true;
+
+    // Act
+    clock.millis += (CACHE_SECONDS + 1) * 1000;
+    const duringOutage = await deliver({ body: II_BODY, rawQueryString: II_QUERY });
+    const rightAfter = await deliver({ body: II_BODY, rawQueryString: II_QUERY });
+    secretsServer.failing = false;
+
+    // Assess
+    expect([duringOutage.status, rightAfter.status]).toEqual([200, 200]);
+    expect(secretsCalls).toHaveLength(2);
+  });
+
+  it('answers 503 on a cold start when the secrets cannot be read, and recovers', async () => {
+    // Prepare
+    const { deliver, sqsCalls } = container();
+    secretsServer.failing = true;
+
+    // Act
+    const cold = await deliver({ body: II_BODY, rawQueryString: II_QUERY });
+    secretsServer.failing = false;
+    const recovered = await deliver({ body: II_BODY, rawQueryString: II_QUERY });
+
+    // Assess
+    expect(cold).toMatchObject({ status: 503, body: { error: 'temporarily_unavailable' } });
+    expect(recovered.status).toBe(200);
+    expect(sqsCalls).toEqual(['SendMessageCommand']);
+  });
+});

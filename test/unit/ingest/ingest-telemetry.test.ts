@@ -1,0 +1,163 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { powertoolsIngestTelemetry } from '../../../shared/ingest/ingest-telemetry';
+import { EnqueueError } from '../../../shared/queue/sqs-event-queue';
+import { loadBody } from '../../support/vendor-bodies';
+import { ingestHarness } from './support/ingest-harness';
+import { TEST_SECRETS } from './support/test-secrets';
+
+/** Captures everything Powertools writes: JSON lines, info and EMF to stdout, warn and error to stderr. */
+const captureOutput = () => {
+  const lines: string[] = [];
+  const collect = (chunk: string | Uint8Array): boolean => {
+    lines.push(
+      ...String(chunk)
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    );
+    return true;
+  };
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(collect),
+    jest.spyOn(process.stderr, 'write').mockImplementation(collect),
+  ];
+  return {
+    records: (): Array<Record<string, unknown>> => lines.map((line) => JSON.parse(line)),
+    text: (): string => lines.join('\n'),
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
+};
+
+const telemetryUnderTest = () =>
+  powertoolsIngestTelemetry(
+    new Logger({ serviceName: 'ingest-test' }),
+    new Metrics({ namespace: 'IngestTest', serviceName: 'ingest-test' }),
+  );
+
+const SHARINPIX_HEADERS = {
+  'content-type': 'application/json',
+  'x-sharinpix-event': 'new_tag_image',
+  'x-sharinpix-secret': TEST_SECRETS.SHARINPIX_SECRET,
+};
+
+describe('powertoolsIngestTelemetry', () => {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    delete process.env.POWERTOOLS_DEV;
+    delete process.env.POWERTOOLS_METRICS_DISABLED;
+    process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('logs an accepted delivery with requestId, vendor, eventId and outcome, and counts it', async () => {
+    // Prepare
+    const output = captureOutput();
+    const { deliver } = ingestHarness('sharinpix', { telemetry: telemetryUnderTest() });
+
+    // Act
+    let answer: Awaited<ReturnType<typeof deliver>>;
+    try {
+      answer = await deliver({
+        body: loadBody('sharinpix', 'new_tag_image'),
+        headers: SHARINPIX_HEADERS,
+      });
+    } finally {
+      output.restore();
+    }
+
+    // Assess
+    const records = output.records();
+    const logLine = records.find((record) => record.message === 'webhook enqueued');
+    expect(logLine).toMatchObject({
+      requestId: 'Jq9yXhKpIAMEVjQ=',
+      vendor: 'sharinpix',
+      eventId: answer.body.eventId,
+      outcome: 'accepted',
+      status: 200,
+    });
+    const emf = records.find((record) => '_aws' in record);
+    expect(emf).toMatchObject({ Accepted: 1, vendor: 'sharinpix' });
+  });
+
+  it('counts a rejection with its reason, and never logs secrets, tokens, bodies or user data', async () => {
+    // Prepare
+    const output = captureOutput();
+    const { deliver } = ingestHarness('sharinpix', { telemetry: telemetryUnderTest() });
+    const body = loadBody('sharinpix', 'new_tag_image') as Record<string, unknown>;
+
+    // Act
+    try {
+      await deliver({
+        body: { ...body, tag: 'not-a-tag' },
+        headers: SHARINPIX_HEADERS,
+        rawQueryString: 'token=abc123',
+      });
+      await deliver({
+        body,
+        headers: { ...SHARINPIX_HEADERS, 'x-sharinpix-secret': 'guessed-secret-77' },
+      });
+    } finally {
+      output.restore();
+    }
+
+    // Assess
+    const records = output.records();
+    expect(records.find((record) => record.outcome === 'invalid_payload')).toMatchObject({
+      vendor: 'sharinpix',
+      status: 400,
+      quarantined: true,
+      issuePaths: ['tag'],
+    });
+    expect(records.find((record) => record.outcome === 'unauthorized')).toMatchObject({
+      authFailure: 'credential_mismatch',
+      status: 401,
+    });
+    const metrics = records.filter((record) => '_aws' in record);
+    expect(metrics).toEqual([
+      expect.objectContaining({ Rejected: 1, Quarantined: 1, reason: 'invalid_payload' }),
+      expect.objectContaining({ Rejected: 1, reason: 'unauthorized' }),
+    ]);
+    const text = output.text();
+    for (const forbidden of [
+      TEST_SECRETS.SHARINPIX_SECRET,
+      'guessed-secret-77',
+      'abc123',
+      'jane.example',
+      'Jane Example',
+      'not-a-tag',
+    ]) {
+      expect(text).not.toContain(forbidden);
+    }
+  });
+
+  it('logs a queue failure with its error name and counts EnqueueFailed', async () => {
+    // Prepare
+    const output = captureOutput();
+    const { deliver, eventQueue } = ingestHarness('sharinpix', { telemetry: telemetryUnderTest() });
+    eventQueue.failWith = new EnqueueError('SendMessage failed: TimeoutError', 'https://queue', {
+      cause: new Error('socket hang up'),
+    });
+
+    // Act
+    try {
+      await deliver({ body: loadBody('sharinpix', 'new_tag_image'), headers: SHARINPIX_HEADERS });
+    } finally {
+      output.restore();
+    }
+
+    // Assess
+    const records = output.records();
+    expect(records.find((record) => record.outcome === 'unavailable')).toMatchObject({
+      cause: 'enqueue_failed',
+      errorName: 'EnqueueError',
+      errorMessage: 'SendMessage failed: TimeoutError',
+      status: 503,
+      eventId: expect.stringMatching(/^sharinpix:new_tag_image:/),
+    });
+    expect(records.find((record) => '_aws' in record)).toMatchObject({ EnqueueFailed: 1 });
+  });
+});

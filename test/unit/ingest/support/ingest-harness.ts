@@ -1,0 +1,48 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createIngestHandler } from '../../../../shared/ingest/create-ingest-handler';
+import type { IngestDependencies } from '../../../../shared/ingest/ingest-dependencies';
+import { resolveIngestRoute } from '../../../../shared/ingest/ingest-route';
+import { SQS_MAX_MESSAGE_BYTES } from '../../../../shared/queue/sqs-event-queue';
+import type { Vendor } from '../../../../shared/vendors/vendor';
+import { apiGatewayEvent, type DeliveryOptions, RECEIVED_AT } from './api-gateway-event';
+import { InMemoryEventQueue } from './in-memory-queue';
+import { RecordingTelemetry } from './recording-telemetry';
+import { fixedSecrets } from './test-secrets';
+
+/** A parsed handler response. */
+export interface Answer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  readonly headers: Readonly<Record<string, string | number | boolean>>;
+}
+
+const toAnswer = (result: APIGatewayProxyStructuredResultV2): Answer => ({
+  status: result.statusCode ?? 0,
+  body: JSON.parse(result.body ?? 'null'),
+  headers: result.headers ?? {},
+});
+
+/**
+ * One vendor's real ingest handler, wired to in-memory queues, fixed secrets and recording
+ * telemetry. `deliver` posts one request and returns the parsed answer.
+ */
+export const ingestHarness = (vendor: Vendor, overrides: Partial<IngestDependencies> = {}) => {
+  const eventQueue = new InMemoryEventQueue();
+  const quarantineQueue = new InMemoryEventQueue();
+  const telemetry = new RecordingTelemetry();
+  const secrets = fixedSecrets();
+  const dependencies: IngestDependencies = {
+    maxBodyBytes: SQS_MAX_MESSAGE_BYTES,
+    secrets,
+    eventQueue,
+    quarantineQueue,
+    now: () => RECEIVED_AT,
+    telemetry,
+    ...overrides,
+  };
+  const handler = createIngestHandler(resolveIngestRoute(vendor), dependencies);
+  const path = `/webhooks/${vendor}`;
+  const deliver = async (options: Omit<DeliveryOptions, 'path'>): Promise<Answer> =>
+    toAnswer(await handler(apiGatewayEvent({ path, ...options })));
+  return { handler, deliver, eventQueue, quarantineQueue, telemetry, secrets, path };
+};
