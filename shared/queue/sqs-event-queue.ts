@@ -72,14 +72,16 @@ export const queueMessageBytes = (message: QueueMessage): number => {
 
 /**
  * An SQS client for the ingest path, to be created once per container (module scope). Short
- * timeouts and at most two attempts, so a hung queue becomes a 503 in about 8 s at worst, well
- * inside Image Intelligence's 10 s, instead of a vendor-side timeout. The endpoint comes from the
+ * timeouts and at most two attempts, so a hung queue becomes our own 503 (with `Retry-After`) in
+ * at most 2 × (0.5 s + 1.5 s) = 4 s: inside the ingest function's timeout even after a cold
+ * secrets read (2 s at most), and well inside Image Intelligence's 10 s. A 1 MiB SendMessage
+ * takes tens of milliseconds from Lambda, so 1.5 s is generous. The endpoint comes from the
  * SDK's own `AWS_ENDPOINT_URL_SQS` where set, so the same code runs against the local server.
  */
 export const createIngestSqsClient = (): SQSClient =>
   new SQSClient({
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: 500, requestTimeout: 1500, throwOnRequestTimeout: true },
   });
 
 const stringAttributes = (

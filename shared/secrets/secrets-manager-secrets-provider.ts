@@ -26,15 +26,16 @@ const SecretDocumentSchema = v.object({
 export const REFRESH_RETRY_SECONDS = 30;
 
 /**
- * A Secrets Manager client for the ingest path: short timeouts and one retry, so a slow secrets
- * call on a cold start fails well inside Image Intelligence's 10 s instead of hanging. Create it
+ * A Secrets Manager client for the ingest path: short timeouts and a single attempt (at most
+ * 0.5 s + 1.5 s), so a slow secrets call on a cold start becomes our own 503 well inside the
+ * function's timeout instead of hanging; the vendor's retry lands on a container that tries again. Create it
  * once per container (module scope). The endpoint comes from the SDK's own
  * `AWS_ENDPOINT_URL_SECRETS_MANAGER` where set, so the same code runs against a local emulator.
  */
 export const createSecretsManagerClient = (): SecretsManagerClient =>
   new SecretsManagerClient({
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true },
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 500, requestTimeout: 1500, throwOnRequestTimeout: true },
   });
 
 export interface SecretsManagerSecretsOptions {
