@@ -629,7 +629,10 @@ describe('Image Intelligence event identity', () => {
 
     // Act
     const early = imageIntelligence.identify(completed, RECEIVED_AT);
-    const lateRetry = imageIntelligence.identify(inProgress, new Date(RECEIVED_AT.getTime() + 600_000));
+    const lateRetry = imageIntelligence.identify(
+      inProgress,
+      new Date(RECEIVED_AT.getTime() + 600_000),
+    );
 
     // Assess
     expect(early.eventTime.getTime()).toBe(Date.parse(completed.payload.createdAt) + 1);

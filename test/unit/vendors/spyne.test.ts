@@ -176,14 +176,17 @@ describe('Spyne event identity', () => {
 });
 
 describe('Spyne bad input', () => {
-  it.each([[[]], ['a string'], [null], [42]])('refuses the non-object body %p at path ""', (body) => {
-    // Act
-    const result = spyne.read({ payload: body });
+  it.each([[[]], ['a string'], [null], [42]])(
+    'refuses the non-object body %p at path ""',
+    (body) => {
+      // Act
+      const result = spyne.read({ payload: body });
 
-    // Assess
-    expect(result).toEqual({
-      ok: false,
-      issues: [{ path: '', message: 'must be a JSON object (a Spyne SKU webhook)' }],
-    });
-  });
+      // Assess
+      expect(result).toEqual({
+        ok: false,
+        issues: [{ path: '', message: 'must be a JSON object (a Spyne SKU webhook)' }],
+      });
+    },
+  );
 });

@@ -1,0 +1,32 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { logger } from '../../shared/observability/logger';
+import { createCursorKeyProvider } from '../../shared/read/cursor-key-provider';
+import { readReadConfig } from '../../shared/read/read-config';
+import { createReadHandler } from '../../shared/read/read-handler';
+import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
+
+/** Read once at load: a missing table name or cursor key fails here, not on a request. */
+const config = readReadConfig(process.env);
+
+/** One client per container; locally the SDK picks up AWS_ENDPOINT_URL_DYNAMODB itself. */
+const dynamoDb = new DynamoDBClient({});
+
+const answer = createReadHandler({
+  store: new DynamoDbImageRecordStore({ client: dynamoDb, tableName: config.recordsTable }),
+  cursorKey: createCursorKeyProvider(config.cursorKey),
+  log: logger,
+});
+
+/** `GET /images/{vendor}/{imageId}` and `GET /images?vendor=&collection=` (HTTP API, payload 2.0). */
+export const handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  logger.addContext(context);
+  return answer(event);
+};

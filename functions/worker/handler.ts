@@ -1,0 +1,37 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { logger } from '../../shared/observability/logger';
+import { metrics } from '../../shared/observability/metrics';
+import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
+import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
+import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
+import { readWorkerConfig } from '../../shared/worker/worker-config';
+import { createWorkerHandler } from '../../shared/worker/worker-handler';
+
+/** Read once at load: a misconfigured worker fails here, before it takes any message. */
+const config = readWorkerConfig(process.env);
+
+/** One client per container; locally the SDK picks up AWS_ENDPOINT_URL_DYNAMODB itself. */
+const dynamoDb = new DynamoDBClient({});
+
+const processBatch = createWorkerHandler({
+  ledger: new DynamoDbEventLedger({
+    client: dynamoDb,
+    tableName: config.ledgerTable,
+    dedupeWindowSeconds: config.dedupeWindowSeconds,
+    leaseSeconds: config.leaseSeconds,
+    archiveRetentionSeconds: config.archiveRetentionSeconds,
+  }),
+  store: new DynamoDbImageRecordStore({ client: dynamoDb, tableName: config.recordsTable }),
+  definitions: VENDOR_DEFINITIONS,
+  archiveEvents: config.archiveEvents,
+  applyConcurrency: config.applyConcurrency,
+  log: logger,
+  metrics,
+});
+
+/** SQS event source mapping → queued events applied to the image records (partial batch failures). */
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  logger.addContext(context);
+  return processBatch(event, context);
+};

@@ -1,0 +1,64 @@
+import type { SecretName } from '../shared/config/dev-secrets';
+import type { FunctionName } from '../shared/http/routes';
+import { DEFAULT_SECRETS_CACHE_SECONDS } from '../shared/ingest/ingest-config';
+import { SQS_MAX_MESSAGE_BYTES } from '../shared/queue/sqs-event-queue';
+import type { IngestFunctionName } from './constructs/webhook-secrets';
+import { CURSOR_SIGNING_KEY_NAME, INGEST_SECRET_SHAPES } from './constructs/webhook-secrets';
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * The tunable settings the stack passes explicitly, so the deployed values are visible in the
+ * template and the console rather than buried in code defaults. Values are strings because
+ * Lambda environment variables are.
+ */
+export const FUNCTION_ENVIRONMENT_DEFAULTS = {
+  /** The BRIEF's body limit: the SQS maximum, answered with 413 above it. */
+  MAX_BODY_BYTES: String(SQS_MAX_MESSAGE_BYTES),
+  /** A rotated secret reaches every warm container within five minutes. */
+  SECRETS_CACHE_SECONDS: String(DEFAULT_SECRETS_CACHE_SECONDS),
+  /** The BRIEF's default: longer than any vendor's retry horizon. */
+  DEDUPE_WINDOW_SECONDS: String(7 * DAY_SECONDS),
+  /** Keep the compressed envelope of every event, so it can be replayed. */
+  ARCHIVE_EVENTS: 'true',
+  ARCHIVE_RETENTION_SECONDS: String(30 * DAY_SECONDS),
+} as const;
+
+/**
+ * The SDK's own endpoint override variables. Declared empty only in the local-invoke template so
+ * that `sam local invoke --env-vars` can point a function at DynamoDB Local or the local SQS
+ * server; the SDK ignores an empty value.
+ */
+const SQS_ENDPOINT = 'AWS_ENDPOINT_URL_SQS';
+const DYNAMODB_ENDPOINT = 'AWS_ENDPOINT_URL_DYNAMODB';
+
+const emptyVariables = (names: readonly string[]): Readonly<Record<string, string>> =>
+  Object.fromEntries(names.map((name) => [name, '']));
+
+const ingestSecretNames = (name: IngestFunctionName): readonly SecretName[] => [
+  INGEST_SECRET_SHAPES[name].generatedKey,
+  ...INGEST_SECRET_SHAPES[name].operatorKeys,
+];
+
+/**
+ * SAM CLI only overrides environment variables the template already declares, so the secrets and
+ * endpoints a local invoke needs must exist in the function's environment. The template built with
+ * context `localInvoke=true` declares them empty (never with a value); the deployed template has
+ * none of them. Empty secret variables are ignored in AWS anyway: with `WEBHOOK_SECRETS_ARN` set,
+ * ingest reads Secrets Manager only.
+ */
+export const localInvokePlaceholders = (
+  enabled: boolean,
+): Readonly<Record<FunctionName, Readonly<Record<string, string>>>> => {
+  const when = (names: readonly string[]) => (enabled ? emptyVariables(names) : {});
+  return {
+    'ingest-spyne': when([...ingestSecretNames('ingest-spyne'), SQS_ENDPOINT]),
+    'ingest-sharinpix': when([...ingestSecretNames('ingest-sharinpix'), SQS_ENDPOINT]),
+    'ingest-image-intelligence': when([
+      ...ingestSecretNames('ingest-image-intelligence'),
+      SQS_ENDPOINT,
+    ]),
+    worker: when([DYNAMODB_ENDPOINT]),
+    read: when([CURSOR_SIGNING_KEY_NAME, DYNAMODB_ENDPOINT]),
+  };
+};

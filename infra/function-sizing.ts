@@ -1,0 +1,64 @@
+import { Duration } from 'aws-cdk-lib';
+
+/** Memory and timeout of one function. Memory also buys CPU: Lambda scales vCPU with it. */
+export interface FunctionSizing {
+  readonly memorySize: number;
+  readonly timeout: Duration;
+}
+
+/**
+ * Ingest: JSON parse, valibot, an HS256 check and one SQS SendMessage of up to 1 MiB.
+ *
+ * - 1024 MB: most ingest time is the cold start (loading a bundle with the SDK inside) and
+ *   parsing bodies up to 1 MiB, both CPU-bound; 1024 MB halves them against 512 MB for a cost that
+ *   stays negligible at webhook volumes (a warm request runs in tens of milliseconds).
+ * - 7 s: a backstop, not a budget. The normal answer comes well under a second (cold: about one
+ *   second), far inside Image Intelligence's 10 s. The SDK clients give up on their own first: a
+ *   cold secrets read at most 2 s, the SendMessage at most 4 s (two attempts), so a hung
+ *   dependency yields the code's own 503 with `Retry-After` inside 6 s plus init, and the timeout
+ *   only catches what nothing else did, still before the vendor stops listening.
+ */
+export const INGEST_SIZING: FunctionSizing = { memorySize: 1024, timeout: Duration.seconds(7) };
+
+/**
+ * Worker: a batch of up to `WORKER_BATCH_SIZE` envelopes, each a conditional ledger claim, one
+ * conditional write per image (a Spyne SKU carries tens of images) and a completion write.
+ *
+ * - 1024 MB: ten 1 MiB envelopes decompressed and normalized in memory, with headroom; the CPU
+ *   share keeps JSON and gzip work short.
+ * - 30 s: the happy path is well under a few seconds; the rest absorbs DynamoDB throttling retries
+ *   with backoff. It also drives the main queue's visibility timeout (six times this, plus the
+ *   batching window), so a longer timeout would delay every retry of a failed message.
+ */
+export const WORKER_SIZING: FunctionSizing = { memorySize: 1024, timeout: Duration.seconds(30) };
+
+/**
+ * Read: one GetItem or one Query (at most 100 records), JSON out.
+ *
+ * - 512 MB: a page of 100 records is well under a megabyte; the work is I/O-bound.
+ * - 10 s: a Query answers in milliseconds; the margin covers a cold start plus SDK retries while
+ *   staying far under API Gateway's 30 s integration limit.
+ */
+export const READ_SIZING: FunctionSizing = { memorySize: 512, timeout: Duration.seconds(10) };
+
+/**
+ * Up to 10 messages per worker invocation: the SQS receive maximum, so a batch costs one poll, and
+ * a failed message only holds back nine others, each of which is reported individually anyway
+ * (`ReportBatchItemFailures`).
+ */
+export const WORKER_BATCH_SIZE = 10;
+
+/**
+ * Wait up to 1 s to fill a batch. Bursts (a Spyne SKU completing, a SharinPix upload of 50 images)
+ * then arrive in few invocations, while a lone event still reaches its record within about a
+ * second.
+ */
+export const WORKER_BATCHING_WINDOW = Duration.seconds(1);
+
+/**
+ * At most 10 concurrent workers. The event source mapping otherwise scales pollers up to 1,250
+ * concurrent invocations, which could starve the account's concurrency pool that ingest needs to
+ * answer vendors, and would throw a backlog at DynamoDB all at once. Ten workers at ten messages
+ * each drain hundreds of events per second, far beyond the vendors' rates.
+ */
+export const WORKER_MAX_CONCURRENCY = 10;

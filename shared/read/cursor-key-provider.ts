@@ -1,0 +1,81 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as v from 'valibot';
+import type { CursorKeySource } from './cursor-signing-key';
+import { MIN_CURSOR_KEY_LENGTH } from './cursor-signing-key';
+
+/** The cursor key, when the read API needs it. Cached by implementations: one fetch per container. */
+export type CursorKeyProvider = () => Promise<string>;
+
+/** The key could not be fetched or is unusable; the read API answers 503 and tries again later. */
+export class CursorKeyUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly secretId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cursor signing key from ${secretId}: ${message}`, options);
+    this.name = 'CursorKeyUnavailableError';
+  }
+}
+
+/** A key known at load (environment or dev default). */
+export const fixedCursorKey =
+  (key: string): CursorKeyProvider =>
+  () =>
+    Promise.resolve(key);
+
+const CursorSecretSchema = v.object({
+  CURSOR_SIGNING_KEY: v.pipe(v.string(), v.minLength(MIN_CURSOR_KEY_LENGTH)),
+});
+
+/**
+ * The key from a Secrets Manager JSON secret, fetched on first use and then kept for the life of
+ * the container: rotating it invalidates outstanding `next` tokens anyway, so it is rare and
+ * deliberate, and new containers pick it up. A failed fetch is not cached, so the next request
+ * tries again. Error messages never quote the secret's text.
+ */
+export const secretsManagerCursorKey = (
+  client: SecretsManagerClient,
+  secretId: string,
+): CursorKeyProvider => {
+  let key: Promise<string> | undefined;
+  const fetchKey = async (): Promise<string> => {
+    let secretString: string | undefined;
+    try {
+      secretString = (await client.send(new GetSecretValueCommand({ SecretId: secretId })))
+        .SecretString;
+    } catch (error) {
+      throw new CursorKeyUnavailableError('GetSecretValue failed', secretId, { cause: error });
+    }
+    let document: unknown;
+    try {
+      document = JSON.parse(secretString ?? '');
+    } catch {
+      throw new CursorKeyUnavailableError('the secret is not JSON', secretId);
+    }
+    const parsed = v.safeParse(CursorSecretSchema, document);
+    if (!parsed.success) {
+      throw new CursorKeyUnavailableError(
+        `the secret has no CURSOR_SIGNING_KEY of at least ${MIN_CURSOR_KEY_LENGTH} characters`,
+        secretId,
+      );
+    }
+    return parsed.output.CURSOR_SIGNING_KEY;
+  };
+  return () => {
+    key ??= fetchKey().catch((error: unknown) => {
+      key = undefined;
+      throw error;
+    });
+    return key;
+  };
+};
+
+/**
+ * The provider for a configured source. Call once per container: the Secrets Manager client it
+ * creates is meant to live that long (its endpoint comes from the SDK's own variables).
+ */
+export const createCursorKeyProvider = (source: CursorKeySource): CursorKeyProvider =>
+  source.kind === 'value'
+    ? fixedCursorKey(source.key)
+    : secretsManagerCursorKey(new SecretsManagerClient({ maxAttempts: 2 }), source.secretId);

@@ -1,0 +1,127 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { jsonResponse } from '../http/json-response';
+import { type ImageRecord, ImageRecordSchema } from '../record/image-record';
+import { toImageRecord } from '../record/record-state';
+import { encodeCursor } from '../store/collection-cursor';
+import type { ImageRecordStore } from '../store/image-record-store';
+import type { StoredRecord } from '../store/record-item';
+import { StoreOperationError } from '../store/store-errors';
+import { validate } from '../validation/validation-issue';
+import { type CursorKeyProvider, CursorKeyUnavailableError } from './cursor-key-provider';
+import {
+  parseReadRequest,
+  positionOf,
+  type ReadRequest,
+  type RefusedRequest,
+} from './read-request';
+
+/** The log calls the read API makes; Powertools' `Logger` satisfies it. */
+export interface ReadLog {
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** The read API's store, cursor key and log, injected so tests use DynamoDB Local. */
+export interface ReadHandlerDeps {
+  readonly store: ImageRecordStore;
+  /** Asked only by collection requests, which verify and mint `next` tokens. */
+  readonly cursorKey: CursorKeyProvider;
+  readonly log: ReadLog;
+}
+
+/** The read Lambda's signature (HTTP API, payload 2.0). */
+export type ReadHandler = (
+  event: APIGatewayProxyEventV2,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Seconds a client should wait after a 503 before asking again. */
+const RETRY_AFTER_SECONDS = '1';
+
+/** A stored record failed the output contract: a bug or drift, reported by key, never served. */
+class RecordContractError extends Error {
+  constructor(
+    readonly recordKey: string,
+    readonly issuePaths: readonly string[],
+  ) {
+    super(`stored record ${recordKey} fails the record schema at ${issuePaths.join(', ')}`);
+    this.name = 'RecordContractError';
+  }
+}
+
+/** The public record of a stored one, validated against the output contract first. */
+const publicRecord = (stored: StoredRecord): ImageRecord => {
+  const checked = validate(ImageRecordSchema, toImageRecord(stored.state, stored.updatedAt));
+  if (!checked.ok) {
+    throw new RecordContractError(
+      `${stored.state.vendor}#${stored.state.imageId}`,
+      checked.issues.map((issue) => issue.path),
+    );
+  }
+  return checked.value;
+};
+
+const refusalResponse = (refusal: RefusedRequest): APIGatewayProxyStructuredResultV2 =>
+  refusal.kind === 'no_route'
+    ? jsonResponse(404, { error: 'not_found', message: 'no such route' })
+    : jsonResponse(400, {
+        error: 'invalid_request',
+        message: `invalid ${refusal.issues.map((issue) => issue.path).join(', ')}`,
+        issues: refusal.issues,
+      });
+
+/**
+ * The read Lambda's logic: `GET /images/{vendor}/{imageId}` and
+ * `GET /images?vendor=&collection=[&limit=&next=]`. Bad parameters are a 400 naming them; every
+ * record is checked against `ImageRecordSchema` before it is served, and one that fails is a 500
+ * with no detail in the body (the key and paths go to the log); DynamoDB trouble, or a cursor key
+ * that cannot be fetched, is a 503.
+ */
+export const createReadHandler = (deps: ReadHandlerDeps): ReadHandler => {
+  const answer = async (request: ReadRequest): Promise<APIGatewayProxyStructuredResultV2> => {
+    if (request.kind === 'get') {
+      const stored = await deps.store.get(request.vendor, request.imageId);
+      return stored === undefined
+        ? jsonResponse(404, {
+            error: 'not_found',
+            message: `no ${request.vendor} image with id ${request.imageId}`,
+          })
+        : jsonResponse(200, publicRecord(stored));
+    }
+    const cursorKey = await deps.cursorKey();
+    const position = positionOf(request, cursorKey);
+    if (!position.ok) return refusalResponse(position.refusal);
+    const page = await deps.store.listCollection({
+      vendor: request.vendor,
+      collectionId: request.collectionId,
+      limit: request.limit,
+      ...(position.after ? { after: position.after } : {}),
+    });
+    const scope = { vendor: request.vendor, collectionId: request.collectionId };
+    return jsonResponse(200, {
+      items: page.records.map(publicRecord),
+      ...(page.next ? { next: encodeCursor(page.next, scope, cursorKey) } : {}),
+    });
+  };
+
+  return async (event) => {
+    const parsed = parseReadRequest(event);
+    if (!parsed.ok) return refusalResponse(parsed.refusal);
+    try {
+      return await answer(parsed.request);
+    } catch (error) {
+      deps.log.error('Read request failed', {
+        requestId: event.requestContext.requestId,
+        routeKey: event.routeKey,
+        error,
+      });
+      const unavailable =
+        error instanceof StoreOperationError || error instanceof CursorKeyUnavailableError;
+      return unavailable
+        ? jsonResponse(
+            503,
+            { error: 'temporarily_unavailable' },
+            { 'retry-after': RETRY_AFTER_SECONDS },
+          )
+        : jsonResponse(500, { error: 'internal_error' });
+    }
+  };
+};

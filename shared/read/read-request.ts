@@ -1,0 +1,130 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import * as v from 'valibot';
+import { matchRoute, routeKeyOf } from '../http/routes';
+import { decodeCursor } from '../store/collection-cursor';
+import type { CollectionPosition } from '../store/image-record-store';
+import { type ValidationIssue, validate } from '../validation/validation-issue';
+import { MAX_ID_LENGTH } from '../vendors/common-schemas';
+import { VENDORS, type Vendor } from '../vendors/vendor';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-limit';
+
+/** A valid read request. */
+export type ReadRequest =
+  | { readonly kind: 'get'; readonly vendor: Vendor; readonly imageId: string }
+  | {
+      readonly kind: 'list';
+      readonly vendor: Vendor;
+      readonly collectionId: string;
+      readonly limit: number;
+      /** The raw `next` token; verified with the cursor key by `positionOf`. */
+      readonly next?: string;
+    };
+
+/** A request the read API refuses before touching the table. */
+export type RefusedRequest =
+  | { readonly kind: 'no_route' }
+  | { readonly kind: 'invalid'; readonly issues: readonly ValidationIssue[] };
+
+/** The outcome of parsing: a request to answer, or a refusal to send back. */
+export type ParsedReadRequest =
+  | { readonly ok: true; readonly request: ReadRequest }
+  | { readonly ok: false; readonly refusal: RefusedRequest };
+
+const GET_IMAGE_ROUTE = 'GET /images/{vendor}/{imageId}';
+const LIST_ROUTE = 'GET /images';
+
+const VendorSchema = v.picklist(VENDORS, `must be one of ${VENDORS.join(', ')}`);
+const IdSchema = v.pipe(
+  v.string(),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
+);
+
+const GetImageParamsSchema = v.object({ vendor: VendorSchema, imageId: IdSchema });
+
+const LIMIT_MESSAGE = `must be an integer from 1 to ${MAX_PAGE_LIMIT}`;
+const ListParamsSchema = v.object({
+  vendor: VendorSchema,
+  collection: IdSchema,
+  /** Absent: `DEFAULT_PAGE_LIMIT`. */
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,3}$/, LIMIT_MESSAGE),
+      v.transform(Number),
+      v.minValue(1, LIMIT_MESSAGE),
+      v.maxValue(MAX_PAGE_LIMIT, LIMIT_MESSAGE),
+    ),
+    String(DEFAULT_PAGE_LIMIT),
+  ),
+  next: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+});
+
+const CURSOR_MESSAGES = {
+  malformed: 'is not a token this API issued',
+  tampered: 'is not a token this API issued',
+  other_collection: 'belongs to another vendor or collection',
+} as const;
+
+/**
+ * The route of a request. API Gateway's HTTP API names it in `routeKey` and hands over
+ * `pathParameters` already URL-decoded (the local gateway does the same). Where the route key is
+ * `$default`, the route is matched from `rawPath` with the shared route table, which decodes.
+ */
+const routeOf = (
+  event: APIGatewayProxyEventV2,
+): { routeKey: string; pathParameters: Readonly<Record<string, string | undefined>> } => {
+  if (event.routeKey !== '$default') {
+    return { routeKey: event.routeKey, pathParameters: event.pathParameters ?? {} };
+  }
+  const matched = matchRoute(event.requestContext.http.method, event.rawPath);
+  return matched
+    ? {
+        routeKey: routeKeyOf(matched.route),
+        pathParameters: matched.pathParameters,
+      }
+    : { routeKey: '$default', pathParameters: {} };
+};
+
+/**
+ * Turns an API Gateway event into a typed read request, or the reason to refuse it. Every
+ * parameter goes through valibot, and each issue names the failing parameter as its path. Pure:
+ * the `next` token is checked for shape here and verified by `positionOf`, which needs the key.
+ */
+export const parseReadRequest = (event: APIGatewayProxyEventV2): ParsedReadRequest => {
+  const { routeKey, pathParameters } = routeOf(event);
+  if (routeKey === GET_IMAGE_ROUTE) {
+    const params = validate(GetImageParamsSchema, pathParameters);
+    if (!params.ok) return { ok: false, refusal: { kind: 'invalid', issues: params.issues } };
+    return { ok: true, request: { kind: 'get', ...params.value } };
+  }
+  if (routeKey !== LIST_ROUTE) return { ok: false, refusal: { kind: 'no_route' } };
+  const params = validate(ListParamsSchema, event.queryStringParameters ?? {});
+  if (!params.ok) return { ok: false, refusal: { kind: 'invalid', issues: params.issues } };
+  const { vendor, collection, limit, next } = params.value;
+  return {
+    ok: true,
+    request: { kind: 'list', vendor, collectionId: collection, limit, ...(next ? { next } : {}) },
+  };
+};
+
+/** Where a list request resumes: after the position its `next` token names, or from the start. */
+export const positionOf = (
+  request: Extract<ReadRequest, { kind: 'list' }>,
+  cursorKey: string,
+):
+  | { readonly ok: true; readonly after?: CollectionPosition }
+  | { readonly ok: false; readonly refusal: RefusedRequest } => {
+  if (request.next === undefined) return { ok: true };
+  const scope = { vendor: request.vendor, collectionId: request.collectionId };
+  const cursor = decodeCursor(request.next, scope, cursorKey);
+  return cursor.ok
+    ? { ok: true, after: cursor.position }
+    : {
+        ok: false,
+        refusal: {
+          kind: 'invalid',
+          issues: [{ path: 'next', message: CURSOR_MESSAGES[cursor.reason] }],
+        },
+      };
+};

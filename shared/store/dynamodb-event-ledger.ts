@@ -1,0 +1,302 @@
+import { gzipSync } from 'node:zlib';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  type GetItemCommandOutput,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+  type UpdateItemCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import type { EventEnvelope } from '../queue/event-envelope';
+import { type CapacityListener, ignoreCapacity, unitsOf } from './capacity';
+import { decideClaim, windowStart } from './claim-decision';
+import type { ClaimOutcome, ClaimRequest, CompleteRequest, EventLedger } from './event-ledger';
+import { fromLedgerItem, type LedgerEntry } from './ledger-item';
+import {
+  CorruptItemError,
+  LeaseHeldError,
+  LeaseLostError,
+  StoreOperationError,
+} from './store-errors';
+
+/**
+ * Largest compressed archive kept on a ledger item. DynamoDB items stop at 400 KB; an envelope
+ * that does not compress below this is completed without its archive (and says so) rather than
+ * failing an event that was applied correctly.
+ */
+export const MAX_ARCHIVE_BYTES = 350 * 1024;
+
+/** The ledger's client, table and timing; the worker fills it from `WorkerConfig`. */
+export interface DynamoDbEventLedgerOptions {
+  /** Created once per process by the caller, never per call. */
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  /** Completed events are duplicates for this long (BRIEF default: 7 days). */
+  readonly dedupeWindowSeconds: number;
+  /** How long a claim holds before another delivery may take the event over. */
+  readonly leaseSeconds: number;
+  /** How long an archived envelope is kept, when longer than the dedupe window. */
+  readonly archiveRetentionSeconds: number;
+  readonly onCapacity?: CapacityListener;
+  readonly now?: () => Date;
+}
+
+/**
+ * Every attribute is written `#name` in expressions (`archive`, `status` and `owner` are among
+ * DynamoDB's reserved words), and the name map is derived from the expressions themselves, so it
+ * never lists a name an expression does not use (which DynamoDB also refuses).
+ */
+const attributeNamesOf = (...expressions: Array<string | undefined>): Record<string, string> => {
+  const names: Record<string, string> = {};
+  for (const expression of expressions) {
+    for (const [alias, name] of (expression ?? '').matchAll(/#(\w+)/g)) {
+      if (name !== undefined) names[alias] = name;
+    }
+  }
+  return names;
+};
+
+const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+const plusSeconds = (date: Date, seconds: number): Date =>
+  new Date(date.getTime() + seconds * 1000);
+const text = (value: string): AttributeValue => ({ S: value });
+const number = (value: number): AttributeValue => ({ N: String(value) });
+
+/**
+ * The event ledger in DynamoDB. On the happy path an event costs two writes and no read:
+ *
+ * - **Claim**: ONE unconditional UpdateItem that sets the claim fields only where they are absent
+ *   (`if_not_exists`), adds this messageId to `deliveries`, and returns the item as it was before
+ *   (`ALL_OLD`). `decideClaim` reads that old image: no item means we own the event; otherwise it
+ *   is ours already, a counted duplicate, held by a live lease, or up for takeover.
+ * - **Takeover** (rare): ONE UpdateItem whose condition re-checks, on the server, the previous
+ *   owner and that its lease has expired or its completion lies outside the dedupe window; a lost
+ *   race becomes `LeaseHeldError`.
+ * - **Complete**: ONE UpdateItem conditioned on `owner = this messageId`, which records the
+ *   result, optionally the gzip-compressed envelope, and the TTL.
+ */
+export class DynamoDbEventLedger implements EventLedger {
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+  private readonly dedupeWindowSeconds: number;
+  private readonly leaseSeconds: number;
+  private readonly archiveRetentionSeconds: number;
+  private readonly onCapacity: CapacityListener;
+  private readonly now: () => Date;
+
+  constructor(options: DynamoDbEventLedgerOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.dedupeWindowSeconds = options.dedupeWindowSeconds;
+    this.leaseSeconds = options.leaseSeconds;
+    this.archiveRetentionSeconds = options.archiveRetentionSeconds;
+    this.onCapacity = options.onCapacity ?? ignoreCapacity;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    const now = this.now();
+    const output = await this.update('claim', {
+      Key: { eventId: text(request.eventId) },
+      UpdateExpression: [
+        'SET #status = if_not_exists(#status, :processing)',
+        '#owner = if_not_exists(#owner, :messageId)',
+        '#leaseUntil = if_not_exists(#leaseUntil, :leaseUntil)',
+        '#claimedAt = if_not_exists(#claimedAt, :now)',
+        '#expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+        '#vendor = if_not_exists(#vendor, :vendor)',
+        '#eventType = if_not_exists(#eventType, :eventType)',
+        '#receivedAt = if_not_exists(#receivedAt, :receivedAt)',
+      ]
+        .join(', ')
+        .concat(' ADD #deliveries :delivery'),
+      ExpressionAttributeValues: {
+        ':processing': text('processing'),
+        ':messageId': text(request.messageId),
+        ':leaseUntil': text(plusSeconds(now, this.leaseSeconds).toISOString()),
+        ':now': text(now.toISOString()),
+        ':expiresAt': number(epochSeconds(plusSeconds(now, this.dedupeWindowSeconds))),
+        ':vendor': text(request.vendor),
+        ':eventType': text(request.eventType),
+        ':receivedAt': text(request.receivedAt),
+        ':delivery': { SS: [request.messageId] },
+      },
+      ReturnValues: 'ALL_OLD',
+    });
+    const previous = output.Attributes && this.parse(output.Attributes, request.eventId);
+    const decision = decideClaim(previous, {
+      messageId: request.messageId,
+      now,
+      dedupeWindowSeconds: this.dedupeWindowSeconds,
+    });
+    switch (decision.kind) {
+      case 'claimed':
+      case 'resumed':
+        return { kind: decision.kind };
+      case 'duplicate':
+        return { kind: 'duplicate', deliveries: decision.deliveries };
+      case 'held':
+        throw new LeaseHeldError(request.eventId, decision.leaseUntil);
+      case 'takeover':
+        await this.takeOver(request, decision.previous, now);
+        return { kind: 'claimed' };
+    }
+  }
+
+  async complete(request: CompleteRequest): Promise<void> {
+    const now = this.now();
+    const archive = request.archive && this.compress(request.archive);
+    const keepSeconds = Math.max(
+      this.dedupeWindowSeconds,
+      archive?.kept ? this.archiveRetentionSeconds : 0,
+    );
+    const sets = [
+      '#status = :status',
+      '#completedAt = :now',
+      '#expiresAt = :expiresAt',
+      '#imagesApplied = :imagesApplied',
+      ...(archive?.kept ? ['#archive = :archive'] : []),
+      ...(archive && !archive.kept ? ['#archiveSkipped = :archiveSkipped'] : []),
+    ];
+    try {
+      await this.update('complete', {
+        Key: { eventId: text(request.eventId) },
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE #leaseUntil`,
+        ConditionExpression: '#owner = :messageId',
+        ExpressionAttributeValues: {
+          ':status': text(request.status),
+          ':now': text(now.toISOString()),
+          ':expiresAt': number(epochSeconds(plusSeconds(now, keepSeconds))),
+          ':imagesApplied': number(request.imagesApplied),
+          ':messageId': text(request.messageId),
+          ...(archive?.kept ? { ':archive': { B: archive.bytes } } : {}),
+          ...(archive && !archive.kept ? { ':archiveSkipped': text('too_large') } : {}),
+        },
+      });
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new LeaseLostError(request.eventId, request.messageId);
+      }
+      throw error;
+    }
+  }
+
+  /** The entry of one event, read strongly consistent. For operators and tests, not the worker. */
+  async find(eventId: string): Promise<LedgerEntry | undefined> {
+    let output: GetItemCommandOutput;
+    try {
+      output = await this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { eventId: text(eventId) },
+          ConsistentRead: true,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+    } catch (error) {
+      throw new StoreOperationError('GetItem', this.tableName, { cause: error });
+    }
+    this.onCapacity({
+      tableName: this.tableName,
+      operation: 'GetItem',
+      ...unitsOf(output.ConsumedCapacity, 'read'),
+      reported: true,
+    });
+    return output.Item && this.parse(output.Item, eventId);
+  }
+
+  /** The conditional write that moves an abandoned or expired event to this message. */
+  private async takeOver(request: ClaimRequest, previous: LedgerEntry, now: Date): Promise<void> {
+    try {
+      await this.update('takeover', {
+        Key: { eventId: text(request.eventId) },
+        UpdateExpression:
+          'SET #status = :processing, #owner = :messageId, #leaseUntil = :leaseUntil, ' +
+          '#claimedAt = :now, #expiresAt = :expiresAt ' +
+          'REMOVE #completedAt, #imagesApplied, #archive, #archiveSkipped',
+        ConditionExpression:
+          '#owner = :previousOwner AND ((#status = :processing AND #leaseUntil <= :now) OR ' +
+          '(#status IN (:completed, :ignored) AND #completedAt <= :windowStart))',
+        ExpressionAttributeValues: {
+          ':processing': text('processing'),
+          ':completed': text('completed'),
+          ':ignored': text('ignored'),
+          ':messageId': text(request.messageId),
+          ':previousOwner': text(previous.owner),
+          ':leaseUntil': text(plusSeconds(now, this.leaseSeconds).toISOString()),
+          ':now': text(now.toISOString()),
+          ':windowStart': text(windowStart(now, this.dedupeWindowSeconds)),
+          ':expiresAt': number(epochSeconds(plusSeconds(now, this.dedupeWindowSeconds))),
+        },
+      });
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new LeaseHeldError(request.eventId, undefined);
+      }
+      throw error;
+    }
+  }
+
+  private compress(envelope: EventEnvelope): { kept: boolean; bytes: Uint8Array } {
+    const bytes = gzipSync(JSON.stringify(envelope));
+    return { kept: bytes.byteLength <= MAX_ARCHIVE_BYTES, bytes };
+  }
+
+  /**
+   * One UpdateItem with consumed capacity reported. A failed condition is rethrown as is (the
+   * caller gives it meaning) after its estimated unit is reported; anything else becomes a
+   * `StoreOperationError`.
+   */
+  private async update(
+    purpose: 'claim' | 'takeover' | 'complete',
+    input: Omit<
+      UpdateItemCommandInput,
+      'TableName' | 'ReturnConsumedCapacity' | 'ExpressionAttributeNames'
+    >,
+  ): Promise<UpdateItemCommandOutput> {
+    try {
+      const output = await this.client.send(
+        new UpdateItemCommand({
+          ...input,
+          ExpressionAttributeNames: attributeNamesOf(
+            input.UpdateExpression,
+            input.ConditionExpression,
+          ),
+          TableName: this.tableName,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.onCapacity({
+        tableName: this.tableName,
+        operation: 'UpdateItem',
+        ...unitsOf(output.ConsumedCapacity, 'write'),
+        reported: true,
+      });
+      return output;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        this.onCapacity({
+          tableName: this.tableName,
+          operation: 'UpdateItem',
+          readUnits: 0,
+          writeUnits: 1,
+          indexWriteUnits: 0,
+          reported: false,
+        });
+        throw error;
+      }
+      throw new StoreOperationError(`UpdateItem (${purpose})`, this.tableName, { cause: error });
+    }
+  }
+
+  private parse(item: Record<string, AttributeValue>, eventId: string): LedgerEntry {
+    const parsed = fromLedgerItem(item);
+    if (!parsed.ok) {
+      const reason = parsed.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+      throw new CorruptItemError(this.tableName, eventId, reason);
+    }
+    return parsed.value;
+  }
+}

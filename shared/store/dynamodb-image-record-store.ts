@@ -1,0 +1,265 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import * as v from 'valibot';
+import type { ImageChange } from '../record/image-change';
+import { applyChange, type RecordState } from '../record/record-state';
+import type { Vendor } from '../vendors/vendor';
+import { type CapacityListener, ignoreCapacity, unitsOf } from './capacity';
+import { collectionKey } from './collection-sort-key';
+import type {
+  ApplyResult,
+  CollectionPage,
+  CollectionPageRequest,
+  CollectionPosition,
+  ImageRecordStore,
+} from './image-record-store';
+import { itemBytes, MAX_ITEM_BYTES, writeUnitsFor } from './item-size';
+import { fromRecordItem, recordKey, type StoredRecord, toRecordItem } from './record-item';
+import {
+  ConcurrentUpdateError,
+  CorruptItemError,
+  RecordTooLargeError,
+  StoreOperationError,
+} from './store-errors';
+import { BY_COLLECTION_INDEX } from './table-definitions';
+
+/** Write attempts on one image before giving up with `ConcurrentUpdateError` (then SQS retries). */
+export const DEFAULT_MAX_WRITE_ATTEMPTS = 10;
+
+/** The store's client and table, plus the knobs tests and benchmarks turn. */
+export interface DynamoDbImageRecordStoreOptions {
+  /** Created once per process by the caller, never per call. */
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly onCapacity?: CapacityListener;
+  readonly maxWriteAttempts?: number;
+  /** The write time recorded as `updatedAt`. */
+  readonly now?: () => Date;
+}
+
+/** The outcome of one conditional PutItem. */
+type PutOutcome =
+  | { readonly won: true; readonly writeUnits: number }
+  | { readonly won: false; readonly writeUnits: number; readonly current?: StoredRecord };
+
+const SortKeyAttributeSchema = v.object({ collectionSort: v.object({ S: v.string() }) });
+
+/**
+ * The records table in DynamoDB. `apply` needs no read and no transaction:
+ *
+ * 1. PutItem of the change merged into an empty record, on `attribute_not_exists(pk)`. A new
+ *    image costs exactly this one write.
+ * 2. If the image exists, the failed condition returns the stored item (`ReturnValuesOn
+ *    ConditionCheckFailure: ALL_OLD`, no extra read). The change is merged into it with
+ *    `applyChange`; when no field changes, the event is stale for this image and nothing is
+ *    written. Otherwise PutItem of the merged state on `rev = <stored rev>`, with rev + 1.
+ * 3. A lost race returns the newer item the same way, and the merge is retried on it, at most
+ *    `maxWriteAttempts` times. Because the merge is commutative and idempotent, concurrent
+ *    writers on one image converge to the state of sequential application.
+ *
+ * Every write asks for consumed capacity (`INDEXES`, i.e. `TOTAL` with the index share), and
+ * every call reports to `onCapacity`.
+ */
+export class DynamoDbImageRecordStore implements ImageRecordStore {
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+  private readonly onCapacity: CapacityListener;
+  private readonly maxWriteAttempts: number;
+  private readonly now: () => Date;
+
+  constructor(options: DynamoDbImageRecordStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.onCapacity = options.onCapacity ?? ignoreCapacity;
+    this.maxWriteAttempts = options.maxWriteAttempts ?? DEFAULT_MAX_WRITE_ATTEMPTS;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async apply(change: ImageChange): Promise<ApplyResult> {
+    const fresh = applyChange(undefined, change).state;
+    let candidate: RecordState = fresh;
+    let storedRev: number | undefined;
+    let writeUnits = 0;
+    for (let attempt = 1; attempt <= this.maxWriteAttempts; attempt += 1) {
+      const put = await this.conditionalPut(candidate, storedRev);
+      writeUnits += put.writeUnits;
+      if (put.won) {
+        return {
+          outcome: storedRev === undefined ? 'created' : 'updated',
+          writeUnits,
+          attempts: attempt,
+        };
+      }
+      if (put.current === undefined) {
+        // The item vanished between our writes (records are never deleted, but be exact).
+        candidate = fresh;
+        storedRev = undefined;
+        continue;
+      }
+      const merged = applyChange(put.current.state, change);
+      if (!merged.changed) return { outcome: 'stale', writeUnits, attempts: attempt };
+      candidate = merged.state;
+      storedRev = put.current.rev;
+    }
+    throw new ConcurrentUpdateError(
+      recordKey(change.vendor, change.imageId),
+      this.maxWriteAttempts,
+    );
+  }
+
+  /** One GetItem, eventually consistent: half the read cost, and readers never need the last ms. */
+  async get(vendor: Vendor, imageId: string): Promise<StoredRecord | undefined> {
+    const key = recordKey(vendor, imageId);
+    const output = await this.call('GetItem', () =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: key } },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+    );
+    this.report('GetItem', unitsOf(output.ConsumedCapacity, 'read'), true);
+    return output.Item === undefined ? undefined : this.parse(output.Item, key);
+  }
+
+  /**
+   * One Query of the `byCollection` index. It asks for `limit + 1` records, so a page that ends
+   * the collection carries no `next` (a bare `LastEvaluatedKey` would promise an empty page).
+   * When DynamoDB's 1 MB response limit cuts the Query short, the records read so far are the
+   * page and `next` resumes after them, which keeps every response bounded.
+   */
+  async listCollection(request: CollectionPageRequest): Promise<CollectionPage> {
+    const partition = collectionKey(request.vendor, request.collectionId);
+    const found: Array<{ record: StoredRecord; position: CollectionPosition }> = [];
+    let startKey: Record<string, AttributeValue> | undefined = request.after && {
+      pk: { S: request.after.recordKey },
+      collectionKey: { S: partition },
+      collectionSort: { S: request.after.sortKey },
+    };
+    let cutShort = false;
+    for (;;) {
+      const output = await this.call('Query', () =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: BY_COLLECTION_INDEX,
+            KeyConditionExpression: 'collectionKey = :collection',
+            ExpressionAttributeValues: { ':collection': { S: partition } },
+            Limit: request.limit + 1 - found.length,
+            ExclusiveStartKey: startKey,
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        ),
+      );
+      this.report('Query', unitsOf(output.ConsumedCapacity, 'read'), true);
+      for (const item of output.Items ?? []) found.push(this.parseIndexed(item));
+      startKey = output.LastEvaluatedKey;
+      if (startKey === undefined || found.length > request.limit) break;
+      if (found.length > 0) {
+        cutShort = true;
+        break;
+      }
+    }
+    const page = found.slice(0, request.limit);
+    const last = page.at(-1);
+    const more = found.length > request.limit || cutShort;
+    return {
+      records: page.map((entry) => entry.record),
+      ...(more && last ? { next: last.position } : {}),
+    };
+  }
+
+  private parseIndexed(item: Record<string, AttributeValue>): {
+    record: StoredRecord;
+    position: CollectionPosition;
+  } {
+    const key = item.pk?.S ?? '(no pk)';
+    const sortKey = v.safeParse(SortKeyAttributeSchema, item);
+    if (!sortKey.success) {
+      throw new CorruptItemError(this.tableName, key, 'index item without collectionSort');
+    }
+    return {
+      record: this.parse(item, key),
+      position: { recordKey: key, sortKey: sortKey.output.collectionSort.S },
+    };
+  }
+
+  /** Step 1 (no `storedRev`) or step 2 of `apply`: one PutItem, its condition and its cost. */
+  private async conditionalPut(
+    state: RecordState,
+    storedRev: number | undefined,
+  ): Promise<PutOutcome> {
+    const key = recordKey(state.vendor, state.imageId);
+    const item = toRecordItem({
+      state,
+      rev: (storedRev ?? 0) + 1,
+      updatedAt: this.now().toISOString(),
+    });
+    const bytes = itemBytes(item);
+    if (bytes > MAX_ITEM_BYTES) throw new RecordTooLargeError(key, bytes, MAX_ITEM_BYTES);
+    try {
+      const output = await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(storedRev === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'rev = :rev',
+                ExpressionAttributeValues: { ':rev': { N: String(storedRev) } },
+              }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ReturnConsumedCapacity: 'INDEXES',
+        }),
+      );
+      const units = unitsOf(output.ConsumedCapacity, 'write');
+      this.report('PutItem', units, true);
+      return { won: true, writeUnits: units.writeUnits };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) {
+        throw new StoreOperationError('PutItem', this.tableName, { cause: error });
+      }
+      // DynamoDB charges a failed condition by item size but reports nothing: estimate it.
+      const oldBytes = error.Item ? itemBytes(error.Item) : 0;
+      const writeUnits = writeUnitsFor(Math.max(bytes, oldBytes));
+      this.report('PutItem', { readUnits: 0, writeUnits, indexWriteUnits: 0 }, false);
+      return {
+        won: false,
+        writeUnits,
+        ...(error.Item ? { current: this.parse(error.Item, key) } : {}),
+      };
+    }
+  }
+
+  private parse(item: Record<string, AttributeValue>, key: string): StoredRecord {
+    const parsed = fromRecordItem(item);
+    if (!parsed.ok) {
+      const reason = parsed.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+      throw new CorruptItemError(this.tableName, key, reason);
+    }
+    return parsed.value;
+  }
+
+  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw new StoreOperationError(operation, this.tableName, { cause: error });
+    }
+  }
+
+  private report(
+    operation: 'PutItem' | 'GetItem' | 'Query',
+    units: { readUnits: number; writeUnits: number; indexWriteUnits: number },
+    reported: boolean,
+  ): void {
+    this.onCapacity({ tableName: this.tableName, operation, ...units, reported });
+  }
+}

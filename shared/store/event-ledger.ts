@@ -1,0 +1,53 @@
+import type { EventEnvelope } from '../queue/event-envelope';
+import type { Vendor } from '../vendors/vendor';
+
+/**
+ * The event ledger: at most one application of each `eventId` within the dedupe window, however
+ * many times the vendor retries or SQS redelivers. The worker claims an event before applying it
+ * and completes it after; the DynamoDB adapter is the one implementation.
+ */
+export interface EventLedger {
+  /**
+   * Claims an event for one SQS message. Throws `LeaseHeldError` while another delivery holds a
+   * live lease on it, so that message is retried after its visibility timeout.
+   */
+  claim(request: ClaimRequest): Promise<ClaimOutcome>;
+  /** Marks a claimed event done. Throws `LeaseLostError` if another delivery took it over. */
+  complete(request: CompleteRequest): Promise<void>;
+}
+
+/** One delivery's claim on an event; the ids and types are kept in the ledger for operators. */
+export interface ClaimRequest {
+  readonly eventId: string;
+  /** The SQS message id: one per delivery to the queue, stable across SQS redeliveries. */
+  readonly messageId: string;
+  readonly vendor: Vendor;
+  readonly eventType: string;
+  readonly receivedAt: string;
+}
+
+/**
+ * `claimed`: this message owns the event now (first delivery, or it took over an expired lease).
+ * `resumed`: this message already owned it (SQS redelivered it after a crash); applying again is
+ * harmless because the record merge is idempotent.
+ * `duplicate`: the event was completed within the dedupe window; nothing is applied.
+ */
+export type ClaimOutcome =
+  | { readonly kind: 'claimed' }
+  | { readonly kind: 'resumed' }
+  | {
+      readonly kind: 'duplicate';
+      /** Distinct SQS messages that carried this event, this one included. */
+      readonly deliveries: number;
+    };
+
+/** How a claimed event ended, recorded by the message that owns it. */
+export interface CompleteRequest {
+  readonly eventId: string;
+  readonly messageId: string;
+  /** `ignored` for authentic events that produce no records (unsupported SharinPix types). */
+  readonly status: 'completed' | 'ignored';
+  readonly imagesApplied: number;
+  /** The envelope to keep for replay; omitted when archiving is off. */
+  readonly archive?: EventEnvelope;
+}

@@ -1,0 +1,55 @@
+import type { ImageChange } from '../record/image-change';
+import type { Vendor } from '../vendors/vendor';
+import type { StoredRecord } from './record-item';
+
+/**
+ * The image records, as the worker and the read API need them. The DynamoDB adapter is the one
+ * implementation; the port keeps the worker and the read logic free of SDK types.
+ */
+export interface ImageRecordStore {
+  /**
+   * Merges one event's change into its image under the order rules. Safe under concurrency (many
+   * workers may apply to one image at once) and idempotent (applying a change twice writes once).
+   */
+  apply(change: ImageChange): Promise<ApplyResult>;
+  /** The stored record of one image, or `undefined`. */
+  get(vendor: Vendor, imageId: string): Promise<StoredRecord | undefined>;
+  /** One page of a collection, ordered by sequence, then imageId. */
+  listCollection(request: CollectionPageRequest): Promise<CollectionPage>;
+}
+
+/**
+ * What applying a change did: `created` the image, `updated` it, or nothing because every field
+ * it names already holds a value from a later event (`stale`; also a repeat of the same event).
+ */
+export interface ApplyResult {
+  readonly outcome: 'created' | 'updated' | 'stale';
+  /** Write units consumed, including estimates for conditional writes that lost. */
+  readonly writeUnits: number;
+  /** Write attempts made (1 for a new image). */
+  readonly attempts: number;
+}
+
+/**
+ * Where a collection page resumes: after this record. Together with the vendor and collection it
+ * is the index's `LastEvaluatedKey`; the read API wraps it in a signed cursor.
+ */
+export interface CollectionPosition {
+  readonly recordKey: string;
+  readonly sortKey: string;
+}
+
+/** One page of one vendor's collection, resuming after `after` when given. */
+export interface CollectionPageRequest {
+  readonly vendor: Vendor;
+  readonly collectionId: string;
+  readonly limit: number;
+  readonly after?: CollectionPosition;
+}
+
+/** A page of whole records in collection order, and where the next page starts. */
+export interface CollectionPage {
+  readonly records: readonly StoredRecord[];
+  /** Present only when more records follow, so the last page has no `next`. */
+  readonly next?: CollectionPosition;
+}

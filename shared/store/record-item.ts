@@ -1,0 +1,198 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import * as v from 'valibot';
+import { type JsonValue, sanitizeJson } from '../json/json-value';
+import { type EventClock, eventClock } from '../record/event-clock';
+import { CollectionSchema } from '../record/image-record';
+import type { FieldEntry, RecordState } from '../record/record-state';
+import { type Validated, validate } from '../validation/validation-issue';
+import type { Vendor } from '../vendors/vendor';
+import {
+  integerAttribute,
+  isoTimeAttribute,
+  nonEmptyStringAttribute,
+  stringAttribute,
+  vendorAttribute,
+} from './attribute-value-schemas';
+import { collectionKey, collectionSortKey } from './collection-sort-key';
+
+/**
+ * One image is ONE item in the records table (the issue's item-collection hint is deliberately
+ * not used). Why: the per-field clocks of `RecordState` already give every field its own event
+ * time, so the merge that a collection of per-part items would do in DynamoDB conditions is done
+ * in code instead, on the whole state at once. That makes a new image exactly one PutItem, a
+ * read a single GetItem (not a Query over parts), a collection page one index Query that returns
+ * whole records, and it lets the index key follow the merged `collection`/`sequence`.
+ *
+ * Attributes:
+ * - `pk` (S) `<vendor>#<imageId>`; `vendor`, `imageId` (S);
+ * - `rev` (N) optimistic version, +1 per write; every write but the first is conditioned on it;
+ * - `state` (S) the `RecordState` fields as compact JSON (see `encodeState`);
+ * - `updatedAt` (S) ISO time of the last write;
+ * - `collectionKey` / `collectionSort` (S) for the sparse `byCollection` index, only when the
+ *   merged state has a collection.
+ */
+export interface StoredRecord {
+  readonly state: RecordState;
+  readonly rev: number;
+  readonly updatedAt: string;
+}
+
+/** The partition key of an image. Vendor names never contain `#`, so the key is unambiguous. */
+export const recordKey = (vendor: Vendor, imageId: string): string => `${vendor}#${imageId}`;
+
+/**
+ * The state as a JSON string, not a DynamoDB map: vendor blobs with odd keys, empty strings or
+ * numbers beyond DynamoDB's 38 digits never meet marshalling limits, and the item stays small
+ * because each clock (`<ISO time>|<eventId>`, ~70 bytes) is stored once in `c` and fields refer
+ * to it by index: `{"c":["<clock0>",…],"f":{"core:name":["value",0],…}}`. Fields are written in
+ * key order, so equal states encode to equal strings.
+ */
+export const encodeState = (state: RecordState): string => {
+  const clocks: EventClock[] = [];
+  const indexOf = new Map<EventClock, number>();
+  const fields: Record<string, [JsonValue, number]> = {};
+  for (const key of Object.keys(state.fields).sort()) {
+    const entry = state.fields[key];
+    if (entry === undefined) continue;
+    let index = indexOf.get(entry.clock);
+    if (index === undefined) {
+      index = clocks.length;
+      clocks.push(entry.clock);
+      indexOf.set(entry.clock, index);
+    }
+    fields[key] = [entry.value, index];
+  }
+  return JSON.stringify({ c: clocks, f: fields });
+};
+
+/** A stored clock, re-derived through `eventClock` so that only well-formed clocks come back. */
+const ClockSchema = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const separator = dataset.value.indexOf('|');
+    const time = new Date(dataset.value.slice(0, separator));
+    const eventId = dataset.value.slice(separator + 1);
+    if (separator < 0 || Number.isNaN(time.getTime()) || eventId === '') {
+      addIssue({ message: 'must be "<ISO time>|<eventId>"' });
+      return NEVER;
+    }
+    const clock = eventClock(time, eventId);
+    if (clock !== dataset.value) {
+      addIssue({ message: 'must use the canonical ISO time' });
+      return NEVER;
+    }
+    return clock;
+  }),
+);
+
+const JsonValueSchema = v.pipe(
+  v.unknown(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const clean = sanitizeJson(dataset.value, 'reject');
+    if (clean === undefined) {
+      addIssue({ message: 'must be a bounded JSON value' });
+      return NEVER;
+    }
+    return clean;
+  }),
+);
+
+const EncodedStateSchema = v.object({
+  c: v.array(ClockSchema),
+  f: v.record(
+    v.string(),
+    v.tuple([JsonValueSchema, v.pipe(v.number(), v.integer(), v.minValue(0))]),
+  ),
+});
+
+const RecordItemSchema = v.object({
+  pk: nonEmptyStringAttribute,
+  vendor: vendorAttribute,
+  imageId: nonEmptyStringAttribute,
+  rev: integerAttribute,
+  state: stringAttribute,
+  updatedAt: isoTimeAttribute,
+});
+
+const parseJson = (text: string): Validated<unknown> => {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return {
+      ok: false,
+      issues: [
+        {
+          path: 'state',
+          message: `is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ],
+    };
+  }
+};
+
+/** Reads `state` back into fields; every field must point at a stored clock. */
+const decodeFields = (text: string): Validated<Record<string, FieldEntry>> => {
+  const json = parseJson(text);
+  if (!json.ok) return json;
+  const parsed = validate(EncodedStateSchema, json.value);
+  if (!parsed.ok) {
+    return { ok: false, issues: parsed.issues.map((i) => ({ ...i, path: `state.${i.path}` })) };
+  }
+  const fields: Record<string, FieldEntry> = {};
+  for (const [key, [value, index]] of Object.entries(parsed.value.f)) {
+    const clock = parsed.value.c[index];
+    if (clock === undefined) {
+      return {
+        ok: false,
+        issues: [{ path: `state.f.${key}`, message: `refers to missing clock ${index}` }],
+      };
+    }
+    fields[key] = { value, clock };
+  }
+  return { ok: true, value: fields };
+};
+
+/** Parses an item of the records table; anything this code would not have written is refused. */
+export const fromRecordItem = (
+  item: Readonly<Record<string, AttributeValue>>,
+): Validated<StoredRecord> => {
+  const parsed = validate(RecordItemSchema, item);
+  if (!parsed.ok) return parsed;
+  const { pk, vendor, imageId, rev, state, updatedAt } = parsed.value;
+  if (pk !== recordKey(vendor, imageId)) {
+    return { ok: false, issues: [{ path: 'pk', message: 'does not match vendor and imageId' }] };
+  }
+  const fields = decodeFields(state);
+  if (!fields.ok) return fields;
+  return { ok: true, value: { state: { vendor, imageId, fields: fields.value }, rev, updatedAt } };
+};
+
+/** The merged `collection` and `sequence`, which place the record in the collection index. */
+const indexPlacement = (state: RecordState): { collectionId?: string; sequence?: number } => {
+  const collection = v.safeParse(CollectionSchema, state.fields['core:collection']?.value);
+  const sequence = state.fields['core:sequence']?.value;
+  return {
+    collectionId: collection.success ? collection.output.id : undefined,
+    sequence: typeof sequence === 'number' ? sequence : undefined,
+  };
+};
+
+/** The full item for a record, index keys included. */
+export const toRecordItem = (stored: StoredRecord): Record<string, AttributeValue> => {
+  const { vendor, imageId } = stored.state;
+  const { collectionId, sequence } = indexPlacement(stored.state);
+  return {
+    pk: { S: recordKey(vendor, imageId) },
+    vendor: { S: vendor },
+    imageId: { S: imageId },
+    rev: { N: String(stored.rev) },
+    state: { S: encodeState(stored.state) },
+    updatedAt: { S: stored.updatedAt },
+    ...(collectionId === undefined
+      ? {}
+      : {
+          collectionKey: { S: collectionKey(vendor, collectionId) },
+          collectionSort: { S: collectionSortKey(sequence, imageId) },
+        }),
+  };
+};

@@ -1,0 +1,40 @@
+/**
+ * Failures of one queued message that no retry can cure. They fail only that message; SQS
+ * redelivers it until `maxReceiveCount`, then moves it to the DLQ, where it waits for a fix and a
+ * redrive. They carry issue paths only, never values: a payload must not reach the logs.
+ */
+
+/** The message body is not an envelope this worker understands (not JSON, or the wrong shape). */
+export class InvalidEnvelopeError extends Error {
+  constructor(
+    readonly messageId: string,
+    readonly issuePaths: readonly string[],
+  ) {
+    super(
+      `message ${messageId} is not a valid event envelope (${issuePaths.join(', ') || 'body'})`,
+    );
+    this.name = 'InvalidEnvelopeError';
+  }
+}
+
+/** No vendor definition is registered for the envelope's vendor. */
+export class UnsupportedVendorError extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly vendor: string,
+  ) {
+    super(`event ${eventId}: no vendor definition for "${vendor}"`);
+    this.name = 'UnsupportedVendorError';
+  }
+}
+
+/** The queued payload no longer passes its vendor's schema (ingest validated it once already). */
+export class InvalidPayloadError extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly issuePaths: readonly string[],
+  ) {
+    super(`event ${eventId}: queued payload fails its vendor schema at ${issuePaths.join(', ')}`);
+    this.name = 'InvalidPayloadError';
+  }
+}

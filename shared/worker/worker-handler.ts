@@ -1,0 +1,120 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { EventEnvelope } from '../queue/event-envelope';
+import { LeaseHeldError } from '../store/store-errors';
+import { parseEnvelope } from './parse-envelope';
+import { type ProcessEventDeps, type ProcessResult, processEvent } from './process-event';
+
+/** The log calls the worker makes; Powertools' `Logger` satisfies it, tests pass a recorder. */
+export interface WorkerLog {
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** The metric calls the worker makes; Powertools' `Metrics` satisfies it. */
+export interface WorkerMetrics {
+  addMetric(name: WorkerMetricName, unit: 'Count', value: number): void;
+  publishStoredMetrics(): void;
+}
+
+/**
+ * `Applied`, `Duplicate`, `Ignored` count events; `Stale` counts image changes that altered
+ * nothing; `Deferred` counts messages that met another delivery's live lease (retried later, not
+ * an error); `Failed` counts messages that failed for any other reason.
+ */
+export type WorkerMetricName =
+  | 'Applied'
+  | 'Duplicate'
+  | 'Ignored'
+  | 'Stale'
+  | 'Deferred'
+  | 'Failed';
+
+/** Everything the batch handler needs, injected so tests can count logs and metrics. */
+export interface WorkerHandlerDeps extends ProcessEventDeps {
+  readonly log: WorkerLog;
+  readonly metrics: WorkerMetrics;
+}
+
+/** The SQS batch handler's signature (partial batch responses). */
+export type WorkerHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
+
+/** Log keys for one message: ids and types only, never the payload. */
+const keysOf = (record: SQSRecord, envelope?: EventEnvelope): Record<string, unknown> => ({
+  messageId: record.messageId,
+  receiveCount: record.attributes?.ApproximateReceiveCount,
+  ...(envelope
+    ? { vendor: envelope.vendor, eventId: envelope.eventId, eventType: envelope.eventType }
+    : {}),
+});
+
+/**
+ * The worker Lambda: each SQS record is processed on its own (Powertools `BatchProcessor`, in
+ * parallel) and only the records that threw are reported in `batchItemFailures`, so one bad or
+ * unlucky message never holds back the rest of its batch. `ReportBatchItemFailures` must be on in
+ * the event source mapping. The handler never throws for a fully failed batch either: reporting
+ * every record as failed has the same effect and keeps one code path.
+ */
+export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
+  const { log, metrics } = deps;
+
+  const handleRecord = async (record: SQSRecord): Promise<ProcessResult> => {
+    let envelope: EventEnvelope;
+    try {
+      envelope = parseEnvelope(record.messageId, record.body);
+    } catch (error) {
+      metrics.addMetric('Failed', 'Count', 1);
+      log.error('Message is not a valid event envelope', { ...keysOf(record), error });
+      throw error;
+    }
+    const keys = keysOf(record, envelope);
+    try {
+      const result = await processEvent(envelope, record.messageId, deps);
+      switch (result.kind) {
+        case 'applied':
+          metrics.addMetric('Applied', 'Count', 1);
+          if (result.images.stale > 0) metrics.addMetric('Stale', 'Count', result.images.stale);
+          log.info('Event applied', { ...keys, ...result.images });
+          break;
+        case 'duplicate':
+          metrics.addMetric('Duplicate', 'Count', 1);
+          log.info('Duplicate event counted, not applied', {
+            ...keys,
+            deliveries: result.deliveries,
+          });
+          break;
+        case 'ignored':
+          metrics.addMetric('Ignored', 'Count', 1);
+          log.info('Unsupported event kept in the ledger', keys);
+          break;
+      }
+      return result;
+    } catch (error) {
+      if (error instanceof LeaseHeldError) {
+        metrics.addMetric('Deferred', 'Count', 1);
+        log.info('Event is in progress under another delivery; retrying later', {
+          ...keys,
+          leaseUntil: error.leaseUntil,
+        });
+      } else {
+        metrics.addMetric('Failed', 'Count', 1);
+        log.error('Event failed; the message will be retried', { ...keys, error });
+      }
+      throw error;
+    }
+  };
+
+  return async (event, context) => {
+    // One processor per invocation: it keeps per-batch state, and the local stack may overlap calls.
+    const processor = new BatchProcessor(EventType.SQS);
+    try {
+      return await processPartialResponse(event, handleRecord, processor, {
+        ...(context ? { context } : {}),
+        throwOnFullBatchFailure: false,
+      });
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+};

@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CapacityTally } from '../../../shared/store/capacity';
+import { DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';
+import type { ClaimRequest } from '../../../shared/store/event-ledger';
+import { LeaseHeldError, LeaseLostError } from '../../../shared/store/store-errors';
+import { localDynamoDb, uniqueName } from '../../support/local-clients';
+import { envelopeOf, envelopeOfBody } from '../worker/support/envelopes';
+import { createTestTables, type TestTables } from './support/test-tables';
+
+const T0 = new Date('2026-11-23T12:00:00.000Z');
+const LEASE_SECONDS = 120;
+const WINDOW_SECONDS = 7 * 24 * 60 * 60;
+const RETENTION_SECONDS = 30 * 24 * 60 * 60;
+
+let client: DynamoDBClient;
+let tables: TestTables;
+
+beforeAll(async () => {
+  client = localDynamoDb();
+  tables = await createTestTables(client);
+});
+
+afterAll(() => client.destroy());
+
+/** A ledger whose clock the test moves. */
+const ledgerAt = (clock: { now: Date }, tally?: CapacityTally): DynamoDbEventLedger =>
+  new DynamoDbEventLedger({
+    client,
+    tableName: tables.ledger,
+    dedupeWindowSeconds: WINDOW_SECONDS,
+    leaseSeconds: LEASE_SECONDS,
+    archiveRetentionSeconds: RETENTION_SECONDS,
+    now: () => clock.now,
+    ...(tally ? { onCapacity: tally.listener } : {}),
+  });
+
+const claimFor = (eventId: string, messageId: string): ClaimRequest => ({
+  eventId,
+  messageId,
+  vendor: 'spyne',
+  eventType: 'sku.v2',
+  receivedAt: T0.toISOString(),
+});
+
+const secondsAfter = (date: Date, seconds: number): Date =>
+  new Date(date.getTime() + seconds * 1000);
+
+describe('DynamoDbEventLedger', () => {
+  it('claims a new event, completes it and keeps the compressed envelope for 30 days', async () => {
+    // Prepare
+    const clock = { now: T0 };
+    const ledger = ledgerAt(clock);
+    const envelope = envelopeOfBody('spyne', 'v2-sample-a');
+    const eventId = uniqueName('event');
+
+    // Act
+    const claim = await ledger.claim(claimFor(eventId, 'msg-1'));
+    await ledger.complete({
+      eventId,
+      messageId: 'msg-1',
+      status: 'completed',
+      imagesApplied: 2,
+      archive: envelope,
+    });
+
+    // Assess
+    expect(claim).toEqual({ kind: 'claimed' });
+    const entry = await ledger.find(eventId);
+    expect(entry).toMatchObject({
+      status: 'completed',
+      owner: 'msg-1',
+      completedAt: T0.toISOString(),
+      deliveries: ['msg-1'],
+      imagesApplied: 2,
+      vendor: 'spyne',
+      eventType: 'sku.v2',
+      expiresAt: Math.floor(T0.getTime() / 1000) + RETENTION_SECONDS,
+    });
+    expect(entry?.leaseUntil).toBeUndefined();
+    expect(JSON.parse(gunzipSync(entry?.archive ?? new Uint8Array()).toString('utf8'))).toEqual(
+      envelope,
+    );
+  });
+
+  it('expires an unarchived event with the dedupe window', async () => {
+    // Prepare
+    const ledger = ledgerAt({ now: T0 });
+    const eventId = uniqueName('event');
+    await ledger.claim(claimFor(eventId, 'msg-1'));
+
+    // Act
+    await ledger.complete({ eventId, messageId: 'msg-1', status: 'ignored', imagesApplied: 0 });
+
+    // Assess
+    const entry = await ledger.find(eventId);
+    expect(entry?.status).toBe('ignored');
+    expect(entry?.archive).toBeUndefined();
+    expect(entry?.expiresAt).toBe(Math.floor(T0.getTime() / 1000) + WINDOW_SECONDS);
+  });
+
+  it('counts every later delivery within the window as a duplicate', async () => {
+    // Prepare
+    const clock = { now: T0 };
+    const ledger = ledgerAt(clock);
+    const eventId = uniqueName('event');
+    await ledger.claim(claimFor(eventId, 'msg-1'));
+    await ledger.complete({ eventId, messageId: 'msg-1', status: 'completed', imagesApplied: 1 });
+    clock.now = secondsAfter(T0, WINDOW_SECONDS - 1);
+
+    // Act
+    const second = await ledger.claim(claimFor(eventId, 'msg-2'));
+    const third = await ledger.claim(claimFor(eventId, 'msg-3'));
+    const redelivered = await ledger.claim(claimFor(eventId, 'msg-3'));
+
+    // Assess
+    expect(second).toEqual({ kind: 'duplicate', deliveries: 2 });
+    expect(third).toEqual({ kind: 'duplicate', deliveries: 3 });
+    expect(redelivered).toEqual({ kind: 'duplicate', deliveries: 3 });
+    expect((await ledger.find(eventId))?.status).toBe('completed');
+  });
+
+  it('takes over a completed event once the window has passed, although TTL has not removed it', async () => {
+    // Prepare
+    const clock = { now: T0 };
+    const ledger = ledgerAt(clock);
+    const eventId = uniqueName('event');
+    await ledger.claim(claimFor(eventId, 'msg-1'));
+    await ledger.complete({ eventId, messageId: 'msg-1', status: 'completed', imagesApplied: 1 });
+    clock.now = secondsAfter(T0, WINDOW_SECONDS + 1);
+
+    // Act
+    const late = await ledger.claim(claimFor(eventId, 'msg-late'));
+
+    // Assess
+    expect(late).toEqual({ kind: 'claimed' });
+    expect(await ledger.find(eventId)).toMatchObject({ status: 'processing', owner: 'msg-late' });
+  });
+
+  it('defers another delivery while the lease lives, counting it once however often it retries', async () => {
+    // Prepare
+    const clock = { now: T0 };
+    const ledger = ledgerAt(clock);
+    const eventId = uniqueName('event');
+    await ledger.claim(claimFor(eventId, 'msg-1'));
+
+    // Act
+    const first = ledger.claim(claimFor(eventId, 'msg-2'));
+    await expect(first).rejects.toBeInstanceOf(LeaseHeldError);
+    clock.now = secondsAfter(T0, LEASE_SECONDS - 1);
+    const retried = ledger.claim(claimFor(eventId, 'msg-2'));
+
+    // Assess
+    await expect(retried).rejects.toBeInstanceOf(LeaseHeldError);
+    expect((await ledger.find(eventId))?.deliveries).toEqual(
+      expect.arrayContaining(['msg-1', 'msg-2']),
+    );
+    expect((await ledger.find(eventId))?.deliveries).toHaveLength(2);
+  });
+
+  it('lets the owning message resume after a crash', async () => {
+    // Prepare
+    const ledger = ledgerAt({ now: T0 });
+    const eventId = uniqueName('event');
+    await ledger.claim(claimFor(eventId, 'msg-1'));
+
+    // Act
+    const again = await ledger.claim(claimFor(eventId, 'msg-1'));
+
+    // Assess
+    expect(again).toEqual({ kind: 'resumed' });
+  });
+
+  it('hands an expired lease to the next delivery, and the old owner can no longer complete', async () => {
+    // Prepare
+    const clock = { now: T0 };
+    const ledger = ledgerAt(clock);
+    const eventId = uniqueName('event');
+    await ledger.claim(claimFor(eventId, 'msg-1'));
+    clock.now = secondsAfter(T0, LEASE_SECONDS + 1);
+
+    // Act
+    const takeover = await ledger.claim(claimFor(eventId, 'msg-2'));
+    const stale = ledger.complete({
+      eventId,
+      messageId: 'msg-1',
+      status: 'completed',
+      imagesApplied: 1,
+    });
+
+    // Assess
+    expect(takeover).toEqual({ kind: 'claimed' });
+    await expect(stale).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await ledger.find(eventId)).toMatchObject({
+      status: 'processing',
+      owner: 'msg-2',
+      leaseUntil: secondsAfter(clock.now, LEASE_SECONDS).toISOString(),
+    });
+  });
+
+  it('lets exactly one of two racing deliveries take over an expired lease', async () => {
+    // Prepare
+    const clock = { now: T0 };
+    const ledger = ledgerAt(clock);
+    const eventId = uniqueName('event');
+    await ledger.claim(claimFor(eventId, 'msg-1'));
+    clock.now = secondsAfter(T0, LEASE_SECONDS + 1);
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      ledger.claim(claimFor(eventId, 'msg-2')),
+      ledger.claim(claimFor(eventId, 'msg-3')),
+    ]);
+
+    // Assess
+    const claimed = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.filter(
+      (outcome) => outcome.status === 'rejected' && outcome.reason instanceof LeaseHeldError,
+    );
+    expect(claimed).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+  });
+
+  it('completes without the archive when even the compressed envelope would not fit in an item', async () => {
+    // Prepare
+    const ledger = ledgerAt({ now: T0 });
+    const eventId = uniqueName('event');
+    // Random bytes do not compress: about 410 KB of gzip, over the archive limit.
+    const noise = randomBytes(400 * 1024).toString('base64');
+    const envelope = envelopeOf('spyne', {
+      project_id: 'p-1',
+      sku_id: 'sku-1',
+      image_data: [{ image_id: 'img-1', image_meta_data: { noise } }],
+    });
+    await ledger.claim(claimFor(eventId, 'msg-1'));
+
+    // Act
+    await ledger.complete({
+      eventId,
+      messageId: 'msg-1',
+      status: 'completed',
+      imagesApplied: 1,
+      archive: envelope,
+    });
+
+    // Assess
+    const entry = await ledger.find(eventId);
+    expect(entry?.status).toBe('completed');
+    expect(entry?.archive).toBeUndefined();
+  });
+
+  it('costs one write unit per claim and per complete, with no reads', async () => {
+    // Prepare
+    const tally = new CapacityTally();
+    const ledger = ledgerAt({ now: T0 }, tally);
+    const eventId = uniqueName('event');
+
+    // Act
+    await ledger.claim(claimFor(eventId, 'msg-1'));
+    await ledger.complete({ eventId, messageId: 'msg-1', status: 'completed', imagesApplied: 2 });
+    await ledger.claim(claimFor(eventId, 'msg-2'));
+
+    // Assess
+    expect(tally.totals()).toEqual({
+      readUnits: 0,
+      writeUnits: 3,
+      indexWriteUnits: 0,
+      reads: 0,
+      writes: 3,
+    });
+  });
+});

@@ -1,0 +1,102 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CapacityTally } from '../../../../shared/store/capacity';
+import { DynamoDbEventLedger } from '../../../../shared/store/dynamodb-event-ledger';
+import { DynamoDbImageRecordStore } from '../../../../shared/store/dynamodb-image-record-store';
+import type { EventLedger } from '../../../../shared/store/event-ledger';
+import type { ImageRecordStore } from '../../../../shared/store/image-record-store';
+import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
+import {
+  createWorkerHandler,
+  type WorkerHandler,
+  type WorkerLog,
+  type WorkerMetricName,
+  type WorkerMetrics,
+} from '../../../../shared/worker/worker-handler';
+import type { TestTables } from '../../store/support/test-tables';
+
+/** One log call the worker made. */
+export interface LoggedLine {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+/** Records log lines instead of printing them. */
+export class RecordingLog implements WorkerLog {
+  readonly lines: LoggedLine[] = [];
+  info(message: string, attributes: Record<string, unknown>): void {
+    this.lines.push({ level: 'info', message, attributes });
+  }
+  warn(message: string, attributes: Record<string, unknown>): void {
+    this.lines.push({ level: 'warn', message, attributes });
+  }
+  error(message: string, attributes: Record<string, unknown>): void {
+    this.lines.push({ level: 'error', message, attributes });
+  }
+}
+
+/** Adds metrics up instead of emitting EMF. */
+export class RecordingMetrics implements WorkerMetrics {
+  readonly counts = new Map<WorkerMetricName, number>();
+  addMetric(name: WorkerMetricName, _unit: 'Count', value: number): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+  }
+  publishStoredMetrics(): void {}
+  count(name: WorkerMetricName): number {
+    return this.counts.get(name) ?? 0;
+  }
+}
+
+export interface TestWorkerOptions {
+  readonly client: DynamoDBClient;
+  readonly tables: TestTables;
+  readonly archiveEvents?: boolean;
+  readonly leaseSeconds?: number;
+  readonly now?: () => Date;
+  /** Wraps the real ledger, e.g. to crash before `complete`. */
+  readonly wrapLedger?: (ledger: EventLedger) => EventLedger;
+  /** Wraps the real store. */
+  readonly wrapStore?: (store: ImageRecordStore) => ImageRecordStore;
+}
+
+export interface TestWorker {
+  readonly handler: WorkerHandler;
+  readonly ledger: DynamoDbEventLedger;
+  readonly store: DynamoDbImageRecordStore;
+  readonly tally: CapacityTally;
+  readonly log: RecordingLog;
+  readonly metrics: RecordingMetrics;
+}
+
+/** The worker as `functions/worker/handler.ts` wires it, against the test's tables. */
+export const createTestWorker = (options: TestWorkerOptions): TestWorker => {
+  const tally = new CapacityTally();
+  const now = options.now ?? (() => new Date());
+  const ledger = new DynamoDbEventLedger({
+    client: options.client,
+    tableName: options.tables.ledger,
+    dedupeWindowSeconds: 7 * 24 * 60 * 60,
+    leaseSeconds: options.leaseSeconds ?? 120,
+    archiveRetentionSeconds: 30 * 24 * 60 * 60,
+    onCapacity: tally.listener,
+    now,
+  });
+  const store = new DynamoDbImageRecordStore({
+    client: options.client,
+    tableName: options.tables.records,
+    onCapacity: tally.listener,
+    now,
+  });
+  const log = new RecordingLog();
+  const metrics = new RecordingMetrics();
+  const handler = createWorkerHandler({
+    ledger: options.wrapLedger ? options.wrapLedger(ledger) : ledger,
+    store: options.wrapStore ? options.wrapStore(store) : store,
+    definitions: VENDOR_DEFINITIONS,
+    archiveEvents: options.archiveEvents ?? true,
+    applyConcurrency: 8,
+    log,
+    metrics,
+  });
+  return { handler, ledger, store, tally, log, metrics };
+};

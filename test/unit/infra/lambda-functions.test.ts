@@ -1,0 +1,189 @@
+import * as v from 'valibot';
+import { FUNCTION_LOGICAL_IDS } from '../../../infra/constructs/pipeline-functions';
+import { CURSOR_SIGNING_KEY_NAME } from '../../../infra/constructs/webhook-secrets';
+import { SECRET_NAMES } from '../../../shared/config/dev-secrets';
+import { FUNCTION_NAMES, type FunctionName } from '../../../shared/http/routes';
+import {
+  propertiesOf,
+  ref,
+  resourceById,
+  resourcesOfType,
+  SYNTH_TIMEOUT_MS,
+  type SynthesizedStack,
+  synthesizeVendorWebhooks,
+} from './support/synthesized-stack';
+
+const FunctionSchema = v.object({
+  Runtime: v.string(),
+  Architectures: v.array(v.string()),
+  Handler: v.string(),
+  MemorySize: v.number(),
+  Timeout: v.number(),
+  LoggingConfig: v.object({ LogFormat: v.string(), LogGroup: v.unknown() }),
+  Environment: v.object({ Variables: v.record(v.string(), v.unknown()) }),
+  Role: v.unknown(),
+});
+
+const INGEST: readonly FunctionName[] = [
+  'ingest-spyne',
+  'ingest-sharinpix',
+  'ingest-image-intelligence',
+];
+
+/** Image Intelligence waits 10 s for the webhook answer. */
+const IMAGE_INTELLIGENCE_WAIT_SECONDS = 10;
+
+/** A plain environment value that cannot be a credential: numbers, flags, names. */
+const HARMLESS_PLAIN_VALUE = /^(\d{1,10}|true|false|[a-z][a-z-]{0,30}|VendorWebhooks)$/;
+
+let synthesized: SynthesizedStack;
+const fn = (name: FunctionName) =>
+  propertiesOf(resourceById(synthesized.parsed, FUNCTION_LOGICAL_IDS[name]), FunctionSchema);
+
+beforeAll(() => {
+  synthesized = synthesizeVendorWebhooks();
+}, SYNTH_TIMEOUT_MS);
+
+describe('the five functions', () => {
+  it('are exactly the five of FUNCTION_NAMES, under readable logical ids', () => {
+    // Act
+    const ids = resourcesOfType(synthesized.parsed, 'AWS::Lambda::Function').map(([id]) => id);
+
+    // Assess
+    expect(ids.sort()).toEqual(FUNCTION_NAMES.map((name) => FUNCTION_LOGICAL_IDS[name]).sort());
+    expect(ids).toContain('IngestSpyneFunction');
+    expect(ids).toContain('WorkerFunction');
+  });
+
+  it.each(FUNCTION_NAMES)('%s runs nodejs22.x on arm64, bundled as index.handler', (name) => {
+    // Act
+    const properties = fn(name);
+
+    // Assess
+    expect(properties.Runtime).toBe('nodejs22.x');
+    expect(properties.Architectures).toEqual(['arm64']);
+    expect(properties.Handler).toBe('index.handler');
+  });
+
+  it.each(FUNCTION_NAMES)('%s logs JSON to a log group of its own, with retention', (name) => {
+    // Prepare
+    const logGroupId = `${FUNCTION_LOGICAL_IDS[name]}LogGroup`;
+
+    // Act
+    const properties = fn(name);
+    const logGroup = resourceById(synthesized.parsed, logGroupId);
+
+    // Assess
+    expect(properties.LoggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: ref(logGroupId) });
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties.RetentionInDays).toBe(30);
+  });
+
+  it.each(FUNCTION_NAMES)(
+    '%s names itself to Powertools and publishes to one namespace',
+    (name) => {
+      // Act
+      const variables = fn(name).Environment.Variables;
+
+      // Assess
+      expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
+      expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('VendorWebhooks');
+      expect(variables).not.toHaveProperty('AWS_NODEJS_CONNECTION_REUSE_ENABLED');
+    },
+  );
+
+  it.each(INGEST)('%s answers well inside Image Intelligence’s 10 s', (name) => {
+    // Act
+    const { Timeout, MemorySize } = fn(name);
+
+    // Assess
+    expect(Timeout).toBeLessThanOrEqual(IMAGE_INTELLIGENCE_WAIT_SECONDS - 3);
+    expect(MemorySize).toBeGreaterThanOrEqual(512);
+  });
+
+  it('sizes the worker and the read function explicitly', () => {
+    // Act
+    const worker = fn('worker');
+    const read = fn('read');
+
+    // Assess
+    expect([worker.MemorySize, worker.Timeout]).toEqual([1024, 30]);
+    expect([read.MemorySize, read.Timeout]).toEqual([512, 10]);
+  });
+});
+
+describe('function environments', () => {
+  it.each(FUNCTION_NAMES)('%s holds no secret: only references and harmless settings', (name) => {
+    // Act
+    const variables = fn(name).Environment.Variables;
+
+    // Assess
+    for (const secretName of [...SECRET_NAMES, CURSOR_SIGNING_KEY_NAME]) {
+      expect(variables).not.toHaveProperty(secretName);
+    }
+    for (const [variable, value] of Object.entries(variables)) {
+      const shape =
+        typeof value === 'string'
+          ? HARMLESS_PLAIN_VALUE.test(value)
+          : v.is(v.object({ Ref: v.string() }), value);
+      expect({ variable, harmless: shape }).toEqual({ variable, harmless: true });
+    }
+  });
+
+  it.each([
+    ['ingest-spyne', 'SpyneWebhookSecret'],
+    ['ingest-sharinpix', 'SharinpixWebhookSecret'],
+    ['ingest-image-intelligence', 'ImageIntelligenceWebhookSecret'],
+  ] as const)('%s gets the ARN of its own secret, and the two queue URLs', (name, secretId) => {
+    // Act
+    const variables = fn(name).Environment.Variables;
+
+    // Assess
+    expect(variables).toEqual(
+      expect.objectContaining({
+        WEBHOOK_SECRETS_ARN: ref(secretId),
+        QUEUE_URL: ref('WebhookQueue'),
+        QUARANTINE_QUEUE_URL: ref('QuarantineQueue'),
+        MAX_BODY_BYTES: '1048576',
+        SECRETS_CACHE_SECONDS: expect.stringMatching(/^\d+$/),
+      }),
+    );
+  });
+
+  it('gives the worker both tables and a lease between its timeout and the visibility timeout', () => {
+    // Act
+    const worker = fn('worker');
+    const visibility = v.parse(
+      v.object({ VisibilityTimeout: v.number() }),
+      resourceById(synthesized.parsed, 'WebhookQueue').Properties,
+    ).VisibilityTimeout;
+    const lease = Number(worker.Environment.Variables.LEASE_SECONDS);
+
+    // Assess
+    expect(worker.Environment.Variables).toEqual(
+      expect.objectContaining({
+        RECORDS_TABLE: ref('RecordsTable'),
+        LEDGER_TABLE: ref('LedgerTable'),
+        DEDUPE_WINDOW_SECONDS: String(7 * 86_400),
+        ARCHIVE_EVENTS: 'true',
+        ARCHIVE_RETENTION_SECONDS: String(30 * 86_400),
+      }),
+    );
+    expect(lease).toBeGreaterThan(worker.Timeout);
+    expect(lease).toBeLessThan(visibility);
+  });
+
+  it('gives the read function the records table and the cursor secret’s ARN', () => {
+    // Act
+    const variables = fn('read').Environment.Variables;
+
+    // Assess
+    expect(variables).toEqual(
+      expect.objectContaining({
+        RECORDS_TABLE: ref('RecordsTable'),
+        CURSOR_SECRET_ARN: ref('CursorSigningSecret'),
+      }),
+    );
+    expect(variables).not.toHaveProperty('LEDGER_TABLE');
+  });
+});

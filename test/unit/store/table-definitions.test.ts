@@ -1,0 +1,54 @@
+import {
+  LEDGER_TABLE,
+  RECORDS_TABLE,
+  toCreateTableInput,
+  toTimeToLiveInput,
+} from '../../../shared/store/table-definitions';
+
+describe('table definitions', () => {
+  it('creates the records table with its key and the byCollection index', () => {
+    // Act
+    const input = toCreateTableInput(RECORDS_TABLE, 'records-test');
+
+    // Assess
+    expect(input).toEqual({
+      TableName: 'records-test',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'collectionKey', AttributeType: 'S' },
+        { AttributeName: 'collectionSort', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byCollection',
+          KeySchema: [
+            { AttributeName: 'collectionKey', KeyType: 'HASH' },
+            { AttributeName: 'collectionSort', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+    expect(toTimeToLiveInput(RECORDS_TABLE, 'records-test')).toBeUndefined();
+  });
+
+  it('creates the ledger keyed by eventId, with TTL on expiresAt', () => {
+    // Act
+    const input = toCreateTableInput(LEDGER_TABLE, 'ledger-test');
+    const timeToLive = toTimeToLiveInput(LEDGER_TABLE, 'ledger-test');
+
+    // Assess
+    expect(input).toEqual({
+      TableName: 'ledger-test',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
+    });
+    expect(timeToLive).toEqual({
+      TableName: 'ledger-test',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+});
