@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildFixtures, EVENTS_DIR, fixtureText, GENERATED_DIRS } from './fixtures/build-fixtures';
 
@@ -15,11 +15,8 @@ const main = (): void => {
     writeFileSync(path, fixtureText(fixture));
   }
   const counts = GENERATED_DIRS.map((dir) => {
-    let count = 0;
-    try {
-      count = readdirSync(join(EVENTS_DIR, dir)).length;
-    } catch {}
-    return `${dir}: ${count}`;
+    const path = join(EVENTS_DIR, dir);
+    return `${dir}: ${existsSync(path) ? readdirSync(path).length : 0}`;
   });
   console.log(`wrote ${fixtures.length} fixtures (${counts.join(', ')})`);
 };

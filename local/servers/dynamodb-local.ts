@@ -28,6 +28,8 @@ export const assertJavaAvailable = (): void => {
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
+  /** The Java process, so the local stack can print it (stopping it is an honest fault drill). */
+  readonly pid: number | undefined;
   readonly stop: () => Promise<void>;
 }
 
@@ -74,7 +76,7 @@ export const startDynamoDbLocal = async (options: {
     }
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));
-      return { endpoint, stop };
+      return { endpoint, pid: child.pid, stop };
     } catch {
       await sleep(150);
     }

@@ -16,8 +16,7 @@ export type AuthFailure =
 
 /** The outcome of one route's authentication. */
 export type AuthResult =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly failure: AuthFailure };
+  { readonly ok: true } | { readonly ok: false; readonly failure: AuthFailure };
 
 /** Authentication passed. */
 export const authenticated: AuthResult = { ok: true };

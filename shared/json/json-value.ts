@@ -3,12 +3,7 @@ import * as v from 'valibot';
 
 /** A JSON value as it comes out of `JSON.parse`, after sanitizing. */
 export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 /**

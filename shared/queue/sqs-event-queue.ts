@@ -40,7 +40,7 @@ const escapeNonXmlForJson = (json: string): string =>
   json.replace(/[\ufffe\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
 
 const NON_XML_TEXT =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters SQS refuses
+  // Control characters on purpose: these are exactly the characters SQS refuses.
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Attributes are informational (the body is authoritative), so unsendable characters become U+FFFD. */

@@ -21,7 +21,7 @@ export const IdSchema = v.pipe(
   v.trim(),
   v.minLength(1, 'must not be empty'),
   v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  // Control characters on purpose: rejecting control characters is the point.
   v.regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
 );
 

@@ -24,12 +24,7 @@ export interface WorkerMetrics {
  * an error); `Failed` counts messages that failed for any other reason.
  */
 export type WorkerMetricName =
-  | 'Applied'
-  | 'Duplicate'
-  | 'Ignored'
-  | 'Stale'
-  | 'Deferred'
-  | 'Failed';
+  'Applied' | 'Duplicate' | 'Ignored' | 'Stale' | 'Deferred' | 'Failed';
 
 /** Everything the batch handler needs, injected so tests can count logs and metrics. */
 export interface WorkerHandlerDeps extends ProcessEventDeps {

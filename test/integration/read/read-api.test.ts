@@ -379,6 +379,8 @@ describe('functions/read/handler.ts', () => {
     // Act
     const load = () =>
       jest.isolateModules(() => {
+        // A fresh, synchronous module load is the only way to observe a load-time throw.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require('../../../functions/read/handler');
       });
 

@@ -1,0 +1,294 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes';
+import { ensureTable } from '../../shared/store/ensure-table';
+import { LEDGER_TABLE, RECORDS_TABLE } from '../../shared/store/table-definitions';
+import { type Gateway, startGateway } from '../gateway/gateway-server';
+import type { LambdaHandler } from '../lambda/invoke-handler';
+import { loadHandler } from '../lambda/load-handler';
+import {
+  assertJavaAvailable,
+  type DynamoDbLocal,
+  LOCAL_AWS,
+  startDynamoDbLocal,
+} from '../servers/dynamodb-local';
+import { assertPortFree } from '../servers/port-check';
+import { type SqsLocal, startSqsLocal } from '../servers/sqs-local';
+import {
+  type QueueContents,
+  restoreQueueContents,
+  saveQueueContents,
+  takeAllMessages,
+  withHeldMessages,
+} from '../sqs/queue-snapshot';
+import { WorkerFeed } from '../worker-feed/worker-feed';
+import { applyEnvironment, lambdaEnvironment, localWorkerTimeoutMs } from './lambda-environment';
+import { LOCAL_TABLE_NAMES, type QueueRole } from './local-names';
+import { LocalStackError } from './local-stack-error';
+import { ensureQueues, type LocalQueues, MAX_RECEIVE_COUNT } from './queue-layout';
+import {
+  isProcessAlive,
+  readStackFile,
+  removeStackFile,
+  type StackFile,
+  writeStackFile,
+} from './stack-file';
+import { StackHealth } from './stack-health';
+import { stopOrphanedDynamoDbLocal } from './stale-stack';
+
+/** How the stack is started; `parseStartOptions` builds it from the command line. */
+export interface LocalStackOptions {
+  readonly port: number;
+  readonly dynamoDbPort: number;
+  readonly sqsPort: number;
+  readonly inMemory: boolean;
+  readonly dataDir: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly pollers: number;
+  /** The environment handlers are configured from (normally `process.env`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: (line: string) => void;
+}
+
+/** What the stack kept of its queues when it stopped, per queue. */
+export type SavedCounts = Readonly<Record<QueueRole, number>>;
+
+/** A healthy stack, and the one way to stop it. */
+export interface RunningStack {
+  readonly info: StackFile;
+  /** Messages put back on the queues from the last clean stop. */
+  readonly restored: SavedCounts;
+  /** A stack file of a stack that did not stop cleanly was found (its queued messages are gone). */
+  readonly recoveredFromCrash: boolean;
+  /**
+   * Stops in order, losing nothing: no new requests, in-flight requests finish, the worker feed
+   * drains the queue (up to 20 s) and finishes its batches, messages other consumers hold are
+   * waited for (up to 30 s), queues are saved, servers stop. `force` skips both waits.
+   */
+  readonly stop: (options?: { force?: boolean }) => Promise<SavedCounts>;
+}
+
+const HOST = '127.0.0.1';
+/** How long a stop lets the worker keep draining the main queue. */
+const DRAIN_MS = 20_000;
+/**
+ * How long a stop waits, beyond the drain, for messages another consumer holds: SQS's default
+ * visibility timeout, so a message peeked with default settings comes back in time to be saved.
+ */
+const HELD_MESSAGE_WAIT_MS = 30_000;
+
+const EMPTY_COUNTS: SavedCounts = { main: 0, dlq: 0, quarantine: 0 };
+
+const countsOf = (contents: QueueContents): SavedCounts => ({
+  main: contents.main.length,
+  dlq: contents.dlq.length,
+  quarantine: contents.quarantine.length,
+});
+
+/**
+ * Starts the whole pipeline on this machine and returns once `GET /health` answers 200:
+ * DynamoDB Local and local-aws-sqs, tables from the shared definitions, the three queues with
+ * their redrive, the saved queue messages of the last run, the HTTP gateway in front of the real
+ * handlers, and the worker feed. The gateway listens first (answering 503 until ready), so a busy
+ * port fails before anything slow starts and `/health` can be polled from the first second.
+ */
+export const startLocalStack = async (options: LocalStackOptions): Promise<RunningStack> => {
+  const { log } = options;
+  const previous = readStackFile(options.dataDir);
+  if (previous && previous.pid !== process.pid && isProcessAlive(previous.pid)) {
+    throw new LocalStackError(
+      `Another local stack (pid ${previous.pid}) is using ${options.dataDir}. Stop it first, or start this one with --data-dir DIR.`,
+    );
+  }
+  const recoveredFromCrash = previous !== undefined;
+  if (previous && (await stopOrphanedDynamoDbLocal(previous))) {
+    log(`stopped DynamoDB Local (pid ${previous.dynamoDbPid}) left running by a crashed stack`);
+  }
+  assertJavaAvailable();
+  // DynamoDB Local binds every interface; some systems let that coexist with a loopback-only
+  // listener, whose server the readiness probe would then mistake for ours. Check both.
+  await assertPortFree(options.dynamoDbPort, '0.0.0.0', 'DynamoDB Local', '--dynamodb-port');
+  await assertPortFree(options.dynamoDbPort, HOST, 'DynamoDB Local', '--dynamodb-port');
+  await assertPortFree(options.sqsPort, HOST, 'local SQS', '--sqs-port');
+
+  const health = new StackHealth();
+  const handlers = new Map<FunctionName, LambdaHandler>();
+  const gateway: Gateway = await startGateway({
+    port: options.port,
+    host: HOST,
+    portFlag: '--port',
+    handlerFor: (name) => (health.phase === 'running' ? handlers.get(name) : undefined),
+    health: health.report,
+    log,
+  });
+
+  const stoppers: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    await gateway.close();
+    health.close();
+  };
+
+  try {
+    const dynamoDbDir = join(options.dataDir, 'dynamodb');
+    if (!options.inMemory) mkdirSync(dynamoDbDir, { recursive: true });
+    const [dynamoDb, sqsServer] = await Promise.allSettled([
+      startDynamoDbLocal({
+        port: options.dynamoDbPort,
+        ...(options.inMemory ? {} : { dataDir: dynamoDbDir }),
+      }),
+      startSqsLocal({ port: options.sqsPort }),
+    ]);
+    if (dynamoDb.status === 'fulfilled') stoppers.push(dynamoDb.value.stop);
+    if (sqsServer.status === 'fulfilled') stoppers.push(sqsServer.value.stop);
+    if (dynamoDb.status === 'rejected') throw dynamoDb.reason;
+    if (sqsServer.status === 'rejected') throw sqsServer.reason;
+    const running = await wireStack(options, dynamoDb.value, sqsServer.value, health, handlers);
+    stoppers.push(running.close);
+    health.setPhase('running');
+    writeStackFile(options.dataDir, running.info);
+    let stopping: Promise<SavedCounts> | undefined;
+    let forced = false;
+    const stop = (stopOptions?: { force?: boolean }): Promise<SavedCounts> => {
+      if (stopOptions?.force && !forced) {
+        forced = true;
+        // Cuts a drain already under way short; the running stop below then carries on.
+        if (stopping) void running.feed.stop({ drainMs: 0 });
+      }
+      stopping ??= (async () => {
+        health.setPhase('stopping');
+        await gateway.close();
+        await running.feed.stop({ drainMs: forced ? 0 : DRAIN_MS });
+        try {
+          const waitUntil = Date.now() + HELD_MESSAGE_WAIT_MS;
+          const contents = await running.collectQueues(() => (forced ? 0 : waitUntil));
+          if (!options.inMemory) {
+            saveQueueContents(join(options.dataDir, 'sqs'), contents, running.queues, new Date());
+          }
+          return countsOf(contents);
+        } finally {
+          for (const stopServer of stoppers.reverse()) await stopServer().catch(() => undefined);
+          health.close();
+          removeStackFile(options.dataDir);
+        }
+      })();
+      return stopping;
+    };
+    return { info: running.info, restored: running.restored, recoveredFromCrash, stop };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};
+
+/** The stack's wiring once both servers answer: resources, handlers and the worker feed. */
+const wireStack = async (
+  options: LocalStackOptions,
+  dynamoDbServer: DynamoDbLocal,
+  sqsServer: SqsLocal,
+  health: StackHealth,
+  handlers: Map<FunctionName, LambdaHandler>,
+) => {
+  const dynamoDb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoDbServer.endpoint });
+  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsServer.endpoint });
+  const tables = LOCAL_TABLE_NAMES;
+  await ensureTable(dynamoDb, RECORDS_TABLE, tables.records);
+  await ensureTable(dynamoDb, LEDGER_TABLE, tables.ledger);
+  const queues: LocalQueues = await ensureQueues(sqs, {
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+  });
+  const restored = options.inMemory
+    ? EMPTY_COUNTS
+    : await restoreQueueContents(sqs, join(options.dataDir, 'sqs'), queues);
+
+  applyEnvironment(
+    lambdaEnvironment(options.env, {
+      sqsEndpoint: sqsServer.endpoint,
+      dynamoDbEndpoint: dynamoDbServer.endpoint,
+      queues,
+      tables,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    }),
+  );
+  for (const name of FUNCTION_NAMES) handlers.set(name, await loadHandler(name));
+  const worker = handlers.get('worker');
+  if (!worker) throw new LocalStackError('the worker handler did not load');
+
+  const feed = new WorkerFeed({
+    sqs,
+    queue: { url: queues.main.url, arn: queues.main.arn, region: LOCAL_AWS.region },
+    handler: worker,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    pollers: options.pollers,
+    functionTimeoutMs: localWorkerTimeoutMs(options.visibilityTimeoutSeconds),
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+    log: options.log,
+  });
+  health.attach(
+    {
+      dynamoDbEndpoint: dynamoDbServer.endpoint,
+      sqsEndpoint: sqsServer.endpoint,
+      queues,
+    },
+    () => feed.stats(),
+  );
+  feed.start();
+
+  const info: StackFile = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    gatewayUrl: `http://${HOST}:${options.port}`,
+    dynamoDbEndpoint: dynamoDbServer.endpoint,
+    sqsEndpoint: sqsServer.endpoint,
+    region: LOCAL_AWS.region,
+    queues,
+    tables,
+    dataDir: options.dataDir,
+    inMemory: options.inMemory,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    ...(dynamoDbServer.pid !== undefined ? { dynamoDbPid: dynamoDbServer.pid } : {}),
+  };
+
+  /**
+   * Every message of every queue: the visible ones, those the feed left to the visibility
+   * timeout, and those another consumer holds (waited for until `deadline`).
+   */
+  const collectQueues = async (deadline: () => number): Promise<QueueContents> => {
+    const take = async (role: QueueRole) => {
+      const { taken, abandoned } = await takeAllMessages(sqs, queues[role].url, {
+        deadline,
+        knownHidden: () => (role === 'main' ? feed.hiddenCount(Date.now()) : 0),
+        onWait: (held) =>
+          options.log(
+            `waiting for ${held} ${queues[role].name} message(s) another consumer holds (until its visibility timeout ends)`,
+          ),
+      });
+      if (abandoned > 0) {
+        options.log(
+          `${abandoned} ${queues[role].name} message(s) still held by another consumer were not saved`,
+        );
+      }
+      return taken;
+    };
+    const visible: QueueContents = {
+      main: await take('main'),
+      dlq: await take('dlq'),
+      quarantine: await take('quarantine'),
+    };
+    return withHeldMessages(visible, feed.heldMessages(Date.now()), MAX_RECEIVE_COUNT);
+  };
+
+  return {
+    info,
+    queues,
+    restored,
+    feed,
+    collectQueues,
+    close: async () => {
+      dynamoDb.destroy();
+      sqs.destroy();
+    },
+  };
+};

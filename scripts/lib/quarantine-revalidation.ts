@@ -1,0 +1,61 @@
+import { parseBody } from '../../shared/ingest/body-parser';
+import { bodyFormatOf } from '../../shared/ingest/content-type';
+import { envelopeMessage } from '../../shared/ingest/envelope-message';
+import { resolveIngestRoute } from '../../shared/ingest/ingest-route';
+import type { QuarantineRecord } from '../../shared/ingest/quarantine';
+import {
+  type QueueMessage,
+  queueMessageBytes,
+  SQS_MAX_MESSAGE_BYTES,
+} from '../../shared/queue/sqs-event-queue';
+import { toEventEnvelope } from '../../shared/queue/to-event-envelope';
+
+/** A quarantined delivery after another pass through validation. */
+export type Revalidation =
+  | { readonly ok: true; readonly message: QueueMessage; readonly eventId: string }
+  | { readonly ok: false; readonly reason: string };
+
+const fail = (reason: string): Revalidation => ({ ok: false, reason });
+
+/**
+ * Runs a quarantined delivery through ingest's checks again, minus authentication (it passed
+ * before the delivery was quarantined, and quarantine never keeps the credential): parse the kept
+ * body in its recorded content type, validate it with the vendor's current definition, identify
+ * the event with its original receipt time and request id, and build the same queue message
+ * ingest would have sent. A delivery that still fails says why; it stays in quarantine.
+ */
+export const revalidateQuarantined = (record: QuarantineRecord): Revalidation => {
+  if (record.body === undefined) {
+    return fail(record.bodyNote ?? 'no body was kept, so there is nothing to replay');
+  }
+  const bytes = Buffer.from(
+    record.body.data,
+    record.body.encoding === 'base64' ? 'base64' : 'utf8',
+  );
+  const format = bodyFormatOf(record.headers['content-type']);
+  if (format === undefined)
+    return fail(`unsupported content type ${record.headers['content-type']}`);
+  const parsed = parseBody(bytes, format);
+  if (!parsed.ok) return fail(`malformed_body: ${parsed.message}`);
+  const definition = resolveIngestRoute(record.vendor).definition;
+  const read = definition.read({ payload: parsed.payload, eventType: record.eventType });
+  if (!read.ok) {
+    const issues = read.issues.map((issue) => `${issue.path || '(body)'} ${issue.message}`);
+    return fail(`invalid_payload: ${issues.join('; ')}`);
+  }
+  const receivedAt = new Date(record.receivedAt);
+  const identity = definition.identify(read.value, receivedAt);
+  const message = envelopeMessage(
+    toEventEnvelope({
+      vendor: record.vendor,
+      event: read.value,
+      identity,
+      receivedAt,
+      requestId: record.requestId,
+    }),
+  );
+  if (queueMessageBytes(message) > SQS_MAX_MESSAGE_BYTES) {
+    return fail('the event would exceed the SQS message limit');
+  }
+  return { ok: true, message, eventId: identity.eventId };
+};

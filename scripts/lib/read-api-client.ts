@@ -1,0 +1,86 @@
+import * as v from 'valibot';
+import { type ImageRecord, ImageRecordSchema } from '../../shared/record/image-record';
+import type { Vendor } from '../../shared/vendors/vendor';
+
+/** The read API answered something other than a page of records. */
+export class ReadApiError extends Error {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly statusCode?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ReadApiError';
+  }
+}
+
+const PageSchema = v.object({
+  items: v.array(ImageRecordSchema),
+  next: v.optional(v.string()),
+});
+
+/**
+ * Every record of one collection through `GET /images?vendor=&collection=`, following `next`
+ * until the last page, in the API's order (sequence, then imageId).
+ */
+export const listCollection = async (
+  baseUrl: string,
+  vendor: Vendor,
+  collectionId: string,
+): Promise<ImageRecord[]> => {
+  const records: ImageRecord[] = [];
+  let next: string | undefined;
+  do {
+    const query = new URLSearchParams({ vendor, collection: collectionId, limit: '100' });
+    if (next !== undefined) query.set('next', next);
+    const url = `${baseUrl}/images?${query}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+    } catch (error) {
+      throw new ReadApiError(
+        `cannot reach the read API at ${baseUrl} (is the stack running?)`,
+        url,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+    const text = await response.text();
+    if (response.status === 403) {
+      throw new ReadApiError(
+        `403 from ${baseUrl}: the deployed read API needs IAM-signed (SigV4) requests`,
+        url,
+        403,
+      );
+    }
+    if (!response.ok)
+      throw new ReadApiError(`${response.status} ${text.slice(0, 200)}`, url, response.status);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new ReadApiError(
+        'the read API answered with something that is not JSON',
+        url,
+        response.status,
+        {
+          cause: error,
+        },
+      );
+    }
+    const page = v.safeParse(PageSchema, json);
+    if (!page.success) {
+      throw new ReadApiError(
+        'the read API answered with records that break the record schema',
+        url,
+        response.status,
+      );
+    }
+    records.push(...page.output.items);
+    next = page.output.next;
+  } while (next !== undefined);
+  return records;
+};

@@ -1,0 +1,197 @@
+import { basename, sep } from 'node:path';
+import * as v from 'valibot';
+import type { WebhookSecrets } from '../../shared/secrets/webhook-secrets';
+import { spyneVersionOf } from '../../shared/vendors/spyne/schema';
+import { isVendor, VENDORS, type Vendor } from '../../shared/vendors/vendor';
+import { deliveriesOf } from '../fixtures/build-fixtures';
+import { signSpyneSignature } from './spyne-signature';
+
+/** One POST to a webhook route: what `npm run replay` sends. */
+export interface WebhookDelivery {
+  readonly vendor: Vendor;
+  readonly path: string;
+  /** The raw query string, without `?`. */
+  readonly query: string;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+/** A file replay can send, or why it skips it. */
+export type ReplaySource =
+  | { readonly kind: 'delivery'; readonly delivery: WebhookDelivery }
+  | { readonly kind: 'skip'; readonly reason: string };
+
+const GatewayEventSchema = v.object({
+  version: v.literal('2.0'),
+  rawPath: v.string(),
+  rawQueryString: v.optional(v.string(), ''),
+  headers: v.optional(v.record(v.string(), v.string()), {}),
+  body: v.optional(v.string()),
+  isBase64Encoded: v.optional(v.boolean(), false),
+  requestContext: v.object({ http: v.object({ method: v.string() }) }),
+});
+
+const SqsEventSchema = v.object({ Records: v.array(v.unknown()) });
+const BodyObjectSchema = v.record(v.string(), v.unknown());
+
+/** Headers a client sets itself; copying them from a fixture would lie about the new request. */
+const CLIENT_HEADERS = new Set(['host', 'content-length', 'connection']);
+
+const WEBHOOK_PATH = /^\/webhooks\/([a-z-]+)$/;
+
+/** The vendor of a plain body: the nearest folder on its path named after one. */
+const vendorOfPath = (path: string): Vendor | undefined =>
+  path
+    .split(sep)
+    .slice(0, -1)
+    .reverse()
+    .find((segment): segment is Vendor => isVendor(segment));
+
+const fromGatewayEvent = (event: v.InferOutput<typeof GatewayEventSchema>): ReplaySource => {
+  const vendor = WEBHOOK_PATH.exec(event.rawPath)?.[1];
+  const method = event.requestContext.http.method.toUpperCase();
+  if (method !== 'POST' || vendor === undefined || !isVendor(vendor)) {
+    return { kind: 'skip', reason: `not a webhook (${method} ${event.rawPath})` };
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers)) {
+    if (!CLIENT_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
+  }
+  const body =
+    event.body === undefined
+      ? Buffer.alloc(0)
+      : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  return {
+    kind: 'delivery',
+    delivery: { vendor, path: event.rawPath, query: event.rawQueryString, headers, body },
+  };
+};
+
+/**
+ * Reads a replayable file: a plain vendor body (`events/bodies/<vendor>/…`, delivered the way
+ * the vendor delivers it, see `deliveriesOf`; SharinPix takes its event name from the file name)
+ * or a generated API Gateway event (`events/<vendor>/…`: its body, headers and query). SQS and
+ * read-API events are skipped with the reason.
+ */
+export const replaySourceOf = (
+  path: string,
+  json: unknown,
+  options: { form: boolean; now: Date },
+): ReplaySource => {
+  const event = v.safeParse(GatewayEventSchema, json);
+  if (event.success) return fromGatewayEvent(event.output);
+  if (v.safeParse(SqsEventSchema, json).success) {
+    return {
+      kind: 'skip',
+      reason: 'an SQS event for the worker (try npm run invoke -- worker <file>)',
+    };
+  }
+  const vendor = vendorOfPath(path);
+  if (vendor === undefined) {
+    return {
+      kind: 'skip',
+      reason: `cannot tell the vendor: keep plain bodies in a folder named ${VENDORS.join(', ')}`,
+    };
+  }
+  const body = v.safeParse(BodyObjectSchema, json);
+  if (!body.success) return { kind: 'skip', reason: 'a plain body must be a JSON object' };
+  const name = basename(path, '.json');
+  const variants = deliveriesOf({
+    vendor,
+    name,
+    body: body.output,
+    timeEpoch: options.now.getTime(),
+  });
+  const chosen =
+    variants.find((variant) => variant.variant === (options.form ? 'form' : 'json')) ?? variants[0];
+  if (!chosen) return { kind: 'skip', reason: 'no delivery for this body' };
+  return {
+    kind: 'delivery',
+    delivery: {
+      vendor,
+      path: chosen.path,
+      query: chosen.rawQueryString,
+      headers: { ...chosen.headers },
+      body: Buffer.from(chosen.body, 'utf8'),
+    },
+  };
+};
+
+/** The first usable value of a rotation list. */
+const firstValue = (value: string | undefined): string | undefined =>
+  value
+    ?.split(',')
+    .map((item) => item.trim())
+    .find((item) => item !== '');
+
+/** Spyne's published signatures live 356 days; replayed ones do the same. */
+const SIGNATURE_LIFETIME_SECONDS = 356 * 24 * 60 * 60;
+
+const withQueryToken = (query: string, token: string | undefined): string => {
+  if (token === undefined) return query;
+  const parameters = new URLSearchParams(query);
+  parameters.set('token', token);
+  return parameters.toString();
+};
+
+/** Re-signs a Spyne v2 body (fresh `iat`/`exp`) with the configured secret. */
+const resignedSpyneBody = (body: Buffer, secret: string | undefined, now: Date): Buffer => {
+  if (secret === undefined) return body;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body.toString('utf8'));
+  } catch {
+    return body;
+  }
+  const parsed = v.safeParse(BodyObjectSchema, payload);
+  if (!parsed.success) return body;
+  const fields = parsed.output;
+  const signed = typeof fields.signature === 'string' || spyneVersionOf(fields) === 'v2';
+  if (!signed || typeof fields.project_id !== 'string' || typeof fields.sku_id !== 'string') {
+    return body;
+  }
+  const iat = Math.floor(now.getTime() / 1000);
+  const signature = signSpyneSignature(
+    { project_id: fields.project_id, sku_id: fields.sku_id },
+    secret,
+    { iat, exp: iat + SIGNATURE_LIFETIME_SECONDS },
+  );
+  return Buffer.from(JSON.stringify({ ...fields, signature }), 'utf8');
+};
+
+/**
+ * Puts the configured credentials on a delivery, whatever it carried before (fixtures carry the
+ * dev defaults): Spyne v2 bodies are re-signed with `SPYNE_SIGNING_SECRET` and unsigned ones get
+ * `?token=SPYNE_URL_TOKEN`, SharinPix gets `X-Sharinpix-Secret`, Image Intelligence gets
+ * `?token=IMAGE_INTELLIGENCE_TOKEN`. A credential that is not configured is left as it was.
+ */
+export const withCredentials = (
+  delivery: WebhookDelivery,
+  secrets: WebhookSecrets,
+  now: Date,
+): WebhookDelivery => {
+  switch (delivery.vendor) {
+    case 'spyne': {
+      const hasToken = new URLSearchParams(delivery.query).has('token');
+      return {
+        ...delivery,
+        query: hasToken
+          ? withQueryToken(delivery.query, firstValue(secrets.SPYNE_URL_TOKEN))
+          : delivery.query,
+        body: resignedSpyneBody(delivery.body, firstValue(secrets.SPYNE_SIGNING_SECRET), now),
+      };
+    }
+    case 'sharinpix': {
+      const secret = firstValue(secrets.SHARINPIX_SECRET);
+      return secret === undefined
+        ? delivery
+        : { ...delivery, headers: { ...delivery.headers, 'x-sharinpix-secret': secret } };
+    }
+    case 'image-intelligence':
+      return {
+        ...delivery,
+        query: withQueryToken(delivery.query, firstValue(secrets.IMAGE_INTELLIGENCE_TOKEN)),
+      };
+  }
+};

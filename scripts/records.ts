@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { runCommand } from '../local/cli/run-command';
+import { UsageError } from '../local/cli/usage-error';
+import type { ImageRecord } from '../shared/record/image-record';
+import { isVendor, VENDORS } from '../shared/vendors/vendor';
+import { type CollectionRef, localCollections } from './lib/local-collections';
+import { listCollection, ReadApiError } from './lib/read-api-client';
+import { recordsTable } from './lib/records-table';
+import { dataDirOf, findRunningStack } from './lib/running-stack';
+
+const USAGE = `Usage: npm run records -- [--vendor V] [--collection C] [--url URL] [--json] [--data-dir DIR]
+
+Prints image records as a table, read through the read API (GET /images?vendor=&collection=).
+Against the local stack (default) every collection is listed unless --vendor/--collection narrow
+it; against another URL give both. --json prints the records as JSON instead.`;
+
+runCommand(
+  async () => {
+    const { values } = (() => {
+      try {
+        return parseArgs({
+          args: process.argv.slice(2),
+          options: {
+            vendor: { type: 'string' },
+            collection: { type: 'string' },
+            url: { type: 'string' },
+            json: { type: 'boolean' },
+            'data-dir': { type: 'string' },
+            help: { type: 'boolean', short: 'h' },
+          },
+        });
+      } catch (error) {
+        throw new UsageError(
+          `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`,
+        );
+      }
+    })();
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const vendor = values.vendor;
+    if (vendor !== undefined && !isVendor(vendor)) {
+      throw new UsageError(`unknown vendor "${vendor}"; expected one of ${VENDORS.join(', ')}`);
+    }
+    const stack = values.url ? undefined : await findRunningStack(dataDirOf(values['data-dir']));
+    const baseUrl = (
+      values.url ??
+      stack?.gatewayUrl ??
+      `http://127.0.0.1:${process.env.PORT ?? '3000'}`
+    ).replace(/\/+$/, '');
+
+    let collections: CollectionRef[];
+    if (vendor !== undefined && values.collection !== undefined) {
+      collections = [{ vendor, collectionId: values.collection }];
+    } else if (stack) {
+      collections = (await localCollections(stack)).filter(
+        (ref) =>
+          (vendor === undefined || ref.vendor === vendor) &&
+          (values.collection === undefined || ref.collectionId === values.collection),
+      );
+    } else {
+      throw new UsageError(
+        `no local stack is running${values.url ? '' : ' (npm start)'}: give --vendor and --collection to read ${baseUrl}`,
+      );
+    }
+    const records: ImageRecord[] = [];
+    for (const ref of collections)
+      records.push(...(await listCollection(baseUrl, ref.vendor, ref.collectionId)));
+    if (values.json) {
+      console.log(JSON.stringify(records, null, 2));
+    } else {
+      console.log(recordsTable(records));
+      console.log(
+        `\n${records.length} record${records.length === 1 ? '' : 's'} in ${collections.length} collection${collections.length === 1 ? '' : 's'} from ${baseUrl}`,
+      );
+    }
+    return 0;
+  },
+  { expectedErrors: [ReadApiError] },
+);

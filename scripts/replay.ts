@@ -1,0 +1,84 @@
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runCommand } from '../local/cli/run-command';
+import { UsageError } from '../local/cli/usage-error';
+import { readEnvironmentSecrets } from '../shared/secrets/environment-secrets-provider';
+import { deliveryLine } from './lib/delivery-result';
+import { readJsonFile } from './lib/json-file';
+import { jsonFilesUnder } from './lib/json-files';
+import { dataDirOf, findRunningStack } from './lib/running-stack';
+import { replaySourceOf, withCredentials } from './lib/webhook-delivery';
+
+const USAGE = `Usage: npm run replay -- <file|dir>... [--url URL] [--form] [--data-dir DIR]
+
+Posts vendor webhooks to a running stack, local (default: the one npm start runs, else
+http://127.0.0.1:3000) or deployed (--url https://…execute-api…amazonaws.com), with the
+credentials from SPYNE_SIGNING_SECRET, SPYNE_URL_TOKEN, SHARINPIX_SECRET and
+IMAGE_INTELLIGENCE_TOKEN (dev defaults where unset). Takes plain bodies (events/bodies/<vendor>/)
+and generated API Gateway events (events/<vendor>/). SharinPix bodies go as JSON, or as the
+form variant (p=<json>) with --form. Prints one line per delivery.`;
+
+runCommand(async () => {
+  const { values, positionals } = (() => {
+    try {
+      return parseArgs({
+        args: process.argv.slice(2),
+        allowPositionals: true,
+        options: {
+          url: { type: 'string' },
+          form: { type: 'boolean' },
+          'data-dir': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (error) {
+      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    }
+  })();
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError(USAGE);
+  const baseUrl = (
+    values.url ??
+    (await findRunningStack(dataDirOf(values['data-dir'])))?.gatewayUrl ??
+    `http://127.0.0.1:${process.env.PORT ?? '3000'}`
+  ).replace(/\/+$/, '');
+  const secrets = readEnvironmentSecrets(process.env);
+  const files = positionals.flatMap(jsonFilesUnder);
+  let failures = 0;
+  let sent = 0;
+  for (const file of files) {
+    const label = relative(process.cwd(), file) || file;
+    const now = new Date();
+    const source = replaySourceOf(file, readJsonFile(file), { form: values.form ?? false, now });
+    if (source.kind === 'skip') {
+      console.log(`${label}  skipped: ${source.reason}`);
+      continue;
+    }
+    const delivery = withCredentials(source.delivery, secrets, now);
+    const target = `${baseUrl}${delivery.path}${delivery.query ? `?${delivery.query}` : ''}`;
+    sent += 1;
+    try {
+      const response = await fetch(target, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+        signal: AbortSignal.timeout(35_000),
+      });
+      const text = await response.text();
+      console.log(deliveryLine(label, response.status, text));
+      if (!response.ok) failures += 1;
+    } catch (error) {
+      failures += 1;
+      const reason =
+        error instanceof Error && error.cause instanceof Error
+          ? error.cause.message
+          : String(error);
+      console.log(`${label}  error: ${reason} (is the stack running at ${baseUrl}?)`);
+    }
+  }
+  console.error(`${sent} deliveries sent to ${baseUrl}, ${sent - failures} answered 2xx`);
+  return failures === 0 ? 0 : 1;
+});

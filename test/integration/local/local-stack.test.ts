@@ -1,0 +1,422 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import * as v from 'valibot';
+import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
+import { freePort } from '../../../local/servers/free-port';
+import { listCollection } from '../../../scripts/lib/read-api-client';
+import { toIngestRequest } from '../../../shared/ingest/ingest-request';
+import { resolveIngestRoute } from '../../../shared/ingest/ingest-route';
+import { quarantineMessage } from '../../../shared/ingest/quarantine';
+import type { QueueMessage } from '../../../shared/queue/sqs-event-queue';
+import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
+import { isVendor, VENDORS, type Vendor } from '../../../shared/vendors/vendor';
+import {
+  expectedRecords,
+  type SentDelivery,
+  type TimelessRecord,
+  timeless,
+} from './support/expected-records';
+import {
+  REPOSITORY_ROOT,
+  runScript,
+  type StackPorts,
+  type StackProcess,
+  startStackProcess,
+} from './support/stack-process';
+import { spyneDelivery, spyneEnvelopeMessage } from './support/synthetic-deliveries';
+
+jest.setTimeout(120_000);
+
+const EVENTS = join(REPOSITORY_ROOT, 'events');
+const ResponseSchema = v.object({ status: v.string(), eventId: v.string() });
+
+/** Equal as JSON: what the API serves carries no `undefined` fields, the model may. */
+const sameJson = (a: unknown, b: unknown): boolean =>
+  isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` returns a value, or returns the last failure's value after `timeoutMs`. */
+const eventually = async <T>(check: () => Promise<T | undefined>, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await sleep(200);
+  }
+};
+
+const getRecord = async (url: string, vendor: string, imageId: string) => {
+  const response = await fetch(`${url}/images/${vendor}/${encodeURIComponent(imageId)}`);
+  if (response.status !== 200) return undefined;
+  return v.parse(ImageRecordSchema, await response.json());
+};
+
+/** Every generated API Gateway fixture of the webhook routes (`events/<vendor>/*.json`). */
+const webhookFixtures = (): Array<{
+  vendor: Vendor;
+  name: string;
+  event: APIGatewayProxyEventV2;
+}> =>
+  VENDORS.flatMap((vendor) =>
+    readdirSync(join(EVENTS, vendor))
+      .filter((file) => file.endsWith('.json'))
+      .sort()
+      .map((file) => {
+        const event: APIGatewayProxyEventV2 = JSON.parse(
+          readFileSync(join(EVENTS, vendor, file), 'utf8'),
+        );
+        return { vendor, name: `${vendor}/${file}`, event };
+      }),
+  );
+
+/** Posts an API Gateway fixture's request (path, query, headers, body) to the stack. */
+const post = (url: string, event: APIGatewayProxyEventV2) => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers)) {
+    if (name !== 'host' && value !== undefined) headers[name] = value;
+  }
+  const body =
+    event.body === undefined
+      ? undefined
+      : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  return fetch(`${url}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`, {
+    method: 'POST',
+    headers,
+    body,
+  });
+};
+
+const sendMessage = (sqs: SQSClient, queueUrl: string, message: QueueMessage) =>
+  sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: message.body,
+      MessageAttributes: Object.fromEntries(
+        Object.entries(message.attributes).map(([name, value]): [string, MessageAttributeValue] => [
+          name,
+          { DataType: 'String', StringValue: value },
+        ]),
+      ),
+    }),
+  );
+
+/** True once every queued event is processed: nothing waits or is in flight, no batch runs. */
+const isQuiet = async (url: string): Promise<true | undefined> => {
+  const health = v.parse(
+    v.object({
+      queues: v.object({ main: v.object({ messages: v.number(), inFlight: v.number() }) }),
+      worker: v.object({ inFlightBatches: v.number() }),
+    }),
+    await (await fetch(`${url}/health`)).json(),
+  );
+  const quiet =
+    health.queues.main.messages === 0 &&
+    health.queues.main.inFlight === 0 &&
+    health.worker.inFlightBatches === 0;
+  return quiet ? true : undefined;
+};
+
+const queueDepths = async (url: string): Promise<Record<string, { messages: number }>> => {
+  const health = await (await fetch(`${url}/health`)).json();
+  return v.parse(
+    v.object({ queues: v.record(v.string(), v.object({ messages: v.number() })) }),
+    health,
+  ).queues;
+};
+
+/** Sequence, then imageId, images without a sequence last: the read API's list order. */
+const listOrder = (a: TimelessRecord, b: TimelessRecord): number => {
+  if (a.sequence !== b.sequence) {
+    if (a.sequence === undefined) return 1;
+    if (b.sequence === undefined) return -1;
+    return a.sequence - b.sequence;
+  }
+  return a.imageId < b.imageId ? -1 : a.imageId > b.imageId ? 1 : 0;
+};
+
+describe('the local stack, end to end (npm start as a child process)', () => {
+  let dataDir: string;
+  let ports: StackPorts;
+  let stack: StackProcess;
+  let sqs: SQSClient;
+  const sent: SentDelivery[] = [];
+  const fixtureEventIds = new Set<string>();
+  let expected = new Map<string, TimelessRecord>();
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'local-stack-'));
+    ports = { port: await freePort(), dynamoDbPort: await freePort(), sqsPort: await freePort() };
+    stack = await startStackProcess(dataDir, ports, ['--visibility-timeout', '6']);
+    console.log(`local stack: healthy ${stack.timeToHealthyMs} ms after spawn`);
+    sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.info.sqsEndpoint });
+  });
+
+  afterAll(async () => {
+    sqs?.destroy();
+    await stack?.stop('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('accepts every vendor fixture and serves every resulting record by id and by collection', async () => {
+    // Prepare
+    const fixtures = webhookFixtures();
+
+    // Act
+    const answers: Array<{ name: string; status: number; body: unknown }> = [];
+    for (const { vendor, name, event } of fixtures) {
+      const sentAt = new Date();
+      const response = await post(stack.url, event);
+      answers.push({ name, status: response.status, body: await response.json() });
+      sent.push({ vendor, event, sentAt });
+    }
+    expected = expectedRecords(sent);
+    await eventually(() => isQuiet(stack.url));
+    const stored = await eventually(async () => {
+      const records = new Map<string, ImageRecord>();
+      for (const key of expected.keys()) {
+        const [vendor = '', imageId = ''] = key.split(/\/(.*)/s);
+        const record = await getRecord(stack.url, vendor, imageId);
+        if (!record || !sameJson(timeless(record), expected.get(key))) return undefined;
+        records.set(key, record);
+      }
+      return records;
+    });
+
+    // Assess
+    for (const answer of answers) {
+      expect({ name: answer.name, status: answer.status }).toEqual({
+        name: answer.name,
+        status: 200,
+      });
+      const body = v.parse(ResponseSchema, answer.body);
+      expect(['accepted', 'ignored']).toContain(body.status);
+      fixtureEventIds.add(body.eventId);
+    }
+    expect(expected.size).toBeGreaterThan(10);
+    expect(new Set(sent.map((delivery) => delivery.vendor))).toEqual(new Set(VENDORS));
+    if (!stored) {
+      const actual = new Map<string, TimelessRecord | undefined>();
+      for (const key of expected.keys()) {
+        const [vendor = '', imageId = ''] = key.split(/\/(.*)/s);
+        const record = await getRecord(stack.url, vendor, imageId);
+        actual.set(key, record ? timeless(record) : undefined);
+      }
+      expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
+    }
+    const collections = new Map<string, TimelessRecord[]>();
+    for (const record of expected.values()) {
+      if (!record.collection) continue;
+      const key = `${record.vendor}\u0000${record.collection.id}`;
+      collections.set(key, [...(collections.get(key) ?? []), record]);
+    }
+    for (const [key, members] of collections) {
+      const [vendor = '', collectionId = ''] = key.split('\u0000');
+      if (!isVendor(vendor)) throw new Error(vendor);
+      const listed = await listCollection(stack.url, vendor, collectionId);
+      expect(listed.map((record) => record.imageId)).toEqual(
+        [...members].sort(listOrder).map((record) => record.imageId),
+      );
+      for (const record of listed) {
+        expect(record).toEqual(stored?.get(`${record.vendor}/${record.imageId}`));
+      }
+    }
+  });
+
+  it('replays the plain bodies with correct credentials: every one is the same event again (npm run replay)', async () => {
+    // Prepare
+    const args = ['events/bodies', '--url', stack.url];
+
+    // Act
+    const result = await runScript('replay', args);
+
+    // Assess
+    const lines = result.stdout.trim().split('\n');
+    expect(result.code).toBe(0);
+    expect(lines.length).toBeGreaterThanOrEqual(fixtureEventIds.size);
+    for (const line of lines) {
+      const match = /^events\/bodies\/\S+\.json {2}200 (accepted|ignored) (\S+)$/.exec(line);
+      expect(match).not.toBeNull();
+      expect(fixtureEventIds.has(match?.[2] ?? '')).toBe(true);
+    }
+  });
+
+  it('invokes one handler against the running stack’s tables and queues (npm run invoke)', async () => {
+    // Prepare
+    const event: APIGatewayProxyEventV2 = JSON.parse(
+      readFileSync(join(EVENTS, 'read', 'get-image.json'), 'utf8'),
+    );
+    const imageId = event.pathParameters?.imageId ?? '';
+
+    // Act
+    const result = await runScript('invoke', [
+      'read',
+      'events/read/get-image.json',
+      '--data-dir',
+      dataDir,
+    ]);
+
+    // Assess
+    expect(result.stderr).toContain(`using the local stack at ${stack.url}`);
+    expect(result.code).toBe(0);
+    const output = v.parse(
+      v.object({ statusCode: v.number(), body: v.string() }),
+      JSON.parse(result.stdout),
+    );
+    expect(output.statusCode).toBe(200);
+    expect(JSON.parse(output.body)).toEqual(await getRecord(stack.url, 'spyne', imageId));
+  });
+
+  it('moves DLQ messages back and re-validates quarantined deliveries (npm run redrive)', async () => {
+    // Prepare
+    const now = new Date();
+    await sendMessage(sqs, stack.info.queues.dlq.url, spyneEnvelopeMessage('from-dlq', now));
+    const fixed = webhookFixtures().find(
+      (fixture) => fixture.name === 'image-intelligence/ask--completed.json',
+    );
+    if (!fixed) throw new Error('missing fixture');
+    const fixedBody = (fixed.event.body ?? '').replaceAll('"id":"', '"id":"e2e-quarantine-');
+    const fixedEvent = { ...fixed.event, body: fixedBody };
+    const quarantined = quarantineMessage(
+      resolveIngestRoute('image-intelligence'),
+      toIngestRequest(fixedEvent, { now, requestId: 'e2e-quarantine' }),
+      'json',
+      { reason: 'invalid_payload', message: 'refused by an older schema', issues: [] },
+    );
+    await sendMessage(sqs, stack.info.queues.quarantine.url, quarantined);
+    const invalid = {
+      ...fixed.event,
+      body: JSON.stringify({ id: 'e2e-still-invalid', status: 'COMPLETED_SUCCESSFULLY' }),
+    };
+    const refused = await post(stack.url, invalid);
+    const fixedImageIds = [...fixedBody.matchAll(/"id":"(e2e-quarantine-[^"]+)"/g)].map(
+      (m) => m[1] ?? '',
+    );
+
+    // Act
+    const dlq = await runScript('redrive', ['dlq', '--data-dir', dataDir]);
+    const quarantine = await runScript('redrive', ['quarantine', '--data-dir', dataDir]);
+    const fromDlq = await eventually(() => getRecord(stack.url, 'spyne', 'image-from-dlq'));
+    const fromQuarantine = await eventually(async () => {
+      for (const id of fixedImageIds) {
+        const record = await getRecord(stack.url, 'image-intelligence', id);
+        if (record) return record;
+      }
+      return undefined;
+    });
+
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(dlq.code).toBe(0);
+    expect(dlq.stdout).toMatch(/^moved {6}\S+ {2}spyne:/m);
+    expect(dlq.stdout).toContain('1 moved to the main queue, 0 left in the dlq');
+    expect(quarantine.code).toBe(0);
+    expect(quarantine.stdout).toMatch(/^kept {7}\S+ {2}image-intelligence: invalid_payload: /m);
+    expect(quarantine.stdout).toContain('1 moved to the main queue, 1 left in the quarantine');
+    expect(fromDlq?.status).toBe('done');
+    expect(fromQuarantine?.collection?.kind).toBe('job');
+    expect((await queueDepths(stack.url)).quarantine?.messages).toBe(1);
+  });
+
+  it('keeps records, DLQ and quarantine messages across a clean restart', async () => {
+    // Prepare
+    const before = new Map<string, ImageRecord | undefined>();
+    for (const key of expected.keys()) {
+      const [vendor = '', imageId = ''] = key.split(/\/(.*)/s);
+      before.set(key, await getRecord(stack.url, vendor, imageId));
+    }
+    await sendMessage(sqs, stack.info.queues.dlq.url, {
+      body: '{"marker":"kept across restarts"}',
+      attributes: { eventId: 'marker-event' },
+    });
+
+    // Act
+    const exitCode = await stack.stop('SIGTERM');
+    sqs.destroy();
+    stack = await startStackProcess(dataDir, ports, ['--visibility-timeout', '6']);
+    sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.info.sqsEndpoint });
+    const after = new Map<string, ImageRecord | undefined>();
+    for (const key of expected.keys()) {
+      const [vendor = '', imageId = ''] = key.split(/\/(.*)/s);
+      after.set(key, await getRecord(stack.url, vendor, imageId));
+    }
+    const depths = await queueDepths(stack.url);
+    const dlq = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: stack.info.queues.dlq.url,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        VisibilityTimeout: 2,
+      }),
+    );
+
+    // Assess
+    expect(exitCode).toBe(0);
+    expect(Object.fromEntries(after)).toEqual(Object.fromEntries(before));
+    expect([...before.values()].every((record) => record !== undefined)).toBe(true);
+    expect(depths.dlq?.messages).toBe(1);
+    expect(depths.quarantine?.messages).toBe(1);
+    expect(dlq.Messages?.map((message) => message.Body)).toEqual([
+      '{"marker":"kept across restarts"}',
+    ]);
+    expect(dlq.Messages?.[0]?.MessageAttributes?.eventId?.StringValue).toBe('marker-event');
+  });
+
+  it('loses no accepted webhook when SIGTERM arrives in the middle of a burst', async () => {
+    // Prepare
+    const now = new Date();
+    const keys = Array.from({ length: 40 }, (_, index) => `burst-${index}`);
+    let signalled = false;
+
+    // Act
+    const outcomes = await Promise.all(
+      keys.map(async (key) => {
+        const delivery = spyneDelivery(key, now);
+        try {
+          const response = await fetch(`${stack.url}${delivery.path}`, {
+            method: 'POST',
+            headers: delivery.headers,
+            body: delivery.body,
+          });
+          if (!signalled) {
+            signalled = true;
+            stack.child.kill('SIGTERM');
+          }
+          return { key, status: response.status };
+        } catch {
+          return { key, status: 0 };
+        }
+      }),
+    );
+    const exitCode = await stack.stop('SIGTERM');
+    stack = await startStackProcess(dataDir, ports, ['--visibility-timeout', '6']);
+    const accepted = outcomes
+      .filter((outcome) => outcome.status === 200)
+      .map((outcome) => outcome.key);
+    const missing = await eventually(async () => {
+      const absent: string[] = [];
+      for (const key of accepted) {
+        if (!(await getRecord(stack.url, 'spyne', `image-${key}`))) absent.push(key);
+      }
+      return absent.length === 0 ? absent : undefined;
+    });
+
+    // Assess
+    console.log(
+      `SIGTERM mid-burst: ${accepted.length} of ${keys.length} accepted, ${outcomes.filter((o) => o.status === 503).length} answered 503, ${outcomes.filter((o) => o.status === 0).length} refused`,
+    );
+    expect(exitCode).toBe(0);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(outcomes.every((outcome) => [0, 200, 503].includes(outcome.status))).toBe(true);
+    expect(missing).toEqual([]);
+  });
+});

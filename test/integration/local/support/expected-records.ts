@@ -1,0 +1,66 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { parseBody } from '../../../../shared/ingest/body-parser';
+import { bodyFormatOf } from '../../../../shared/ingest/content-type';
+import { toIngestRequest } from '../../../../shared/ingest/ingest-request';
+import { eventClock } from '../../../../shared/record/event-clock';
+import type { ImageChange } from '../../../../shared/record/image-change';
+import type { ImageRecord } from '../../../../shared/record/image-record';
+import { mergeAll, toImageRecord } from '../../../../shared/record/record-state';
+import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
+import type { Vendor } from '../../../../shared/vendors/vendor';
+
+/** One delivery the test made: the fixture event and when it was sent. */
+export interface SentDelivery {
+  readonly vendor: Vendor;
+  readonly event: APIGatewayProxyEventV2;
+  readonly sentAt: Date;
+}
+
+/** A record without the two times that depend on when the stack processed it. */
+export type TimelessRecord = Omit<ImageRecord, 'updatedAt' | 'lastEventAt'>;
+
+export const timeless = (record: ImageRecord): TimelessRecord => {
+  const { updatedAt: _updatedAt, lastEventAt: _lastEventAt, ...rest } = record;
+  return rest;
+};
+
+/**
+ * The records the pipeline must end with after these deliveries, computed with the project's own
+ * pure model (vendor definitions, normalizers, the order-safe merge), independently of the
+ * queue, the worker and DynamoDB: each distinct eventId counts once (retries are duplicates), and
+ * `sentAt` stands in for the gateway's receipt time. Keyed `<vendor>/<imageId>`.
+ */
+export const expectedRecords = (
+  deliveries: readonly SentDelivery[],
+): Map<string, TimelessRecord> => {
+  const seen = new Set<string>();
+  const changes = new Map<string, ImageChange[]>();
+  for (const { vendor, event, sentAt } of deliveries) {
+    const definition = VENDOR_DEFINITIONS[vendor];
+    if (!definition) throw new Error(`no definition for ${vendor}`);
+    const request = toIngestRequest(event, { now: sentAt, requestId: 'expected' });
+    const format = bodyFormatOf(request.header('content-type'));
+    if (!format) throw new Error(`unsupported content type in ${event.rawPath}`);
+    const parsed = parseBody(request.body, format);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const read = definition.read({
+      payload: parsed.payload,
+      eventType: request.header('x-sharinpix-event'),
+    });
+    if (!read.ok) throw new Error(`fixture does not validate: ${JSON.stringify(read.issues)}`);
+    const identity = definition.identify(read.value, sentAt);
+    if (seen.has(identity.eventId) || !identity.supported) continue;
+    seen.add(identity.eventId);
+    const clock = eventClock(identity.eventTime, identity.eventId);
+    for (const change of definition.normalize(read.value, clock)) {
+      const key = `${change.vendor}/${change.imageId}`;
+      changes.set(key, [...(changes.get(key) ?? []), change]);
+    }
+  }
+  const records = new Map<string, TimelessRecord>();
+  for (const [key, imageChanges] of changes) {
+    const state = mergeAll(imageChanges);
+    if (state) records.set(key, timeless(toImageRecord(state, new Date(0).toISOString())));
+  }
+  return records;
+};

@@ -1,0 +1,86 @@
+import {
+  lambdaEnvironment,
+  localLeaseSeconds,
+  localWorkerTimeoutMs,
+} from '../../../local/stack/lambda-environment';
+
+const QUEUES = {
+  main: { name: 'events', url: 'http://127.0.0.1:9324/123456789012/events', arn: 'arn:main' },
+  dlq: { name: 'dlq', url: 'http://127.0.0.1:9324/123456789012/dlq', arn: 'arn:dlq' },
+  quarantine: {
+    name: 'quarantine',
+    url: 'http://127.0.0.1:9324/123456789012/quarantine',
+    arn: 'arn:quarantine',
+  },
+};
+
+describe('the environment handlers get locally', () => {
+  it('sets the Lambda variable names to the local servers, queues and tables', () => {
+    // Prepare
+    const wiring = {
+      sqsEndpoint: 'http://127.0.0.1:9324',
+      dynamoDbEndpoint: 'http://127.0.0.1:8000',
+      queues: QUEUES,
+      tables: { records: 'records', ledger: 'ledger' },
+      visibilityTimeoutSeconds: 30,
+    };
+
+    // Act
+    const overlay = lambdaEnvironment({}, wiring);
+
+    // Assess
+    expect(overlay.set).toMatchObject({
+      AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
+      QUEUE_URL: QUEUES.main.url,
+      QUARANTINE_QUEUE_URL: QUEUES.quarantine.url,
+      RECORDS_TABLE: 'records',
+      LEDGER_TABLE: 'ledger',
+      LEASE_SECONDS: '28',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    expect(overlay.unset).toEqual(
+      expect.arrayContaining(['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_FUNCTION_NAME']),
+    );
+  });
+
+  it('overrides a deployed QUEUE_URL left in the shell, and keeps the caller’s behaviour settings', () => {
+    // Prepare
+    const env = {
+      QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/prod-events',
+      LEASE_SECONDS: '60',
+      POWERTOOLS_METRICS_DISABLED: 'false',
+      SHARINPIX_SECRET: 'from-shell',
+    };
+
+    // Act
+    const overlay = lambdaEnvironment(env, { queues: QUEUES, visibilityTimeoutSeconds: 30 });
+
+    // Assess
+    expect(overlay.set.QUEUE_URL).toBe(QUEUES.main.url);
+    expect(overlay.set.LEASE_SECONDS).toBeUndefined();
+    expect(overlay.set.POWERTOOLS_METRICS_DISABLED).toBeUndefined();
+    expect(overlay.set.SHARINPIX_SECRET).toBeUndefined();
+  });
+
+  it('keeps the worker lease above its timeout and below the visibility timeout', () => {
+    // Prepare
+    const visibilityTimeouts = [10, 30, 120];
+
+    // Act
+    const pairs = visibilityTimeouts.map((seconds) => ({
+      seconds,
+      lease: localLeaseSeconds(seconds),
+      timeout: localWorkerTimeoutMs(seconds) / 1000,
+    }));
+
+    // Assess
+    for (const { seconds, lease, timeout } of pairs) {
+      expect(timeout).toBeLessThan(lease);
+      expect(lease).toBeLessThan(seconds);
+    }
+  });
+});

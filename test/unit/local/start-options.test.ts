@@ -1,0 +1,96 @@
+import { resolve } from 'node:path';
+import { parseStartOptions } from '../../../local/cli/start-options';
+import { UsageError } from '../../../local/cli/usage-error';
+
+const CWD = '/srv/project';
+
+describe('npm start options', () => {
+  it('defaults to ports 3000/8000/9324, data in .data, a 30 s visibility timeout and 2 pollers', () => {
+    // Prepare
+    const argv: string[] = [];
+
+    // Act
+    const options = parseStartOptions(argv, {}, CWD);
+
+    // Assess
+    expect(options).toEqual({
+      port: 3000,
+      dynamoDbPort: 8000,
+      sqsPort: 9324,
+      inMemory: false,
+      dataDir: resolve(CWD, '.data'),
+      visibilityTimeoutSeconds: 30,
+      pollers: 2,
+      help: false,
+    });
+  });
+
+  it('takes every flag, and flags win over the PORT variables', () => {
+    // Prepare
+    const argv = [
+      '--port=4000',
+      '--dynamodb-port',
+      '4001',
+      '--sqs-port',
+      '4002',
+      '--in-memory',
+      '--data-dir',
+      'tmp/stack',
+      '--visibility-timeout',
+      '12',
+      '--pollers',
+      '4',
+    ];
+    const env = { PORT: '5000', DYNAMODB_PORT: '5001', SQS_PORT: '5002' };
+
+    // Act
+    const options = parseStartOptions(argv, env, CWD);
+
+    // Assess
+    expect(options).toMatchObject({
+      port: 4000,
+      dynamoDbPort: 4001,
+      sqsPort: 4002,
+      inMemory: true,
+      dataDir: resolve(CWD, 'tmp/stack'),
+      visibilityTimeoutSeconds: 12,
+      pollers: 4,
+    });
+  });
+
+  it('reads the ports from PORT, DYNAMODB_PORT and SQS_PORT', () => {
+    // Prepare
+    const env = { PORT: '5000', DYNAMODB_PORT: '5001', SQS_PORT: '5002' };
+
+    // Act
+    const options = parseStartOptions([], env, CWD);
+
+    // Assess
+    expect([options.port, options.dynamoDbPort, options.sqsPort]).toEqual([5000, 5001, 5002]);
+  });
+
+  it.each([
+    [['--port', 'abc'], /--port must be a whole number/],
+    [['--port', '70000'], /--port must be between 1 and 65535/],
+    [['--sqs-port', '3000'], /must differ/],
+    [['--visibility-timeout', '0'], /--visibility-timeout must be between/],
+    [['--pollers', '11'], /--pollers must be between 1 and 10/],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['extra'], /positional/],
+  ])('refuses %j with a usage error', (argv, message) => {
+    // Prepare
+    const parse = () => parseStartOptions(argv, {}, CWD);
+
+    // Act
+    let thrown: unknown;
+    try {
+      parse();
+    } catch (error) {
+      thrown = error;
+    }
+
+    // Assess
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect(String(thrown)).toMatch(message);
+  });
+});
