@@ -4,6 +4,7 @@ import type { EventEnvelope } from '../queue/event-envelope';
 import { LeaseHeldError } from '../store/store-errors';
 import { parseEnvelope } from './parse-envelope';
 import { type ProcessEventDeps, type ProcessResult, processEvent } from './process-event';
+import { createRunInTurn, type RunInTurn } from './run-in-turn-per-key';
 
 /** The log calls the worker makes; Powertools' `Logger` satisfies it, tests pass a recorder. */
 export interface WorkerLog {
@@ -46,7 +47,8 @@ const keysOf = (record: SQSRecord, envelope?: EventEnvelope): Record<string, unk
 
 /**
  * The worker Lambda: each SQS record is processed on its own (Powertools `BatchProcessor`, in
- * parallel) and only the records that threw are reported in `batchItemFailures`, so one bad or
+ * parallel, except that deliveries of the same event run in turn) and only the records that threw
+ * are reported in `batchItemFailures`, so one bad or
  * unlucky message never holds back the rest of its batch. `ReportBatchItemFailures` must be on in
  * the event source mapping. The handler never throws for a fully failed batch either: reporting
  * every record as failed has the same effect and keeps one code path.
@@ -54,7 +56,7 @@ const keysOf = (record: SQSRecord, envelope?: EventEnvelope): Record<string, unk
 export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
   const { log, metrics } = deps;
 
-  const handleRecord = async (record: SQSRecord): Promise<ProcessResult> => {
+  const handleRecord = async (record: SQSRecord, inTurn: RunInTurn): Promise<ProcessResult> => {
     let envelope: EventEnvelope;
     try {
       envelope = parseEnvelope(record.messageId, record.body);
@@ -65,7 +67,9 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
     }
     const keys = keysOf(record, envelope);
     try {
-      const result = await processEvent(envelope, record.messageId, deps);
+      const result = await inTurn(envelope.eventId, () =>
+        processEvent(envelope, record.messageId, deps),
+      );
       switch (result.kind) {
         case 'applied':
           metrics.addMetric('Applied', 'Count', 1);
@@ -103,11 +107,18 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
   return async (event, context) => {
     // One processor per invocation: it keeps per-batch state, and the local stack may overlap calls.
     const processor = new BatchProcessor(EventType.SQS);
+    // Deliveries of one event within this batch run in turn, so repeats count as duplicates now.
+    const inTurn = createRunInTurn();
     try {
-      return await processPartialResponse(event, handleRecord, processor, {
-        ...(context ? { context } : {}),
-        throwOnFullBatchFailure: false,
-      });
+      return await processPartialResponse(
+        event,
+        (record: SQSRecord) => handleRecord(record, inTurn),
+        processor,
+        {
+          ...(context ? { context } : {}),
+          throwOnFullBatchFailure: false,
+        },
+      );
     } finally {
       metrics.publishStoredMetrics();
     }

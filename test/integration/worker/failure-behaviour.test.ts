@@ -316,3 +316,22 @@ describe('a poison message', () => {
     expect(await pipeline.ledger.find(badPayload.eventId)).toBeUndefined();
   }, 60_000);
 });
+
+describe('two deliveries of one event in the same batch', () => {
+  it('applies the event once and counts the other delivery as a duplicate at once', async () => {
+    // Prepare: SharinPix's JSON and form copies of one event, received in one batch.
+    const pipeline = await createTestPipeline(dynamoDb);
+    const envelope = envelopeOfBody('sharinpix', 'new_image');
+    const first = sqsRecordOf(envelope);
+    const second = sqsRecordOf(envelope);
+
+    // Act
+    const response = await pipeline.handler(sqsEventOf([first, second]));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(pipeline.metrics.count('Applied')).toBe(1);
+    expect(pipeline.metrics.count('Duplicate')).toBe(1);
+    expect(pipeline.metrics.count('Deferred')).toBe(0);
+  });
+});
