@@ -6,10 +6,8 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../shared/http/routes';
+import { FUNCTION_BUNDLING, functionEsbuildArgs, PROJECT_ROOT } from '../bundling/function-bundling';
 import { pinLogicalId } from './pinned-logical-id';
-
-/** The repository root: entries, the lock file and tsconfig are resolved from here. */
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * The runtime every function runs on. nodejs22.x is the project's Lambda target; the local stack
@@ -32,13 +30,6 @@ export const METRICS_NAMESPACE = 'VendorWebhooks';
  */
 export const FUNCTION_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
-/**
- * ESM needs `require` for the CommonJS dependencies esbuild inlines (parts of the AWS SDK and
- * Powertools call `require` on Node built-ins); this recreates it at the top of the bundle.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
-
 /** What differs between the five functions; everything else is fixed by `ServiceFunction`. */
 export interface ServiceFunctionProps {
   /** Which function of `FUNCTION_NAMES`; also its folder under `functions/`. */
@@ -55,11 +46,10 @@ export interface ServiceFunctionProps {
  * The one way this app builds a Lambda function, so the five functions cannot drift apart in
  * runtime, architecture, bundling, logging or permissions boilerplate.
  *
- * - Bundling: minified, tree-shaken ESM with the AWS SDK bundled in (not taken from the runtime),
- *   so the exact SDK version the tests ran against is the one that runs, and esbuild drops the
- *   unused parts of it. Source maps are off: they would roughly double the bundle (and the cold
- *   start that loads it); stack traces from minified code are acceptable because every log line
- *   carries the handler's context (vendor, eventId, request id).
+ * - Bundling: `FUNCTION_BUNDLING` (minified, tree-shaken ESM with the AWS SDK bundled in, dead SDK
+ *   code replaced by stubs), the same options the benchmark measures. Source maps are off: stack
+ *   traces from minified code are acceptable because every log line carries the handler's
+ *   context (vendor, eventId, request id).
  * - Logging: a dedicated log group with a retention period (never the implicit never-expiring one)
  *   and the Lambda JSON log format, which Powertools' structured lines fit into.
  * - Permissions: a role of its own that may write to that log group only. No managed policy
@@ -113,15 +103,15 @@ export class ServiceFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: false,
+        target: FUNCTION_BUNDLING.target,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        banner: FUNCTION_BUNDLING.banner,
+        minify: FUNCTION_BUNDLING.minify,
+        sourceMap: FUNCTION_BUNDLING.sourcemap,
         bundleAwsSDK: true,
         externalModules: [],
-        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
-        esbuildArgs: { '--tree-shaking': 'true' },
+        tsconfig: FUNCTION_BUNDLING.tsconfig,
+        esbuildArgs: functionEsbuildArgs(),
         logLevel: LogLevel.WARNING,
       },
     });
