@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 
@@ -29,8 +29,12 @@ export type StackFile = v.InferOutput<typeof StackFileSchema>;
 /** `<dataDir>/stack.json`. */
 export const stackFilePath = (dataDir: string): string => join(dataDir, 'stack.json');
 
-/** Writes `stack.json` atomically, so a reader never sees half a file. */
+/**
+ * Writes `stack.json` atomically, so a reader never sees half a file. The data directory may not
+ * exist yet (a fresh clone started `--in-memory`), and other commands still find the stack there.
+ */
 export const writeStackFile = (dataDir: string, stack: StackFile): void => {
+  mkdirSync(dataDir, { recursive: true });
   const path = stackFilePath(dataDir);
   writeFileSync(`${path}.tmp`, `${JSON.stringify(stack, null, 2)}\n`);
   renameSync(`${path}.tmp`, path);
