@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { runCommand } from '../local/cli/run-command';
-import { UsageError } from '../local/cli/usage-error';
+import { parseCommandArgs, UsageError } from '../local/cli/usage-error';
 import { type InvocationOutcome, invokeHandler } from '../local/lambda/invoke-handler';
 import { isFunctionName, loadHandler } from '../local/lambda/load-handler';
 import {
@@ -64,17 +63,13 @@ const reportQueued = async (sqs: SQSClient, resources: TemporaryResources): Prom
 };
 
 runCommand(async () => {
-  const { values, positionals } = (() => {
-    try {
-      return parseArgs({
-        args: process.argv.slice(2),
-        allowPositionals: true,
-        options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      });
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-    }
-  })();
+  const { values, positionals } = parseCommandArgs(
+    {
+      allowPositionals: true,
+      options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    },
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return 0;

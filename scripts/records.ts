@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { runCommand } from '../local/cli/run-command';
-import { UsageError } from '../local/cli/usage-error';
+import { parseCommandArgs, UsageError } from '../local/cli/usage-error';
 import type { ImageRecord } from '../shared/record/image-record';
 import { isVendor, VENDORS } from '../shared/vendors/vendor';
 import { type CollectionRef, localCollections } from './lib/local-collections';
@@ -16,25 +15,19 @@ it; against another URL give both. --json prints the records as JSON instead.`;
 
 runCommand(
   async () => {
-    const { values } = (() => {
-      try {
-        return parseArgs({
-          args: process.argv.slice(2),
-          options: {
-            vendor: { type: 'string' },
-            collection: { type: 'string' },
-            url: { type: 'string' },
-            json: { type: 'boolean' },
-            'data-dir': { type: 'string' },
-            help: { type: 'boolean', short: 'h' },
-          },
-        });
-      } catch (error) {
-        throw new UsageError(
-          `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`,
-        );
-      }
-    })();
+    const { values } = parseCommandArgs(
+      {
+        options: {
+          vendor: { type: 'string' },
+          collection: { type: 'string' },
+          url: { type: 'string' },
+          json: { type: 'boolean' },
+          'data-dir': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      },
+      USAGE,
+    );
     if (values.help) {
       console.log(USAGE);
       return 0;

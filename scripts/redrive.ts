@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { runCommand } from '../local/cli/run-command';
-import { UsageError } from '../local/cli/usage-error';
+import { parseCommandArgs, UsageError } from '../local/cli/usage-error';
 import { RedriveError, redriveDeadLetters, redriveQuarantine } from './lib/redrive-queue';
 import { type RedriveSource, resolveRedriveTarget } from './lib/redrive-target';
 import { dataDirOf, findRunningStack } from './lib/running-stack';
@@ -21,27 +20,21 @@ queue URL> --to <main queue URL>; credentials from the usual AWS environment/pro
 
 runCommand(
   async () => {
-    const { values, positionals } = (() => {
-      try {
-        return parseArgs({
-          args: process.argv.slice(2),
-          allowPositionals: true,
-          options: {
-            url: { type: 'string' },
-            to: { type: 'string' },
-            outputs: { type: 'string' },
-            region: { type: 'string' },
-            'dry-run': { type: 'boolean' },
-            'data-dir': { type: 'string' },
-            help: { type: 'boolean', short: 'h' },
-          },
-        });
-      } catch (error) {
-        throw new UsageError(
-          `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`,
-        );
-      }
-    })();
+    const { values, positionals } = parseCommandArgs(
+      {
+        allowPositionals: true,
+        options: {
+          url: { type: 'string' },
+          to: { type: 'string' },
+          outputs: { type: 'string' },
+          region: { type: 'string' },
+          'dry-run': { type: 'boolean' },
+          'data-dir': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      },
+      USAGE,
+    );
     if (values.help) {
       console.log(USAGE);
       return 0;

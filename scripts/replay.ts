@@ -1,7 +1,6 @@
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { runCommand } from '../local/cli/run-command';
-import { UsageError } from '../local/cli/usage-error';
+import { parseCommandArgs, UsageError } from '../local/cli/usage-error';
 import { readEnvironmentSecrets } from '../shared/secrets/environment-secrets-provider';
 import { deliveryLine } from './lib/delivery-result';
 import { readJsonFile } from './lib/json-file';
@@ -19,22 +18,18 @@ and generated API Gateway events (events/<vendor>/). SharinPix bodies go as JSON
 form variant (p=<json>) with --form. Prints one line per delivery.`;
 
 runCommand(async () => {
-  const { values, positionals } = (() => {
-    try {
-      return parseArgs({
-        args: process.argv.slice(2),
-        allowPositionals: true,
-        options: {
-          url: { type: 'string' },
-          form: { type: 'boolean' },
-          'data-dir': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-    }
-  })();
+  const { values, positionals } = parseCommandArgs(
+    {
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        form: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    },
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return 0;

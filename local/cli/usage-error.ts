@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /**
  * A command line that cannot work as given. Commands print its message as one line (no stack
  * trace) and exit 1: the person typing needs the fix, not our call graph.
@@ -28,3 +30,18 @@ export const integerOption = (
 
 /** Bounds of a TCP port a person may choose. */
 export const PORT_BOUNDS = { min: 1, max: 65_535 } as const;
+
+/**
+ * Parses this command's arguments (`process.argv`), turning node's parse errors into a
+ * `UsageError` that carries the command's usage text, so every command reports them alike.
+ */
+export const parseCommandArgs = <T extends Omit<ParseArgsConfig, 'args'>>(
+  config: T,
+  usage: string,
+): ReturnType<typeof parseArgs<T & { args: string[] }>> => {
+  try {
+    return parseArgs({ ...config, args: process.argv.slice(2) });
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+  }
+};

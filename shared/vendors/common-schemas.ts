@@ -60,6 +60,24 @@ export const IntegerLikeSchema = v.union(
   'must be an integer, as a number or a string of digits',
 );
 
+/**
+ * A boolean, or the strings `"true"`/`"false"` that form-built senders produce (and Image
+ * Intelligence's own DetectJobResponse example sends for `hitl`).
+ */
+export const BooleanLikeSchema = v.union(
+  [
+    v.boolean(),
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.toLowerCase(),
+      v.picklist(['true', 'false']),
+      v.transform((value) => value === 'true'),
+    ),
+  ],
+  'must be true or false',
+);
+
 /** A number sent as a number or a numeric string. */
 export const NumberLikeSchema = v.union(
   [

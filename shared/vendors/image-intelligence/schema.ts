@@ -1,6 +1,13 @@
 import * as v from 'valibot';
 import { isJsonObject } from '../../json/json-value';
-import { IdSchema, listOf, optional, TextSchema, UrlSchema } from '../common-schemas';
+import {
+  IdSchema,
+  listOf,
+  optional,
+  TextSchema,
+  UrlSchema,
+  BooleanLikeSchema,
+} from '../common-schemas';
 
 /**
  * Image Intelligence job results, as POSTed to the job's `webhookUrl` once the job is complete
@@ -115,24 +122,6 @@ const CreatedAtSchema = v.pipe(
     }
     return iso;
   }),
-);
-
-/**
- * `hitl` and `verdict` are booleans in the schema, but the published DetectJobResponse example
- * sends `hitl: 'true'`, so the strings `true`/`false` read as booleans too.
- */
-const BooleanLikeSchema = v.union(
-  [
-    v.boolean(),
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.toLowerCase(),
-      v.picklist(['true', 'false']),
-      v.transform((value) => value === 'true'),
-    ),
-  ],
-  'must be true or false',
 );
 
 /** A model confidence: a probability. */

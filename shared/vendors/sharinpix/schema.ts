@@ -14,6 +14,7 @@ import {
   TextSchema,
   toNumber,
   UrlSchema,
+  BooleanLikeSchema,
 } from '../common-schemas';
 
 /**
@@ -59,21 +60,6 @@ const LongitudeSchema = v.pipe(
 export const GpsSchema = v.union(
   [v.strictTuple([]), v.strictTuple([LatitudeSchema, LongitudeSchema])],
   'must be [] or [latitude, longitude]',
-);
-
-/** Accepts the strings `"true"`/`"false"` that form-built senders produce. */
-const BooleanLikeSchema = v.union(
-  [
-    v.boolean(),
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.toLowerCase(),
-      v.picklist(['true', 'false']),
-      v.transform((value) => value === 'true'),
-    ),
-  ],
-  'must be true or false',
 );
 
 /**

@@ -16,6 +16,18 @@ export const spyneStatus = (status: string | null | undefined): StatedStatus => 
 const lowerOrUndefined = (value: string | null | undefined): string | undefined =>
   value ? value.toLowerCase() : undefined;
 
+/** The fields both versions map alike: the SKU as collection, name, category and sequence. */
+const skuImageCore = (
+  sku: { project_id: string; sku_id: string },
+  image: { image_name?: string | null; image_category?: string | null },
+  sequence: number | string | null | undefined,
+) => ({
+  collection: { kind: 'sku' as const, id: sku.sku_id, parentId: sku.project_id },
+  name: image.image_name ?? undefined,
+  category: lowerOrUndefined(image.image_category),
+  sequence: sequence == null ? undefined : toNumber(sequence),
+});
+
 const v2Change = (sku: SpyneV2, image: SpyneV2Image, clock: EventClock): ImageChange => {
   const status = spyneStatus(image.status);
   return {
@@ -24,10 +36,7 @@ const v2Change = (sku: SpyneV2, image: SpyneV2Image, clock: EventClock): ImageCh
     clock,
     patch: {
       core: {
-        collection: { kind: 'sku', id: sku.sku_id, parentId: sku.project_id },
-        name: image.image_name ?? undefined,
-        category: lowerOrUndefined(image.image_category),
-        sequence: image.frame_no == null ? undefined : toNumber(image.frame_no),
+        ...skuImageCore(sku, image, image.frame_no),
         status,
         error: status === 'failed' ? (image.reject_reason ?? 'failed') : null,
       },
@@ -60,10 +69,7 @@ const v1Changes = (sku: SpyneV1, clock: EventClock): ImageChange[] =>
     clock,
     patch: {
       core: {
-        collection: { kind: 'sku', id: sku.sku_id, parentId: sku.project_id },
-        name: image.image_name ?? undefined,
-        category: lowerOrUndefined(image.image_category),
-        sequence: image.sequenceNumber == null ? undefined : toNumber(image.sequenceNumber),
+        ...skuImageCore(sku, image, image.sequenceNumber),
         status: 'done',
         createdAt: image.created_on ? toIsoTime(image.created_on) : undefined,
       },
