@@ -1,14 +1,9 @@
+import { toEventMessage } from '../../shared/ingest/event-message';
 import { parseBody } from '../../shared/ingest/body-parser';
 import { bodyFormatOf } from '../../shared/ingest/content-type';
-import { envelopeMessage } from '../../shared/ingest/envelope-message';
 import { resolveIngestRoute } from '../../shared/ingest/ingest-route';
 import type { QuarantineRecord } from '../../shared/ingest/quarantine';
-import {
-  type QueueMessage,
-  queueMessageBytes,
-  SQS_MAX_MESSAGE_BYTES,
-} from '../../shared/queue/sqs-event-queue';
-import { toEventEnvelope } from '../../shared/queue/to-event-envelope';
+import type { QueueMessage } from '../../shared/queue/sqs-event-queue';
 
 /** A quarantined delivery after another pass through validation. */
 export type Revalidation =
@@ -37,25 +32,19 @@ export const revalidateQuarantined = (record: QuarantineRecord): Revalidation =>
     return fail(`unsupported content type ${record.headers['content-type']}`);
   const parsed = parseBody(bytes, format);
   if (!parsed.ok) return fail(`malformed_body: ${parsed.message}`);
-  const definition = resolveIngestRoute(record.vendor).definition;
-  const read = definition.read({ payload: parsed.payload, eventType: record.eventType });
-  if (!read.ok) {
-    const issues = read.issues.map((issue) => `${issue.path || '(body)'} ${issue.message}`);
-    return fail(`invalid_payload: ${issues.join('; ')}`);
-  }
-  const receivedAt = new Date(record.receivedAt);
-  const identity = definition.identify(read.value, receivedAt);
-  const message = envelopeMessage(
-    toEventEnvelope({
-      vendor: record.vendor,
-      event: read.value,
-      identity,
-      receivedAt,
-      requestId: record.requestId,
-    }),
-  );
-  if (queueMessageBytes(message) > SQS_MAX_MESSAGE_BYTES) {
+  const event = toEventMessage({
+    vendor: record.vendor,
+    definition: resolveIngestRoute(record.vendor).definition,
+    delivery: { payload: parsed.payload, eventType: record.eventType },
+    receivedAt: new Date(record.receivedAt),
+    requestId: record.requestId,
+  });
+  if (!event.ok && event.reason === 'too_large') {
     return fail('the event would exceed the SQS message limit');
   }
-  return { ok: true, message, eventId: identity.eventId };
+  if (!event.ok) {
+    const issues = event.issues.map((issue) => `${issue.path || '(body)'} ${issue.message}`);
+    return fail(`invalid_payload: ${issues.join('; ')}`);
+  }
+  return { ok: true, message: event.message, eventId: event.identity.eventId };
 };

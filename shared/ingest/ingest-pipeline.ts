@@ -1,14 +1,9 @@
-import {
-  type EventQueue,
-  queueMessageBytes,
-  SQS_MAX_MESSAGE_BYTES,
-} from '../queue/sqs-event-queue';
-import { toEventEnvelope } from '../queue/to-event-envelope';
+import { toEventMessage } from './event-message';
+import type { EventQueue } from '../queue/sqs-event-queue';
 import type { WebhookSecrets, WebhookSecretsProvider } from '../secrets/webhook-secrets';
 import { MAX_REPORTED_ISSUES, type ValidationIssue } from '../validation/validation-issue';
 import { parseBody } from './body-parser';
 import { type BodyFormat, bodyFormatOf } from './content-type';
-import { envelopeMessage } from './envelope-message';
 import type { IngestOutcome } from './ingest-outcome';
 import type { IngestRequest } from './ingest-request';
 import type { IngestRoute } from './ingest-route';
@@ -139,9 +134,18 @@ export const runIngestPipeline = async (
 
   const eventType =
     route.eventTypeHeader === undefined ? undefined : request.header(route.eventTypeHeader);
-  const read = route.definition.read({ payload: parsed.payload, eventType });
-  if (!read.ok) {
-    const issues = read.issues.slice(0, MAX_REPORTED_ISSUES);
+  const event = toEventMessage({
+    vendor: route.vendor,
+    definition: route.definition,
+    delivery: { payload: parsed.payload, eventType },
+    receivedAt: request.receivedAt,
+    requestId: request.requestId,
+  });
+  if (!event.ok && event.reason === 'too_large') {
+    return { kind: 'payload_too_large', limitBytes: event.limitBytes };
+  }
+  if (!event.ok) {
+    const issues = event.issues.slice(0, MAX_REPORTED_ISSUES);
     const message = invalidPayloadMessage(route, issues);
     return quarantineThen(
       route,
@@ -152,19 +156,7 @@ export const runIngestPipeline = async (
       { kind: 'invalid_payload', message, issues, quarantined: true },
     );
   }
-
-  const identity = route.definition.identify(read.value, request.receivedAt);
-  const envelope = toEventEnvelope({
-    vendor: route.vendor,
-    event: read.value,
-    identity,
-    receivedAt: request.receivedAt,
-    requestId: request.requestId,
-  });
-  const message = envelopeMessage(envelope);
-  if (queueMessageBytes(message) > SQS_MAX_MESSAGE_BYTES) {
-    return { kind: 'payload_too_large', limitBytes: SQS_MAX_MESSAGE_BYTES };
-  }
+  const { message, identity } = event;
   try {
     await dependencies.eventQueue.send(message);
   } catch (error) {
