@@ -21,7 +21,9 @@ interface DiscoveryInput {
 /** The client's endpoint-discovery config, resolved without an endpoint cache. */
 export const resolveEndpointDiscoveryConfig = <T extends DiscoveryInput>(
   input: T,
-  { endpointDiscoveryCommandCtor }: Pick<EndpointDiscoveryResolvedConfig, 'endpointDiscoveryCommandCtor'>,
+  {
+    endpointDiscoveryCommandCtor,
+  }: Pick<EndpointDiscoveryResolvedConfig, 'endpointDiscoveryCommandCtor'>,
 ): T & Omit<EndpointDiscoveryResolvedConfig, 'endpointCache'> =>
   Object.assign(input, {
     endpointDiscoveryCommandCtor,

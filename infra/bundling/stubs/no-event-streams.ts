@@ -8,11 +8,12 @@ const notBundled = (): never => {
   throw new Error('event streams are not bundled: no operation this service calls uses them');
 };
 
-/** Stands in for the SDK's event-stream serde; constructing it fails (see above). */
-export class EventStreamSerde {
-  constructor() {
-    notBundled();
-  }
+/**
+ * Stands in for the SDK's event-stream serde class; constructing it fails (see above). A function
+ * declaration, not an arrow, so that `new EventStreamSerde(…)` reaches the clear error.
+ */
+export function EventStreamSerde(): never {
+  return notBundled();
 }
 
 /** Stands in for the SDK's event-stream marshaller factory; calling it fails (see above). */
