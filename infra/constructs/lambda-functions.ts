@@ -6,7 +6,11 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../shared/http/routes';
-import { FUNCTION_BUNDLING, functionEsbuildArgs, PROJECT_ROOT } from '../bundling/function-bundling';
+import {
+  FUNCTION_BUNDLING,
+  functionEsbuildArgs,
+  PROJECT_ROOT,
+} from '../bundling/function-bundling';
 import { pinLogicalId } from './pinned-logical-id';
 
 /**
