@@ -1,9 +1,14 @@
 import { createIngestHandler } from '../../shared/ingest/create-ingest-handler';
 import { createIngestDependencies } from '../../shared/ingest/ingest-dependencies';
-import { resolveIngestRoute } from '../../shared/ingest/ingest-route';
+import { ingestRoute } from '../../shared/ingest/ingest-route';
+import { anyVendorDefinition } from '../../shared/vendors/vendor-definition';
+import { spyne } from '../../shared/vendors/spyne/definition';
 
 /** Built once per container: config checked, clients created, secrets cache started empty. */
 const dependencies = createIngestDependencies(process.env);
 
 /** POST /webhooks/spyne */
-export const handler = createIngestHandler(resolveIngestRoute('spyne'), dependencies);
+export const handler = createIngestHandler(
+  ingestRoute('spyne', anyVendorDefinition(spyne)),
+  dependencies,
+);

@@ -1,7 +1,7 @@
 import { toEventMessage } from '../../shared/ingest/event-message';
 import { parseBody } from '../../shared/ingest/body-parser';
 import { bodyFormatOf } from '../../shared/ingest/content-type';
-import { resolveIngestRoute } from '../../shared/ingest/ingest-route';
+import { resolveIngestRoute } from '../../shared/ingest/resolve-ingest-route';
 import type { QuarantineRecord } from '../../shared/ingest/quarantine';
 import type { QueueMessage } from '../../shared/queue/sqs-event-queue';
 

@@ -2,9 +2,7 @@ import type { AuthResult, CredentialSource } from '../auth/auth-result';
 import { authenticateHeaderSecret } from '../auth/header-secret-authenticator';
 import { authenticateQueryToken } from '../auth/query-token-authenticator';
 import { authenticateSpyneDelivery } from '../auth/spyne-authenticator';
-import { ConfigurationError } from '../config/env';
 import type { WebhookSecrets } from '../secrets/webhook-secrets';
-import { VENDOR_DEFINITIONS } from '../vendors/registry';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
 import type { BodyFormat } from './content-type';
@@ -44,7 +42,7 @@ export interface IngestRouteConfig {
   readonly redactedBodyKeys: readonly string[];
 }
 
-/** A route with its vendor definition resolved from the registry. */
+/** A route with its vendor definition. */
 export interface IngestRoute extends IngestRouteConfig {
   readonly definition: VendorDefinition<VendorEvent>;
 }
@@ -84,18 +82,10 @@ export const INGEST_ROUTE_CONFIGS: Readonly<Record<Vendor, IngestRouteConfig>> =
 };
 
 /**
- * The route for a vendor, with its definition from the registry. Called at module load: a
- * function deployed for a vendor whose definition is missing fails to start, loudly.
+ * The route for a vendor with the given definition. Each ingest function passes its own vendor's
+ * definition, so its bundle holds one vendor's schemas, not all three.
  */
-export const resolveIngestRoute = (
+export const ingestRoute = (
   vendor: Vendor,
-  definitions: Readonly<
-    Partial<Record<Vendor, VendorDefinition<VendorEvent>>>
-  > = VENDOR_DEFINITIONS,
-): IngestRoute => {
-  const definition = definitions[vendor];
-  if (definition === undefined) {
-    throw new ConfigurationError('has no vendor definition in the registry', vendor);
-  }
-  return { ...INGEST_ROUTE_CONFIGS[vendor], definition };
-};
+  definition: VendorDefinition<VendorEvent>,
+): IngestRoute => ({ ...INGEST_ROUTE_CONFIGS[vendor], definition });

@@ -2,15 +2,16 @@ import { imageIntelligence } from './image-intelligence/definition';
 import { sharinpix } from './sharinpix/definition';
 import { spyne } from './spyne/definition';
 import type { Vendor } from './vendor';
-import type { VendorDefinition, VendorEvent } from './vendor-definition';
+import { anyVendorDefinition, type VendorDefinition, type VendorEvent } from './vendor-definition';
 
 /**
- * Every vendor definition by its public name. Ingest picks one per route; the worker picks one
- * per queued envelope.
+ * Every vendor definition by its public name: the worker picks one per queued envelope, and tools
+ * that handle any vendor (quarantine redrive, fixtures) look them up here. Each ingest function
+ * imports only its own vendor's definition instead, to keep its bundle small.
  */
 export const VENDOR_DEFINITIONS: Readonly<Partial<Record<Vendor, VendorDefinition<VendorEvent>>>> =
   {
-    spyne: spyne as VendorDefinition<VendorEvent>,
-    sharinpix: sharinpix as VendorDefinition<VendorEvent>,
-    'image-intelligence': imageIntelligence as VendorDefinition<VendorEvent>,
+    spyne: anyVendorDefinition(spyne),
+    sharinpix: anyVendorDefinition(sharinpix),
+    'image-intelligence': anyVendorDefinition(imageIntelligence),
   };

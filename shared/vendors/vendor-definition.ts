@@ -42,3 +42,13 @@ export interface VendorEvent {
   readonly eventType: string;
   readonly payload: unknown;
 }
+
+/**
+ * A definition seen through the common `VendorEvent` type, for code that handles any vendor
+ * (registry, ingest routes). Safe because a definition's `read` output only ever flows into the
+ * same definition's `identify` and `normalize`; the function parameters' variance is all that
+ * stops TypeScript from seeing that.
+ */
+export const anyVendorDefinition = <TEvent extends VendorEvent>(
+  definition: VendorDefinition<TEvent>,
+): VendorDefinition<VendorEvent> => definition as unknown as VendorDefinition<VendorEvent>;

@@ -14,7 +14,7 @@ import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { freePort } from '../../../local/servers/free-port';
 import { listCollection } from '../../../scripts/lib/read-api-client';
 import { toIngestRequest } from '../../../shared/ingest/ingest-request';
-import { resolveIngestRoute } from '../../../shared/ingest/ingest-route';
+import { resolveIngestRoute } from '../../../shared/ingest/resolve-ingest-route';
 import { quarantineMessage } from '../../../shared/ingest/quarantine';
 import type { QueueMessage } from '../../../shared/queue/sqs-event-queue';
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';

@@ -1,5 +1,5 @@
 import { createIngestHandler } from '../../../shared/ingest/create-ingest-handler';
-import { resolveIngestRoute } from '../../../shared/ingest/ingest-route';
+import { resolveIngestRoute } from '../../../shared/ingest/resolve-ingest-route';
 import { SecretsUnavailableError } from '../../../shared/secrets/webhook-secrets';
 import type { VendorDefinition, VendorEvent } from '../../../shared/vendors/vendor-definition';
 import { loadBody } from '../../support/vendor-bodies';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { toIngestRequest } from '../../../shared/ingest/ingest-request';
-import { resolveIngestRoute } from '../../../shared/ingest/ingest-route';
+import { resolveIngestRoute } from '../../../shared/ingest/resolve-ingest-route';
 import { QuarantineRecordSchema, quarantineMessage } from '../../../shared/ingest/quarantine';
 import { queueMessageBytes, SQS_MAX_MESSAGE_BYTES } from '../../../shared/queue/sqs-event-queue';
 import { apiGatewayEvent } from './support/api-gateway-event';

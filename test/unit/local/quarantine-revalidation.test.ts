@@ -6,7 +6,7 @@ import { revalidateQuarantined } from '../../../scripts/lib/quarantine-revalidat
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { runIngestPipeline } from '../../../shared/ingest/ingest-pipeline';
 import { toIngestRequest } from '../../../shared/ingest/ingest-request';
-import { resolveIngestRoute } from '../../../shared/ingest/ingest-route';
+import { resolveIngestRoute } from '../../../shared/ingest/resolve-ingest-route';
 import { QuarantineRecordSchema, quarantineMessage } from '../../../shared/ingest/quarantine';
 import type { QueueMessage } from '../../../shared/queue/sqs-event-queue';
 import type { Vendor } from '../../../shared/vendors/vendor';

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createIngestHandler } from '../../../../shared/ingest/create-ingest-handler';
 import type { IngestDependencies } from '../../../../shared/ingest/ingest-dependencies';
-import { resolveIngestRoute } from '../../../../shared/ingest/ingest-route';
+import { resolveIngestRoute } from '../../../../shared/ingest/resolve-ingest-route';
 import { SQS_MAX_MESSAGE_BYTES } from '../../../../shared/queue/sqs-event-queue';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 import { apiGatewayEvent, type DeliveryOptions, RECEIVED_AT } from './api-gateway-event';
