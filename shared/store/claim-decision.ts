@@ -19,6 +19,8 @@ export type ClaimDecision =
 /** Who is claiming, when, and how long a finished event stays a duplicate. */
 export interface ClaimContext {
   readonly messageId: string;
+  /** The vendor delivery (gateway request id): what duplicates are counted by. */
+  readonly deliveryId: string;
   readonly now: Date;
   readonly dedupeWindowSeconds: number;
 }
@@ -34,7 +36,8 @@ export const windowStart = (now: Date, dedupeWindowSeconds: number): string =>
  * The decision table. The window is checked here against `completedAt`, not left to TTL, which
  * deletes expired items up to about 48 hours late. A finished event counts as a duplicate even
  * for the message that finished it (an SQS redelivery after the batch response was lost), so it
- * is never applied twice; `deliveries` is a set, so that case does not inflate the count.
+ * is never applied twice; `deliveries` is a set of vendor deliveries, so neither that case nor
+ * one delivery queued twice inflates the count.
  */
 export const decideClaim = (
   previous: LedgerEntry | undefined,
@@ -44,7 +47,7 @@ export const decideClaim = (
   const nowIso = context.now.toISOString();
   if (previous.status !== 'processing') {
     if (finishedAt(previous) > windowStart(context.now, context.dedupeWindowSeconds)) {
-      const deliveries = new Set([...previous.deliveries, context.messageId]).size;
+      const deliveries = new Set([...previous.deliveries, context.deliveryId]).size;
       return { kind: 'duplicate', deliveries };
     }
     return { kind: 'takeover', previous };

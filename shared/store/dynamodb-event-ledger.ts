@@ -68,7 +68,7 @@ const number = (value: number): AttributeValue => ({ N: String(value) });
  * The event ledger in DynamoDB. On the happy path an event costs two writes and no read:
  *
  * - **Claim**: ONE unconditional UpdateItem that sets the claim fields only where they are absent
- *   (`if_not_exists`), adds this messageId to `deliveries`, and returns the item as it was before
+ *   (`if_not_exists`), adds the delivery (the envelope's gateway request id) to `deliveries`, and returns the item as it was before
  *   (`ALL_OLD`). `decideClaim` reads that old image: no item means we own the event; otherwise it
  *   is ours already, a counted duplicate, held by a live lease, or up for takeover.
  * - **Takeover** (rare): ONE UpdateItem whose condition re-checks, on the server, the previous
@@ -121,13 +121,14 @@ export class DynamoDbEventLedger implements EventLedger {
         ':vendor': text(request.vendor),
         ':eventType': text(request.eventType),
         ':receivedAt': text(request.receivedAt),
-        ':delivery': { SS: [request.messageId] },
+        ':delivery': { SS: [request.deliveryId] },
       },
       ReturnValues: 'ALL_OLD',
     });
     const previous = output.Attributes && this.parse(output.Attributes, request.eventId);
     const decision = decideClaim(previous, {
       messageId: request.messageId,
+      deliveryId: request.deliveryId,
       now,
       dedupeWindowSeconds: this.dedupeWindowSeconds,
     });

@@ -19,8 +19,14 @@ export interface EventLedger {
 /** One delivery's claim on an event; the ids and types are kept in the ledger for operators. */
 export interface ClaimRequest {
   readonly eventId: string;
-  /** The SQS message id: one per delivery to the queue, stable across SQS redeliveries. */
+  /** The SQS message id: one per message on the queue, stable across SQS redeliveries. */
   readonly messageId: string;
+  /**
+   * The vendor delivery this message carries: the gateway request id of the envelope. Duplicates
+   * are counted by it, not by message: a SendMessage retried after a timeout can put one delivery
+   * on the queue twice, and that is no repeat by the vendor.
+   */
+  readonly deliveryId: string;
   readonly vendor: Vendor;
   readonly eventType: string;
   readonly receivedAt: string;
@@ -37,7 +43,7 @@ export type ClaimOutcome =
   | { readonly kind: 'resumed' }
   | {
       readonly kind: 'duplicate';
-      /** Distinct SQS messages that carried this event, this one included. */
+      /** Distinct vendor deliveries that carried this event, this one included. */
       readonly deliveries: number;
     };
 

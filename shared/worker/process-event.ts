@@ -82,6 +82,7 @@ export const processEvent = async (
   const claim = await deps.ledger.claim({
     eventId: envelope.eventId,
     messageId,
+    deliveryId: envelope.requestId,
     vendor: envelope.vendor,
     eventType: envelope.eventType,
     receivedAt: envelope.receivedAt,

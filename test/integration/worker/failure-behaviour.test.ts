@@ -143,7 +143,7 @@ describe('a crash after writing records but before completing', () => {
     expect(crashing.metrics.count('Stale')).toBe(2);
     expect(await crashing.ledger.find(envelope.eventId)).toMatchObject({
       status: 'completed',
-      deliveries: [record.messageId],
+      deliveries: [envelope.requestId],
     });
   });
 
@@ -184,7 +184,10 @@ describe('the same event delivered 6× concurrently', () => {
     // Prepare: six SQS messages (six vendor retries) carrying one event, each to its own worker.
     const pipeline = await createTestPipeline(dynamoDb);
     const envelope = envelopeOfBody('image-intelligence', 'detect--partial-error');
-    let pending = Array.from({ length: 6 }, () => sqsRecordOf(envelope));
+    // Each vendor retry is its own gateway request: same event, another request id.
+    let pending = Array.from({ length: 6 }, (_, index) =>
+      sqsRecordOf({ ...envelope, requestId: `vendor-delivery-${index + 1}` }),
+    );
 
     // Act: deliver all at once; whatever fails comes back, as after a visibility timeout.
     for (let round = 0; round < 5 && pending.length > 0; round += 1) {

@@ -3,7 +3,12 @@ import type { LedgerEntry } from '../../../shared/store/ledger-item';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const WINDOW_SECONDS = 7 * 24 * 60 * 60;
-const CONTEXT = { messageId: 'msg-b', now: NOW, dedupeWindowSeconds: WINDOW_SECONDS };
+const CONTEXT = {
+  messageId: 'msg-b',
+  deliveryId: 'delivery-b',
+  now: NOW,
+  dedupeWindowSeconds: WINDOW_SECONDS,
+};
 
 const minutesFromNow = (minutes: number): string =>
   new Date(NOW.getTime() + minutes * 60_000).toISOString();
@@ -14,7 +19,7 @@ const entry = (overrides: Partial<LedgerEntry>): LedgerEntry => ({
   owner: 'msg-a',
   claimedAt: minutesFromNow(-1),
   leaseUntil: minutesFromNow(1),
-  deliveries: ['msg-a'],
+  deliveries: ['delivery-a'],
   ...overrides,
 });
 
@@ -66,7 +71,7 @@ describe('decideClaim', () => {
       status: 'completed',
       completedAt: minutesFromNow(-60),
       leaseUntil: undefined,
-      deliveries: ['msg-a', 'msg-c'],
+      deliveries: ['delivery-a', 'delivery-c'],
     });
 
     // Act
@@ -82,7 +87,7 @@ describe('decideClaim', () => {
       status: 'completed',
       owner: 'msg-b',
       completedAt: minutesFromNow(-1),
-      deliveries: ['msg-b'],
+      deliveries: ['delivery-b'],
     });
 
     // Act

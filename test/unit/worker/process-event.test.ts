@@ -53,8 +53,8 @@ describe('processEvent', () => {
     await processEvent(envelope, 'msg-1', deps);
     store.applied.length = 0;
 
-    // Act
-    const result = await processEvent(envelope, 'msg-2', deps);
+    // Act: the vendor's retry, received by another gateway request.
+    const result = await processEvent({ ...envelope, requestId: 'retry-request' }, 'msg-2', deps);
 
     // Assess
     expect(result).toEqual({ kind: 'duplicate', deliveries: 2 });

@@ -28,11 +28,11 @@ export class InMemoryLedger implements EventLedger {
     if (entry === undefined) {
       this.entries.set(request.eventId, {
         owner: request.messageId,
-        deliveries: new Set([request.messageId]),
+        deliveries: new Set([request.deliveryId]),
       });
       return { kind: 'claimed' };
     }
-    entry.deliveries.add(request.messageId);
+    entry.deliveries.add(request.deliveryId);
     if (entry.completed) return { kind: 'duplicate', deliveries: entry.deliveries.size };
     return { kind: 'resumed' };
   }
