@@ -60,9 +60,18 @@ export const sanitizeJson = (
 };
 
 /**
+ * Largest free-form vendor object kept, in UTF-8 bytes of its JSON. Each one lands in the
+ * `vendorMeta` of every image record its event touches, and a record must stay under DynamoDB's
+ * 400 KB item limit: an event whose record could never be stored must be refused at the door
+ * (400, quarantined) rather than accepted and dead-lettered on every retry. Real blobs are a few
+ * hundred bytes; records hold at most a few of them.
+ */
+export const MAX_JSON_OBJECT_BYTES = 64 * 1024;
+
+/**
  * Free-form vendor objects (metadata blobs) are kept verbatim in `vendorMeta`, so they are copied
- * into fresh plain objects by `sanitizeJson`. Anything it rejects fails validation here instead
- * of surprising a later stage.
+ * into fresh plain objects by `sanitizeJson`, and bounded in size. Anything it rejects fails
+ * validation here instead of surprising a later stage.
  */
 export const JsonObjectSchema = v.pipe(
   // Not `v.record`: it accepts an array and copies it into `{"0": …}`.
@@ -83,21 +92,63 @@ export const JsonObjectSchema = v.pipe(
       });
       return NEVER;
     }
+    if (Buffer.byteLength(JSON.stringify(clean), 'utf8') > MAX_JSON_OBJECT_BYTES) {
+      addIssue({ message: `must be at most ${MAX_JSON_OBJECT_BYTES} bytes as JSON` });
+      return NEVER;
+    }
     return clean;
   }),
 );
 
+/** Characters `JSON.stringify` escapes in a string (surrogates: only unpaired ones, checked there). */
+const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A string as `JSON.stringify` writes it. Most strings here (ids, URLs, names) need no escape, and
+ * quoting them directly is several times cheaper than a native call per string; anything that
+ * might need one goes through `JSON.stringify` itself, so the bytes are always the same.
+ */
+const jsonString = (text: string): string =>
+  NEEDS_JSON_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+
 /**
  * Sorts object keys recursively so that equal data always serializes to equal bytes. Like
- * `JSON.stringify`, it skips `undefined` properties. Only call it on bounded (validated) data.
+ * `JSON.stringify`, it skips `undefined` properties and writes `undefined` array items as `null`
+ * (array holes, which JSON never produces, as nothing). Only call it on bounded (validated) data.
+ *
+ * It runs on every ingested payload (the `eventId` digest) and in every merge, so it is written as
+ * one pass with string appends; keys sort in UTF-16 code unit order (`Array#sort`'s default).
  */
 export const canonicalJson = (value: unknown): string => {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  switch (typeof value) {
+    case 'string':
+      return jsonString(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let index = 0; index < value.length; index += 1) {
+      if (index > 0) out += ',';
+      if (index in value) out += canonicalJson(value[index]);
+    }
+    return `${out}]`;
+  }
+  if (!isJsonObject(value)) return 'null';
+  let out = '{';
+  for (const key of Object.keys(value).sort()) {
+    const item = value[key];
+    if (item === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${jsonString(key)}:${canonicalJson(item)}`;
+  }
+  return `${out}}`;
 };
 
 /** A short, stable digest of validated data: 16 hex characters of SHA-256 over its canonical form. */

@@ -20,7 +20,7 @@ import type {
   ImageRecordStore,
 } from './image-record-store';
 import { itemBytes, MAX_ITEM_BYTES, writeUnitsFor } from './item-size';
-import { fromRecordItem, recordKey, type StoredRecord, toRecordItem } from './record-item';
+import { fromRecordItem, recordKey, type StoredRecord, toSizedRecordItem } from './record-item';
 import {
   ConcurrentUpdateError,
   CorruptItemError,
@@ -197,13 +197,14 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
     storedRev: number | undefined,
   ): Promise<PutOutcome> {
     const key = recordKey(state.vendor, state.imageId);
-    const item = toRecordItem({
+    const { item, textBytes } = toSizedRecordItem({
       state,
       rev: (storedRev ?? 0) + 1,
       updatedAt: this.now().toISOString(),
     });
+    // The limit applies to the record's content, not to how well it deflates (see `textBytes`).
+    if (textBytes > MAX_ITEM_BYTES) throw new RecordTooLargeError(key, textBytes, MAX_ITEM_BYTES);
     const bytes = itemBytes(item);
-    if (bytes > MAX_ITEM_BYTES) throw new RecordTooLargeError(key, bytes, MAX_ITEM_BYTES);
     try {
       const output = await this.client.send(
         new PutItemCommand({

@@ -15,6 +15,17 @@ export type Validated<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
 
+/**
+ * Longest issue path or message reported, in characters. valibot quotes the rejected value in
+ * its message (`… but received "<the value>"`) and a path is made of the body's own keys, so both
+ * can be as long as the body. Bounded, a 400 never echoes a megabyte back, and a quarantine record
+ * (which carries the issues) always fits in one SQS message.
+ */
+export const MAX_ISSUE_TEXT_LENGTH = 256;
+
+const bounded = (text: string): string =>
+  text.length <= MAX_ISSUE_TEXT_LENGTH ? text : `${text.slice(0, MAX_ISSUE_TEXT_LENGTH - 1)}…`;
+
 const dottedPath = (issue: v.BaseIssue<unknown>): string =>
   (issue.path ?? []).map((item) => String(item.key)).join('.');
 
@@ -24,13 +35,13 @@ const humanMessage = (issue: v.BaseIssue<unknown>): string =>
     ? `is required (expected ${issue.expected ?? 'a value'})`
     : issue.message;
 
-/** Turns valibot issues into at most `MAX_REPORTED_ISSUES` dotted-path issues. */
+/** Turns valibot issues into at most `MAX_REPORTED_ISSUES` dotted-path issues, each bounded. */
 export const toValidationIssues = (
   issues: readonly v.BaseIssue<unknown>[],
 ): readonly ValidationIssue[] =>
   issues
     .slice(0, MAX_REPORTED_ISSUES)
-    .map((issue) => ({ path: dottedPath(issue), message: humanMessage(issue) }));
+    .map((issue) => ({ path: bounded(dottedPath(issue)), message: bounded(humanMessage(issue)) }));
 
 /** Runs a schema at a trust boundary: never throws for bad input, returns a typed failure. */
 export const validate = <TSchema extends v.GenericSchema>(

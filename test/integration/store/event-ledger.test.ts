@@ -36,9 +36,15 @@ const ledgerAt = (clock: { now: Date }, tally?: CapacityTally): DynamoDbEventLed
     ...(tally ? { onCapacity: tally.listener } : {}),
   });
 
-const claimFor = (eventId: string, messageId: string): ClaimRequest => ({
+/** A claim by one message carrying its own vendor delivery (unless a delivery id is given). */
+const claimFor = (
+  eventId: string,
+  messageId: string,
+  deliveryId = `delivery-${messageId}`,
+): ClaimRequest => ({
   eventId,
   messageId,
+  deliveryId,
   vendor: 'spyne',
   eventType: 'sku.v2',
   receivedAt: T0.toISOString(),
@@ -72,7 +78,7 @@ describe('DynamoDbEventLedger', () => {
       status: 'completed',
       owner: 'msg-1',
       completedAt: T0.toISOString(),
-      deliveries: ['msg-1'],
+      deliveries: ['delivery-msg-1'],
       imagesApplied: 2,
       vendor: 'spyne',
       eventType: 'sku.v2',
@@ -121,6 +127,22 @@ describe('DynamoDbEventLedger', () => {
     expect((await ledger.find(eventId))?.status).toBe('completed');
   });
 
+  it('counts one vendor delivery queued twice (a retried SendMessage) once', async () => {
+    // Prepare
+    const ledger = ledgerAt({ now: T0 });
+    const eventId = uniqueName('event');
+    await ledger.claim(claimFor(eventId, 'msg-1', 'delivery-1'));
+    await ledger.complete({ eventId, messageId: 'msg-1', status: 'completed', imagesApplied: 1 });
+
+    // Act
+    const sameDelivery = await ledger.claim(claimFor(eventId, 'msg-2', 'delivery-1'));
+    const vendorRetry = await ledger.claim(claimFor(eventId, 'msg-3', 'delivery-2'));
+
+    // Assess
+    expect(sameDelivery).toEqual({ kind: 'duplicate', deliveries: 1 });
+    expect(vendorRetry).toEqual({ kind: 'duplicate', deliveries: 2 });
+  });
+
   it('takes over a completed event once the window has passed, although TTL has not removed it', async () => {
     // Prepare
     const clock = { now: T0 };
@@ -154,7 +176,7 @@ describe('DynamoDbEventLedger', () => {
     // Assess
     await expect(retried).rejects.toBeInstanceOf(LeaseHeldError);
     expect((await ledger.find(eventId))?.deliveries).toEqual(
-      expect.arrayContaining(['msg-1', 'msg-2']),
+      expect.arrayContaining(['delivery-msg-1', 'delivery-msg-2']),
     );
     expect((await ledger.find(eventId))?.deliveries).toHaveLength(2);
   });
@@ -226,12 +248,15 @@ describe('DynamoDbEventLedger', () => {
     // Prepare
     const ledger = ledgerAt({ now: T0 });
     const eventId = uniqueName('event');
-    // Random bytes do not compress: about 410 KB of gzip, over the archive limit.
-    const noise = randomBytes(400 * 1024).toString('base64');
+    // Random bytes do not compress: about 410 KB of gzip, over the archive limit (spread over
+    // ten images, as each metadata blob is capped at 64 KiB).
     const envelope = envelopeOf('spyne', {
       project_id: 'p-1',
       sku_id: 'sku-1',
-      image_data: [{ image_id: 'img-1', image_meta_data: { noise } }],
+      image_data: Array.from({ length: 10 }, (_, index) => ({
+        image_id: `img-${index}`,
+        image_meta_data: { noise: randomBytes(40 * 1024).toString('base64') },
+      })),
     });
     await ledger.claim(claimFor(eventId, 'msg-1'));
 

@@ -463,9 +463,15 @@ describe('POST /webhooks/spyne: rejections', () => {
   it('answers 413 when the envelope would exceed the SQS maximum even though the body fits', async () => {
     // Prepare
     const { deliver, eventQueue } = ingestHarness('spyne');
+    // U+FFFF is 3 bytes in the body but 6 in the queue message (escaped so SQS takes it).
     const body = sampleV2();
-    const filler = 'a'.repeat(SQS_MAX_MESSAGE_BYTES - JSON.stringify(body).length - 100);
-    const padded = JSON.stringify({ ...body, sku_meta_data: { notes: filler } });
+    const [image] = Array.isArray(body.image_data) ? body.image_data : [];
+    const imageData = Array.from({ length: 300 }, (_, index) => ({
+      ...image,
+      image_id: `img-${index}`,
+      image_name: '\uffff'.repeat(1000),
+    }));
+    const padded = JSON.stringify({ ...body, image_data: imageData });
 
     // Act
     const answer = await deliver({ body: padded, headers: JSON_HEADERS, rawQueryString: V1_QUERY });

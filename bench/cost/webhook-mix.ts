@@ -1,0 +1,24 @@
+import type { ScenarioName } from '../inputs/worker-scenarios';
+
+/**
+ * The webhook mix the cost model prices, as shares of all deliveries: 3.0 images per webhook.
+ *
+ * - Spyne (20 %): one POST per completed SKU, here 8 images each.
+ * - SharinPix (50 %): one event per image and change: a new image, then processing and tag
+ *   events on the same image.
+ * - Image Intelligence (22.5 %): a 4-image job reported at IN_PROGRESS, then once completed.
+ * - Repeat deliveries (7.5 %): vendor retries of events already applied (Image Intelligence
+ *   retries up to five times on a slow answer), counted but not applied.
+ */
+export const WEBHOOK_MIX: ReadonlyArray<{
+  readonly scenario: ScenarioName;
+  readonly share: number;
+}> = [
+  { scenario: 'spyne-sku-8', share: 0.2 },
+  { scenario: 'sharinpix-new-image', share: 0.25 },
+  { scenario: 'sharinpix-image-processed', share: 0.15 },
+  { scenario: 'sharinpix-new-tag', share: 0.1 },
+  { scenario: 'ii-in-progress-4', share: 0.1125 },
+  { scenario: 'ii-completed-4', share: 0.1125 },
+  { scenario: 'duplicate', share: 0.075 },
+];

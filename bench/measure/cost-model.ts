@@ -1,0 +1,200 @@
+import { WORKER_BATCH_SIZE } from '../../infra/function-sizing';
+import { FUNCTION_MEMORY_MB } from '../cost/function-memory';
+import { PRICES, SQS_CHUNK_BYTES } from '../cost/prices';
+import { WEBHOOK_MIX } from '../cost/webhook-mix';
+import { buildScenario, type ScenarioName } from '../inputs/worker-scenarios';
+import type {
+  CostLine,
+  CostResult,
+  IngestCpuResult,
+  WorkerCase,
+  WorkerResult,
+} from '../report/results-schema';
+import { round } from '../support/stats';
+
+/** Dollars per million of one kind of webhook, item by item. */
+interface ScenarioCost {
+  readonly httpApi: number;
+  readonly restApi: number;
+  readonly lambdaRequests: number;
+  readonly ingestCompute: number;
+  readonly workerCompute: number;
+  readonly sqs: number;
+  readonly dynamoDbWrites: number;
+  readonly dynamoDbReads: number;
+  readonly floorDynamoDb: number;
+  readonly logs: number;
+}
+
+const perMillion = (unitsPerWebhook: number, pricePerMillion: number): number =>
+  unitsPerWebhook * pricePerMillion;
+
+/** Lambda bills duration in 1 ms steps per invocation; the measured CPU stands in for it. */
+const gbSeconds = (cpuMicros: number, memoryMb: number): number =>
+  (Math.max(1, Math.ceil(cpuMicros / 1000)) / 1000) * (memoryMb / 1024);
+
+/**
+ * Ingest CPU for a body of `bytes`: linear between the two measured bodies (the small SharinPix
+ * body and the 100-image Spyne body), which brackets every webhook of the mix.
+ */
+const ingestCpuFor = (ingest: IngestCpuResult, bytes: number): number => {
+  const [small, large] = [...ingest.cases]
+    .sort((a, b) => a.bodyBytes - b.bodyBytes)
+    .filter((_, index, all) => index === 0 || index === all.length - 1);
+  if (small === undefined || large === undefined || large.bodyBytes === small.bodyBytes) {
+    return small?.oursMicros ?? 0;
+  }
+  const slope = (large.oursMicros - small.oursMicros) / (large.bodyBytes - small.bodyBytes);
+  return Math.max(small.oursMicros, small.oursMicros + slope * (bytes - small.bodyBytes));
+};
+
+const sqsRequests = (bytes: number): number => {
+  const chunks = Math.max(1, Math.ceil(bytes / SQS_CHUNK_BYTES));
+  const send = chunks;
+  // The event source mapping receives and deletes in batches of ten messages.
+  const receive =
+    Math.max(1, Math.ceil((WORKER_BATCH_SIZE * bytes) / SQS_CHUNK_BYTES)) / WORKER_BATCH_SIZE;
+  const remove = 1 / WORKER_BATCH_SIZE;
+  return send + receive + remove;
+};
+
+const costOf = (
+  measured: WorkerCase,
+  ingest: IngestCpuResult,
+  worker: WorkerResult,
+  logBytesPerWebhook: number,
+): ScenarioCost => {
+  const ingestCpu = ingestCpuFor(ingest, measured.envelopeBytes);
+  const workerBatchCpu = worker.throughput.cpuMicrosPerEvent * WORKER_BATCH_SIZE;
+  return {
+    httpApi: perMillion(1, PRICES.httpApiPerMillion),
+    restApi: perMillion(1, PRICES.restApiPerMillion),
+    lambdaRequests: perMillion(1 + 1 / WORKER_BATCH_SIZE, PRICES.lambdaRequestsPerMillion),
+    ingestCompute:
+      gbSeconds(ingestCpu, FUNCTION_MEMORY_MB.ingest) * PRICES.lambdaArmPerGbSecond * 1e6,
+    workerCompute:
+      (gbSeconds(workerBatchCpu, FUNCTION_MEMORY_MB.worker) / WORKER_BATCH_SIZE) *
+      PRICES.lambdaArmPerGbSecond *
+      1e6,
+    sqs: perMillion(sqsRequests(measured.envelopeBytes), PRICES.sqsPerMillion),
+    dynamoDbWrites: perMillion(measured.writeUnits, PRICES.dynamoDbWritePerMillion),
+    dynamoDbReads: perMillion(measured.readUnits, PRICES.dynamoDbReadPerMillion),
+    floorDynamoDb: perMillion(measured.floorWriteUnits, PRICES.dynamoDbWritePerMillion),
+    logs: (logBytesPerWebhook / 1024 ** 3) * PRICES.logsIngestionPerGb * 1e6,
+  };
+};
+
+const goalItems = (cost: ScenarioCost): number =>
+  cost.httpApi +
+  cost.lambdaRequests +
+  cost.ingestCompute +
+  cost.workerCompute +
+  cost.sqs +
+  cost.dynamoDbWrites +
+  cost.dynamoDbReads;
+
+/**
+ * Measurement 6: dollars per million webhooks for the stated mix (`WEBHOOK_MIX`), from the
+ * measured units and the list prices (`PRICES`). Lambda duration is estimated by the measured CPU
+ * time (rounded up to Lambda's 1 ms billing step per invocation; real duration adds the network
+ * wait of the SendMessage and DynamoDB calls), at the configured memory sizes.
+ */
+export const costModel = (ingest: IngestCpuResult, worker: WorkerResult): CostResult => {
+  const byLabel = new Map(worker.cases.map((item) => [item.name, item]));
+  const measuredFor = (scenario: ScenarioName): WorkerCase => {
+    const found = byLabel.get(buildScenario(scenario).label);
+    if (found === undefined) throw new Error(`no worker measurement for ${scenario}`);
+    return found;
+  };
+  const ingestLogBytes =
+    ingest.cases.reduce((sum, item) => sum + item.logBytes, 0) / Math.max(1, ingest.cases.length);
+  const totalShare = WEBHOOK_MIX.reduce((sum, entry) => sum + entry.share, 0);
+  const rows = WEBHOOK_MIX.map((entry) => {
+    const measured = measuredFor(entry.scenario);
+    return {
+      share: entry.share / totalShare,
+      measured,
+      cost: costOf(measured, ingest, worker, ingestLogBytes),
+    };
+  });
+  const weighted = (pick: (cost: ScenarioCost) => number): number =>
+    rows.reduce((sum, row) => sum + row.share * pick(row.cost), 0);
+
+  const lines: CostLine[] = [
+    {
+      item: 'API Gateway HTTP API',
+      basis: '1 request per webhook',
+      dollarsPerMillion: weighted((c) => c.httpApi),
+    },
+    {
+      item: 'Lambda requests',
+      basis: `ingest 1 + worker 1/${WORKER_BATCH_SIZE} (full batches)`,
+      dollarsPerMillion: weighted((c) => c.lambdaRequests),
+    },
+    {
+      item: 'Lambda ingest GB-s',
+      basis: `${FUNCTION_MEMORY_MB.ingest} MB x measured CPU, 1 ms steps`,
+      dollarsPerMillion: weighted((c) => c.ingestCompute),
+    },
+    {
+      item: 'Lambda worker GB-s',
+      basis: `${FUNCTION_MEMORY_MB.worker} MB x measured CPU per batch of ${WORKER_BATCH_SIZE}`,
+      dollarsPerMillion: weighted((c) => c.workerCompute),
+    },
+    {
+      item: 'SQS requests',
+      basis: 'send + batched receive and delete, 64 KB chunks',
+      dollarsPerMillion: weighted((c) => c.sqs),
+    },
+    {
+      item: 'DynamoDB writes',
+      basis: 'measured WRU per webhook, on demand',
+      dollarsPerMillion: weighted((c) => c.dynamoDbWrites),
+    },
+    {
+      item: 'DynamoDB reads',
+      basis: 'measured RRU per webhook, on demand',
+      dollarsPerMillion: weighted((c) => c.dynamoDbReads),
+    },
+  ].map((line) => ({ ...line, dollarsPerMillion: round(line.dollarsPerMillion, 3) }));
+  const total = weighted(goalItems);
+  const floorTotal = weighted(
+    (c) => goalItems(c) - c.dynamoDbWrites - c.dynamoDbReads + c.floorDynamoDb,
+  );
+  return {
+    region: PRICES.region,
+    priceDate: PRICES.priceDate,
+    mix: rows.map((row) => ({
+      name: row.measured.name,
+      share: round(row.share, 4),
+      images: row.measured.images,
+      dollarsPerMillion: round(goalItems(row.cost), 2),
+    })),
+    imagesPerWebhook: round(
+      rows.reduce((sum, row) => sum + row.share * row.measured.images, 0),
+      2,
+    ),
+    lines,
+    totalPerMillion: round(total, 2),
+    restApiTotalPerMillion: round(
+      total - weighted((c) => c.httpApi) + weighted((c) => c.restApi),
+      2,
+    ),
+    floorTotalPerMillion: round(floorTotal, 2),
+    notCounted: [
+      {
+        item: 'CloudWatch Logs ingestion',
+        basis: `ingest ${round(ingestLogBytes, 0)} B of log + EMF per request (worker logs extra)`,
+        dollarsPerMillion: round(
+          weighted((c) => c.logs),
+          3,
+        ),
+      },
+      {
+        item: 'Not priced',
+        basis: 'storage, Secrets Manager (cached 5 min), idle queue polling, data transfer',
+        dollarsPerMillion: 0,
+      },
+    ],
+  };
+};

@@ -1,0 +1,257 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { freePort } from '../../local/servers/free-port';
+import { PROJECT_ROOT } from '../../infra/bundling/function-bundling';
+import type { BodyFile } from '../../scripts/fixtures/build-fixtures';
+import { SECRET_NAMES } from '../../shared/config/dev-secrets';
+import {
+  freshIds,
+  imageIntelligenceJobEvent,
+  jsonDeliveryOf,
+  sharinpixImageEvent,
+  spyneSkuEvent,
+} from '../inputs/bench-bodies';
+import type { EndToEndResult } from '../report/results-schema';
+import type { BenchSizes } from '../support/bench-sizes';
+import { percentile, round } from '../support/stats';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long a record may take to become visible before it counts as a failure. */
+const VISIBILITY_TIMEOUT_MS = 30_000;
+/** How often a client polls GET for its record. */
+const POLL_INTERVAL_MS = 10;
+
+interface RunningStack {
+  readonly url: string;
+  readonly timeToHealthyMs: number;
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * `npm start` as a developer runs it (in memory, on free ports, dev secrets), as a child process
+ * with tsx as its loader, until `/health` answers 200.
+ */
+const startStack = async (dataDir: string): Promise<RunningStack> => {
+  mkdirSync(dataDir, { recursive: true });
+  const [port, dynamoDbPort, sqsPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  for (const name of [...SECRET_NAMES, 'PORT', 'DYNAMODB_PORT', 'SQS_PORT']) delete env[name];
+  const startedAt = Date.now();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'local/start.ts',
+      '--in-memory',
+      '--port',
+      String(port),
+      '--dynamodb-port',
+      String(dynamoDbPort),
+      '--sqs-port',
+      String(sqsPort),
+      '--data-dir',
+      dataDir,
+    ],
+    { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the local stack exited early:\n${output}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the local stack did not become healthy:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.status === 200) break;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+  return { url, timeToHealthyMs: Date.now() - startedAt, stop };
+};
+
+/** A webhook ready to post, and one image it creates (for the visibility check). */
+interface PreparedWebhook {
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly vendor: string;
+  readonly imageId: string;
+}
+
+const imageOf = (file: BodyFile): string => {
+  const candidates = [file.body.public_id, file.body.image_data, file.body.imageResults];
+  for (const candidate of candidates) {
+    if (typeof candidate === 'string') return candidate;
+    if (Array.isArray(candidate)) {
+      const first: unknown = candidate[0];
+      if (typeof first === 'object' && first !== null) {
+        const id = 'image_id' in first ? first.image_id : 'id' in first ? first.id : undefined;
+        if (typeof id === 'string') return id;
+      }
+    }
+  }
+  throw new Error(`no image id in a ${file.vendor} benchmark body`);
+};
+
+/** New events over the three vendors, in the mix's proportions of creating webhooks. */
+const newWebhooks = (count: number): PreparedWebhook[] =>
+  Array.from({ length: count }, (_, index) => {
+    const slot = index % 20;
+    const file =
+      slot < 4
+        ? spyneSkuEvent(8)
+        : slot < 15
+          ? sharinpixImageEvent('new_image')
+          : imageIntelligenceJobEvent('IN_PROGRESS', freshIds(1)[0] ?? 'job', freshIds(4));
+    const delivery = jsonDeliveryOf(file);
+    return {
+      path: `${delivery.path}${delivery.rawQueryString ? `?${delivery.rawQueryString}` : ''}`,
+      headers: delivery.headers,
+      body: delivery.body,
+      vendor: file.vendor,
+      imageId: imageOf(file),
+    };
+  });
+
+/** Posts one webhook; resolves with the ack latency, or `undefined` when it was not accepted. */
+const post = async (url: string, webhook: PreparedWebhook): Promise<number | undefined> => {
+  const started = performance.now();
+  const response = await fetch(`${url}${webhook.path}`, {
+    method: 'POST',
+    headers: webhook.headers,
+    body: webhook.body,
+  });
+  const text = await response.text();
+  const latency = performance.now() - started;
+  return response.status === 200 && text.includes('"accepted"') ? latency : undefined;
+};
+
+/** Polls GET until the record exists; resolves with the time from ack, or `undefined`. */
+const waitVisible = async (url: string, webhook: PreparedWebhook): Promise<number | undefined> => {
+  const acked = performance.now();
+  const target = `${url}/images/${webhook.vendor}/${encodeURIComponent(webhook.imageId)}`;
+  while (performance.now() - acked < VISIBILITY_TIMEOUT_MS) {
+    const response = await fetch(target);
+    await response.arrayBuffer();
+    if (response.status === 200) return performance.now() - acked;
+    await sleep(POLL_INTERVAL_MS);
+  }
+  return undefined;
+};
+
+const HealthSchema = v.object({
+  queues: v.object({ main: v.object({ messages: v.number(), inFlight: v.number() }) }),
+});
+
+/** Waits until the main queue is empty and nothing is in flight (the worker has caught up). */
+const waitDrained = async (url: string): Promise<void> => {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const health = v.safeParse(HealthSchema, await (await fetch(`${url}/health`)).json());
+    if (
+      health.success &&
+      health.output.queues.main.messages + health.output.queues.main.inFlight === 0
+    ) {
+      return;
+    }
+    await sleep(200);
+  }
+  throw new Error('the local worker did not drain the queue within two minutes');
+};
+
+/** Runs `work` over `items` with `concurrency` clients. */
+const withClients = async <T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let index = next++; index < items.length; index = next++) {
+        const item = items[index];
+        if (item !== undefined) await work(item);
+      }
+    }),
+  );
+};
+
+/**
+ * Measurement 5: the local stack end to end (`npm start`: gateway, the same handlers, local SQS,
+ * the worker feed, DynamoDB Local). First, requests per second and ack latency with
+ * `e2eConcurrency` clients posting new webhooks; then, once the worker has drained that load,
+ * with the same number of clients, each posting and polling `GET /images/…` every 10 ms until its
+ * record is visible.
+ */
+export const measureEndToEnd = async (
+  workDir: string,
+  sizes: BenchSizes,
+): Promise<EndToEndResult> => {
+  const stack = await startStack(join(workDir, 'local-stack'));
+  try {
+    const concurrency = sizes.e2eConcurrency;
+    const warmup = newWebhooks(concurrency * 2);
+    await withClients(warmup, concurrency, async (webhook) => {
+      await post(stack.url, webhook);
+    });
+
+    const load = newWebhooks(sizes.e2eRequests);
+    const acks: number[] = [];
+    let failures = 0;
+    const started = performance.now();
+    await withClients(load, concurrency, async (webhook) => {
+      const latency = await post(stack.url, webhook);
+      if (latency === undefined) failures += 1;
+      else acks.push(latency);
+    });
+    const seconds = (performance.now() - started) / 1000;
+    await waitDrained(stack.url);
+
+    const visible: number[] = [];
+    await withClients(newWebhooks(sizes.e2eVisibilityRequests), concurrency, async (webhook) => {
+      const latency = await post(stack.url, webhook);
+      const shown = latency === undefined ? undefined : await waitVisible(stack.url, webhook);
+      if (shown === undefined) failures += 1;
+      else visible.push(shown);
+    });
+
+    return {
+      concurrency,
+      requests: load.length,
+      requestsPerSecond: round(load.length / seconds, 0),
+      ackP50Ms: round(percentile(acks, 0.5), 1),
+      ackP99Ms: round(percentile(acks, 0.99), 1),
+      visibilityRequests: sizes.e2eVisibilityRequests,
+      visibleP50Ms: round(percentile(visible, 0.5), 0),
+      visibleP99Ms: round(percentile(visible, 0.99), 0),
+      failures,
+      timeToHealthyMs: stack.timeToHealthyMs,
+    };
+  } finally {
+    await stack.stop();
+  }
+};

@@ -1,0 +1,279 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import * as v from 'valibot';
+import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
+import type { EventEnvelope } from '../../shared/queue/event-envelope';
+import { CapacityTally } from '../../shared/store/capacity';
+import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
+import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
+import { ensureTable } from '../../shared/store/ensure-table';
+import {
+  LEDGER_TABLE,
+  RECORDS_TABLE,
+  type TableDefinition,
+} from '../../shared/store/table-definitions';
+import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
+import { readWorkerConfig } from '../../shared/worker/worker-config';
+import { createWorkerHandler, type WorkerHandler } from '../../shared/worker/worker-handler';
+import { WEBHOOK_MIX } from '../cost/webhook-mix';
+import { buildScenario, SCENARIO_NAMES, type Scenario } from '../inputs/worker-scenarios';
+import { measureIndexProjection } from './index-projection';
+import type { WorkerCase, WorkerResult, WorkerThroughput } from '../report/results-schema';
+import type { BenchSizes } from '../support/bench-sizes';
+import type { BuiltBundles, BundleName } from '../support/build-bundles';
+import { runProbe } from '../support/child-process';
+import { type FloorTables, floorWrites } from '../support/floor-writes';
+import { lambdaLikeEnvironment } from '../support/lambda-environment';
+import { round } from '../support/stats';
+
+/** The worker's settings as deployed (defaults plus the stack's values), for the in-process runs. */
+const DEPLOYED = readWorkerConfig({
+  RECORDS_TABLE: 'records',
+  LEDGER_TABLE: 'ledger',
+  LEASE_SECONDS: '60',
+});
+
+/** Keys only: the floor's tables have no index and no TTL. */
+const keysOnly = (definition: TableDefinition): TableDefinition => ({
+  partitionKey: definition.partitionKey,
+  globalIndexes: [],
+});
+
+let tableCounter = 0;
+const tableName = (role: string): string =>
+  `bench-${role}-${process.pid}-${Date.now().toString(36)}-${(tableCounter += 1)}`;
+
+const createTables = async (client: DynamoDBClient) => {
+  const ours = { records: tableName('records'), ledger: tableName('ledger') };
+  const floor: FloorTables = {
+    records: tableName('floor-records'),
+    ledger: tableName('floor-ledger'),
+  };
+  await Promise.all([
+    ensureTable(client, RECORDS_TABLE, ours.records),
+    ensureTable(client, LEDGER_TABLE, ours.ledger),
+    ensureTable(client, keysOnly(RECORDS_TABLE), floor.records),
+    ensureTable(client, keysOnly(LEDGER_TABLE), floor.ledger),
+  ]);
+  return { ours, floor };
+};
+
+const silentLog = { info: () => {}, warn: () => {}, error: () => {} };
+const silentMetrics = { addMetric: () => {}, publishStoredMetrics: () => {} };
+
+const sqsRecord = (envelope: EventEnvelope): SQSRecord => ({
+  messageId: randomUUID(),
+  receiptHandle: `bench-${randomUUID()}`,
+  body: JSON.stringify(envelope),
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: String(Date.now()),
+    SenderId: 'AROAEXAMPLE:ingest',
+    ApproximateFirstReceiveTimestamp: String(Date.now()),
+  },
+  messageAttributes: {},
+  md5OfBody: 'not-checked-by-the-worker',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:vendor-webhooks-events',
+  awsRegion: 'us-east-1',
+});
+
+/** A client that counts the SDK calls made through it, by command. */
+const countingClient = (endpoint: string) => {
+  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  const calls: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      calls.push(context.commandName ?? 'unknown');
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCallCounter' },
+  );
+  return { client, calls };
+};
+
+const deliver = async (handler: WorkerHandler, envelopes: readonly EventEnvelope[]) => {
+  const event: SQSEvent = { Records: envelopes.map(sqsRecord) };
+  const response = await handler(event);
+  if (response.batchItemFailures.length > 0) {
+    throw new Error(`the worker failed ${response.batchItemFailures.length} benchmark messages`);
+  }
+};
+
+/** Units, calls and floor of one scenario, its preparation excluded. */
+const measureScenario = async (
+  scenario: Scenario,
+  run: {
+    handler: WorkerHandler;
+    tally: CapacityTally;
+    calls: string[];
+    client: DynamoDBClient;
+    floor: FloorTables;
+  },
+): Promise<WorkerCase> => {
+  if (scenario.prepare.length > 0) await deliver(run.handler, scenario.prepare);
+  run.tally.reset();
+  run.calls.length = 0;
+  await deliver(run.handler, [scenario.measured]);
+  const totals = run.tally.totals();
+  const sdkCalls = run.calls.length;
+  const floorEnvelope =
+    scenario.kind === 'duplicate' ? { ...scenario.measured, supported: false } : scenario.measured;
+  const floor = await floorWrites(
+    run.client,
+    run.floor,
+    floorEnvelope,
+    VENDOR_DEFINITIONS,
+    DEPLOYED.applyConcurrency,
+  );
+  return {
+    name: scenario.label,
+    kind: scenario.kind,
+    images: scenario.images,
+    writeUnits: round(totals.writeUnits),
+    indexWriteUnits: round(totals.indexWriteUnits),
+    readUnits: round(totals.readUnits),
+    sdkCalls,
+    floorWriteUnits: round(floor.writeUnits),
+    envelopeBytes: Buffer.byteLength(JSON.stringify(scenario.measured)),
+  };
+};
+
+/** SQS batches of ten over the mix: preparations first (their own batches), then measured events. */
+const mixBatches = (events: number): SQSEvent[] => {
+  const prepared: EventEnvelope[] = [];
+  const measured: EventEnvelope[] = [];
+  const totalShare = WEBHOOK_MIX.reduce((sum, entry) => sum + entry.share, 0);
+  for (const entry of WEBHOOK_MIX) {
+    const count = Math.max(1, Math.round((events * entry.share) / totalShare));
+    for (let index = 0; index < count; index += 1) {
+      const scenario = buildScenario(entry.scenario);
+      prepared.push(...scenario.prepare);
+      measured.push(scenario.measured);
+    }
+  }
+  const shuffled = [...measured];
+  for (let index = shuffled.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(Math.random() * (index + 1));
+    const [item, swap] = [shuffled[index], shuffled[other]];
+    if (item !== undefined && swap !== undefined) {
+      shuffled[index] = swap;
+      shuffled[other] = item;
+    }
+  }
+  const batches: SQSEvent[] = [];
+  for (const list of [prepared, shuffled]) {
+    for (let start = 0; start < list.length; start += 10) {
+      batches.push({ Records: list.slice(start, start + 10).map(sqsRecord) });
+    }
+  }
+  return batches;
+};
+
+const ThroughputAnswerSchema = v.variant('ok', [
+  v.object({
+    ok: v.literal(true),
+    events: v.number(),
+    seconds: v.number(),
+    cpuMicros: v.number(),
+    failures: v.number(),
+  }),
+  v.object({ ok: v.literal(false), error: v.string() }),
+]);
+
+const throughputOf = async (
+  probe: string,
+  bundle: string,
+  batchesFile: string,
+  name: BundleName,
+  endpoints: { dynamoDb: string; recordsTable: string; ledgerTable: string },
+) => {
+  const answer = v.parse(
+    ThroughputAnswerSchema,
+    await runProbe(probe, [bundle, batchesFile], lambdaLikeEnvironment(name, endpoints)),
+  );
+  if (!answer.ok) throw new Error(`worker throughput probe failed: ${answer.error}`);
+  if (answer.failures > 0) throw new Error(`${name} failed ${answer.failures} messages`);
+  return answer;
+};
+
+/**
+ * Measurement 4: what the worker costs per event against DynamoDB Local. Units come from
+ * DynamoDB's own `ReturnConsumedCapacity` (through the adapters' capacity listener), SDK calls
+ * from a middleware on the client, and the floor from actually writing one item per image plus
+ * one ledger item. Throughput runs the deployed worker bundle in its own process, fed batches of
+ * ten over the webhook mix, next to the floor worker on tables of its own.
+ */
+export const measureWorker = async (
+  bundles: BuiltBundles,
+  workDir: string,
+  sizes: BenchSizes,
+  dynamoDbEndpoint: string,
+): Promise<WorkerResult> => {
+  const { client, calls } = countingClient(dynamoDbEndpoint);
+  try {
+    const { ours, floor } = await createTables(client);
+    const tally = new CapacityTally();
+    const handler = createWorkerHandler({
+      ledger: new DynamoDbEventLedger({
+        client,
+        tableName: ours.ledger,
+        dedupeWindowSeconds: DEPLOYED.dedupeWindowSeconds,
+        leaseSeconds: DEPLOYED.leaseSeconds,
+        archiveRetentionSeconds: DEPLOYED.archiveRetentionSeconds,
+        onCapacity: tally.listener,
+      }),
+      store: new DynamoDbImageRecordStore({
+        client,
+        tableName: ours.records,
+        onCapacity: tally.listener,
+      }),
+      definitions: VENDOR_DEFINITIONS,
+      archiveEvents: DEPLOYED.archiveEvents,
+      applyConcurrency: DEPLOYED.applyConcurrency,
+      log: silentLog,
+      metrics: silentMetrics,
+    });
+    const cases: WorkerCase[] = [];
+    for (const name of SCENARIO_NAMES) {
+      cases.push(
+        await measureScenario(buildScenario(name), { handler, tally, calls, client, floor }),
+      );
+    }
+
+    const batchesFile = join(workDir, 'worker-batches.json');
+    writeFileSync(batchesFile, JSON.stringify(mixBatches(sizes.workerThroughputEvents)));
+    const throughputTables = await createTables(client);
+    const probe = bundles.get('worker-throughput-probe').file;
+    const oursRun = await throughputOf(probe, bundles.get('worker').file, batchesFile, 'worker', {
+      dynamoDb: dynamoDbEndpoint,
+      recordsTable: throughputTables.ours.records,
+      ledgerTable: throughputTables.ours.ledger,
+    });
+    const floorRun = await throughputOf(
+      probe,
+      bundles.get('worker-floor').file,
+      batchesFile,
+      'worker',
+      {
+        dynamoDb: dynamoDbEndpoint,
+        recordsTable: throughputTables.floor.records,
+        ledgerTable: throughputTables.floor.ledger,
+      },
+    );
+    const throughput: WorkerThroughput = {
+      events: oursRun.events,
+      eventsPerSecond: round(oursRun.events / oursRun.seconds, 0),
+      floorEventsPerSecond: round(floorRun.events / floorRun.seconds, 0),
+      cpuMicrosPerEvent: round(oursRun.cpuMicros / oursRun.events, 0),
+      floorCpuMicrosPerEvent: round(floorRun.cpuMicros / floorRun.events, 0),
+    };
+    const indexProjection = await measureIndexProjection(client, tableName);
+    return { cases, throughput, indexProjection };
+  } finally {
+    client.destroy();
+  }
+};

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
+import { benchContext } from './bench-context';
+import { loadBundleHandler } from './load-bundle-handler';
+
+/**
+ * Child process of the worker throughput measurement: one worker bundle (ours or the floor), fed
+ * SQS batches one after another as one Lambda instance is, against DynamoDB Local. Reports wall
+ * time and this process's CPU over IPC; DynamoDB Local's own CPU is another process's.
+ */
+
+const BatchResponseSchema = v.object({
+  batchItemFailures: v.array(v.object({ itemIdentifier: v.string() })),
+});
+const BatchesSchema = v.array(v.object({ Records: v.array(v.unknown()) }));
+
+const run = async (bundleFile: string, batchesFile: string) => {
+  const batches = v.parse(BatchesSchema, JSON.parse(readFileSync(batchesFile, 'utf8')));
+  const handler = await loadBundleHandler(bundleFile);
+  // One batch first, outside the measurement: the first call pays for connections and JIT.
+  const [first, ...rest] = batches;
+  let failures = 0;
+  const deliver = async (batch: unknown) => {
+    const response = v.parse(
+      BatchResponseSchema,
+      await handler(batch, benchContext('worker', 30_000)),
+    );
+    failures += response.batchItemFailures.length;
+  };
+  if (first) await deliver(first);
+  const events = rest.reduce((sum, batch) => sum + batch.Records.length, 0);
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  for (const batch of rest) await deliver(batch);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { events, seconds, cpuMicros: cpu.user + cpu.system, failures };
+};
+
+const [bundleFile, batchesFile] = process.argv.slice(2);
+if (bundleFile === undefined || batchesFile === undefined) {
+  throw new Error('usage: worker-throughput-probe <bundle.mjs> <batches.json>');
+}
+run(bundleFile, batchesFile)
+  .then((result) => process.send?.({ ok: true, ...result }))
+  .catch((error: unknown) =>
+    process.send?.({ ok: false, error: error instanceof Error ? error.stack : String(error) }),
+  );

@@ -1,0 +1,157 @@
+import * as v from 'valibot';
+
+/**
+ * The shape of `bench/results.json`, written by every run (quick or full). The smoke test parses
+ * the file with this schema, so a measurement that silently stops producing a figure fails there.
+ */
+export const RESULTS_VERSION = 1 as const;
+
+const Figure = v.pipe(v.number(), v.finite());
+const Name = v.pipe(v.string(), v.minLength(1));
+
+export const BundleResultSchema = v.object({
+  name: Name,
+  bytes: Figure,
+  /** The issue's size goal for this bundle, when it has one. */
+  goalBytes: v.optional(Figure),
+  /** The five largest contributors (package, or project folder) by bytes in the output. */
+  top: v.array(v.object({ name: Name, bytes: Figure })),
+});
+export type BundleResult = v.InferOutput<typeof BundleResultSchema>;
+
+export const ColdInitResultSchema = v.object({
+  runs: Figure,
+  node: Name,
+  helloMs: Figure,
+  bundles: v.array(v.object({ name: Name, medianMs: Figure, p90Ms: Figure, ratioToHello: Figure })),
+});
+export type ColdInitResult = v.InferOutput<typeof ColdInitResultSchema>;
+
+export const IngestCpuCaseSchema = v.object({
+  name: Name,
+  bodyBytes: Figure,
+  /** CPU (user + system) per warm request through the real handler. */
+  oursMicros: Figure,
+  /** The same for the floor: JSON.parse plus one SendMessage with the same client. */
+  floorMicros: Figure,
+  ratio: Figure,
+  /** Bytes the handler writes to stdout per request (structured log + EMF metrics). */
+  logBytes: Figure,
+});
+export type IngestCpuCase = v.InferOutput<typeof IngestCpuCaseSchema>;
+
+export const IngestCpuResultSchema = v.object({
+  rounds: Figure,
+  cases: v.array(IngestCpuCaseSchema),
+});
+export type IngestCpuResult = v.InferOutput<typeof IngestCpuResultSchema>;
+
+/** What one worker event costs in DynamoDB, from `ReturnConsumedCapacity`. */
+export const WorkerCaseSchema = v.object({
+  name: Name,
+  kind: v.picklist(['new', 'update', 'duplicate']),
+  images: Figure,
+  writeUnits: Figure,
+  /** The part of `writeUnits` spent on the `byCollection` index. */
+  indexWriteUnits: Figure,
+  readUnits: Figure,
+  sdkCalls: Figure,
+  /** One write per image plus one ledger write, each at the item's own size. */
+  floorWriteUnits: Figure,
+  /** The queued envelope, which SQS bills in 64 KB chunks. */
+  envelopeBytes: Figure,
+});
+export type WorkerCase = v.InferOutput<typeof WorkerCaseSchema>;
+
+export const WorkerThroughputSchema = v.object({
+  events: Figure,
+  eventsPerSecond: Figure,
+  floorEventsPerSecond: Figure,
+  /** Worker process CPU per event (DynamoDB Local runs in another process). */
+  cpuMicrosPerEvent: Figure,
+  floorCpuMicrosPerEvent: Figure,
+});
+export type WorkerThroughput = v.InferOutput<typeof WorkerThroughputSchema>;
+
+/** The `byCollection` projection, ALL (deployed) against KEYS_ONLY plus BatchGetItem. */
+export const IndexProjectionSchema = v.object({
+  /** Index write units per webhook of the mix's record writes. */
+  indexWriteUnitsAll: Figure,
+  indexWriteUnitsKeysOnly: Figure,
+  pageSize: Figure,
+  /** Read units of one list page of `pageSize` records. */
+  pageReadUnitsAll: Figure,
+  pageReadUnitsKeysOnly: Figure,
+  /** List pages per webhook at which KEYS_ONLY's extra reads cost what its saved writes save. */
+  breakEvenPagesPerWebhook: Figure,
+});
+export type IndexProjectionResult = v.InferOutput<typeof IndexProjectionSchema>;
+
+export const WorkerResultSchema = v.object({
+  cases: v.array(WorkerCaseSchema),
+  throughput: WorkerThroughputSchema,
+  indexProjection: IndexProjectionSchema,
+});
+export type WorkerResult = v.InferOutput<typeof WorkerResultSchema>;
+
+export const EndToEndResultSchema = v.object({
+  concurrency: Figure,
+  requests: Figure,
+  requestsPerSecond: Figure,
+  ackP50Ms: Figure,
+  ackP99Ms: Figure,
+  visibilityRequests: Figure,
+  visibleP50Ms: Figure,
+  visibleP99Ms: Figure,
+  /** Responses other than 200 `accepted`, and records that never became visible. */
+  failures: Figure,
+  timeToHealthyMs: Figure,
+});
+export type EndToEndResult = v.InferOutput<typeof EndToEndResultSchema>;
+
+export const CostLineSchema = v.object({
+  item: Name,
+  basis: Name,
+  dollarsPerMillion: Figure,
+});
+export type CostLine = v.InferOutput<typeof CostLineSchema>;
+
+export const CostResultSchema = v.object({
+  region: Name,
+  priceDate: Name,
+  /** Each kind of webhook in the mix, and what a million of that kind alone would cost. */
+  mix: v.array(v.object({ name: Name, share: Figure, images: Figure, dollarsPerMillion: Figure })),
+  imagesPerWebhook: Figure,
+  lines: v.array(CostLineSchema),
+  totalPerMillion: Figure,
+  restApiTotalPerMillion: Figure,
+  /** The same mix with DynamoDB at the floor (one write per image plus one ledger write). */
+  floorTotalPerMillion: Figure,
+  /** Costs outside the goal's scope, shown so they are not forgotten. */
+  notCounted: v.array(CostLineSchema),
+});
+export type CostResult = v.InferOutput<typeof CostResultSchema>;
+
+export const GoalSchema = v.object({
+  goal: Name,
+  target: Name,
+  actual: Name,
+  holds: v.boolean(),
+});
+export type Goal = v.InferOutput<typeof GoalSchema>;
+
+export const ResultsSchema = v.object({
+  version: v.literal(RESULTS_VERSION),
+  mode: v.picklist(['full', 'quick']),
+  startedAt: v.pipe(v.string(), v.isoTimestamp()),
+  durationSeconds: Figure,
+  machine: v.object({ node: Name, cpus: Figure, platform: Name }),
+  bundles: v.array(BundleResultSchema),
+  coldInit: ColdInitResultSchema,
+  ingestCpu: IngestCpuResultSchema,
+  worker: WorkerResultSchema,
+  endToEnd: EndToEndResultSchema,
+  cost: CostResultSchema,
+  goals: v.array(GoalSchema),
+});
+export type Results = v.InferOutput<typeof ResultsSchema>;

@@ -1,0 +1,46 @@
+/**
+ * How much each measurement does. The full run is sized to finish well under five minutes on two
+ * cores; `--quick` keeps the same steps with tiny counts, for the smoke test inside `npm test`,
+ * whose figures are only checked for existence, never for speed.
+ */
+export interface BenchSizes {
+  /** Fresh `node` processes per bundle for the cold-init median (the issue asks for ≥ 20). */
+  readonly coldInitRuns: number;
+  /** Warm requests through each variant before the measured rounds of the ingest CPU probe. */
+  readonly cpuWarmup: number;
+  /** Rounds of one measured block per variant (ours, floor); medians over rounds are reported. */
+  readonly cpuRounds: number;
+  /** Requests per block, small body / 100-image body. */
+  readonly cpuIterationsSmall: number;
+  readonly cpuIterationsLarge: number;
+  /** Events fed through one worker process for events per second. */
+  readonly workerThroughputEvents: number;
+  /** End to end: webhooks posted for throughput and ack latency, then for ack→visible. */
+  readonly e2eRequests: number;
+  readonly e2eVisibilityRequests: number;
+  readonly e2eConcurrency: number;
+}
+
+export const FULL_SIZES: BenchSizes = {
+  coldInitRuns: 25,
+  cpuWarmup: 500,
+  cpuRounds: 21,
+  cpuIterationsSmall: 250,
+  cpuIterationsLarge: 50,
+  workerThroughputEvents: 600,
+  e2eRequests: 2000,
+  e2eVisibilityRequests: 400,
+  e2eConcurrency: 16,
+};
+
+export const QUICK_SIZES: BenchSizes = {
+  coldInitRuns: 2,
+  cpuWarmup: 10,
+  cpuRounds: 1,
+  cpuIterationsSmall: 20,
+  cpuIterationsLarge: 5,
+  workerThroughputEvents: 20,
+  e2eRequests: 32,
+  e2eVisibilityRequests: 16,
+  e2eConcurrency: 16,
+};

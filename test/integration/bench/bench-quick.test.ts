@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as v from 'valibot';
+import { type Results, ResultsSchema } from '../../../bench/report/results-schema';
+
+const run = promisify(execFile);
+const REPOSITORY_ROOT = join(__dirname, '..', '..', '..');
+
+/** The quick run starts its own local stack and bundles everything: generous, never asserted. */
+const QUICK_RUN_TIMEOUT_MS = 240_000;
+
+/**
+ * `npm run bench -- --quick` as a smoke test: it must finish, print its table and write a results
+ * file whose every figure exists. Figures are never compared with a speed; this only proves the
+ * benchmark still measures everything it claims to.
+ */
+describe('npm run bench -- --quick', () => {
+  let directory: string;
+  let results: Results;
+  let stdout: string;
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'bench-quick-'));
+    const out = join(directory, 'results.json');
+    const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    ({ stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run-bench.ts', '--quick', '--out', out],
+      { cwd: REPOSITORY_ROOT, env, maxBuffer: 16 * 1024 * 1024, timeout: QUICK_RUN_TIMEOUT_MS },
+    ));
+    results = v.parse(ResultsSchema, JSON.parse(readFileSync(out, 'utf8')));
+  }, QUICK_RUN_TIMEOUT_MS + 10_000);
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('writes a quick-mode results file and prints one table with every goal', () => {
+    // Prepare
+    const tableRows = stdout.split('\n').filter((line) => line.startsWith('| '));
+
+    // Act
+    const goalNames = results.goals.map((goal) => goal.goal);
+
+    // Assess
+    expect(results.mode).toBe('quick');
+    expect(tableRows[0]).toMatch(
+      /^\| measurement +\| case +\| ours +\| reference \/ floor +\| goal +\|$/,
+    );
+    expect(tableRows.length).toBeGreaterThan(30);
+    expect(goalNames).toEqual(
+      expect.arrayContaining([
+        'bundle ingest-spyne',
+        'cold init ingest-sharinpix',
+        'cost per million webhooks',
+      ]),
+    );
+    expect(results.goals).toHaveLength(12);
+  });
+
+  it('measures every bundle with its five largest contributors, and its cold start', () => {
+    // Act
+    const bundles = results.bundles.map((bundle) => [bundle.name, bundle.top.length]);
+    const starts = results.coldInit.bundles.map((bundle) => bundle.name);
+
+    // Assess
+    expect(bundles).toEqual([
+      ['ingest-spyne', 5],
+      ['ingest-sharinpix', 5],
+      ['ingest-image-intelligence', 5],
+      ['worker', 5],
+      ['read', 5],
+    ]);
+    for (const bundle of results.bundles) expect(bundle.bytes).toBeGreaterThan(10_000);
+    expect(starts).toEqual(results.bundles.map((bundle) => bundle.name));
+    for (const start of results.coldInit.bundles) expect(start.medianMs).toBeGreaterThan(0);
+    expect(results.coldInit.helloMs).toBeGreaterThan(0);
+  });
+
+  it('measures ingest CPU against the floor for the small and the 100-image body', () => {
+    // Act
+    const cases = results.ingestCpu.cases;
+
+    // Assess
+    expect(cases.map((item) => item.name)).toEqual(
+      expect.arrayContaining(['sharinpix new_image (small)', 'spyne SKU, 100 images (JWT)']),
+    );
+    for (const item of cases) {
+      expect(item.oursMicros).toBeGreaterThan(0);
+      expect(item.floorMicros).toBeGreaterThan(0);
+      expect(item.logBytes).toBeGreaterThan(0);
+    }
+  });
+
+  it('counts worker units from DynamoDB, with the floor beside them', () => {
+    // Act
+    const byKind = (kind: 'new' | 'update' | 'duplicate') =>
+      results.worker.cases.filter((item) => item.kind === kind);
+
+    // Assess
+    for (const item of byKind('new')) {
+      expect(item.writeUnits).toBeGreaterThanOrEqual(item.images + 1);
+      expect(item.sdkCalls).toBeGreaterThanOrEqual(item.images + 1);
+      expect(item.floorWriteUnits).toBeGreaterThanOrEqual(item.images + 1);
+    }
+    expect(byKind('update').length).toBeGreaterThan(0);
+    expect(byKind('duplicate').map((item) => item.sdkCalls)).toEqual([1]);
+    expect(results.worker.throughput.events).toBeGreaterThan(0);
+    expect(results.worker.throughput.eventsPerSecond).toBeGreaterThan(0);
+    expect(results.worker.indexProjection.pageReadUnitsKeysOnly).toBeGreaterThan(0);
+  });
+
+  it('runs the local stack end to end and prices the mix', () => {
+    // Act
+    const { endToEnd, cost } = results;
+
+    // Assess
+    expect(endToEnd.failures).toBe(0);
+    expect(endToEnd.requests).toBeGreaterThan(0);
+    expect(endToEnd.visibleP50Ms).toBeGreaterThan(0);
+    expect(cost.lines.map((line) => line.item)).toEqual([
+      'API Gateway HTTP API',
+      'Lambda requests',
+      'Lambda ingest GB-s',
+      'Lambda worker GB-s',
+      'SQS requests',
+      'DynamoDB writes',
+      'DynamoDB reads',
+    ]);
+    expect(cost.imagesPerWebhook).toBe(3);
+    expect(cost.restApiTotalPerMillion).toBeGreaterThan(cost.totalPerMillion);
+  });
+});

@@ -1,0 +1,306 @@
+import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
+import { acceptedEventId, type Delivered, deliverAll, runProjectScript } from '../support/deliver';
+import { HttpClient } from '../support/http-client';
+import { examples } from '../support/pipeline-checks';
+import { reliabilityScale, reliabilitySeed } from '../support/scale';
+import { SplitStack } from '../support/split-stack/split-stack';
+import { scanLedger } from '../support/tables';
+import { uniqueWebhooks } from '../support/webhook-requests';
+
+const scale = reliabilityScale();
+const seed = reliabilitySeed();
+jest.setTimeout(scale.suiteTimeoutMs);
+
+/** Short, so failed messages come back (and reach the DLQ) within seconds. */
+const VISIBILITY_TIMEOUT_SECONDS = 2;
+/** The main queue's redrive threshold, as in AWS and `npm start`. */
+const MAX_RECEIVES = 5;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('faults: SQS down, DynamoDB down or throttled, the worker killed', () => {
+  let stack: SplitStack;
+  let client: HttpClient;
+  const startedAt = Date.now();
+  const latencies: number[] = [];
+  const violations: string[] = [];
+  const details: Record<string, number | string> = {};
+  const accepted = new Set<string>();
+  let unexpectedServerErrors = 0;
+
+  /** Records a batch of answers: latency, accepted ids, any 5xx other than the allowed 503. */
+  const tally = (delivered: readonly Delivered[], allow503: boolean): Delivered[] => {
+    for (const item of delivered) {
+      latencies.push(item.response.ms);
+      const eventId = acceptedEventId(item);
+      if (eventId) accepted.add(eventId);
+      if (item.response.status >= 500 && !(allow503 && item.response.status === 503)) {
+        unexpectedServerErrors += 1;
+      }
+    }
+    return [...delivered];
+  };
+
+  /** The accepted events among `ids` that the ledger does not show finished. */
+  const unfinished = async (ids: Iterable<string>): Promise<string[]> => {
+    const ledger = await scanLedger(stack.dynamoDb, stack.tables.ledger);
+    const finished = new Set(
+      ledger
+        .filter((entry) => entry.status === 'completed' || entry.status === 'ignored')
+        .map((entry) => entry.eventId),
+    );
+    return [...ids].filter((id) => !finished.has(id));
+  };
+
+  const check = (ok: boolean, violation: string): void => {
+    if (!ok) violations.push(violation);
+  };
+
+  beforeAll(async () => {
+    markSuiteStarted('faults');
+    stack = await SplitStack.start({ visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS });
+    await stack.startWorker();
+    client = new HttpClient(stack.url, { maxSockets: 16 });
+  });
+
+  afterAll(async () => {
+    const lost = await unfinished(accepted).catch(() => [...accepted]);
+    const crashLines = stack ? stack.crashLines() : [];
+    check(
+      crashLines.length === 0,
+      `${crashLines.length} uncaught exceptions${examples(crashLines, 2)}`,
+    );
+    saveFigures({
+      suite: 'faults',
+      order: 5,
+      title: 'Fault drills',
+      seed,
+      requests: latencies.length,
+      serverErrors: unexpectedServerErrors,
+      lost: lost.length,
+      doubleApplied: stack ? stack.workerLog.doubleApplied().length : 0,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      durationMs: Date.now() - startedAt,
+      details: {
+        ...details,
+        'accepted events': accepted.size,
+        're-applied by the same delivery after a crash': stack?.workerLog.reapplied().length ?? 0,
+      },
+      violations,
+    });
+    client?.close();
+    await stack?.stop();
+  });
+
+  it('answers 503 with Retry-After while SQS is down, and loses no event once it is back', async () => {
+    // Prepare
+    const webhooks = uniqueWebhooks(scale.faultEvents * 3, `sqs-down-${seed}`);
+    const downAt = Math.floor(webhooks.length / 3);
+    const upAt = Math.floor((2 * webhooks.length) / 3);
+    const before = violations.length;
+
+    // Act: SQS goes away a third of the way into a burst and comes back two thirds in.
+    const first = tally(
+      await deliverAll(client, webhooks, 8, async (_delivered, done) => {
+        if (done === downAt) await stack.sqsProxy.set({ kind: 'down' });
+        if (done === upAt) await stack.sqsProxy.set({ kind: 'pass' });
+      }),
+      true,
+    );
+    await stack.sqsProxy.set({ kind: 'pass' });
+    let pending = first.filter((item) => item.response.status === 503);
+    const refused = pending.length;
+    for (let round = 0; round < 5 && pending.length > 0; round += 1) {
+      // The vendor's retry (after Retry-After; here as soon as SQS is back).
+      const retried = tally(
+        await deliverAll(
+          client,
+          pending.map((item) => item.webhook),
+          8,
+        ),
+        true,
+      );
+      pending = retried.filter((item) => item.response.status === 503);
+    }
+    await stack.untilMainQueueEmpty(120_000);
+    const acceptedHere = first
+      .concat()
+      .map(acceptedEventId)
+      .filter((id): id is string => id !== undefined);
+    const missing = await unfinished(accepted);
+
+    // Assess
+    const broken = first.filter(
+      (item) => !item.check.ok || ![200, 503].includes(item.response.status),
+    );
+    check(
+      broken.length === 0,
+      `SQS down: ${broken.length} answers other than 200 or a well-formed 503${examples(broken.map((b) => (b.check.ok ? String(b.response.status) : b.check.problem)))}`,
+    );
+    check(
+      refused > 0,
+      'SQS down: no request was refused while SQS was down (the drill did not bite)',
+    );
+    check(
+      pending.length === 0,
+      `SQS down: ${pending.length} deliveries still refused after SQS came back`,
+    );
+    check(
+      missing.length === 0,
+      `SQS down: ${missing.length} accepted events never applied${examples(missing)}`,
+    );
+    details['503 while SQS was down'] = refused;
+    details['accepted on the first try'] = acceptedHere.length;
+    expect(violations.slice(before)).toEqual([]);
+  });
+
+  it('retries while DynamoDB is down, dead-letters after 5 receives, and npm run redrive brings every event home', async () => {
+    // Prepare
+    const webhooks = uniqueWebhooks(scale.faultEvents, `dynamodb-down-${seed}`);
+    const before = violations.length;
+    await stack.dynamoDbProxy.set({ kind: 'down' });
+
+    // Act
+    const delivered = tally(await deliverAll(client, webhooks, 8), false);
+    const ids = delivered.map(acceptedEventId).filter((id): id is string => id !== undefined);
+    const deadLetteredMs = await stack.until(
+      async () => {
+        const [dlq, main] = [await stack.depth('dlq'), await stack.depth('main')];
+        return dlq.visible === ids.length && main.visible + main.inFlight === 0;
+      },
+      60_000 + MAX_RECEIVES * VISIBILITY_TIMEOUT_SECONDS * 4000,
+      'every message to reach the DLQ',
+    );
+    const appliedWhileDown = ids.length - (await unfinished(ids)).length;
+    const failedReceives = ids.map((id) => stack.workerLog.failed.get(id) ?? 0);
+    await stack.dynamoDbProxy.set({ kind: 'pass' });
+    const redrive = await runProjectScript('redrive', [
+      'dlq',
+      '--url',
+      stack.queues.dlq.url,
+      '--to',
+      stack.queues.main.url,
+    ]);
+    await stack.untilMainQueueEmpty(120_000);
+    const missing = await unfinished(ids);
+    const dlqAfter = await stack.depth('dlq');
+
+    // Assess
+    check(
+      ids.length === webhooks.length,
+      `DynamoDB down: ${webhooks.length - ids.length} webhooks not accepted (ingest needs no DynamoDB)`,
+    );
+    check(
+      appliedWhileDown === 0,
+      `DynamoDB down: ${appliedWhileDown} events completed although DynamoDB was unreachable`,
+    );
+    check(
+      failedReceives.every((count) => count >= MAX_RECEIVES),
+      `DynamoDB down: some events reached the DLQ after fewer than ${MAX_RECEIVES} attempts (${failedReceives.join(',')})`,
+    );
+    check(
+      redrive.code === 0 && redrive.stdout.includes(`${ids.length} moved to the main queue`),
+      `npm run redrive -- dlq failed: ${redrive.stdout}${redrive.stderr}`,
+    );
+    check(
+      missing.length === 0,
+      `DynamoDB down: ${missing.length} events not applied after the redrive${examples(missing)}`,
+    );
+    check(
+      dlqAfter.visible + dlqAfter.inFlight === 0,
+      'DynamoDB down: messages left on the DLQ after the redrive',
+    );
+    details['dead-lettered while DynamoDB was down'] = ids.length;
+    details['attempts before the DLQ (min)'] = Math.min(...failedReceives);
+    details['DLQ reached after ms'] = deadLetteredMs;
+    details['redriven and applied'] = ids.length - missing.length;
+    expect(violations.slice(before)).toEqual([]);
+  });
+
+  it('applies every event while DynamoDB throttles 30% of the worker’s calls', async () => {
+    // Prepare
+    const webhooks = uniqueWebhooks(scale.faultEvents, `throttled-${seed}`);
+    const before = violations.length;
+    const throttledBefore = stack.dynamoDbProxy.counts.throttled;
+    const retriedBefore = stack.workerLog.appliedAfterRetry;
+    await stack.dynamoDbProxy.set({ kind: 'throttle', ratio: 0.3 });
+
+    // Act
+    const delivered = tally(await deliverAll(client, webhooks, 8), false);
+    await stack.untilMainQueueEmpty(300_000);
+    await stack.dynamoDbProxy.set({ kind: 'pass' });
+    const ids = delivered.map(acceptedEventId).filter((id): id is string => id !== undefined);
+    const missing = await unfinished(ids);
+    const dlq = await stack.depth('dlq');
+
+    // Assess
+    const throttled = stack.dynamoDbProxy.counts.throttled - throttledBefore;
+    check(
+      ids.length === webhooks.length,
+      `throttling: ${webhooks.length - ids.length} webhooks not accepted`,
+    );
+    check(throttled > 0, 'throttling: no call was throttled (the drill did not bite)');
+    check(
+      missing.length === 0,
+      `throttling: ${missing.length} events not applied${examples(missing)}`,
+    );
+    check(dlq.visible === 0, `throttling: ${dlq.visible} messages dead-lettered`);
+    details['DynamoDB calls throttled'] = throttled;
+    details['applied on a later receive (throttled)'] =
+      stack.workerLog.appliedAfterRetry - retriedBefore;
+    expect(violations.slice(before)).toEqual([]);
+  });
+
+  it('applies every accepted event after the worker is killed mid-batch and restarted', async () => {
+    // Prepare: the queue fills while no worker runs, so the restarted worker starts on a backlog.
+    const webhooks = uniqueWebhooks(scale.faultEvents * 2, `worker-killed-${seed}`);
+    const before = violations.length;
+    await stack.stopWorker('SIGTERM');
+    const delivered = tally(await deliverAll(client, webhooks, 8), false);
+    const ids = delivered.map(acceptedEventId).filter((id): id is string => id !== undefined);
+    const appliedBefore = stack.workerLog.applied.size;
+
+    // Act: kill -9 once the worker is well into the backlog, with messages in flight.
+    await stack.startWorker();
+    let inFlightAtKill = 0;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const progressed = stack.workerLog.applied.size - appliedBefore;
+      inFlightAtKill = (await stack.depth('main')).inFlight;
+      if (progressed >= Math.max(1, Math.floor(ids.length / 5)) && inFlightAtKill > 0) break;
+      await sleep(10);
+    }
+    await stack.stopWorker('SIGKILL');
+    const appliedAtKill = stack.workerLog.applied.size - appliedBefore;
+    const ledgerAtKill = await scanLedger(stack.dynamoDb, stack.tables.ledger);
+    const claimsLeft = ledgerAtKill.filter((entry) => entry.status === 'processing').length;
+    await sleep(500);
+    await stack.startWorker();
+    const recoveredMs = await stack.untilMainQueueEmpty(120_000);
+    const missing = await unfinished(ids);
+
+    // Assess
+    check(
+      ids.length === webhooks.length,
+      `worker killed: ${webhooks.length - ids.length} webhooks not accepted`,
+    );
+    check(
+      inFlightAtKill > 0,
+      'worker killed: no message was in flight when the worker was killed (the drill did not bite)',
+    );
+    check(
+      appliedAtKill < ids.length,
+      'worker killed: the worker had finished everything before it was killed',
+    );
+    check(
+      missing.length === 0,
+      `worker killed: ${missing.length} accepted events never applied${examples(missing)}`,
+    );
+    details['in flight when killed'] = inFlightAtKill;
+    details['claims left by the killed worker'] = claimsLeft;
+    details['applied before the kill'] = appliedAtKill;
+    details['drained after restart in ms'] = recoveredMs;
+    expect(violations.slice(before)).toEqual([]);
+  });
+});
