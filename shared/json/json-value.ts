@@ -151,9 +151,41 @@ export const canonicalJson = (value: unknown): string => {
   return `${out}}`;
 };
 
-/** A short, stable digest of validated data: 16 hex characters of SHA-256 over its canonical form. */
+/** Canonical forms already written, by object: see `canonicalJsonOnce`. */
+const canonicalByObject = new WeakMap<object, string>();
+
+/**
+ * `canonicalJson`, computed once per object. Ingest needs a validated payload's canonical form
+ * twice, for the `eventId` digest and as the queue message's `payload`, and on a 100-image Spyne
+ * SKU each pass costs about as much as the SQS call's own serialization. Only for data nobody
+ * mutates afterwards, such as validated payloads (fresh objects out of valibot, read-only typed):
+ * a mutation after the first call would not be seen.
+ */
+export const canonicalJsonOnce = (value: unknown): string => {
+  if (typeof value !== 'object' || value === null) return canonicalJson(value);
+  const known = canonicalByObject.get(value);
+  if (known !== undefined) return known;
+  const json = canonicalJson(value);
+  canonicalByObject.set(value, json);
+  return json;
+};
+
+/**
+ * Some JSON text of a value, reusing its canonical form when `canonicalJsonOnce` already wrote it
+ * and otherwise the native `JSON.stringify` (several times faster than a canonical pass). For
+ * output where any JSON of the value will do, such as a queue message read back by `JSON.parse`.
+ */
+export const jsonOfValue = (value: unknown): string =>
+  (typeof value === 'object' && value !== null ? canonicalByObject.get(value) : undefined) ??
+  JSON.stringify(value) ??
+  'null';
+
+/**
+ * A short, stable digest of validated data: 16 hex characters of SHA-256 over its canonical form.
+ * Only for validated, never-mutated data (it remembers the canonical form, `canonicalJsonOnce`).
+ */
 export const contentDigest = (value: unknown): string =>
-  createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+  createHash('sha256').update(canonicalJsonOnce(value)).digest('hex').slice(0, 16);
 
 /**
  * Keeps the named values that were sent. On these wires absent and `null` both mean "not sent",

@@ -47,19 +47,25 @@ const NON_XML_TEXT =
 const xmlSafeText = (text: string): string => text.replace(NON_XML_TEXT, '\ufffd');
 
 /**
- * Encodes a value as a message SQS will accept: JSON body, string attributes. Empty attribute
- * values are left out, since SQS refuses them.
+ * A message SQS will accept from JSON text already written: the body made XML-safe, empty
+ * attribute values left out (SQS refuses them), the others made XML-safe.
  */
-export const toQueueMessage = (
-  value: unknown,
+export const jsonQueueMessage = (
+  json: string,
   attributes: Readonly<Record<string, string>>,
 ): QueueMessage => {
   const safeAttributes: Record<string, string> = {};
   for (const [name, text] of Object.entries(attributes)) {
     if (text.length > 0) safeAttributes[name] = xmlSafeText(text);
   }
-  return { body: escapeNonXmlForJson(JSON.stringify(value)), attributes: safeAttributes };
+  return { body: escapeNonXmlForJson(json), attributes: safeAttributes };
 };
+
+/** Encodes a value as a message SQS will accept: JSON body, string attributes. */
+export const toQueueMessage = (
+  value: unknown,
+  attributes: Readonly<Record<string, string>>,
+): QueueMessage => jsonQueueMessage(JSON.stringify(value), attributes);
 
 /** The size SQS counts against `SQS_MAX_MESSAGE_BYTES`. */
 export const queueMessageBytes = (message: QueueMessage): number => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalJson } from '../../../shared/json/json-value';
+import { canonicalJson, canonicalJsonOnce, jsonOfValue } from '../../../shared/json/json-value';
 
 /**
  * The definition `canonicalJson` was first written as: entries without `undefined`, sorted by key,
@@ -93,5 +93,50 @@ describe('canonicalJson', () => {
     // Assess
     expect(written).toEqual(values.map(referenceCanonicalJson));
     expect(written).toEqual(['null', 'null', 'null', 'null', '{}', '{}']);
+  });
+});
+
+describe('canonicalJsonOnce and jsonOfValue', () => {
+  it('writes an object canonical form once and hands the same text back', () => {
+    // Prepare
+    const payload = { b: [2, { d: 1, c: 'x' }], a: 'é' };
+
+    // Act
+    const first = canonicalJsonOnce(payload);
+    const second = canonicalJsonOnce(payload);
+
+    // Assess
+    expect(first).toBe('{"a":"é","b":[2,{"c":"x","d":1}]}');
+    expect(second).toBe(first);
+    expect(jsonOfValue(payload)).toBe(first);
+  });
+
+  it('falls back to plain JSON for a value whose canonical form was never written', () => {
+    // Prepare
+    const payload = { b: 1, a: 2 };
+
+    // Act
+    const written = jsonOfValue(payload);
+
+    // Assess
+    expect(written).toBe('{"b":1,"a":2}');
+    expect(jsonOfValue(undefined)).toBe('null');
+    expect(jsonOfValue('text')).toBe('"text"');
+  });
+
+  it('gives every value text that parses back to an equal value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), (value, digestFirst) => {
+        // Prepare
+        if (digestFirst) canonicalJsonOnce(value);
+
+        // Act
+        const written = jsonOfValue(value);
+
+        // Assess
+        expect(JSON.parse(written)).toEqual(JSON.parse(JSON.stringify(value) ?? 'null'));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
