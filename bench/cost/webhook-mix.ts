@@ -6,7 +6,9 @@ import type { ScenarioName } from '../inputs/worker-scenarios';
  * - Spyne (20 %): one POST per completed SKU, here 8 images each.
  * - SharinPix (50 %): one event per image and change: a new image, then processing and tag
  *   events on the same image.
- * - Image Intelligence (22.5 %): a 4-image job reported at IN_PROGRESS, then once completed.
+ * - Image Intelligence (22.5 %): a completed 4-image job. The vendor posts a job's result once
+ *   the whole job is complete (VENDORS.md), so its images are new to us; the IN_PROGRESS
+ *   scenarios are measured too, but an IN_PROGRESS webhook is not a documented delivery.
  * - Repeat deliveries (7.5 %): vendor retries of events already applied (Image Intelligence
  *   retries up to five times on a slow answer), counted but not applied.
  */
@@ -18,7 +20,6 @@ export const WEBHOOK_MIX: ReadonlyArray<{
   { scenario: 'sharinpix-new-image', share: 0.25 },
   { scenario: 'sharinpix-image-processed', share: 0.15 },
   { scenario: 'sharinpix-new-tag', share: 0.1 },
-  { scenario: 'ii-in-progress-4', share: 0.1125 },
-  { scenario: 'ii-completed-4', share: 0.1125 },
+  { scenario: 'ii-completed-4-new', share: 0.225 },
   { scenario: 'duplicate', share: 0.075 },
 ];

@@ -18,6 +18,7 @@ export const SCENARIO_NAMES = [
   'sharinpix-new-image',
   'sharinpix-image-processed',
   'sharinpix-new-tag',
+  'ii-completed-4-new',
   'ii-in-progress-4',
   'ii-completed-4',
   'duplicate',
@@ -88,6 +89,19 @@ export const buildScenario = (name: ScenarioName): Scenario => {
         measured: envelopeFor(sharinpixTagEvent(imageId)),
       };
     }
+    case 'ii-completed-4-new': {
+      const [jobId = ''] = freshIds(1);
+      return {
+        name,
+        label: 'image-intelligence job COMPLETED, 4 new images',
+        kind: 'new',
+        images: 4,
+        prepare: [],
+        measured: envelopeFor(
+          imageIntelligenceJobEvent('COMPLETED_SUCCESSFULLY', jobId, freshIds(4)),
+        ),
+      };
+    }
     case 'ii-in-progress-4': {
       const [jobId = ''] = freshIds(1);
       return {
@@ -104,7 +118,7 @@ export const buildScenario = (name: ScenarioName): Scenario => {
       const images = freshIds(4);
       return {
         name,
-        label: 'image-intelligence job COMPLETED, 4 existing images',
+        label: 'image-intelligence job COMPLETED after IN_PROGRESS, 4 existing images',
         kind: 'update',
         images: 4,
         prepare: [envelopeFor(imageIntelligenceJobEvent('IN_PROGRESS', jobId, images))],

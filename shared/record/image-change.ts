@@ -63,3 +63,11 @@ export interface ImageChange {
   readonly clock: EventClock;
   readonly patch: ImagePatch;
 }
+
+/**
+ * Whether the image a change is about normally exists already (`existing`: an edit, a tag, a
+ * deletion, a job's completion) or is normally new (`new`, the default). It only decides how the
+ * store starts, so it changes what a write costs, never the record it writes: a wrong guess costs
+ * one extra read or one refused write.
+ */
+export type ImageExpectation = 'new' | 'existing';

@@ -7,7 +7,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
-import type { ImageChange } from '../record/image-change';
+import type { ImageChange, ImageExpectation } from '../record/image-change';
 import { applyChange, type RecordState } from '../record/record-state';
 import type { Vendor } from '../vendors/vendor';
 import { type CapacityListener, ignoreCapacity, unitsOf } from './capacity';
@@ -51,19 +51,23 @@ type PutOutcome =
 const SortKeyAttributeSchema = v.object({ collectionSort: v.object({ S: v.string() }) });
 
 /**
- * The records table in DynamoDB. `apply` needs no read and no transaction:
+ * The records table in DynamoDB, one item per image carrying its whole merged state and a `rev`.
+ * No transaction, and the store starts from what it expects to find:
  *
- * 1. PutItem of the change merged into an empty record, on `attribute_not_exists(pk)`. A new
- *    image costs exactly this one write.
- * 2. If the image exists, the failed condition returns the stored item (`ReturnValuesOn
- *    ConditionCheckFailure: ALL_OLD`, no extra read). The change is merged into it with
- *    `applyChange`; when no field changes, the event is stale for this image and nothing is
- *    written. Otherwise PutItem of the merged state on `rev = <stored rev>`, with rev + 1.
- * 3. A lost race returns the newer item the same way, and the merge is retried on it, at most
- *    `maxWriteAttempts` times. Because the merge is commutative and idempotent, concurrent
- *    writers on one image converge to the state of sequential application.
+ * 1. A change expected to create its image (`new`) is merged into an empty record and written
+ *    with PutItem on `attribute_not_exists(pk)`: a new image costs exactly this one write and no
+ *    read. A change expected to find its image (`existing`) starts with an eventually consistent
+ *    GetItem instead (0.5 RRU, a tenth of the price of the 1+ WRU a refused create costs).
+ * 2. With a stored record in hand, the change is merged into it with `applyChange`. When no field
+ *    changes, the event is stale for this image and nothing is written. Otherwise PutItem of the
+ *    merged state on `rev = <stored rev>`, with rev + 1.
+ * 3. A refused condition (the image existed after all, or another writer or a stale read got
+ *    there first) returns the stored item with the refusal (`ReturnValuesOnConditionCheckFailure:
+ *    ALL_OLD`, no extra read), and step 2 runs again on it, at most `maxWriteAttempts` times.
+ *    Because the merge is commutative and idempotent, concurrent writers on one image converge
+ *    to the state of sequential application, whatever either side expected.
  *
- * Every write asks for consumed capacity (`INDEXES`, i.e. `TOTAL` with the index share), and
+ * Every call asks for consumed capacity (`INDEXES` on writes, i.e. with the index share), and
  * every call reports to `onCapacity`.
  */
 export class DynamoDbImageRecordStore implements ImageRecordStore {
@@ -81,39 +85,35 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
     this.now = options.now ?? (() => new Date());
   }
 
-  async apply(change: ImageChange): Promise<ApplyResult> {
-    const fresh = applyChange(undefined, change).state;
-    let candidate: RecordState = fresh;
-    let storedRev: number | undefined;
+  async apply(change: ImageChange, expectation: ImageExpectation = 'new'): Promise<ApplyResult> {
+    let stored =
+      expectation === 'existing' ? await this.get(change.vendor, change.imageId) : undefined;
     let writeUnits = 0;
-    for (let attempt = 1; attempt <= this.maxWriteAttempts; attempt += 1) {
-      const put = await this.conditionalPut(candidate, storedRev);
+    for (let attempts = 0; ; attempts += 1) {
+      const merged = applyChange(stored?.state, change);
+      if (stored !== undefined && !merged.changed) {
+        return { outcome: 'stale', writeUnits, attempts };
+      }
+      if (attempts === this.maxWriteAttempts) {
+        throw new ConcurrentUpdateError(recordKey(change.vendor, change.imageId), attempts);
+      }
+      const put = await this.conditionalPut(merged.state, stored?.rev);
       writeUnits += put.writeUnits;
       if (put.won) {
-        return {
-          outcome: storedRev === undefined ? 'created' : 'updated',
-          writeUnits,
-          attempts: attempt,
-        };
+        const outcome = stored === undefined ? 'created' : 'updated';
+        return { outcome, writeUnits, attempts: attempts + 1 };
       }
-      if (put.current === undefined) {
-        // The item vanished between our writes (records are never deleted, but be exact).
-        candidate = fresh;
-        storedRev = undefined;
-        continue;
-      }
-      const merged = applyChange(put.current.state, change);
-      if (!merged.changed) return { outcome: 'stale', writeUnits, attempts: attempt };
-      candidate = merged.state;
-      storedRev = put.current.rev;
+      // Refused: merge into what is stored now. `undefined` only if the item vanished between
+      // our writes (records are never deleted, but be exact): then create it again.
+      stored = put.current;
     }
-    throw new ConcurrentUpdateError(
-      recordKey(change.vendor, change.imageId),
-      this.maxWriteAttempts,
-    );
   }
 
-  /** One GetItem, eventually consistent: half the read cost, and readers never need the last ms. */
+  /**
+   * One GetItem, eventually consistent: half the read cost. Readers never need the last
+   * millisecond, and `apply` does not either: a read that misses the latest write only leads to
+   * a refused put, which hands over the latest item.
+   */
   async get(vendor: Vendor, imageId: string): Promise<StoredRecord | undefined> {
     const key = recordKey(vendor, imageId);
     const output = await this.call('GetItem', () =>

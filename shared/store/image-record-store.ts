@@ -1,4 +1,4 @@
-import type { ImageChange } from '../record/image-change';
+import type { ImageChange, ImageExpectation } from '../record/image-change';
 import type { Vendor } from '../vendors/vendor';
 import type { StoredRecord } from './record-item';
 
@@ -11,7 +11,7 @@ export interface ImageRecordStore {
    * Merges one event's change into its image under the order rules. Safe under concurrency (many
    * workers may apply to one image at once) and idempotent (applying a change twice writes once).
    */
-  apply(change: ImageChange): Promise<ApplyResult>;
+  apply(change: ImageChange, expectation?: ImageExpectation): Promise<ApplyResult>;
   /** The stored record of one image, or `undefined`. */
   get(vendor: Vendor, imageId: string): Promise<StoredRecord | undefined>;
   /** One page of a collection, ordered by sequence, then imageId. */
@@ -26,7 +26,7 @@ export interface ApplyResult {
   readonly outcome: 'created' | 'updated' | 'stale';
   /** Write units consumed, including estimates for conditional writes that lost. */
   readonly writeUnits: number;
-  /** Write attempts made (1 for a new image). */
+  /** Conditional writes made (1 for a new image; 0 when a read already showed the change stale). */
   readonly attempts: number;
 }
 

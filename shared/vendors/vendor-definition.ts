@@ -1,5 +1,5 @@
 import type { EventClock } from '../record/event-clock';
-import type { ImageChange } from '../record/image-change';
+import type { ImageChange, ImageExpectation } from '../record/image-change';
 import type { Validated } from '../validation/validation-issue';
 import type { Vendor } from './vendor';
 
@@ -35,6 +35,12 @@ export interface VendorDefinition<TEvent extends VendorEvent> {
   readonly identify: (event: TEvent, receivedAt: Date) => EventIdentity;
   /** Pure: the record changes one event implies, under the event's clock. */
   readonly normalize: (event: TEvent, clock: EventClock) => readonly ImageChange[];
+  /**
+   * Whether the event's images normally exist already: the event edits, tags, deletes or
+   * completes what an earlier event created. The store then reads before it writes, which is
+   * cheaper than a create that DynamoDB refuses; a wrong guess costs, never corrupts.
+   */
+  readonly imagesExpected: (event: TEvent) => ImageExpectation;
 }
 
 /** A validated event: its type and the payload to queue. */

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '../queue/event-envelope';
 import { eventClock } from '../record/event-clock';
-import type { ImageChange } from '../record/image-change';
+import type { ImageChange, ImageExpectation } from '../record/image-change';
 import type { EventLedger } from '../store/event-ledger';
 import type { ApplyResult, ImageRecordStore } from '../store/image-record-store';
 import type { Vendor } from '../vendors/vendor';
@@ -37,14 +37,20 @@ export type ProcessResult =
   | { readonly kind: 'ignored' }
   | { readonly kind: 'duplicate'; readonly deliveries: number };
 
+/** What one event does to the records: its image changes, and whether the images should exist. */
+export interface EventChanges {
+  readonly changes: readonly ImageChange[];
+  readonly imagesExpected: ImageExpectation;
+}
+
 /**
  * The record changes an envelope implies: its payload read again through the vendor definition
  * (the queue is a boundary), normalized under the event's clock. Pure.
  */
-export const changesOf = (
+export const eventChangesOf = (
   envelope: EventEnvelope,
   definitions: ProcessEventDeps['definitions'],
-): readonly ImageChange[] => {
+): EventChanges => {
   const definition = definitions[envelope.vendor];
   if (definition === undefined) throw new UnsupportedVendorError(envelope.eventId, envelope.vendor);
   const event = definition.read({ payload: envelope.payload, eventType: envelope.eventType });
@@ -54,11 +60,22 @@ export const changesOf = (
       event.issues.map((issue) => issue.path || '(root)'),
     );
   }
-  return definition.normalize(
-    event.value,
-    eventClock(new Date(envelope.eventTime), envelope.eventId),
-  );
+  return {
+    changes: definition.normalize(
+      event.value,
+      eventClock(new Date(envelope.eventTime), envelope.eventId),
+    ),
+    imagesExpected: definition.imagesExpected(event.value),
+  };
 };
+
+/** Just the image changes of `eventChangesOf`. */
+export const changesOf = (
+  envelope: EventEnvelope,
+  definitions: ProcessEventDeps['definitions'],
+): readonly ImageChange[] => eventChangesOf(envelope, definitions).changes;
+
+const NO_CHANGES: EventChanges = { changes: [], imagesExpected: 'new' };
 
 const countImages = (results: readonly ApplyResult[]): AppliedImages => ({
   created: results.filter((result) => result.outcome === 'created').length,
@@ -78,7 +95,9 @@ export const processEvent = async (
   messageId: string,
   deps: ProcessEventDeps,
 ): Promise<ProcessResult> => {
-  const changes = envelope.supported ? changesOf(envelope, deps.definitions) : [];
+  const { changes, imagesExpected } = envelope.supported
+    ? eventChangesOf(envelope, deps.definitions)
+    : NO_CHANGES;
   const claim = await deps.ledger.claim({
     eventId: envelope.eventId,
     messageId,
@@ -89,7 +108,7 @@ export const processEvent = async (
   });
   if (claim.kind === 'duplicate') return { kind: 'duplicate', deliveries: claim.deliveries };
   const results = await mapWithConcurrency(changes, deps.applyConcurrency, (change) =>
-    deps.store.apply(change),
+    deps.store.apply(change, imagesExpected),
   );
   await deps.ledger.complete({
     eventId: envelope.eventId,

@@ -3,7 +3,10 @@ import { invalid, type Validated, validate } from '../../validation/validation-i
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { ImageIntelligenceEvent } from './event';
 import { identifyImageIntelligenceEvent } from './identity';
-import { normalizeImageIntelligenceEvent } from './normalize';
+import {
+  imagesExpectedByImageIntelligenceEvent,
+  normalizeImageIntelligenceEvent,
+} from './normalize';
 import { AskJobSchema, DetectJobSchema, imageIntelligenceKindOf, MatchJobSchema } from './schema';
 
 const readImageIntelligenceDelivery = ({
@@ -37,4 +40,5 @@ export const imageIntelligence: VendorDefinition<ImageIntelligenceEvent> = {
   read: readImageIntelligenceDelivery,
   identify: identifyImageIntelligenceEvent,
   normalize: normalizeImageIntelligenceEvent,
+  imagesExpected: imagesExpectedByImageIntelligenceEvent,
 };

@@ -1,6 +1,11 @@
 import { type JsonValue, presentValues } from '../../json/json-value';
 import type { EventClock } from '../../record/event-clock';
-import type { ImageChange, ImagePatch, StatedStatus } from '../../record/image-change';
+import type {
+  ImageChange,
+  ImagePatch,
+  StatedStatus,
+  ImageExpectation,
+} from '../../record/image-change';
 import type { Detection } from '../../record/image-record';
 import { urlOrUndefined } from '../common-schemas';
 import type { ImageIntelligenceEvent } from './event';
@@ -178,3 +183,9 @@ export const normalizeImageIntelligenceEvent = (
       return askChanges(event.payload, clock);
   }
 };
+
+/**
+ * Image Intelligence posts a job's result once the whole job is complete (VENDORS.md), and a
+ * job's images are its own: its webhook is normally the first word about them.
+ */
+export const imagesExpectedByImageIntelligenceEvent = (): ImageExpectation => 'new';

@@ -4,7 +4,7 @@ import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SharinpixEvent, SupportedSharinpixEvent, UnsupportedSharinpixEvent } from './event';
 import { isSupportedEventType, readEventName, type SharinpixEventType } from './event-name';
 import { identifySharinpixEvent } from './identity';
-import { normalizeSharinpixEvent } from './normalize';
+import { imagesExpectedBySharinpixEvent, normalizeSharinpixEvent } from './normalize';
 import {
   SharinpixEinsteinPredictionSchema,
   SharinpixImageSchema,
@@ -87,4 +87,5 @@ export const sharinpix: VendorDefinition<SharinpixEvent> = {
   read: readSharinpixDelivery,
   identify: identifySharinpixEvent,
   normalize: normalizeSharinpixEvent,
+  imagesExpected: imagesExpectedBySharinpixEvent,
 };

@@ -1,6 +1,11 @@
 import { canonicalJson, type JsonValue, presentValues } from '../../json/json-value';
 import type { EventClock } from '../../record/event-clock';
-import type { ImageChange, ImagePatch, StatedStatus } from '../../record/image-change';
+import type {
+  ImageChange,
+  ImagePatch,
+  StatedStatus,
+  ImageExpectation,
+} from '../../record/image-change';
 import type { Collection, Detection, Tag } from '../../record/image-record';
 import { toIsoTime, toNumber, urlOrUndefined } from '../common-schemas';
 import type { SharinpixEvent, SupportedSharinpixEvent } from './event';
@@ -174,3 +179,12 @@ const supportedChanges = (event: SupportedSharinpixEvent, clock: EventClock): Im
  */
 export const normalizeSharinpixEvent = (event: SharinpixEvent, clock: EventClock): ImageChange[] =>
   event.unsupported ? [] : supportedChanges(event, clock);
+
+/**
+ * SharinPix announces an image with `new_image` (and lists uploads in `upload_done`); every other
+ * supported event is about an image already announced.
+ */
+export const imagesExpectedBySharinpixEvent = (event: SharinpixEvent): ImageExpectation =>
+  event.unsupported || event.eventType === 'new_image' || event.eventType === 'upload_done'
+    ? 'new'
+    : 'existing';

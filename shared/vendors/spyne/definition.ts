@@ -3,7 +3,7 @@ import { invalid, type Validated, validate } from '../../validation/validation-i
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SpyneEvent } from './event';
 import { identifySpyneEvent } from './identity';
-import { normalizeSpyneEvent } from './normalize';
+import { imagesExpectedBySpyneEvent, normalizeSpyneEvent } from './normalize';
 import { SpyneV1Schema, SpyneV2Schema, spyneVersionOf } from './schema';
 
 const readSpyneDelivery = ({ payload }: VendorDelivery): Validated<SpyneEvent> => {
@@ -22,4 +22,5 @@ export const spyne: VendorDefinition<SpyneEvent> = {
   read: readSpyneDelivery,
   identify: identifySpyneEvent,
   normalize: normalizeSpyneEvent,
+  imagesExpected: imagesExpectedBySpyneEvent,
 };

@@ -1,6 +1,6 @@
 import { presentValues } from '../../json/json-value';
 import type { EventClock } from '../../record/event-clock';
-import type { ImageChange, StatedStatus } from '../../record/image-change';
+import type { ImageChange, StatedStatus, ImageExpectation } from '../../record/image-change';
 import { toIsoTime, toNumber, urlOrUndefined } from '../common-schemas';
 import type { SpyneEvent } from './event';
 import type { SpyneV1, SpyneV2, SpyneV2Image } from './schema';
@@ -89,3 +89,9 @@ export const normalizeSpyneEvent = (event: SpyneEvent, clock: EventClock): Image
   event.eventType === 'sku.v2'
     ? event.payload.image_data.map((image) => v2Change(event.payload, image, clock))
     : v1Changes(event.payload, clock);
+
+/**
+ * Spyne posts once per SKU, when it completes: normally the first word about its images (a re-edit
+ * of a completed SKU is the exception, and costs one refused create per image).
+ */
+export const imagesExpectedBySpyneEvent = (): ImageExpectation => 'new';

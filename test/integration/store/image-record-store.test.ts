@@ -124,6 +124,67 @@ describe('DynamoDbImageRecordStore.apply', () => {
     expect(tally.totals()).toMatchObject({ writes: 2, writeUnits: 2, indexWriteUnits: 0 });
   });
 
+  it('reads first when the image is expected to exist, and then writes once', async () => {
+    // Prepare
+    const tally = new CapacityTally();
+    const store = storeWith({ tally });
+    await store.apply(change('img-expected', 1, 'e1', { core: { collection: ALBUM, name: 'a' } }));
+    tally.reset();
+
+    // Act
+    const result = await store.apply(
+      change('img-expected', 2, 'e2', { core: { status: 'done' } }),
+      'existing',
+    );
+
+    // Assess: one eventually consistent GetItem (0.5 RRU) and one winning put; no refused put.
+    expect(result).toEqual({ outcome: 'updated', writeUnits: 2, attempts: 1 });
+    expect(tally.totals()).toEqual({
+      readUnits: 0.5,
+      writeUnits: 2,
+      indexWriteUnits: 1,
+      reads: 1,
+      writes: 1,
+    });
+    expect(await storedRecord(store, 'img-expected')).toMatchObject({ name: 'a', status: 'done' });
+  });
+
+  it('creates the image after the read when an image expected to exist is absent', async () => {
+    // Prepare
+    const tally = new CapacityTally();
+    const store = storeWith({ tally });
+
+    // Act
+    const result = await store.apply(
+      change('img-not-there', 1, 'e1', { core: { name: 'first' } }),
+      'existing',
+    );
+
+    // Assess: the read found nothing, so the create was made; no collection, so no index write.
+    expect(result).toEqual({ outcome: 'created', writeUnits: 1, attempts: 1 });
+    expect(tally.totals()).toMatchObject({ reads: 1, writes: 1 });
+    expect((await store.get('sharinpix', 'img-not-there'))?.rev).toBe(1);
+  });
+
+  it('writes nothing at all for a stale change when the read shows it', async () => {
+    // Prepare
+    const tally = new CapacityTally();
+    const store = storeWith({ tally });
+    await store.apply(change('img-read-stale', 5, 'e5', { core: { name: 'newer' } }));
+    tally.reset();
+
+    // Act
+    const result = await store.apply(
+      change('img-read-stale', 1, 'e1', { core: { name: 'older' } }),
+      'existing',
+    );
+
+    // Assess
+    expect(result).toEqual({ outcome: 'stale', writeUnits: 0, attempts: 0 });
+    expect(tally.totals()).toMatchObject({ reads: 1, writes: 0, writeUnits: 0 });
+    expect(await storedRecord(store, 'img-read-stale')).toMatchObject({ name: 'newer' });
+  });
+
   it('keeps deletion terminal and tags converged per tag id', async () => {
     // Prepare
     const store = storeWith();
@@ -158,8 +219,10 @@ describe('DynamoDbImageRecordStore.apply', () => {
       }),
     );
 
-    // Act
-    const results = await Promise.all(changes.map((item) => store.apply(item)));
+    // Act: half the writers expect to create the image, half read it first.
+    const results = await Promise.all(
+      changes.map((item, index) => store.apply(item, index % 2 === 0 ? 'new' : 'existing')),
+    );
 
     // Assess
     expect(await storedRecord(store, 'img-contended')).toEqual(modelRecord(changes));
@@ -303,8 +366,10 @@ describe('any processing order through the real store', () => {
             ),
           );
 
-        // Act
-        for (const item of changesOf(shuffled)) await store.apply(item);
+        // Act: whatever each change expects, the records are the same.
+        for (const [index, item] of changesOf(shuffled).entries()) {
+          await store.apply(item, index % 3 === 0 ? 'existing' : 'new');
+        }
 
         // Assess
         for (const image of IMAGES) {

@@ -127,8 +127,25 @@ describe('write units per event', () => {
     },
   );
 
+  it('reads first, then writes once, for an event that follows its image (SharinPix image_processed)', async () => {
+    // Prepare: the image is announced by new_image; image_processed then reports on it.
+    const pipeline = await createTestPipeline(client, { archiveEvents: false });
+    const announced = loadBody('sharinpix', 'new_image');
+    await deliverCounting(pipeline, envelopeOf('sharinpix', announced, { eventType: 'new_image' }));
+    const processed = envelopeOf('sharinpix', announced, { eventType: 'image_processed' });
+
+    // Act
+    const update = await deliverCounting(pipeline, processed);
+
+    // Assess: one GetItem and one conditional put (1 table + 1 index), plus claim and complete:
+    // images + 2 table units, where starting with a create would have cost a refused put more.
+    expect(update).toEqual({ tableWriteUnits: 1 + 2, indexWriteUnits: 1, reads: 1 });
+    expect(pipeline.tally.totals()).toMatchObject({ readUnits: 0.5, writes: 3 });
+  });
+
   it('costs one refused put plus one put per image when a new event updates existing images', async () => {
-    // Prepare: the same SKU completed again, now with every image failed (a new event).
+    // Prepare: the same SKU completed again, now with every image failed (a new event). Spyne
+    // events are expected to create their images, so each one starts with a create.
     const pipeline = await createTestPipeline(client, { archiveEvents: false });
     await deliverCounting(pipeline, envelopeOfBody('spyne', 'v2-sample-a'));
     const sku = v.parse(

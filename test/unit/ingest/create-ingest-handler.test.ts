@@ -22,6 +22,7 @@ const explodingDefinition: VendorDefinition<VendorEvent> = {
     throw new Error('unreachable');
   },
   normalize: () => [],
+  imagesExpected: () => 'new',
 };
 
 describe('createIngestHandler', () => {
