@@ -11,7 +11,9 @@ const USAGE = `Usage: npm run records -- [--vendor V] [--collection C] [--url UR
 
 Prints image records as a table, read through the read API (GET /images?vendor=&collection=).
 Against the local stack (default) every collection is listed unless --vendor/--collection narrow
-it; against another URL give both. --json prints the records as JSON instead.`;
+it; against another URL give both. A deployed API's URL (https://<id>.execute-api.<region>.
+amazonaws.com/) is read with IAM-signed requests, using your usual AWS credentials (profile, SSO
+or environment). --json prints the records as JSON instead.`;
 
 runCommand(
   async () => {

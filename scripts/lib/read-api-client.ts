@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { type ImageRecord, ImageRecordSchema } from '../../shared/record/image-record';
 import type { Vendor } from '../../shared/vendors/vendor';
+import { readApiHeaders } from './signed-request';
 
 /** The read API answered something other than a page of records. */
 export class ReadApiError extends Error {
@@ -35,9 +36,20 @@ export const listCollection = async (
     const query = new URLSearchParams({ vendor, collection: collectionId, limit: '100' });
     if (next !== undefined) query.set('next', next);
     const url = `${baseUrl}/images?${query}`;
+    let headers: Record<string, string>;
+    try {
+      headers = await readApiHeaders(new URL(url));
+    } catch (error) {
+      throw new ReadApiError(
+        `cannot sign the request to ${baseUrl}: no usable AWS credentials (set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)`,
+        url,
+        undefined,
+        { cause: error },
+      );
+    }
     let response: Response;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(15_000) });
     } catch (error) {
       throw new ReadApiError(
         `cannot reach the read API at ${baseUrl} (is the stack running?)`,
@@ -51,7 +63,7 @@ export const listCollection = async (
     const text = await response.text();
     if (response.status === 403) {
       throw new ReadApiError(
-        `403 from ${baseUrl}: the deployed read API needs IAM-signed (SigV4) requests`,
+        `403 from ${baseUrl}: the deployed read API takes IAM-signed requests only; requests to its execute-api URL are signed with your AWS credentials (AWS_PROFILE or the environment), which need execute-api:Invoke on it`,
         url,
         403,
       );
