@@ -56,7 +56,9 @@ const main = async (): Promise<void> => {
     const bundleSizes = measureBundleSizes(bundles);
     progress(`2/6 cold init: ${sizes.coldInitRuns} fresh node processes per bundle`);
     const coldInit = await measureColdInit(bundles, workDir, sizes.coldInitRuns);
-    progress(`3/6 ingest CPU: ${sizes.cpuRounds} alternating rounds against the floor`);
+    progress(
+      `3/6 ingest CPU: ${sizes.cpuProcesses} processes of ${sizes.cpuRounds} alternating rounds against the floor`,
+    );
     const ingestCpu = await measureIngestCpu(bundles, workDir, sizes);
     progress('4/6 worker: units, calls and events per second against DynamoDB Local');
     const worker = await measureWorker(bundles, workDir, sizes, dynamoDb.endpoint);

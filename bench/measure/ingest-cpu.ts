@@ -14,7 +14,7 @@ import type { BuiltBundles } from '../support/build-bundles';
 import type { BenchSizes } from '../support/bench-sizes';
 import { runProbe, startStubServer } from '../support/child-process';
 import { lambdaLikeEnvironment } from '../support/lambda-environment';
-import { round } from '../support/stats';
+import { median, round } from '../support/stats';
 
 const ProbeAnswerSchema = v.variant('ok', [
   v.object({
@@ -32,11 +32,18 @@ const ProbeAnswerSchema = v.variant('ok', [
   v.object({ ok: v.literal(false), error: v.string() }),
 ]);
 
+type ProbeResult = Extract<
+  v.InferOutput<typeof ProbeAnswerSchema>,
+  { ok: true }
+>['results'][number];
+
 /**
  * Measurement 3: CPU per warm ingest request through the real handler bundle and the real SDK
  * client, against the floor (JSON.parse plus one SendMessage with the same client). The SQS
  * endpoint is a stub server in another process, so only the handler's process is measured.
- * Cases: a small SharinPix `new_image` body and a signed 100-image Spyne SKU.
+ * Cases: a small SharinPix `new_image` body, a signed 100-image Spyne SKU and a 3-image Image
+ * Intelligence job. The probe runs in `cpuProcesses` fresh processes one after another; each
+ * reports its median per-round ratio, and the figure is the median over processes.
  */
 export const measureIngestCpu = async (
   bundles: BuiltBundles,
@@ -78,25 +85,36 @@ export const measureIngestCpu = async (
     };
     const planFile = join(workDir, 'ingest-cpu-plan.json');
     writeFileSync(planFile, JSON.stringify(plan));
-    const answer = v.parse(
-      ProbeAnswerSchema,
-      await runProbe(
-        bundles.get('ingest-cpu-probe').file,
-        [planFile],
-        lambdaLikeEnvironment('ingest-sharinpix', { awsStub: stub.endpoint }),
-      ),
-    );
-    if (!answer.ok) throw new Error(`ingest CPU probe failed: ${answer.error}`);
+    const processes: ProbeResult[][] = [];
+    for (let index = 0; index < sizes.cpuProcesses; index += 1) {
+      const answer = v.parse(
+        ProbeAnswerSchema,
+        await runProbe(
+          bundles.get('ingest-cpu-probe').file,
+          [planFile],
+          lambdaLikeEnvironment('ingest-sharinpix', { awsStub: stub.endpoint }),
+        ),
+      );
+      if (!answer.ok) throw new Error(`ingest CPU probe failed: ${answer.error}`);
+      processes.push(answer.results);
+    }
     return {
       rounds: sizes.cpuRounds,
-      cases: answer.results.map((result, index) => ({
-        name: result.name,
-        bodyBytes: Buffer.byteLength(plan.cases[index]?.event.body ?? ''),
-        oursMicros: round(result.oursMicros, 0),
-        floorMicros: round(result.floorMicros, 0),
-        ratio: round(result.ratio),
-        logBytes: round(result.logBytes, 0),
-      })),
+      processes: sizes.cpuProcesses,
+      cases: plan.cases.map((testCase, index) => {
+        const results = processes.flatMap((results) => results[index] ?? []);
+        const ratios = results.map((result) => result.ratio);
+        return {
+          name: testCase.name,
+          bodyBytes: Buffer.byteLength(testCase.event.body ?? ''),
+          oursMicros: round(median(results.map((result) => result.oursMicros)), 0),
+          floorMicros: round(median(results.map((result) => result.floorMicros)), 0),
+          ratio: round(median(ratios)),
+          ratioMin: round(Math.min(...ratios)),
+          ratioMax: round(Math.max(...ratios)),
+          logBytes: round(median(results.map((result) => result.logBytes)), 0),
+        };
+      }),
     };
   } finally {
     await stub.stop();

@@ -34,7 +34,11 @@ export const IngestCpuCaseSchema = v.object({
   oursMicros: Figure,
   /** The same for the floor: JSON.parse plus one SendMessage with the same client. */
   floorMicros: Figure,
+  /** Median over probe processes of each process's median per-round ratio. */
   ratio: Figure,
+  /** The lowest and highest process ratio: how far one process's figure can stray. */
+  ratioMin: Figure,
+  ratioMax: Figure,
   /** Bytes the handler writes to stdout per request (structured log + EMF metrics). */
   logBytes: Figure,
 });
@@ -42,6 +46,7 @@ export type IngestCpuCase = v.InferOutput<typeof IngestCpuCaseSchema>;
 
 export const IngestCpuResultSchema = v.object({
   rounds: Figure,
+  processes: Figure,
   cases: v.array(IngestCpuCaseSchema),
 });
 export type IngestCpuResult = v.InferOutput<typeof IngestCpuResultSchema>;

@@ -46,7 +46,7 @@ const rowsOf = (results: Results): Row[] => {
       '3 ingest CPU',
       `${item.name}, ${kb(item.bodyBytes)}`,
       `${item.oursMicros} us/request`,
-      `floor ${item.floorMicros} us: ${item.ratio}x`,
+      `floor ${item.floorMicros} us: ${item.ratio}x (${item.ratioMin}-${item.ratioMax}x over ${results.ingestCpu.processes} processes)`,
       goalCell(results, `ingest CPU ${item.name}`),
     ]);
   }

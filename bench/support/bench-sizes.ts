@@ -8,8 +8,13 @@ export interface BenchSizes {
   readonly coldInitRuns: number;
   /** Warm requests through each variant before the measured rounds of the ingest CPU probe. */
   readonly cpuWarmup: number;
-  /** Rounds of one measured block per variant (ours, floor); medians over rounds are reported. */
+  /** Rounds of one measured block per variant (ours, floor) in each probe process. */
   readonly cpuRounds: number;
+  /**
+   * Fresh probe processes per run. A process's JIT and heap history shifts its ratio as a whole
+   * (±0.1× here), so the reported ratio is the median over processes, with their spread.
+   */
+  readonly cpuProcesses: number;
   /** Requests per block, small body / 100-image body. */
   readonly cpuIterationsSmall: number;
   readonly cpuIterationsLarge: number;
@@ -24,7 +29,8 @@ export interface BenchSizes {
 export const FULL_SIZES: BenchSizes = {
   coldInitRuns: 25,
   cpuWarmup: 500,
-  cpuRounds: 21,
+  cpuRounds: 15,
+  cpuProcesses: 3,
   cpuIterationsSmall: 250,
   cpuIterationsLarge: 50,
   workerThroughputEvents: 600,
@@ -37,6 +43,7 @@ export const QUICK_SIZES: BenchSizes = {
   coldInitRuns: 2,
   cpuWarmup: 10,
   cpuRounds: 1,
+  cpuProcesses: 1,
   cpuIterationsSmall: 20,
   cpuIterationsLarge: 5,
   workerThroughputEvents: 20,

@@ -86,10 +86,13 @@ describe('npm run bench -- --quick', () => {
     expect(cases.map((item) => item.name)).toEqual(
       expect.arrayContaining(['sharinpix new_image (small)', 'spyne SKU, 100 images (JWT)']),
     );
+    expect(results.ingestCpu.processes).toBe(1);
     for (const item of cases) {
       expect(item.oursMicros).toBeGreaterThan(0);
       expect(item.floorMicros).toBeGreaterThan(0);
       expect(item.logBytes).toBeGreaterThan(0);
+      expect(item.ratioMin).toBeLessThanOrEqual(item.ratio);
+      expect(item.ratioMax).toBeGreaterThanOrEqual(item.ratio);
     }
   });
 
