@@ -79,6 +79,14 @@ export const sigV4GetHeaders = async (
   return signed.headers;
 };
 
+let defaultCredentials: CredentialsProvider | undefined;
+
+/**
+ * The caller's credential chain, built on first use and then shared, so a paged listing resolves
+ * credentials (profile files, SSO cache) once rather than per page; local runs never build it.
+ */
+const callerCredentials = (): CredentialsProvider => (defaultCredentials ??= defaultProvider());
+
 /**
  * The headers a GET to the read API needs. The local stack's routes are open, so a local URL gets
  * none. The deployed routes are IAM-authorized, so a URL on the API's `execute-api` host is signed
@@ -87,7 +95,7 @@ export const sigV4GetHeaders = async (
  */
 export const readApiHeaders = async (
   url: URL,
-  credentials: CredentialsProvider = defaultProvider(),
+  credentials: CredentialsProvider = callerCredentials(),
 ): Promise<Record<string, string>> => {
   const region = executeApiRegionOf(url);
   if (region === undefined) return {};
