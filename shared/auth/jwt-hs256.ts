@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import * as v from 'valibot';
 import type { AuthFailure } from './auth-result';
+import { isJsonObject } from '../json/json-value';
 import { bytesEqual, secretListOf } from './secret-match';
 
 /** Clock skew allowed on `exp`, `nbf` and `iat`, between the signer's clock and ours. */
@@ -50,8 +51,7 @@ const decodeSegment = (segment: string): Buffer | undefined => {
 const jsonObjectOf = (bytes: Buffer): Record<string, unknown> | undefined => {
   try {
     const value: unknown = JSON.parse(strictUtf8.decode(bytes));
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    return Object.fromEntries(Object.entries(value));
+    return isJsonObject(value) ? value : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { isJsonObject } from '../json/json-value';
 import type { WebhookSecrets } from '../secrets/webhook-secrets';
 import { type AuthResult, authenticated, type CredentialSource, rejected } from './auth-result';
 import { verifyHs256Jwt } from './jwt-hs256';
@@ -6,9 +7,6 @@ import { authenticateQueryToken } from './query-token-authenticator';
 
 /** The ids a Spyne signature vouches for; it signs these, not the image list. */
 const SpyneClaimsSchema = v.object({ project_id: v.string(), sku_id: v.string() });
-
-const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Spyne's credential lives in the body, so this runs after parsing.
@@ -27,7 +25,7 @@ export const authenticateSpyneDelivery = (
   secrets: WebhookSecrets,
   now: Date,
 ): AuthResult => {
-  if (!isObject(payload) || !Object.hasOwn(payload, 'signature')) {
+  if (!isJsonObject(payload) || !Object.hasOwn(payload, 'signature')) {
     return authenticateQueryToken(request, secrets.SPYNE_URL_TOKEN);
   }
   const signature = payload.signature;

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../json/json-value';
 import { FORM_PAYLOAD_FIELD } from './body-parser';
 import type { BodyFormat } from './content-type';
 import { utf8TextOf } from './raw-body';
@@ -28,7 +29,7 @@ const keptText = (data: string): RedactedBody => ({ kept: true, body: { encoding
 const redactJsonText = (text: string, keys: ReadonlySet<string>): string | undefined => {
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return text;
+    if (!isJsonObject(value)) return text;
     const kept = Object.entries(value).filter(([key]) => !keys.has(key));
     return JSON.stringify(Object.fromEntries(kept));
   } catch {

@@ -31,8 +31,14 @@ export const createIngestHandler =
       const request = toIngestRequest(event, { now: dependencies.now(), requestId });
       requestId = request.requestId;
       const outcome = await runIngestPipeline(route, request, dependencies);
-      telemetry.delivered({ vendor: route.vendor, requestId, outcome });
-      return toIngestResponse(outcome);
+      const response = toIngestResponse(outcome);
+      telemetry.delivered({
+        vendor: route.vendor,
+        requestId,
+        outcome,
+        status: response.statusCode ?? 500,
+      });
+      return response;
     } catch (error) {
       try {
         telemetry.failed(route.vendor, requestId, error);

@@ -1,18 +1,10 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AuthFailure } from '../auth/auth-result';
 import { jsonResponse } from '../http/json-response';
-import { MAX_REPORTED_ISSUES, type ValidationIssue } from '../validation/validation-issue';
+import type { ValidationIssue } from '../validation/validation-issue';
 
 /** Seconds a vendor is asked to wait after a 503 before retrying. */
 export const RETRY_AFTER_SECONDS = 30;
-
-/** The reasons a delivery is refused with a 4xx, as metrics and logs name them. */
-export type RejectionReason =
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'malformed_body'
-  | 'unauthorized'
-  | 'invalid_payload';
 
 /** Which dependency failed when a delivery could not be taken (503). */
 export type UnavailableCause = 'enqueue_failed' | 'quarantine_failed' | 'secrets_unavailable';
@@ -32,6 +24,7 @@ export type IngestOutcome =
   | {
       readonly kind: 'invalid_payload';
       readonly message: string;
+      /** The issues the vendor is told, already cut to `MAX_REPORTED_ISSUES` by the pipeline. */
       readonly issues: readonly ValidationIssue[];
       readonly quarantined: true;
     }
@@ -62,9 +55,7 @@ export const toIngestResponse = (outcome: IngestOutcome): APIGatewayProxyStructu
       return jsonResponse(400, {
         error: 'invalid_payload',
         message: outcome.message,
-        issues: outcome.issues
-          .slice(0, MAX_REPORTED_ISSUES)
-          .map((issue) => ({ path: issue.path, message: issue.message })),
+        issues: outcome.issues.map((issue) => ({ path: issue.path, message: issue.message })),
       });
     case 'unauthorized':
       return jsonResponse(401, { error: 'unauthorized' });
@@ -82,10 +73,6 @@ export const toIngestResponse = (outcome: IngestOutcome): APIGatewayProxyStructu
       return unreachable(outcome);
   }
 };
-
-/** The status code an outcome answers with, for logs. */
-export const statusOf = (outcome: IngestOutcome): number =>
-  toIngestResponse(outcome).statusCode ?? 500;
 
 /** The response for an error nobody expected: a bare 500 that never carries the error's text. */
 export const internalErrorResponse = (): APIGatewayProxyStructuredResultV2 =>

@@ -4,13 +4,15 @@ import type { Context } from 'aws-lambda';
 import { logger as sharedLogger } from '../observability/logger';
 import { metrics as sharedMetrics } from '../observability/metrics';
 import type { Vendor } from '../vendors/vendor';
-import { type IngestOutcome, statusOf } from './ingest-outcome';
+import type { IngestOutcome } from './ingest-outcome';
 
 /** One delivery's result, as telemetry receives it. */
 export interface IngestReport {
   readonly vendor: Vendor;
   readonly requestId: string;
   readonly outcome: IngestOutcome;
+  /** The status code the vendor is answered with. */
+  readonly status: number;
 }
 
 /**
@@ -127,12 +129,12 @@ export const powertoolsIngestTelemetry = (
   begin: (context) => {
     if (context !== undefined) log.addContext(context);
   },
-  delivered: ({ vendor, requestId, outcome }) => {
+  delivered: ({ vendor, requestId, outcome, status }) => {
     const fields = {
       requestId,
       vendor,
       outcome: outcome.kind,
-      status: statusOf(outcome),
+      status,
       ...outcomeFields(outcome),
     };
     if (outcome.kind === 'accepted' || outcome.kind === 'ignored') {
