@@ -14,6 +14,3 @@ export const eventClock = (eventTime: Date, eventId: string): EventClock =>
 
 /** The ISO time part of a clock. */
 export const clockTime = (clock: EventClock): string => clock.slice(0, clock.indexOf('|'));
-
-/** True when `a` orders strictly after `b`. */
-export const isLater = (a: EventClock, b: EventClock): boolean => a > b;

@@ -54,6 +54,19 @@ export const validate = <TSchema extends v.GenericSchema>(
     : { ok: false, issues: toValidationIssues(result.issues) };
 };
 
+/**
+ * `validate`, with the valid payload tagged by the event type it was read as: the shape every
+ * vendor's `read` returns, whichever of its schemas the event type selects.
+ */
+export const validateEvent = <TType extends string, TSchema extends v.GenericSchema>(
+  eventType: TType,
+  schema: TSchema,
+  payload: unknown,
+): Validated<{ eventType: TType; payload: v.InferOutput<TSchema> }> => {
+  const result = validate(schema, payload);
+  return result.ok ? { ok: true, value: { eventType, payload: result.value } } : result;
+};
+
 /** A single issue, for checks that happen outside a schema (event header, body version …). */
 export const invalid = (path: string, message: string): Validated<never> => ({
   ok: false,

@@ -1,5 +1,5 @@
 import { isJsonObject } from '../../json/json-value';
-import { invalid, type Validated, validate } from '../../validation/validation-issue';
+import { invalid, type Validated, validateEvent } from '../../validation/validation-issue';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { ImageIntelligenceEvent } from './event';
 import { identifyImageIntelligenceEvent } from './identity';
@@ -15,22 +15,12 @@ const readImageIntelligenceDelivery = ({
   if (!isJsonObject(payload))
     return invalid('', 'must be a JSON object (an Image Intelligence job result)');
   switch (imageIntelligenceKindOf(payload)) {
-    case 'match': {
-      const result = validate(MatchJobSchema, payload);
-      return result.ok
-        ? { ok: true, value: { eventType: 'match', payload: result.value } }
-        : result;
-    }
-    case 'ask': {
-      const result = validate(AskJobSchema, payload);
-      return result.ok ? { ok: true, value: { eventType: 'ask', payload: result.value } } : result;
-    }
-    case 'detect': {
-      const result = validate(DetectJobSchema, payload);
-      return result.ok
-        ? { ok: true, value: { eventType: 'detect', payload: result.value } }
-        : result;
-    }
+    case 'match':
+      return validateEvent('match', MatchJobSchema, payload);
+    case 'ask':
+      return validateEvent('ask', AskJobSchema, payload);
+    case 'detect':
+      return validateEvent('detect', DetectJobSchema, payload);
   }
 };
 

@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject, sanitizeJson } from '../../json/json-value';
-import { invalid, type Validated, validate } from '../../validation/validation-issue';
+import { invalid, type Validated, validateEvent } from '../../validation/validation-issue';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SharinpixEvent, SupportedSharinpixEvent, UnsupportedSharinpixEvent } from './event';
 import { isSupportedEventType, readEventName, type SharinpixEventType } from './event-name';
@@ -24,23 +24,15 @@ const readSupported = (
   switch (eventType) {
     case 'new_image':
     case 'image_processed':
-    case 'delete_image': {
-      const result = validate(SharinpixImageSchema, payload);
-      return result.ok ? { ok: true, value: { eventType, payload: result.value } } : result;
-    }
+    case 'delete_image':
+      return validateEvent(eventType, SharinpixImageSchema, payload);
     case 'new_tag_image':
-    case 'delete_tag_image': {
-      const result = validate(SharinpixTagEventSchema, payload);
-      return result.ok ? { ok: true, value: { eventType, payload: result.value } } : result;
-    }
-    case 'upload_done': {
-      const result = validate(SharinpixUploadDoneSchema, payload);
-      return result.ok ? { ok: true, value: { eventType, payload: result.value } } : result;
-    }
-    case 'new_einstein_prediction': {
-      const result = validate(SharinpixEinsteinPredictionSchema, payload);
-      return result.ok ? { ok: true, value: { eventType, payload: result.value } } : result;
-    }
+    case 'delete_tag_image':
+      return validateEvent(eventType, SharinpixTagEventSchema, payload);
+    case 'upload_done':
+      return validateEvent(eventType, SharinpixUploadDoneSchema, payload);
+    case 'new_einstein_prediction':
+      return validateEvent(eventType, SharinpixEinsteinPredictionSchema, payload);
   }
 };
 
