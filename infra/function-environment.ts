@@ -2,10 +2,13 @@ import type { SecretName } from '../shared/config/dev-secrets';
 import type { FunctionName } from '../shared/http/routes';
 import { DEFAULT_SECRETS_CACHE_SECONDS } from '../shared/ingest/ingest-config';
 import { SQS_MAX_MESSAGE_BYTES } from '../shared/queue/sqs-event-queue';
+import {
+  DEFAULT_ARCHIVE_EVENTS,
+  DEFAULT_ARCHIVE_RETENTION_SECONDS,
+  DEFAULT_DEDUPE_WINDOW_SECONDS,
+} from '../shared/worker/worker-config';
 import type { IngestFunctionName } from './constructs/webhook-secrets';
 import { CURSOR_SIGNING_KEY_NAME, INGEST_SECRET_SHAPES } from './constructs/webhook-secrets';
-
-const DAY_SECONDS = 86_400;
 
 /**
  * The tunable settings the stack passes explicitly, so the deployed values are visible in the
@@ -18,10 +21,10 @@ export const FUNCTION_ENVIRONMENT_DEFAULTS = {
   /** A rotated secret reaches every warm container within five minutes. */
   SECRETS_CACHE_SECONDS: String(DEFAULT_SECRETS_CACHE_SECONDS),
   /** The BRIEF's default: longer than any vendor's retry horizon. */
-  DEDUPE_WINDOW_SECONDS: String(7 * DAY_SECONDS),
+  DEDUPE_WINDOW_SECONDS: String(DEFAULT_DEDUPE_WINDOW_SECONDS),
   /** Keep the compressed envelope of every event, so it can be replayed. */
-  ARCHIVE_EVENTS: 'true',
-  ARCHIVE_RETENTION_SECONDS: String(30 * DAY_SECONDS),
+  ARCHIVE_EVENTS: String(DEFAULT_ARCHIVE_EVENTS),
+  ARCHIVE_RETENTION_SECONDS: String(DEFAULT_ARCHIVE_RETENTION_SECONDS),
 } as const;
 
 /**

@@ -3,6 +3,13 @@ import { booleanOr, integerOr, requiredString } from '../config/env';
 /** Seconds per day, for readable defaults. */
 const DAY_SECONDS = 24 * 60 * 60;
 
+/** The BRIEF's dedupe window: longer than any vendor's retry horizon. */
+export const DEFAULT_DEDUPE_WINDOW_SECONDS = 7 * DAY_SECONDS;
+/** Archive every event's compressed envelope, so it can be replayed. */
+export const DEFAULT_ARCHIVE_EVENTS = true;
+/** How long an archived envelope is kept. */
+export const DEFAULT_ARCHIVE_RETENTION_SECONDS = 30 * DAY_SECONDS;
+
 /**
  * The worker's settings, read once when the handler module loads. A bad value throws
  * `ConfigurationError` there, so a misconfigured worker never takes a message off the queue.
@@ -39,15 +46,20 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const readWorkerConfig = (env: Env): WorkerConfig => ({
   recordsTable: requiredString(env, 'RECORDS_TABLE'),
   ledgerTable: requiredString(env, 'LEDGER_TABLE'),
-  dedupeWindowSeconds: integerOr(env, 'DEDUPE_WINDOW_SECONDS', 7 * DAY_SECONDS, {
+  dedupeWindowSeconds: integerOr(env, 'DEDUPE_WINDOW_SECONDS', DEFAULT_DEDUPE_WINDOW_SECONDS, {
     min: 60,
     max: 365 * DAY_SECONDS,
   }),
   leaseSeconds: integerOr(env, 'LEASE_SECONDS', 120, { min: 5, max: 12 * 60 * 60 }),
-  archiveEvents: booleanOr(env, 'ARCHIVE_EVENTS', true),
-  archiveRetentionSeconds: integerOr(env, 'ARCHIVE_RETENTION_SECONDS', 30 * DAY_SECONDS, {
-    min: 60,
-    max: 10 * 365 * DAY_SECONDS,
-  }),
+  archiveEvents: booleanOr(env, 'ARCHIVE_EVENTS', DEFAULT_ARCHIVE_EVENTS),
+  archiveRetentionSeconds: integerOr(
+    env,
+    'ARCHIVE_RETENTION_SECONDS',
+    DEFAULT_ARCHIVE_RETENTION_SECONDS,
+    {
+      min: 60,
+      max: 10 * 365 * DAY_SECONDS,
+    },
+  ),
   applyConcurrency: integerOr(env, 'APPLY_CONCURRENCY', 8, { min: 1, max: 64 }),
 });

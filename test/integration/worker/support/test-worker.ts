@@ -5,6 +5,7 @@ import { DynamoDbImageRecordStore } from '../../../../shared/store/dynamodb-imag
 import type { EventLedger } from '../../../../shared/store/event-ledger';
 import type { ImageRecordStore } from '../../../../shared/store/image-record-store';
 import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
+import { readWorkerConfig } from '../../../../shared/worker/worker-config';
 import {
   createWorkerHandler,
   type WorkerHandler,
@@ -72,18 +73,23 @@ export interface TestWorker {
 export const createTestWorker = (options: TestWorkerOptions): TestWorker => {
   const tally = new CapacityTally();
   const now = options.now ?? (() => new Date());
+  // The handler's own defaults, as functions/worker/handler.ts reads them from an unset environment.
+  const config = readWorkerConfig({
+    RECORDS_TABLE: options.tables.records,
+    LEDGER_TABLE: options.tables.ledger,
+  });
   const ledger = new DynamoDbEventLedger({
     client: options.client,
-    tableName: options.tables.ledger,
-    dedupeWindowSeconds: 7 * 24 * 60 * 60,
-    leaseSeconds: options.leaseSeconds ?? 120,
-    archiveRetentionSeconds: 30 * 24 * 60 * 60,
+    tableName: config.ledgerTable,
+    dedupeWindowSeconds: config.dedupeWindowSeconds,
+    leaseSeconds: options.leaseSeconds ?? config.leaseSeconds,
+    archiveRetentionSeconds: config.archiveRetentionSeconds,
     onCapacity: tally.listener,
     now,
   });
   const store = new DynamoDbImageRecordStore({
     client: options.client,
-    tableName: options.tables.records,
+    tableName: config.recordsTable,
     onCapacity: tally.listener,
     now,
   });
@@ -93,8 +99,8 @@ export const createTestWorker = (options: TestWorkerOptions): TestWorker => {
     ledger: options.wrapLedger ? options.wrapLedger(ledger) : ledger,
     store: options.wrapStore ? options.wrapStore(store) : store,
     definitions: VENDOR_DEFINITIONS,
-    archiveEvents: options.archiveEvents ?? true,
-    applyConcurrency: 8,
+    archiveEvents: options.archiveEvents ?? config.archiveEvents,
+    applyConcurrency: config.applyConcurrency,
     log,
     metrics,
   });
