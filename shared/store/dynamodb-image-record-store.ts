@@ -143,7 +143,6 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
       collectionKey: { S: partition },
       collectionSort: { S: request.after.sortKey },
     };
-    let cutShort = false;
     for (;;) {
       const output = await this.call('Query', () =>
         this.client.send(
@@ -161,15 +160,13 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
       this.report('Query', unitsOf(output.ConsumedCapacity, 'read'), true);
       for (const item of output.Items ?? []) found.push(this.parseIndexed(item));
       startKey = output.LastEvaluatedKey;
-      if (startKey === undefined || found.length > request.limit) break;
-      if (found.length > 0) {
-        cutShort = true;
-        break;
-      }
+      // Done at the collection's end, or as soon as a Query returned records (an empty, size-cut
+      // Query continues). A `startKey` left over means more records follow this page.
+      if (startKey === undefined || found.length > 0) break;
     }
     const page = found.slice(0, request.limit);
     const last = page.at(-1);
-    const more = found.length > request.limit || cutShort;
+    const more = startKey !== undefined || found.length > request.limit;
     return {
       records: page.map((entry) => entry.record),
       ...(more && last ? { next: last.position } : {}),
@@ -204,7 +201,6 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
     });
     // The limit applies to the record's content, not to how well it deflates (see `textBytes`).
     if (textBytes > MAX_ITEM_BYTES) throw new RecordTooLargeError(key, textBytes, MAX_ITEM_BYTES);
-    const bytes = itemBytes(item);
     try {
       const output = await this.client.send(
         new PutItemCommand({
@@ -229,7 +225,7 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
       }
       // DynamoDB charges a failed condition by item size but reports nothing: estimate it.
       const oldBytes = error.Item ? itemBytes(error.Item) : 0;
-      const writeUnits = writeUnitsFor(Math.max(bytes, oldBytes));
+      const writeUnits = writeUnitsFor(Math.max(itemBytes(item), oldBytes));
       this.report('PutItem', { readUnits: 0, writeUnits, indexWriteUnits: 0 }, false);
       return {
         won: false,
