@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type { FunctionName } from '../shared/http/routes';
 
 /** Memory and timeout of one function. Memory also buys CPU: Lambda scales vCPU with it. */
 export interface FunctionSizing {
@@ -62,3 +63,10 @@ export const WORKER_BATCHING_WINDOW = Duration.seconds(1);
  * each drain hundreds of events per second, far beyond the vendors' rates.
  */
 export const WORKER_MAX_CONCURRENCY = 10;
+
+/** The sizing each function is deployed with, by its folder name under `functions/`. */
+export const sizingOf = (name: FunctionName): FunctionSizing => {
+  if (name === 'worker') return WORKER_SIZING;
+  if (name === 'read') return READ_SIZING;
+  return INGEST_SIZING;
+};

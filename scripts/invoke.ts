@@ -9,10 +9,11 @@ import {
   wiringOfStack,
 } from '../local/stack/function-resources';
 import { applyEnvironment, lambdaEnvironment } from '../local/stack/lambda-environment';
-import { FUNCTION_NAMES, type FunctionName } from '../shared/http/routes';
+import { FUNCTION_NAMES } from '../shared/http/routes';
 import { readJsonFile } from './lib/json-file';
 import { dataDirOf, findRunningStack } from './lib/running-stack';
 import { divertStdout } from './lib/stdout-for-results';
+import { sizingOf } from '../infra/function-sizing';
 
 const USAGE = `Usage: npm run invoke -- <function> <event.json> [--data-dir DIR]
 
@@ -20,15 +21,6 @@ Runs one handler on one event, like "sam local invoke", and prints its result as
 <function> is a folder under functions/: ${FUNCTION_NAMES.join(', ')}.
 With a local stack running (npm start) it uses that stack's queues and tables; otherwise it
 starts what the function needs, in memory, for this call only.`;
-
-/** The deployed function timeouts (infra/function-sizing.ts), enforced locally too. */
-const FUNCTION_TIMEOUT_MS: Readonly<Record<FunctionName, number>> = {
-  'ingest-spyne': 6_000,
-  'ingest-sharinpix': 6_000,
-  'ingest-image-intelligence': 6_000,
-  worker: 30_000,
-  read: 10_000,
-};
 
 /** What Lambda reports for a failed invocation. */
 const errorResult = (outcome: Exclude<InvocationOutcome, { kind: 'returned' }>) =>
@@ -102,7 +94,8 @@ runCommand(async () => {
     const handler = await loadHandler(name);
     const outcome = await invokeHandler(handler, event, {
       functionName: name,
-      timeoutMs: FUNCTION_TIMEOUT_MS[name],
+      // The deployed timeout, enforced locally too.
+      timeoutMs: sizingOf(name).timeout.toMilliseconds(),
     });
     if (resources?.sqs) await reportQueued(resources.sqs, resources);
     const result = outcome.kind === 'returned' ? (outcome.value ?? null) : errorResult(outcome);
