@@ -1,4 +1,4 @@
-import { signSpyneSignature } from '../../scripts/lib/spyne-signature';
+import { firstSecretOf, signFreshSpyneSignature } from '../../scripts/lib/spyne-signature';
 import { DEV_SECRETS, SECRET_NAMES, type SecretName } from '../../shared/config/dev-secrets';
 import { readEnvironmentSecrets } from '../../shared/secrets/environment-secrets-provider';
 import type { SavedCounts } from './local-stack';
@@ -11,9 +11,6 @@ import {
 import type { StackFile } from './stack-file';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** Spyne's published signatures live 356 days; fresh demo signatures do the same. */
-const SPYNE_SIGNATURE_LIFETIME_SECONDS = 356 * 24 * 60 * 60;
 
 /** Quotes a value for a POSIX shell, so every printed command pastes as is. */
 export const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
@@ -36,15 +33,8 @@ export const secretsInUse = (env: Env): SecretInUse[] => {
   }));
 };
 
-/** The first usable value of a rotation list, for a demo request. */
-const firstValue = (value: string | undefined): string | undefined =>
-  value
-    ?.split(',')
-    .map((item) => item.trim())
-    .find((item) => item !== '');
-
 const describeSecret = (secret: SecretInUse): string => {
-  if (firstValue(secret.value) === undefined) return '(empty: this credential is disabled)';
+  if (firstSecretOf(secret.value) === undefined) return '(empty: this credential is disabled)';
   if (secret.fromEnvironment) return '(from the environment; value not shown)';
   return `${secret.value ?? ''}   (dev default)`;
 };
@@ -54,7 +44,7 @@ const describeSecret = (secret: SecretInUse): string => {
  * variable reference, so a real secret is never printed.
  */
 const withCredential = (secret: SecretInUse, prefix: string): string | undefined => {
-  const value = firstValue(secret.value);
+  const value = firstSecretOf(secret.value);
   if (value === undefined) return undefined;
   return secret.fromEnvironment
     ? `${shellQuote(prefix)}"\${${secret.name}}"`
@@ -76,14 +66,10 @@ export const sampleCurls = (
   const json = `-H ${shellQuote('content-type: application/json')}`;
   const lines: string[] = [];
 
-  const signing = firstValue(secret('SPYNE_SIGNING_SECRET').value);
+  const signing = firstSecretOf(secret('SPYNE_SIGNING_SECRET').value);
   const spyneUrl = withCredential(secret('SPYNE_URL_TOKEN'), `${gatewayUrl}/webhooks/spyne?token=`);
   if (signing !== undefined) {
-    const iat = Math.floor(now.getTime() / 1000);
-    const signature = signSpyneSignature(SAMPLE_SPYNE_BODY, signing, {
-      iat,
-      exp: iat + SPYNE_SIGNATURE_LIFETIME_SECONDS,
-    });
+    const signature = signFreshSpyneSignature(SAMPLE_SPYNE_BODY, signing, now);
     const body = JSON.stringify({ ...SAMPLE_SPYNE_BODY, signature });
     lines.push(
       `curl -sS -X POST ${shellQuote(`${gatewayUrl}/webhooks/spyne`)} ${json} --data ${shellQuote(body)}`,

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { secretListOf } from '../../shared/auth/secret-match';
 
 const base64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
 
@@ -22,3 +23,19 @@ export const signSpyneSignature = (
   const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
   return `${header}.${payload}.${signature}`;
 };
+
+/** Spyne's published signatures live 356 days; signatures made now (demo curls, replays) too. */
+const SPYNE_SIGNATURE_LIFETIME_SECONDS = 356 * 24 * 60 * 60;
+
+/** A signature issued at `now` with Spyne's own lifetime. */
+export const signFreshSpyneSignature = (
+  claims: { project_id: string; sku_id: string },
+  secret: string,
+  now: Date,
+): string => {
+  const iat = Math.floor(now.getTime() / 1000);
+  return signSpyneSignature(claims, secret, { iat, exp: iat + SPYNE_SIGNATURE_LIFETIME_SECONDS });
+};
+
+/** The value a demo or replay request uses from a rotation list: its first usable one. */
+export const firstSecretOf = (raw: string | undefined): string | undefined => secretListOf(raw)[0];

@@ -4,7 +4,7 @@ import type { WebhookSecrets } from '../../shared/secrets/webhook-secrets';
 import { spyneVersionOf } from '../../shared/vendors/spyne/schema';
 import { isVendor, VENDORS, type Vendor } from '../../shared/vendors/vendor';
 import { deliveriesOf } from '../fixtures/build-fixtures';
-import { signSpyneSignature } from './spyne-signature';
+import { firstSecretOf, signFreshSpyneSignature } from './spyne-signature';
 
 /** One POST to a webhook route: what `npm run replay` sends. */
 export interface WebhookDelivery {
@@ -118,16 +118,6 @@ export const replaySourceOf = (
   };
 };
 
-/** The first usable value of a rotation list. */
-const firstValue = (value: string | undefined): string | undefined =>
-  value
-    ?.split(',')
-    .map((item) => item.trim())
-    .find((item) => item !== '');
-
-/** Spyne's published signatures live 356 days; replayed ones do the same. */
-const SIGNATURE_LIFETIME_SECONDS = 356 * 24 * 60 * 60;
-
 const withQueryToken = (query: string, token: string | undefined): string => {
   if (token === undefined) return query;
   const parameters = new URLSearchParams(query);
@@ -151,11 +141,10 @@ const resignedSpyneBody = (body: Buffer, secret: string | undefined, now: Date):
   if (!signed || typeof fields.project_id !== 'string' || typeof fields.sku_id !== 'string') {
     return body;
   }
-  const iat = Math.floor(now.getTime() / 1000);
-  const signature = signSpyneSignature(
+  const signature = signFreshSpyneSignature(
     { project_id: fields.project_id, sku_id: fields.sku_id },
     secret,
-    { iat, exp: iat + SIGNATURE_LIFETIME_SECONDS },
+    now,
   );
   return Buffer.from(JSON.stringify({ ...fields, signature }), 'utf8');
 };
@@ -177,13 +166,13 @@ export const withCredentials = (
       return {
         ...delivery,
         query: hasToken
-          ? withQueryToken(delivery.query, firstValue(secrets.SPYNE_URL_TOKEN))
+          ? withQueryToken(delivery.query, firstSecretOf(secrets.SPYNE_URL_TOKEN))
           : delivery.query,
-        body: resignedSpyneBody(delivery.body, firstValue(secrets.SPYNE_SIGNING_SECRET), now),
+        body: resignedSpyneBody(delivery.body, firstSecretOf(secrets.SPYNE_SIGNING_SECRET), now),
       };
     }
     case 'sharinpix': {
-      const secret = firstValue(secrets.SHARINPIX_SECRET);
+      const secret = firstSecretOf(secrets.SHARINPIX_SECRET);
       return secret === undefined
         ? delivery
         : { ...delivery, headers: { ...delivery.headers, 'x-sharinpix-secret': secret } };
@@ -191,7 +180,7 @@ export const withCredentials = (
     case 'image-intelligence':
       return {
         ...delivery,
-        query: withQueryToken(delivery.query, firstValue(secrets.IMAGE_INTELLIGENCE_TOKEN)),
+        query: withQueryToken(delivery.query, firstSecretOf(secrets.IMAGE_INTELLIGENCE_TOKEN)),
       };
   }
 };
