@@ -5,7 +5,7 @@ import { isVendor, VENDORS } from '../shared/vendors/vendor';
 import { type CollectionRef, localCollections } from './lib/local-collections';
 import { listCollection, ReadApiError } from './lib/read-api-client';
 import { recordsTable } from './lib/records-table';
-import { dataDirOf, findRunningStack } from './lib/running-stack';
+import { resolveGateway } from './lib/running-stack';
 
 const USAGE = `Usage: npm run records -- [--vendor V] [--collection C] [--url URL] [--json] [--data-dir DIR]
 
@@ -38,12 +38,10 @@ runCommand(
     if (vendor !== undefined && !isVendor(vendor)) {
       throw new UsageError(`unknown vendor "${vendor}"; expected one of ${VENDORS.join(', ')}`);
     }
-    const stack = values.url ? undefined : await findRunningStack(dataDirOf(values['data-dir']));
-    const baseUrl = (
-      values.url ??
-      stack?.gatewayUrl ??
-      `http://127.0.0.1:${process.env.PORT ?? '3000'}`
-    ).replace(/\/+$/, '');
+    const { stack, baseUrl } = await resolveGateway({
+      url: values.url,
+      dataDir: values['data-dir'],
+    });
 
     let collections: CollectionRef[];
     if (vendor !== undefined && values.collection !== undefined) {

@@ -5,7 +5,7 @@ import { readEnvironmentSecrets } from '../shared/secrets/environment-secrets-pr
 import { deliveryLine } from './lib/delivery-result';
 import { readJsonFile } from './lib/json-file';
 import { jsonFilesUnder } from './lib/json-files';
-import { dataDirOf, findRunningStack } from './lib/running-stack';
+import { resolveGateway } from './lib/running-stack';
 import { replaySourceOf, withCredentials } from './lib/webhook-delivery';
 
 const USAGE = `Usage: npm run replay -- <file|dir>... [--url URL] [--form] [--data-dir DIR]
@@ -35,11 +35,7 @@ runCommand(async () => {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(USAGE);
-  const baseUrl = (
-    values.url ??
-    (await findRunningStack(dataDirOf(values['data-dir'])))?.gatewayUrl ??
-    `http://127.0.0.1:${process.env.PORT ?? '3000'}`
-  ).replace(/\/+$/, '');
+  const { baseUrl } = await resolveGateway({ url: values.url, dataDir: values['data-dir'] });
   const secrets = readEnvironmentSecrets(process.env);
   const files = positionals.flatMap(jsonFilesUnder);
   let failures = 0;

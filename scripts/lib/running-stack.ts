@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { DEFAULT_PORTS } from '../../local/cli/start-options';
 import { isProcessAlive, readStackFile, type StackFile } from '../../local/stack/stack-file';
 
 /** Where `npm start` keeps its data unless told otherwise. */
@@ -26,4 +27,27 @@ export const findRunningStack = async (dataDir: string): Promise<StackFile | und
   } catch {
     return undefined;
   }
+};
+
+/** The gateway a command talks to, and the local stack behind it when there is one. */
+export interface Gateway {
+  readonly stack: StackFile | undefined;
+  /** Without a trailing slash. */
+  readonly baseUrl: string;
+}
+
+/**
+ * `--url` when given (then no local stack is looked for), else the local stack running from the
+ * data directory, else where `npm start` listens by default.
+ */
+export const resolveGateway = async (flags: {
+  readonly url: string | undefined;
+  readonly dataDir: string | undefined;
+}): Promise<Gateway> => {
+  const stack = flags.url ? undefined : await findRunningStack(dataDirOf(flags.dataDir));
+  const baseUrl =
+    flags.url ??
+    stack?.gatewayUrl ??
+    `http://127.0.0.1:${process.env.PORT ?? String(DEFAULT_PORTS.gateway)}`;
+  return { stack, baseUrl: baseUrl.replace(/\/+$/, '') };
 };
