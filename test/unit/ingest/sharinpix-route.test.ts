@@ -3,6 +3,7 @@ import { QuarantineRecordSchema } from '../../../shared/ingest/quarantine';
 import { bodyNames, loadBody } from '../../support/vendor-bodies';
 import { ingestHarness } from './support/ingest-harness';
 import { TEST_SECRETS } from './support/test-secrets';
+import { sharinpixEventName } from '../../../scripts/fixtures/build-fixtures';
 
 const SECRET = TEST_SECRETS.SHARINPIX_SECRET;
 
@@ -14,7 +15,6 @@ const sharinpixHeaders = (event: string, contentType = 'application/json') => ({
 });
 
 /** `events/bodies/sharinpix/<event>--<variant>.json` carries its event name before `--`. */
-const eventNameOf = (bodyName: string): string => bodyName.split('--', 1)[0] ?? bodyName;
 
 const formBody = (payload: unknown): string =>
   new URLSearchParams({ p: JSON.stringify(payload) }).toString();
@@ -31,18 +31,18 @@ describe('POST /webhooks/sharinpix: accepted', () => {
     // Act
     const answer = await deliver({
       body: loadBody('sharinpix', name),
-      headers: sharinpixHeaders(eventNameOf(name)),
+      headers: sharinpixHeaders(sharinpixEventName(name)),
     });
 
     // Assess
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       status: 'accepted',
-      eventId: expect.stringMatching(new RegExp(`^sharinpix:${eventNameOf(name)}:`)),
+      eventId: expect.stringMatching(new RegExp(`^sharinpix:${sharinpixEventName(name)}:`)),
     });
     expect(eventQueue.messages[0]?.attributes).toEqual({
       vendor: 'sharinpix',
-      eventType: eventNameOf(name),
+      eventType: sharinpixEventName(name),
       eventId: answer.body.eventId,
     });
   });
@@ -53,12 +53,15 @@ describe('POST /webhooks/sharinpix: accepted', () => {
       // Prepare
       const { deliver } = ingestHarness('sharinpix');
       const payload = loadBody('sharinpix', name);
-      const asJson = await deliver({ body: payload, headers: sharinpixHeaders(eventNameOf(name)) });
+      const asJson = await deliver({
+        body: payload,
+        headers: sharinpixHeaders(sharinpixEventName(name)),
+      });
 
       // Act
       const asForm = await deliver({
         body: formBody(payload),
-        headers: sharinpixHeaders(eventNameOf(name), `${FORM}; charset=UTF-8`),
+        headers: sharinpixHeaders(sharinpixEventName(name), `${FORM}; charset=UTF-8`),
       });
 
       // Assess

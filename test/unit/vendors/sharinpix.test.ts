@@ -8,13 +8,13 @@ import {
   body,
   changesOf,
   child,
-  eventNameOf,
   minutesLater,
   RECEIVED_AT,
   readOk,
   recordOf,
   recordsOf,
 } from './sharinpix/sharinpix-test-kit';
+import { sharinpixEventName } from '../../../scripts/fixtures/build-fixtures';
 
 const CDN = 'https://cdn.sharinpix.com';
 const NEW_IMAGE_ID = 'f37e01b7-942c-4179-bfd0-0cccf4700328';
@@ -696,7 +696,7 @@ describe('SharinPix personal data', () => {
   ])('%s: no user field or app token in the payload, the changes or the records', (name) => {
     // Prepare
     const payload = body(name);
-    const eventType = eventNameOf(name);
+    const eventType = sharinpixEventName(name);
 
     // Act
     const event = readOk(payload, eventType);
@@ -718,7 +718,7 @@ describe('SharinPix plain bodies', () => {
     // Act
     const counts = new Map<string, number>();
     for (const name of names) {
-      const type = eventNameOf(name);
+      const type = sharinpixEventName(name);
       counts.set(type, (counts.get(type) ?? 0) + 1);
     }
 
@@ -741,7 +741,7 @@ describe('SharinPix plain bodies', () => {
     '%s reads back to the same event from its queued payload, into valid records',
     (name) => {
       // Prepare
-      const eventType = eventNameOf(name);
+      const eventType = sharinpixEventName(name);
       const first = readOk(body(name), eventType);
 
       // Act

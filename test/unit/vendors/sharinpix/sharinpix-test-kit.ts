@@ -33,9 +33,6 @@ export const child = (parent: Record<string, unknown>, key: string): Record<stri
   return value;
 };
 
-/** The header a body file is delivered with: its name up to `--`. */
-export const eventNameOf = (name: string): string => name.split('--')[0] ?? name;
-
 /** Reads a delivery, failing the test on any issue. */
 export const readOk = (payload: unknown, eventType: string): SharinpixEvent => {
   const result = sharinpix.read({ payload, eventType });
