@@ -16,6 +16,7 @@ import {
 import type { EndToEndResult } from '../report/results-schema';
 import type { BenchSizes } from '../support/bench-sizes';
 import { percentile, round } from '../support/stats';
+import { mapWithConcurrency } from '../../shared/worker/map-with-concurrency';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -183,23 +184,6 @@ const waitDrained = async (url: string): Promise<void> => {
   throw new Error('the local worker did not drain the queue within two minutes');
 };
 
-/** Runs `work` over `items` with `concurrency` clients. */
-const withClients = async <T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let index = next++; index < items.length; index = next++) {
-        const item = items[index];
-        if (item !== undefined) await work(item);
-      }
-    }),
-  );
-};
-
 /**
  * Measurement 5: the local stack end to end (`npm start`: gateway, the same handlers, local SQS,
  * the worker feed, DynamoDB Local). First, requests per second and ack latency with
@@ -215,7 +199,7 @@ export const measureEndToEnd = async (
   try {
     const concurrency = sizes.e2eConcurrency;
     const warmup = newWebhooks(concurrency * 2);
-    await withClients(warmup, concurrency, async (webhook) => {
+    await mapWithConcurrency(warmup, concurrency, async (webhook) => {
       await post(stack.url, webhook);
     });
 
@@ -223,7 +207,7 @@ export const measureEndToEnd = async (
     const acks: number[] = [];
     let failures = 0;
     const started = performance.now();
-    await withClients(load, concurrency, async (webhook) => {
+    await mapWithConcurrency(load, concurrency, async (webhook) => {
       const latency = await post(stack.url, webhook);
       if (latency === undefined) failures += 1;
       else acks.push(latency);
@@ -232,12 +216,16 @@ export const measureEndToEnd = async (
     await waitDrained(stack.url);
 
     const visible: number[] = [];
-    await withClients(newWebhooks(sizes.e2eVisibilityRequests), concurrency, async (webhook) => {
-      const latency = await post(stack.url, webhook);
-      const shown = latency === undefined ? undefined : await waitVisible(stack.url, webhook);
-      if (shown === undefined) failures += 1;
-      else visible.push(shown);
-    });
+    await mapWithConcurrency(
+      newWebhooks(sizes.e2eVisibilityRequests),
+      concurrency,
+      async (webhook) => {
+        const latency = await post(stack.url, webhook);
+        const shown = latency === undefined ? undefined : await waitVisible(stack.url, webhook);
+        if (shown === undefined) failures += 1;
+        else visible.push(shown);
+      },
+    );
 
     return {
       concurrency,

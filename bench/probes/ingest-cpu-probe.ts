@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { benchContext } from './bench-context';
 import { type BundleHandler, loadBundleHandler } from './load-bundle-handler';
+import { median } from '../support/stats';
 
 /**
  * Child process of the ingest CPU measurement. It loads our ingest bundle and the floor bundle
@@ -61,11 +62,6 @@ const block = async (
   return { micros: cpuMicros(before) / count, logBytes: (stdoutBytes - bytesBefore) / count };
 };
 
-const medianOf = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
-};
-
 const run = async (plan: Plan) => {
   const results = [];
   for (const testCase of plan.cases) {
@@ -95,10 +91,10 @@ const run = async (plan: Plan) => {
     }
     results.push({
       name: testCase.name,
-      floorMicros: medianOf(floorMicros),
-      oursMicros: medianOf(oursMicros),
-      ratio: medianOf(ratios),
-      logBytes: medianOf(logBytes),
+      floorMicros: median(floorMicros),
+      oursMicros: median(oursMicros),
+      ratio: median(ratios),
+      logBytes: median(logBytes),
     });
   }
   return results;
