@@ -100,9 +100,23 @@ export const NumberLikeSchema = v.union(
 export const toNumber = (value: number | string): number =>
   typeof value === 'number' ? value : Number(value);
 
-const isDate = (value: string): boolean => !Number.isNaN(Date.parse(value));
+/**
+ * The times `toISOString` writes in its four-digit-year form (0000-01-01 to 9999-12-31), the only
+ * form the record's and the envelope's ISO timestamps accept. `Date` reads years far beyond it
+ * (`+010000-…`), which would be accepted here and then break the record that carries them.
+ */
+export const MIN_ISO_EPOCH_MS = -62_167_219_200_000;
+export const MAX_ISO_EPOCH_MS = 253_402_300_799_999;
 
-/** A date-time string that `Date` can read, such as ISO-8601 with or without an offset. */
+const isDate = (value: string): boolean => {
+  const millis = Date.parse(value);
+  return millis >= MIN_ISO_EPOCH_MS && millis <= MAX_ISO_EPOCH_MS;
+};
+
+/**
+ * A date-time string that `Date` can read, such as ISO-8601 with or without an offset, between
+ * the years 0000 and 9999.
+ */
 export const DateTimeSchema = v.pipe(
   v.string(),
   v.trim(),

@@ -3,6 +3,7 @@ import { isJsonObject } from '../../json/json-value';
 import {
   IdSchema,
   listOf,
+  MAX_ISO_EPOCH_MS,
   optional,
   TextSchema,
   UrlSchema,
@@ -67,9 +68,6 @@ const StatusTokenSchema = v.pipe(
   v.regex(/^[A-Z][A-Z0-9_]*$/, 'must be an UPPER_SNAKE status such as COMPLETED_SUCCESSFULLY'),
 );
 
-/** Latest time `toISOString` can write in its four-digit form: 9999-12-31T23:59:59.999Z. */
-const MAX_EPOCH_MS = 253_402_300_799_999;
-
 /**
  * Epoch values below this are seconds: 1e12 ms is September 2001, before the API existed, while
  * 1e12 s lies far beyond any real date.
@@ -81,13 +79,13 @@ const EPOCH_DIGITS = /^\d{1,16}(\.\d{1,9})?$/;
 const epochToIso = (value: number): string | undefined => {
   if (!Number.isFinite(value) || value < 0) return undefined;
   const millis = Math.round(value < EPOCH_SECONDS_BELOW ? value * 1000 : value);
-  return millis <= MAX_EPOCH_MS ? new Date(millis).toISOString() : undefined;
+  return millis <= MAX_ISO_EPOCH_MS ? new Date(millis).toISOString() : undefined;
 };
 
 const dateTimeToIso = (value: string): string | undefined => {
   if (value.length > 64) return undefined;
   const millis = Date.parse(value);
-  return millis >= 0 && millis <= MAX_EPOCH_MS ? new Date(millis).toISOString() : undefined;
+  return millis >= 0 && millis <= MAX_ISO_EPOCH_MS ? new Date(millis).toISOString() : undefined;
 };
 
 /**
