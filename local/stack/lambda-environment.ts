@@ -1,7 +1,6 @@
 import { LOCAL_AWS } from '../servers/dynamodb-local';
 import type { LocalQueues } from './queue-layout';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../../shared/config/env';
 
 /** Where the local servers and resources are; each part only when that server runs. */
 export interface LocalWiring {

@@ -9,8 +9,7 @@ import {
   SAMPLE_SPYNE_BODY,
 } from './sample-deliveries';
 import type { StackFile } from './stack-file';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../../shared/config/env';
 
 /** Quotes a value for a POSIX shell, so every printed command pastes as is. */
 export const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;

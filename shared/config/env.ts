@@ -15,7 +15,8 @@ export class ConfigurationError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** An environment to read settings from: `process.env`, or a test's own. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** A variable that must be set and non-empty. */
 export const requiredString = (env: Env, name: string): string => {

@@ -1,4 +1,4 @@
-import { ConfigurationError, optionalString } from '../config/env';
+import { ConfigurationError, optionalString, type Env } from '../config/env';
 
 /** The key used where no key is configured outside Lambda (local stack, tests). */
 export const DEV_CURSOR_SIGNING_KEY = 'dev-cursor-signing-key';
@@ -11,8 +11,6 @@ export type CursorKeySource =
   | { readonly kind: 'value'; readonly key: string }
   /** A JSON secret whose `CURSOR_SIGNING_KEY` field is the key (the CDK stack generates it). */
   | { readonly kind: 'secret'; readonly secretId: string };
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Decides, once at load, where the cursor key comes from:

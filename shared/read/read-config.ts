@@ -1,4 +1,4 @@
-import { requiredString } from '../config/env';
+import { requiredString, type Env } from '../config/env';
 import { type CursorKeySource, cursorKeySource } from './cursor-signing-key';
 
 /**
@@ -12,8 +12,6 @@ export interface ReadConfig {
   /** Where the collection cursors' HMAC key comes from (see `cursorKeySource`). */
   readonly cursorKey: CursorKeySource;
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads and checks the read API's environment. */
 export const readReadConfig = (env: Env): ReadConfig => ({

@@ -1,7 +1,6 @@
 import { DEV_SECRETS, type SecretName } from '../config/dev-secrets';
 import type { WebhookSecrets, WebhookSecretsProvider } from './webhook-secrets';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../config/env';
 
 /**
  * Lambda sets `AWS_LAMBDA_FUNCTION_NAME` in every function; its presence is how code knows it must

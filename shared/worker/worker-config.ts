@@ -1,4 +1,4 @@
-import { booleanOr, integerOr, requiredString } from '../config/env';
+import { booleanOr, integerOr, requiredString, type Env } from '../config/env';
 
 /** Seconds per day, for readable defaults. */
 const DAY_SECONDS = 24 * 60 * 60;
@@ -39,8 +39,6 @@ export interface WorkerConfig {
   /** `APPLY_CONCURRENCY`, default 8: image writes in flight per event. */
   readonly applyConcurrency: number;
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads and checks the worker's environment; throws `ConfigurationError` on the first problem. */
 export const readWorkerConfig = (env: Env): WorkerConfig => ({
