@@ -11,6 +11,25 @@ export type ParsedBody =
 
 const malformed = (message: string): ParsedBody => ({ ok: false, message });
 
+/**
+ * The JSON text of a form body: its one `p` field. A form without it, or with it twice, is
+ * malformed (two copies would leave it open which one was authenticated and which one stored).
+ */
+export const formPayloadOf = (
+  form: URLSearchParams,
+):
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly message: string } => {
+  const fields = form.getAll(FORM_PAYLOAD_FIELD);
+  const [text] = fields;
+  if (text === undefined)
+    return { ok: false, message: `form field "${FORM_PAYLOAD_FIELD}" is missing` };
+  if (fields.length > 1) {
+    return { ok: false, message: `form field "${FORM_PAYLOAD_FIELD}" appears more than once` };
+  }
+  return { ok: true, text };
+};
+
 const parseJsonText = (text: string, what: string): ParsedBody => {
   try {
     return { ok: true, payload: JSON.parse(text) };
@@ -28,9 +47,7 @@ export const parseBody = (bytes: Buffer, format: BodyFormat): ParsedBody => {
   const text = utf8TextOf(bytes);
   if (text === undefined) return malformed('body is not valid UTF-8');
   if (format === 'json') return parseJsonText(text, 'body');
-  const fields = new URLSearchParams(text).getAll(FORM_PAYLOAD_FIELD);
-  if (fields.length === 0) return malformed(`form field "${FORM_PAYLOAD_FIELD}" is missing`);
-  if (fields.length > 1)
-    return malformed(`form field "${FORM_PAYLOAD_FIELD}" appears more than once`);
-  return parseJsonText(fields[0] ?? '', `form field "${FORM_PAYLOAD_FIELD}"`);
+  const field = formPayloadOf(new URLSearchParams(text));
+  if (!field.ok) return field;
+  return parseJsonText(field.text, `form field "${FORM_PAYLOAD_FIELD}"`);
 };

@@ -1,5 +1,5 @@
 import { isJsonObject } from '../json/json-value';
-import { FORM_PAYLOAD_FIELD } from './body-parser';
+import { FORM_PAYLOAD_FIELD, formPayloadOf } from './body-parser';
 import type { BodyFormat } from './content-type';
 import { utf8TextOf } from './raw-body';
 
@@ -40,9 +40,9 @@ const redactJsonText = (text: string, keys: ReadonlySet<string>): string | undef
 /** Rebuilds a form body with its `p` field redacted; other fields are kept as sent. */
 const redactFormText = (text: string, keys: ReadonlySet<string>): string | undefined => {
   const form = new URLSearchParams(text);
-  const payloads = form.getAll(FORM_PAYLOAD_FIELD);
-  if (payloads.length !== 1) return undefined;
-  const redacted = redactJsonText(payloads[0] ?? '', keys);
+  const field = formPayloadOf(form);
+  if (!field.ok) return undefined;
+  const redacted = redactJsonText(field.text, keys);
   if (redacted === undefined) return undefined;
   form.set(FORM_PAYLOAD_FIELD, redacted);
   return form.toString();

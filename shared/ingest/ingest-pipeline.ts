@@ -6,7 +6,7 @@ import { parseBody } from './body-parser';
 import { type BodyFormat, bodyFormatOf } from './content-type';
 import type { IngestOutcome } from './ingest-outcome';
 import type { IngestRequest } from './ingest-request';
-import type { IngestRoute } from './ingest-route';
+import { eventTypeHeaderOf, type IngestRoute } from './ingest-route';
 import { type QuarantineCause, quarantineMessage } from './quarantine';
 
 /** What the pipeline needs from the outside world; all of it injected, none of it global. */
@@ -132,8 +132,7 @@ export const runIngestPipeline = async (
     if (!result.ok) return { kind: 'unauthorized', failure: result.failure };
   }
 
-  const eventType =
-    route.eventTypeHeader === undefined ? undefined : request.header(route.eventTypeHeader);
+  const eventType = eventTypeHeaderOf(route, request);
   const event = toEventMessage({
     vendor: route.vendor,
     definition: route.definition,

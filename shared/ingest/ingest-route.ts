@@ -6,6 +6,7 @@ import type { WebhookSecrets } from '../secrets/webhook-secrets';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
 import type { BodyFormat } from './content-type';
+import type { IngestRequest } from './ingest-request';
 
 /**
  * When a route authenticates. Most routes check a credential outside the body and do so before
@@ -89,3 +90,10 @@ export const ingestRoute = (
   vendor: Vendor,
   definition: VendorDefinition<VendorEvent>,
 ): IngestRoute => ({ ...INGEST_ROUTE_CONFIGS[vendor], definition });
+
+/** The event name a delivery carries outside its body (SharinPix's header), when the route reads one. */
+export const eventTypeHeaderOf = (
+  route: IngestRoute,
+  request: IngestRequest,
+): string | undefined =>
+  route.eventTypeHeader === undefined ? undefined : request.header(route.eventTypeHeader);

@@ -11,7 +11,7 @@ import { VENDORS } from '../vendors/vendor';
 import { redactBodyForQuarantine } from './body-redaction';
 import type { BodyFormat } from './content-type';
 import type { IngestRequest } from './ingest-request';
-import type { IngestRoute } from './ingest-route';
+import { eventTypeHeaderOf, type IngestRoute } from './ingest-route';
 
 /**
  * The quarantine record: an authentic delivery that failed parsing or validation, kept (14 days
@@ -99,8 +99,7 @@ export const quarantineMessage = (
   cause: QuarantineCause,
 ): QueueMessage => {
   const redacted = redactBodyForQuarantine(request.body, format, route.redactedBodyKeys);
-  const eventType =
-    route.eventTypeHeader === undefined ? undefined : request.header(route.eventTypeHeader);
+  const eventType = eventTypeHeaderOf(route, request);
   const record: QuarantineRecord = {
     version: QUARANTINE_RECORD_VERSION,
     reason: cause.reason,
