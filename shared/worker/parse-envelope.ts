@@ -1,6 +1,6 @@
 import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-envelope';
 import { validate } from '../validation/validation-issue';
-import { InvalidEnvelopeError } from './worker-errors';
+import { InvalidEnvelopeError, issuePathsOf } from './worker-errors';
 
 /**
  * Reads one SQS message body as an `EventEnvelope`. The queue is a trust boundary like any other
@@ -16,10 +16,7 @@ export const parseEnvelope = (messageId: string, body: string): EventEnvelope =>
   }
   const envelope = validate(EventEnvelopeSchema, json);
   if (!envelope.ok) {
-    throw new InvalidEnvelopeError(
-      messageId,
-      envelope.issues.map((issue) => issue.path || '(root)'),
-    );
+    throw new InvalidEnvelopeError(messageId, issuePathsOf(envelope.issues));
   }
   return envelope.value;
 };

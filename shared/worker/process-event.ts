@@ -6,7 +6,7 @@ import type { ApplyResult, ImageRecordStore } from '../store/image-record-store'
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
 import { mapWithConcurrency } from './map-with-concurrency';
-import { InvalidPayloadError, UnsupportedVendorError } from './worker-errors';
+import { InvalidPayloadError, UnsupportedVendorError, issuePathsOf } from './worker-errors';
 
 /** What processing one event needs; injected, so tests run it against any store. */
 export interface ProcessEventDeps {
@@ -55,10 +55,7 @@ export const eventChangesOf = (
   if (definition === undefined) throw new UnsupportedVendorError(envelope.eventId, envelope.vendor);
   const event = definition.read({ payload: envelope.payload, eventType: envelope.eventType });
   if (!event.ok) {
-    throw new InvalidPayloadError(
-      envelope.eventId,
-      event.issues.map((issue) => issue.path || '(root)'),
-    );
+    throw new InvalidPayloadError(envelope.eventId, issuePathsOf(event.issues));
   }
   return {
     changes: definition.normalize(

@@ -1,8 +1,14 @@
+import type { ValidationIssue } from '../validation/validation-issue';
+
 /**
  * Failures of one queued message that no retry can cure. They fail only that message; SQS
  * redelivers it until `maxReceiveCount`, then moves it to the DLQ, where it waits for a fix and a
  * redrive. They carry issue paths only, never values: a payload must not reach the logs.
  */
+
+/** The paths of validation issues, as these errors carry them: the root named, never blank. */
+export const issuePathsOf = (issues: readonly ValidationIssue[]): string[] =>
+  issues.map((issue) => issue.path || '(root)');
 
 /** The message body is not an envelope this worker understands (not JSON, or the wrong shape). */
 export class InvalidEnvelopeError extends Error {
