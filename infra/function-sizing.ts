@@ -34,6 +34,14 @@ export const INGEST_SIZING: FunctionSizing = { memorySize: 1024, timeout: Durati
 export const WORKER_SIZING: FunctionSizing = { memorySize: 1024, timeout: Duration.seconds(30) };
 
 /**
+ * The worker's ledger lease: it must outlast one worker run (else a slow run loses its claim to a
+ * duplicate) and end well before the queue's visibility timeout returns a failed message (else
+ * the retry finds the abandoned claim still held). Twice the function timeout sits between the
+ * two: 60 s against a 30 s timeout and a 181 s visibility timeout.
+ */
+export const WORKER_LEASE_SECONDS = 2 * WORKER_SIZING.timeout.toSeconds();
+
+/**
  * Read: one GetItem or one Query (at most 100 records), JSON out.
  *
  * - 512 MB: a page of 100 records is well under a megabyte; the work is I/O-bound.

@@ -28,12 +28,13 @@ import { runProbe } from '../support/child-process';
 import { type FloorTables, floorWrites } from '../support/floor-writes';
 import { lambdaLikeEnvironment } from '../support/lambda-environment';
 import { round } from '../support/stats';
+import { WORKER_LEASE_SECONDS } from '../../infra/function-sizing';
 
 /** The worker's settings as deployed (defaults plus the stack's values), for the in-process runs. */
 const DEPLOYED = readWorkerConfig({
   RECORDS_TABLE: 'records',
   LEDGER_TABLE: 'ledger',
-  LEASE_SECONDS: '60',
+  LEASE_SECONDS: String(WORKER_LEASE_SECONDS),
 });
 
 /** Keys only: the floor's tables have no index and no TTL. */

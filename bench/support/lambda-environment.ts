@@ -1,6 +1,7 @@
 import { FUNCTION_ENVIRONMENT_DEFAULTS } from '../../infra/function-environment';
 import { FUNCTION_MEMORY_MB } from '../cost/function-memory';
 import type { BundleName } from './build-bundles';
+import { WORKER_LEASE_SECONDS } from '../../infra/function-sizing';
 
 /** Where the benchmark's Lambda-like functions send their AWS calls, when anywhere. */
 export interface BenchEndpoints {
@@ -51,7 +52,7 @@ export const lambdaLikeEnvironment = (
     RECORDS_TABLE: endpoints.recordsTable ?? 'vendor-webhooks-records',
     LEDGER_TABLE: endpoints.ledgerTable ?? 'vendor-webhooks-ledger',
     DEDUPE_WINDOW_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.DEDUPE_WINDOW_SECONDS,
-    LEASE_SECONDS: '60',
+    LEASE_SECONDS: String(WORKER_LEASE_SECONDS),
     ARCHIVE_EVENTS: FUNCTION_ENVIRONMENT_DEFAULTS.ARCHIVE_EVENTS,
     ARCHIVE_RETENTION_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.ARCHIVE_RETENTION_SECONDS,
     ...(endpoints.awsStub

@@ -1,4 +1,3 @@
-import type { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -10,6 +9,7 @@ import {
   WORKER_BATCH_SIZE,
   WORKER_BATCHING_WINDOW,
   WORKER_MAX_CONCURRENCY,
+  WORKER_LEASE_SECONDS,
   WORKER_SIZING,
 } from '../function-sizing';
 import type { ImageTables } from './image-tables';
@@ -46,14 +46,6 @@ export const WORKER_QUEUE_ACTIONS = [
   'sqs:DeleteMessage',
   'sqs:GetQueueAttributes',
 ] as const;
-
-/**
- * The worker's ledger lease: it must outlast one worker run (else a slow run loses its claim to a
- * duplicate) and end well before the queue's visibility timeout returns a failed message (else
- * the retry finds the abandoned claim still held). Twice the function timeout sits between the
- * two: 60 s against a 30 s timeout and a 181 s visibility timeout.
- */
-export const leaseSecondsFor = (workerTimeout: Duration): number => 2 * workerTimeout.toSeconds();
 
 interface IngestFunctionSpec {
   readonly logicalId: string;
@@ -159,7 +151,7 @@ export class PipelineFunctions extends Construct {
         RECORDS_TABLE: tables.records.tableName,
         LEDGER_TABLE: tables.ledger.tableName,
         DEDUPE_WINDOW_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.DEDUPE_WINDOW_SECONDS,
-        LEASE_SECONDS: String(leaseSecondsFor(WORKER_SIZING.timeout)),
+        LEASE_SECONDS: String(WORKER_LEASE_SECONDS),
         ARCHIVE_EVENTS: FUNCTION_ENVIRONMENT_DEFAULTS.ARCHIVE_EVENTS,
         ARCHIVE_RETENTION_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.ARCHIVE_RETENTION_SECONDS,
       },
