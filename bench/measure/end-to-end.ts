@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { freePort } from '../../local/servers/free-port';
-import { PROJECT_ROOT } from '../../infra/bundling/function-bundling';
+import { type SpawnedStack, spawnLocalStack } from '../../local/stack/spawn-local-stack';
 import type { BodyFile } from '../../scripts/fixtures/build-fixtures';
-import { SECRET_NAMES } from '../../shared/config/dev-secrets';
 import {
   freshIds,
   imageIntelligenceJobEvent,
@@ -25,73 +23,24 @@ const VISIBILITY_TIMEOUT_MS = 30_000;
 /** How often a client polls GET for its record. */
 const POLL_INTERVAL_MS = 10;
 
-interface RunningStack {
-  readonly url: string;
-  readonly timeToHealthyMs: number;
-  readonly stop: () => Promise<void>;
-}
-
 /**
- * `npm start` as a developer runs it (in memory, on free ports, dev secrets), as a child process
- * with tsx as its loader, until `/health` answers 200.
+ * `npm start` as a developer runs it (in memory, on free ports, dev secrets), until `/health`
+ * answers 200.
  */
-const startStack = async (dataDir: string): Promise<RunningStack> => {
+const startStack = async (dataDir: string): Promise<SpawnedStack> => {
   mkdirSync(dataDir, { recursive: true });
   const [port, dynamoDbPort, sqsPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-  for (const name of [...SECRET_NAMES, 'PORT', 'DYNAMODB_PORT', 'SQS_PORT']) delete env[name];
-  const startedAt = Date.now();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'local/start.ts',
-      '--in-memory',
-      '--port',
-      String(port),
-      '--dynamodb-port',
-      String(dynamoDbPort),
-      '--sqs-port',
-      String(sqsPort),
-      '--data-dir',
-      dataDir,
-    ],
-    { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
   let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(killer);
-  };
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the local stack exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the local stack did not become healthy:\n${output}`);
-    }
-    try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
-      if (response.status === 200) break;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(100);
-  }
-  return { url, timeToHealthyMs: Date.now() - startedAt, stop };
+  return spawnLocalStack({
+    dataDir,
+    ports: { port, dynamoDbPort, sqsPort },
+    args: ['--in-memory'],
+    onOutput: (_stream, text) => {
+      output = (output + text).slice(-8000);
+    },
+    describe: () => output,
+    healthyWithinMs: 120_000,
+  });
 };
 
 /** A webhook ready to post, and one image it creates (for the visibility check). */

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency';
 import type { HttpClient, HttpResponse } from './http-client';
-import { REPOSITORY_ROOT, stackEnvironment } from './local-stack-process';
+import { REPOSITORY_ROOT } from './local-stack-process';
+import { stackChildEnvironment } from '../../../local/stack/spawn-local-stack';
 import { type ContractCheck, checkWebhookResponse } from './response-contract';
 import type { GeneratedWebhook } from './webhook-requests';
 
@@ -48,7 +49,7 @@ export const runProjectScript = (name: string, args: readonly string[]): Promise
   new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], {
       cwd: REPOSITORY_ROOT,
-      env: stackEnvironment(),
+      env: stackChildEnvironment(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import * as v from 'valibot';
 import type { HttpRequest } from './http-client';
 import { type LoadResult, LoadResultSchema } from './load-client-protocol';
-import { REPOSITORY_ROOT, stackEnvironment } from './local-stack-process';
+import { REPOSITORY_ROOT } from './local-stack-process';
+import { stackChildEnvironment } from '../../../local/stack/spawn-local-stack';
 
 /** Sends `requests` from a separate load-client process and returns what it measured. */
 export const runLoadClient = async (
@@ -35,7 +36,11 @@ export const runLoadClient = async (
         const child = spawn(
           process.execPath,
           ['--import', 'tsx', 'test/reliability/support/load-client.ts', planPath, resultPath],
-          { cwd: REPOSITORY_ROOT, env: stackEnvironment(), stdio: ['ignore', 'ignore', 'pipe'] },
+          {
+            cwd: REPOSITORY_ROOT,
+            env: stackChildEnvironment(),
+            stdio: ['ignore', 'ignore', 'pipe'],
+          },
         );
         let errors = '';
         child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));

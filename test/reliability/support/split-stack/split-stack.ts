@@ -12,7 +12,8 @@ import { LOCAL_TABLE_NAMES, type QueueRole } from '../../../../local/stack/local
 import { ensureQueues, type LocalQueues } from '../../../../local/stack/queue-layout';
 import { ensureTable } from '../../../../shared/store/ensure-table';
 import { LEDGER_TABLE, RECORDS_TABLE } from '../../../../shared/store/table-definitions';
-import { REPOSITORY_ROOT, stackEnvironment } from '../local-stack-process';
+import { REPOSITORY_ROOT } from '../local-stack-process';
+import { stackChildEnvironment } from '../../../../local/stack/spawn-local-stack';
 import { StackLog } from '../stack-log';
 import { FaultProxy } from './fault-proxy';
 import {
@@ -244,7 +245,7 @@ export class SplitStack {
       ['--import', 'tsx', 'test/reliability/support/split-stack/pipeline-process.ts'],
       {
         cwd: REPOSITORY_ROOT,
-        env: { ...stackEnvironment(), [PIPELINE_CONFIG_VARIABLE]: JSON.stringify(config) },
+        env: { ...stackChildEnvironment(), [PIPELINE_CONFIG_VARIABLE]: JSON.stringify(config) },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
