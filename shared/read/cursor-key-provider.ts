@@ -1,4 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readJsonSecret } from '../secrets/read-json-secret';
 import * as v from 'valibot';
 import type { CursorKeySource } from './cursor-signing-key';
 import { MIN_CURSOR_KEY_LENGTH } from './cursor-signing-key';
@@ -39,29 +40,17 @@ export const secretsManagerCursorKey = (
   secretId: string,
 ): CursorKeyProvider => {
   let key: Promise<string> | undefined;
-  const fetchKey = async (): Promise<string> => {
-    let secretString: string | undefined;
-    try {
-      secretString = (await client.send(new GetSecretValueCommand({ SecretId: secretId })))
-        .SecretString;
-    } catch (error) {
-      throw new CursorKeyUnavailableError('GetSecretValue failed', secretId, { cause: error });
-    }
-    let document: unknown;
-    try {
-      document = JSON.parse(secretString ?? '');
-    } catch {
-      throw new CursorKeyUnavailableError('the secret is not JSON', secretId);
-    }
-    const parsed = v.safeParse(CursorSecretSchema, document);
-    if (!parsed.success) {
-      throw new CursorKeyUnavailableError(
-        `the secret has no CURSOR_SIGNING_KEY of at least ${MIN_CURSOR_KEY_LENGTH} characters`,
+  const fetchKey = async (): Promise<string> =>
+    (
+      await readJsonSecret({
+        client,
         secretId,
-      );
-    }
-    return parsed.output.CURSOR_SIGNING_KEY;
-  };
+        schema: CursorSecretSchema,
+        ErrorClass: CursorKeyUnavailableError,
+        invalid: () =>
+          `the secret has no CURSOR_SIGNING_KEY of at least ${MIN_CURSOR_KEY_LENGTH} characters`,
+      })
+    ).CURSOR_SIGNING_KEY;
   return () => {
     key ??= fetchKey().catch((error: unknown) => {
       key = undefined;

@@ -1,7 +1,7 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as v from 'valibot';
 import { logger } from '../observability/logger';
-import { validate } from '../validation/validation-issue';
+import { readJsonSecret } from './read-json-secret';
 import {
   SecretsUnavailableError,
   type WebhookSecrets,
@@ -103,40 +103,19 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
   }
 
   async #fetch(): Promise<WebhookSecrets> {
-    let secretString: string | undefined;
-    try {
-      const output = await this.#client.send(
-        new GetSecretValueCommand({ SecretId: this.#secretId }),
-      );
-      secretString = output.SecretString;
-    } catch (error) {
-      throw new SecretsUnavailableError('GetSecretValue failed', this.#secretId, { cause: error });
-    }
-    if (secretString === undefined) {
-      throw new SecretsUnavailableError('the secret has no SecretString', this.#secretId);
-    }
-    let document: unknown;
-    try {
-      document = JSON.parse(secretString);
-    } catch (error) {
-      // The parse error quotes the secret's text, so it is not kept as the cause.
-      throw new SecretsUnavailableError(
-        `the secret is not JSON (${error instanceof Error ? error.name : 'parse error'})`,
-        this.#secretId,
-      );
-    }
-    const parsed = validate(SecretDocumentSchema, document);
-    if (!parsed.ok) {
-      throw new SecretsUnavailableError(
-        `the secret's JSON is not an object of strings: ${parsed.issues.map((issue) => issue.path).join(', ')}`,
-        this.#secretId,
-      );
-    }
+    const document = await readJsonSecret({
+      client: this.#client,
+      secretId: this.#secretId,
+      schema: SecretDocumentSchema,
+      ErrorClass: SecretsUnavailableError,
+      invalid: (issues) =>
+        `the secret's JSON is not an object of strings: ${issues.map((issue) => issue.path).join(', ')}`,
+    });
     return {
-      SPYNE_SIGNING_SECRET: parsed.value.SPYNE_SIGNING_SECRET,
-      SPYNE_URL_TOKEN: parsed.value.SPYNE_URL_TOKEN,
-      SHARINPIX_SECRET: parsed.value.SHARINPIX_SECRET,
-      IMAGE_INTELLIGENCE_TOKEN: parsed.value.IMAGE_INTELLIGENCE_TOKEN,
+      SPYNE_SIGNING_SECRET: document.SPYNE_SIGNING_SECRET,
+      SPYNE_URL_TOKEN: document.SPYNE_URL_TOKEN,
+      SHARINPIX_SECRET: document.SHARINPIX_SECRET,
+      IMAGE_INTELLIGENCE_TOKEN: document.IMAGE_INTELLIGENCE_TOKEN,
     };
   }
 }
