@@ -100,6 +100,10 @@ export const NumberLikeSchema = v.union(
 export const toNumber = (value: number | string): number =>
   typeof value === 'number' ? value : Number(value);
 
+/** `toNumber` of a value the wire may leave out (absent or `null`). */
+export const numberOrUndefined = (value: number | string | null | undefined): number | undefined =>
+  value == null ? undefined : toNumber(value);
+
 /**
  * The times `toISOString` writes in its four-digit-year form (0000-01-01 to 9999-12-31), the only
  * form the record's and the envelope's ISO timestamps accept. `Date` reads years far beyond it

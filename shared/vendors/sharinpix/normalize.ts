@@ -7,7 +7,7 @@ import type {
   ImageExpectation,
 } from '../../record/image-change';
 import type { Collection, Detection, Tag } from '../../record/image-record';
-import { toIsoTime, toNumber, urlOrUndefined } from '../common-schemas';
+import { numberOrUndefined, toIsoTime, urlOrUndefined } from '../common-schemas';
 import type { SharinpixEvent, SupportedSharinpixEvent } from './event';
 import {
   imageIdOf,
@@ -16,9 +16,6 @@ import {
   type SharinpixTagEvent,
   type SharinpixUploadDone,
 } from './schema';
-
-const numberOrUndefined = (value: number | string | null | undefined): number | undefined =>
-  value == null ? undefined : toNumber(value);
 
 const textOrUndefined = (value: string | null | undefined): string | undefined =>
   value ? value : undefined;

@@ -1,7 +1,7 @@
 import { presentValues } from '../../json/json-value';
 import type { EventClock } from '../../record/event-clock';
 import type { ImageChange, StatedStatus, ImageExpectation } from '../../record/image-change';
-import { toIsoTime, toNumber, urlOrUndefined } from '../common-schemas';
+import { numberOrUndefined, toIsoTime, urlOrUndefined } from '../common-schemas';
 import type { SpyneEvent } from './event';
 import type { SpyneV1, SpyneV2, SpyneV2Image } from './schema';
 
@@ -25,7 +25,7 @@ const skuImageCore = (
   collection: { kind: 'sku' as const, id: sku.sku_id, parentId: sku.project_id },
   name: image.image_name ?? undefined,
   category: lowerOrUndefined(image.image_category),
-  sequence: sequence == null ? undefined : toNumber(sequence),
+  sequence: numberOrUndefined(sequence),
 });
 
 const v2Change = (sku: SpyneV2, image: SpyneV2Image, clock: EventClock): ImageChange => {
