@@ -16,11 +16,11 @@ import { CURSOR_SIGNING_KEY_NAME, INGEST_SECRET_SHAPES } from './constructs/webh
  * Lambda environment variables are.
  */
 export const FUNCTION_ENVIRONMENT_DEFAULTS = {
-  /** The BRIEF's body limit: the SQS maximum, answered with 413 above it. */
+  /** The contract's body limit: the SQS maximum, answered with 413 above it. */
   MAX_BODY_BYTES: String(SQS_MAX_MESSAGE_BYTES),
   /** A rotated secret reaches every warm container within five minutes. */
   SECRETS_CACHE_SECONDS: String(DEFAULT_SECRETS_CACHE_SECONDS),
-  /** The BRIEF's default: longer than any vendor's retry horizon. */
+  /** The contract's default: longer than any vendor's retry horizon. */
   DEDUPE_WINDOW_SECONDS: String(DEFAULT_DEDUPE_WINDOW_SECONDS),
   /** Keep the compressed envelope of every event, so it can be replayed. */
   ARCHIVE_EVENTS: String(DEFAULT_ARCHIVE_EVENTS),

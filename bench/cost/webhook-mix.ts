@@ -7,7 +7,7 @@ import type { ScenarioName } from '../inputs/worker-scenarios';
  * - SharinPix (50 %): one event per image and change: a new image, then processing and tag
  *   events on the same image.
  * - Image Intelligence (22.5 %): a completed 4-image job. The vendor posts a job's result once
- *   the whole job is complete (VENDORS.md), so its images are new to us; the IN_PROGRESS
+ *   the whole job is complete, so its images are new to us; the IN_PROGRESS
  *   scenarios are measured too, but an IN_PROGRESS webhook is not a documented delivery.
  * - Repeat deliveries (7.5 %): vendor retries of events already applied (Image Intelligence
  *   retries up to five times on a slow answer), counted but not applied.

@@ -11,7 +11,7 @@ import type { EventEnvelope } from '../../shared/queue/event-envelope';
 
 /**
  * Realistic vendor bodies with fresh ids, shaped like the samples in `events/bodies/` (and
- * VENDORS.md), so every benchmark delivery is a new event for a new or a chosen image. Delivery
+ * the vendor docs), so every benchmark delivery is a new event for a new or a chosen image. Delivery
  * (signing, headers, tokens with the dev secrets) is the fixture generator's own `deliveriesOf`.
  */
 

@@ -34,7 +34,7 @@ interface IngestSecretShape {
 }
 
 /**
- * Which secret variable names each ingest function reads, matching the BRIEF's routes: Spyne signs
+ * Which secret variable names each ingest function reads, matching the contract's routes: Spyne signs
  * with a secret Spyne hands out (so it cannot be generated) and falls back to a URL token for v1;
  * SharinPix sends a shared secret we generate and the operator pastes into SharinPix's admin page;
  * Image Intelligence gets a URL token in its `webhookUrl`.

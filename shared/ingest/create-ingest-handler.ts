@@ -17,7 +17,7 @@ export type IngestHandler = (
 
 /**
  * Wraps the pipeline as a thin Lambda handler: build the request, run the pipeline, report, map
- * the outcome to the BRIEF's response. It is also the error boundary: anything unexpected
+ * the outcome to the contract's response. It is also the error boundary: anything unexpected
  * answers 500 `{"error":"internal_error"}` (never 2xx, so the vendor retries) and its text is
  * never sent back.
  */

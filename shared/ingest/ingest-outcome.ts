@@ -11,7 +11,7 @@ export type UnavailableCause = 'enqueue_failed' | 'quarantine_failed' | 'secrets
 
 /**
  * Everything a delivery can end in. The pipeline returns one of these and never builds an HTTP
- * response itself, so each row of the BRIEF's response table is one case here and one branch in
+ * response itself, so each row of the contract's response table is one case here and one branch in
  * `toIngestResponse`.
  */
 export type IngestOutcome =
@@ -40,7 +40,7 @@ const unreachable = (value: never): never => {
 };
 
 /**
- * The public response for an outcome, exactly as the BRIEF's table gives it. Internal details
+ * The public response for an outcome, exactly as the contract's table gives it. Internal details
  * (auth failure, error causes) never reach the body.
  */
 export const toIngestResponse = (outcome: IngestOutcome): APIGatewayProxyStructuredResultV2 => {

@@ -48,7 +48,7 @@ export interface IngestRoute extends IngestRouteConfig {
   readonly definition: VendorDefinition<VendorEvent>;
 }
 
-/** The three webhook routes (BRIEF "Routes"). */
+/** The three webhook routes (contract, "Routes"). */
 export const INGEST_ROUTE_CONFIGS: Readonly<Record<Vendor, IngestRouteConfig>> = {
   spyne: {
     vendor: 'spyne',

@@ -1,6 +1,6 @@
 /**
  * The order of events. Every event has an event time (the vendor's, where the payload dates the
- * change, else the gateway's receipt time) and an `eventId`. The BRIEF orders events by time,
+ * change, else the gateway's receipt time) and an `eventId`. The contract orders events by time,
  * ties going to the larger `eventId`.
  *
  * A clock is encoded as one string, `<ISO-8601 UTC time>|<eventId>`. `toISOString()` is fixed

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { VENDORS } from '../vendors/vendor';
 
 /**
- * The normalized image record: the public output contract of `GET /images/…` (see BRIEF.md).
+ * The normalized image record: the public output contract of `GET /images/…` (the public contract).
  * Absent values are omitted, never `null`; `tags` and `detections` are always arrays. The read
  * API validates every record against this schema before answering, so drift is caught, not served.
  */

@@ -74,7 +74,7 @@ export interface MergeResult {
 }
 
 /**
- * Merges one event's change into an image's state under the BRIEF's order rules: per field, the
+ * Merges one event's change into an image's state under the contract's order rules: per field, the
  * latest event time wins, ties to the larger `eventId`; tags converge per tag id; deletion is
  * terminal because nothing ever clears `flag:deleted`. Pure: no I/O, no clock reads.
  */

@@ -3,7 +3,7 @@ import type { Vendor } from '../vendors/vendor';
 /**
  * Keys of the `byCollection` index. DynamoDB sorts a string sort key byte by byte, so the sequence
  * is encoded such that string order equals numeric order, and the imageId follows to break ties:
- * one Query then lists a collection by sequence, then imageId, which is the BRIEF's order.
+ * one Query then lists a collection by sequence, then imageId, which is the contract's order.
  */
 
 /** Prefix of images with a sequence; `UNSEQUENCED` sorts after every one of them. */

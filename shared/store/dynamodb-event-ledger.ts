@@ -33,7 +33,7 @@ export interface DynamoDbEventLedgerOptions {
   /** Created once per process by the caller, never per call. */
   readonly client: DynamoDBClient;
   readonly tableName: string;
-  /** Completed events are duplicates for this long (BRIEF default: 7 days). */
+  /** Completed events are duplicates for this long (contract default: 7 days). */
   readonly dedupeWindowSeconds: number;
   /** How long a claim holds before another delivery may take the event over. */
   readonly leaseSeconds: number;

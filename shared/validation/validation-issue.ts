@@ -7,7 +7,7 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
-/** The BRIEF caps the `issues` array of a 400 so a hostile body cannot inflate the response. */
+/** The contract caps the `issues` array of a 400 so a hostile body cannot inflate the response. */
 export const MAX_REPORTED_ISSUES = 10;
 
 /** The outcome of checking untrusted input: typed data, or the issues a person can act on. */

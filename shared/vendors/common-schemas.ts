@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 
 /**
- * Building blocks shared by the vendor schemas. The rule (VENDORS.md): strict on what records
+ * Building blocks shared by the vendor schemas. The rule: strict on what records
  * need (ids and URLs), lenient where the wire is known to vary (case, number|string,
  * null|absent, seconds|milliseconds). Unknown fields pass: `v.object` drops them.
  */

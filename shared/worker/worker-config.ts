@@ -3,7 +3,7 @@ import { booleanOr, integerOr, requiredString, type Env } from '../config/env';
 /** Seconds per day, for readable defaults. */
 const DAY_SECONDS = 24 * 60 * 60;
 
-/** The BRIEF's dedupe window: longer than any vendor's retry horizon. */
+/** The contract's dedupe window: longer than any vendor's retry horizon. */
 export const DEFAULT_DEDUPE_WINDOW_SECONDS = 7 * DAY_SECONDS;
 /** Archive every event's compressed envelope, so it can be replayed. */
 export const DEFAULT_ARCHIVE_EVENTS = true;
@@ -22,7 +22,7 @@ export interface WorkerConfig {
   /** `LEDGER_TABLE`: the event ledger table. */
   readonly ledgerTable: string;
   /**
-   * `DEDUPE_WINDOW_SECONDS`, default 7 days (BRIEF): how long a completed `eventId` is a
+   * `DEDUPE_WINDOW_SECONDS`, default 7 days (contract): how long a completed `eventId` is a
    * duplicate. Longer than any vendor's retry horizon.
    */
   readonly dedupeWindowSeconds: number;

@@ -10,7 +10,7 @@ export const jobLifecycleRank = (jobStatus: string): number =>
   jobStatus.trim().toUpperCase().startsWith('COMPLETED') ? 1 : 0;
 
 /**
- * `image-intelligence:<job id>:<job status>`, the status upper-cased (BRIEF: job id plus status).
+ * `image-intelligence:<job id>:<job status>`, the status upper-cased (contract: job id plus status).
  * The vendor POSTs a job's result and retries a failed delivery up to 5 times with the same body,
  * so the retries share this id; a job reported `IN_PROGRESS` and later `COMPLETED_*` gives two
  * distinct events. Each status of a job is reported once (retries aside), so no payload digest

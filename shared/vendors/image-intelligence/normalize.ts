@@ -169,7 +169,7 @@ const askChanges = (job: AskJob, clock: EventClock): ImageChange[] =>
     patch: basePatch(job, image, { question: job.question ?? undefined }),
   }));
 
-/** One change per `imageResults[]` entry (BRIEF mapping: Image Intelligence). */
+/** One change per `imageResults[]` entry (record mapping: Image Intelligence). */
 export const normalizeImageIntelligenceEvent = (
   event: ImageIntelligenceEvent,
   clock: EventClock,
@@ -185,7 +185,7 @@ export const normalizeImageIntelligenceEvent = (
 };
 
 /**
- * Image Intelligence posts a job's result once the whole job is complete (VENDORS.md), and a
+ * Image Intelligence posts a job's result once the whole job is complete, and a
  * job's images are its own: its webhook is normally the first word about them.
  */
 export const imagesExpectedByImageIntelligenceEvent = (): ImageExpectation => 'new';

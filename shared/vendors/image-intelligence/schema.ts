@@ -13,7 +13,7 @@ import {
 /**
  * Image Intelligence job results, as POSTed to the job's `webhookUrl` once the job is complete
  * (vendor page "Handling Asynchronous APIs with Webhooks"; OpenAPI v2 DetectJobResponse,
- * MatchJobResponse, AskJobResponse; VENDORS.md). Three kinds share the top level `id, createdAt,
+ * MatchJobResponse, AskJobResponse). Three kinds share the top level `id, createdAt,
  * status, customId?, feedId?` and differ in `jobResults`.
  *
  * `webhookUrl` is deliberately not part of these schemas: it is our own endpoint and carries our

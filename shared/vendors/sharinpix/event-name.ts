@@ -4,7 +4,7 @@ import { invalid, type Validated } from '../../validation/validation-issue';
 export const EVENT_NAME_HEADER_PATH = 'headers.x-sharinpix-event';
 
 /**
- * The SharinPix events this service turns into records (BRIEF "Bodies"). Any other plausible
+ * The SharinPix events this service turns into records (contract, "Bodies"). Any other plausible
  * name is an authentic event that is kept in the ledger and answered `ignored`.
  */
 export const SHARINPIX_EVENT_TYPES = [
@@ -22,7 +22,7 @@ export type SharinpixEventType = (typeof SHARINPIX_EVENT_TYPES)[number];
 /**
  * Spellings of the supported names that SharinPix's own pages and older receivers use (the docs
  * title them "Processed image", "Delete tag image", …; only `new_image`, `new_tag_image` and
- * `upload_done` are confirmed on the wire, see VENDORS.md). Kept small on purpose: an unknown
+ * `upload_done` are confirmed on the wire). Kept small on purpose: an unknown
  * spelling is not lost, it is kept as an ignored event and can be added here later.
  */
 const ALIASES: ReadonlyMap<string, SharinpixEventType> = new Map([

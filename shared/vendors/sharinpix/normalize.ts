@@ -34,9 +34,9 @@ export const processingErrorText = (value: JsonValue | null | undefined): string
 };
 
 /**
- * The status an image snapshot implies (BRIEF mapping, SharinPix). `processed` decides between
+ * The status an image snapshot implies (record mapping, SharinPix). `processed` decides between
  * done and processing; image_processed passes `processedEvent` because the event itself says the
- * image is done. Extension to the BRIEF: a non-empty `processing_error` means SharinPix failed to
+ * image is done. Extension to the contract: a non-empty `processing_error` means SharinPix failed to
  * process the image, so the image is failed with that error; without one the error is cleared,
  * so an image that is processed again after a failure stops reporting the old error.
  */
@@ -53,7 +53,7 @@ export const sharinpixStatus = (
 };
 
 /**
- * The fields every image snapshot carries (BRIEF mapping, SharinPix), without a status. Values
+ * The fields every image snapshot carries (record mapping, SharinPix), without a status. Values
  * the snapshot does not hold are left alone rather than cleared: a later, thinner event must not
  * erase what an earlier one said.
  */
@@ -171,7 +171,7 @@ const supportedChanges = (event: SupportedSharinpixEvent, clock: EventClock): Im
 };
 
 /**
- * The record changes of one SharinPix event (BRIEF mapping, SharinPix). Unsupported types make
+ * The record changes of one SharinPix event (record mapping, SharinPix). Unsupported types make
  * none. No `user` field reaches a change: the schemas never let it through.
  */
 export const normalizeSharinpixEvent = (event: SharinpixEvent, clock: EventClock): ImageChange[] =>

@@ -18,7 +18,7 @@ import {
 } from '../common-schemas';
 
 /**
- * SharinPix Webhooks::V2 bodies (vendor-docs/sharinpix-webhook-payload.md; VENDORS.md). The docs
+ * SharinPix Webhooks::V2 bodies (SharinPix's webhook payload documentation). The docs
  * render them as YAML; the wire is JSON. Only the image-related events are documented, and most
  * of their names are unverified, so every field except the ids we key on is optional and lenient.
  *
@@ -171,7 +171,7 @@ export const SharinpixTagEventSchema = v.object({
 /** A validated tag event, without `user`. */
 export type SharinpixTagEvent = v.InferOutput<typeof SharinpixTagEventSchema>;
 
-/** More than any real upload (VENDORS.md says at most 50 per event), fewer than a hostile body. */
+/** More than any real upload (the vendor says at most 50 per event), fewer than a hostile body. */
 export const MAX_UPLOAD_IMAGE_IDS = 1000;
 
 /**

@@ -84,7 +84,7 @@ const v1Changes = (sku: SpyneV1, clock: EventClock): ImageChange[] =>
     },
   }));
 
-/** One change per image of the SKU (BRIEF mapping: Spyne v2 and v1). */
+/** One change per image of the SKU (record mapping: Spyne v2 and v1). */
 export const normalizeSpyneEvent = (event: SpyneEvent, clock: EventClock): ImageChange[] =>
   event.eventType === 'sku.v2'
     ? event.payload.image_data.map((image) => v2Change(event.payload, image, clock))

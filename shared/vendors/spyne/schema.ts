@@ -12,7 +12,7 @@ import {
 } from '../common-schemas';
 
 /**
- * Spyne Push Service bodies (docs.spyne.ai/reference/webhook; VENDORS.md). One POST per SKU when
+ * Spyne Push Service bodies (docs.spyne.ai/reference/webhook). One POST per SKU when
  * it completes. `signature` is not part of these schemas: ingest verifies it, and the queued
  * payload never carries it (it is a credential, and Spyne re-signs every delivery).
  */

@@ -155,7 +155,7 @@ describe('the deployed bundles and AWS credentials', () => {
       await invoke('ingest-sharinpix', 'sharinpix/new_image.json', profileOnly),
     );
 
-    // Assess: no credentials, so the queue is unreachable: the BRIEF's 503, never a 2xx.
+    // Assess: no credentials, so the queue is unreachable: the contract's 503, never a 2xx.
     expect(answer.statusCode).toBe(503);
     expect(JSON.parse(answer.body)).toEqual({ error: 'temporarily_unavailable' });
   }, 30_000);

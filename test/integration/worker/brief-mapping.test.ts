@@ -7,7 +7,7 @@ import { envelopeOf, envelopeOfBody } from './support/envelopes';
 import { createTestPipeline } from './support/pipeline';
 
 /**
- * Every mapping row of BRIEF.md, end to end: the vendor body as ingest would queue it → the
+ * Every mapping row of the public contract, end to end: the vendor body as ingest would queue it → the
  * worker's SQS handler → DynamoDB Local → `GET /images/{vendor}/{imageId}`.
  */
 

@@ -6,7 +6,7 @@ import {
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
-describe('the fuzz oracle: what the BRIEF allows for a request', () => {
+describe('the fuzz oracle: what the contract allows for a request', () => {
   it('checks size first, then content type, then credentials, then the body', () => {
     // Prepare
     const huge = Buffer.alloc(BODY_LIMIT_BYTES + 1, 0x61);

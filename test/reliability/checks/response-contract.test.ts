@@ -7,8 +7,8 @@ const answer = (status: number, body: unknown, headers: Record<string, string> =
   body: JSON.stringify(body),
 });
 
-describe('the BRIEF response contract the suites hold every answer to', () => {
-  it('accepts each row of the BRIEF response table', () => {
+describe('the response contract the suites hold every answer to', () => {
+  it('accepts each row of the response table', () => {
     // Prepare
     const rows = [
       answer(200, { status: 'accepted', eventId: 'spyne:p:s:0123456789abcdef' }),

@@ -51,7 +51,7 @@ describe('fuzz: generated requests against every webhook route of the running st
     await stack?.stop();
   });
 
-  it('answers every request within the BRIEF, never 5xx, and enqueues only what it accepted', async () => {
+  it('answers every request within the contract, never 5xx, and enqueues only what it accepted', async () => {
     // Prepare
     const startedAt = Date.now();
     const fixtures = new Map(VENDORS.map((route) => [route, fixtureBodiesOf(route)]));
@@ -153,12 +153,12 @@ describe('fuzz: generated requests against every webhook route of the running st
       ...(serverErrors > 0 ? [`${serverErrors} responses were 5xx`] : []),
       ...(contractProblems.length > 0
         ? [
-            `${contractProblems.length} responses broke the BRIEF's body contract${examples(contractProblems, 3)}`,
+            `${contractProblems.length} responses broke the response body contract${examples(contractProblems, 3)}`,
           ]
         : []),
       ...(unexpectedStatuses.length > 0
         ? [
-            `${unexpectedStatuses.length} responses had a status the BRIEF does not allow for the request${examples(unexpectedStatuses, 3)}`,
+            `${unexpectedStatuses.length} responses had a status the contract does not allow for the request${examples(unexpectedStatuses, 3)}`,
           ]
         : []),
       ...(comparison.lost.length > 0

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import * as v from 'valibot';
 
 /**
- * The BRIEF's response table as strict schemas (no extra keys), one per status and error code.
+ * The contract's response table as strict schemas (no extra keys), one per status and error code.
  * Every webhook answer in every suite is held against it, so a 4xx with a stray field, a 401 that
  * hints at which check failed, or a 503 without `Retry-After` is a failure, not a pass.
  */
@@ -77,7 +77,7 @@ const parsed = <S extends v.GenericSchema>(schema: S, json: unknown, status: num
 };
 
 /**
- * Checks one webhook response against the BRIEF: JSON content type, a known status, the exact
+ * Checks one webhook response against the contract: JSON content type, a known status, the exact
  * body shape for that status, and `Retry-After` on a 503.
  */
 export const checkWebhookResponse = (response: {
@@ -150,6 +150,6 @@ export const checkWebhookResponse = (response: {
       return { ok: true, answer: { kind: 'temporarily_unavailable', status } };
     }
     default:
-      return fail(`status ${status} is not in the BRIEF's response table`);
+      return fail(`status ${status} is not in the contract's response table`);
   }
 };

@@ -52,7 +52,7 @@ export interface FuzzSpec {
   readonly extraQuery: string;
 }
 
-/** A spec turned into bytes, with what the BRIEF allows for it. */
+/** A spec turned into bytes, with what the contract allows for it. */
 export interface FuzzCase {
   readonly spec: FuzzSpec;
   readonly request: HttpRequest;

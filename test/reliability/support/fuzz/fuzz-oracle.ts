@@ -1,7 +1,7 @@
 import type { Vendor } from '../../../../shared/vendors/vendor';
 
 /**
- * What the BRIEF allows for a request, worked out independently of the product code from the
+ * What the contract allows for a request, worked out independently of the product code from the
  * request itself: size → content type → (parse →) authenticate → validate. The suite compares
  * every answer with this; a 5xx is never allowed.
  */
@@ -25,7 +25,7 @@ export const classifyContentType = (header: string | undefined): ContentTypeClas
   return type === 'application/x-www-form-urlencoded' ? 'form' : 'unsupported';
 };
 
-/** The body formats each route takes (BRIEF "Bodies"). */
+/** The body formats each route takes (contract, "Bodies"). */
 const ROUTE_FORMATS: Readonly<Record<Vendor, readonly ContentTypeClass[]>> = {
   spyne: ['json'],
   sharinpix: ['json', 'form'],
@@ -34,7 +34,7 @@ const ROUTE_FORMATS: Readonly<Record<Vendor, readonly ContentTypeClass[]>> = {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The body's JSON value if it parses the way the BRIEF says (form: exactly one field `p`). */
+/** The body's JSON value if it parses the way the contract says (form: exactly one field `p`). */
 export const parseAsBrief = (
   body: Buffer,
   format: 'json' | 'form',
@@ -63,7 +63,7 @@ export interface OracleInput {
 const ACCEPTABLE = [200, 400, 413] as const;
 
 /**
- * The statuses the BRIEF allows. 413 is allowed under the limit only on the accepting path: a
+ * The statuses the contract allows. 413 is allowed under the limit only on the accepting path: a
  * body under 1 MiB can still make a queue message over it.
  */
 export const allowedStatuses = (input: OracleInput): readonly number[] => {
