@@ -12,7 +12,10 @@ export type AuthFailure =
   | 'jwt_signature'
   | 'jwt_expired'
   | 'jwt_not_yet_valid'
-  | 'jwt_claims_mismatch';
+  | 'jwt_claims_mismatch'
+  | 'timestamp_malformed'
+  | 'timestamp_out_of_window'
+  | 'signature_malformed';
 
 /** The outcome of one route's authentication. */
 export type AuthResult =
