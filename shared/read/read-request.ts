@@ -10,7 +10,13 @@ import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-limit';
 
 /** A valid read request. */
 export type ReadRequest =
-  | { readonly kind: 'get'; readonly vendor: Vendor; readonly imageId: string }
+  | {
+      readonly kind: 'get';
+      readonly vendor: Vendor;
+      readonly imageId: string;
+      /** `?explain=true`: answer `{record, provenance}` instead of the bare record. */
+      readonly explain: boolean;
+    }
   | {
       readonly kind: 'list';
       readonly vendor: Vendor;
@@ -41,6 +47,20 @@ const IdSchema = v.pipe(
 );
 
 const GetImageParamsSchema = v.object({ vendor: VendorSchema, imageId: IdSchema });
+
+/**
+ * `explain` is a flag, so only `true` and `false` mean anything; any other value is refused
+ * rather than read as one of them. Other query parameters are ignored, as before.
+ */
+const GetImageQuerySchema = v.object({
+  explain: v.optional(
+    v.pipe(
+      v.picklist(['true', 'false'], 'must be true or false'),
+      v.transform((flag) => flag === 'true'),
+    ),
+    'false',
+  ),
+});
 
 const LIMIT_MESSAGE = `must be an integer from 1 to ${MAX_PAGE_LIMIT}`;
 const ListParamsSchema = v.object({
@@ -96,7 +116,9 @@ export const parseReadRequest = (event: APIGatewayProxyEventV2): ParsedReadReque
   if (routeKey === GET_IMAGE_ROUTE) {
     const params = validate(GetImageParamsSchema, pathParameters);
     if (!params.ok) return { ok: false, refusal: { kind: 'invalid', issues: params.issues } };
-    return { ok: true, request: { kind: 'get', ...params.value } };
+    const query = validate(GetImageQuerySchema, event.queryStringParameters ?? {});
+    if (!query.ok) return { ok: false, refusal: { kind: 'invalid', issues: query.issues } };
+    return { ok: true, request: { kind: 'get', ...params.value, explain: query.value.explain } };
   }
   if (routeKey !== LIST_ROUTE) return { ok: false, refusal: { kind: 'no_route' } };
   const params = validate(ListParamsSchema, event.queryStringParameters ?? {});

@@ -191,6 +191,89 @@ describe('GET /images/{vendor}/{imageId}', () => {
   });
 });
 
+describe('GET /images/{vendor}/{imageId}?explain=true', () => {
+  const first = eventClock(new Date('2026-11-23T11:00:00.000Z'), 'spyne:explain:0001');
+  const second = eventClock(new Date('2026-11-23T11:05:00.000Z'), 'spyne:explain:0002');
+
+  beforeAll(async () => {
+    await pipeline.store.apply({
+      vendor: 'spyne',
+      imageId: 'img-explain',
+      clock: first,
+      patch: {
+        core: { collection: { kind: 'sku', id: 'sku-explain' }, status: 'processing' },
+        urls: { input: 'https://cdn.example.com/in.jpg' },
+        tags: { t1: { name: 'front' } },
+      },
+    });
+    await pipeline.store.apply({
+      vendor: 'spyne',
+      imageId: 'img-explain',
+      clock: second,
+      patch: { core: { status: 'done' }, urls: { output: 'https://cdn.example.com/out.jpg' } },
+    });
+  });
+
+  it('answers the record and, per field path, the event that set it', async () => {
+    // Act
+    const plain = await pipeline.request(getImageEvent('spyne', 'img-explain'));
+    const explained = await pipeline.request(
+      getImageEvent('spyne', 'img-explain', { explain: 'true' }),
+    );
+
+    // Assess
+    expect(explained.statusCode).toBe(200);
+    const setBy = (clock: string) => ({
+      eventTime: clock.slice(0, clock.indexOf('|')),
+      eventId: clock.slice(clock.indexOf('|') + 1),
+    });
+    expect(explained.body).toEqual({
+      record: plain.body,
+      provenance: {
+        collection: setBy(first),
+        lastEventAt: setBy(second),
+        status: setBy(second),
+        'tags.t1': setBy(first),
+        'urls.input': setBy(first),
+        'urls.output': setBy(second),
+      },
+    });
+  });
+
+  it('reads the same one item at the same read units as the plain GET', async () => {
+    // Prepare
+    pipeline.tally.reset();
+    await pipeline.request(getImageEvent('spyne', 'img-explain'));
+    const plain = pipeline.tally.totals(pipeline.tables.records);
+    pipeline.tally.reset();
+
+    // Act
+    await pipeline.request(getImageEvent('spyne', 'img-explain', { explain: 'true' }));
+
+    // Assess
+    const explained = pipeline.tally.totals(pipeline.tables.records);
+    expect(plain.reads).toBe(1);
+    expect(explained).toEqual(plain);
+  });
+
+  it('answers 400 naming explain for a value other than true or false', async () => {
+    // Act
+    const response = await pipeline.request(
+      getImageEvent('spyne', 'img-explain', { explain: '1' }),
+    );
+
+    // Assess
+    expect(response).toEqual({
+      statusCode: 400,
+      body: {
+        error: 'invalid_request',
+        message: 'invalid explain',
+        issues: [{ path: 'explain', message: 'must be true or false' }],
+      },
+    });
+  });
+});
+
 describe('GET /images?vendor=&collection=', () => {
   it('answers 503 for a page, but still serves single records, while the cursor key is unavailable', async () => {
     // Prepare

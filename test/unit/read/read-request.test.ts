@@ -17,7 +17,7 @@ describe('parseReadRequest: GET /images/{vendor}/{imageId}', () => {
     // Assess
     expect(parsed).toEqual({
       ok: true,
-      request: { kind: 'get', vendor: 'sharinpix', imageId: 'IMG 2041' },
+      request: { kind: 'get', vendor: 'sharinpix', imageId: 'IMG 2041', explain: false },
     });
   });
 
@@ -28,7 +28,29 @@ describe('parseReadRequest: GET /images/{vendor}/{imageId}', () => {
     // Assess
     expect(parsed).toEqual({
       ok: true,
-      request: { kind: 'get', vendor: 'spyne', imageId: 'IMG 2041/a' },
+      request: { kind: 'get', vendor: 'spyne', imageId: 'IMG 2041/a', explain: false },
+    });
+  });
+
+  it('reads ?explain=true as a flag', () => {
+    // Act
+    const parsed = parseReadRequest(getImageEvent('spyne', 'img-1', { explain: 'true' }));
+
+    // Assess
+    expect(parsed).toEqual({
+      ok: true,
+      request: { kind: 'get', vendor: 'spyne', imageId: 'img-1', explain: true },
+    });
+  });
+
+  it('refuses an explain value other than true or false, naming the parameter', () => {
+    // Act
+    const parsed = parseReadRequest(getImageEvent('spyne', 'img-1', { explain: 'yes' }));
+
+    // Assess
+    expect(parsed).toEqual({
+      ok: false,
+      refusal: { kind: 'invalid', issues: [{ path: 'explain', message: 'must be true or false' }] },
     });
   });
 
