@@ -34,6 +34,8 @@ const GatewayEventSchema = v.object({
 
 const SqsEventSchema = v.object({ Records: v.array(v.unknown()) });
 const BodyObjectSchema = v.record(v.string(), v.unknown());
+/** `sam local invoke --env-vars`: function logical ids, each with its variables. */
+const SamEnvVarsSchema = v.record(v.string(), v.record(v.string(), v.string()));
 
 /** Headers a client sets itself; copying them from a fixture would lie about the new request. */
 const CLIENT_HEADERS = new Set(['host', 'content-length', 'connection']);
@@ -72,7 +74,7 @@ const fromGatewayEvent = (event: v.InferOutput<typeof GatewayEventSchema>): Repl
  * Reads a replayable file: a plain vendor body (`events/bodies/<vendor>/…`, delivered the way
  * the vendor delivers it, see `deliveriesOf`; SharinPix takes its event name from the file name)
  * or a generated API Gateway event (`events/<vendor>/…`: its body, headers and query). SQS and
- * read-API events are skipped with the reason.
+ * read-API events, and `sam local` environment files, are skipped with the reason.
  */
 export const replaySourceOf = (
   path: string,
@@ -86,6 +88,9 @@ export const replaySourceOf = (
       kind: 'skip',
       reason: 'an SQS event for the worker (try npm run invoke -- worker <file>)',
     };
+  }
+  if (v.safeParse(SamEnvVarsSchema, json).success) {
+    return { kind: 'skip', reason: 'environment variables for sam local invoke --env-vars' };
   }
   const vendor = vendorOfPath(path);
   if (vendor === undefined) {

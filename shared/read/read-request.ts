@@ -4,6 +4,7 @@ import { matchRoute, routeKeyOf } from '../http/routes';
 import { decodeCursor } from '../store/collection-cursor';
 import type { CollectionPosition } from '../store/image-record-store';
 import { type ValidationIssue, validate } from '../validation/validation-issue';
+import { COLLECTION_KINDS } from '../record/image-record';
 import { MAX_ID_LENGTH } from '../vendors/common-schemas';
 import { VENDORS, type Vendor } from '../vendors/vendor';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-limit';
@@ -62,10 +63,29 @@ const GetImageQuerySchema = v.object({
   ),
 });
 
+const KIND_PREFIX = new RegExp(`^(?:${COLLECTION_KINDS.join('|')}):(.+)$`);
+
+/**
+ * A collection id, without the kind a record shows beside it (`sku`, `album`, `job`). Records
+ * carry `{"kind":"sku","id":"523a07fa"}`, and `sku:523a07fa` is how people write that down; as
+ * a query it would match nothing and answer an empty page that looks like "no records". It is
+ * refused instead, with the value to send.
+ */
+const CollectionIdSchema = v.pipe(
+  IdSchema,
+  v.check(
+    (id) => !KIND_PREFIX.test(id),
+    (issue) => {
+      const id = typeof issue.input === 'string' ? issue.input : '';
+      return `is the collection id without its kind: send "${KIND_PREFIX.exec(id)?.[1] ?? id}", not "${id}"`;
+    },
+  ),
+);
+
 const LIMIT_MESSAGE = `must be an integer from 1 to ${MAX_PAGE_LIMIT}`;
 const ListParamsSchema = v.object({
   vendor: VendorSchema,
-  collection: IdSchema,
+  collection: CollectionIdSchema,
   /** Absent: `DEFAULT_PAGE_LIMIT`. */
   limit: v.optional(
     v.pipe(

@@ -354,6 +354,28 @@ describe('GET /images?vendor=&collection=', () => {
     expect(response).toEqual({ statusCode: 200, body: { items: [] } });
   });
 
+  it('answers a collection written with its kind with a 400 that says what to send', async () => {
+    // Act
+    const response = await pipeline.request(
+      listImagesEvent({ vendor: 'spyne', collection: `sku:${SKU}` }),
+    );
+
+    // Assess
+    expect(response).toEqual({
+      statusCode: 400,
+      body: {
+        error: 'invalid_request',
+        message: 'invalid collection',
+        issues: [
+          {
+            path: 'collection',
+            message: `is the collection id without its kind: send "${SKU}", not "sku:${SKU}"`,
+          },
+        ],
+      },
+    });
+  });
+
   it('refuses a tampered token and a token of another collection with 400 on next', async () => {
     // Prepare
     const first = pageOf(

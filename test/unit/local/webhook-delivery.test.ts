@@ -74,12 +74,13 @@ describe('reading replayable files', () => {
     );
   });
 
-  it('skips SQS events, read-API events and plain bodies outside a vendor folder', () => {
+  it('skips SQS events, read-API events, sam env files and plain bodies outside a vendor folder', () => {
     // Prepare
     const cases = [
       ['worker/spyne--v1-sample.json', load('worker/spyne--v1-sample.json')],
       ['read/get-image.json', load('read/get-image.json')],
       ['elsewhere/body.json', { project_id: 'p' }],
+      ['sam-local-env.json', load('sam-local-env.json')],
     ] as const;
 
     // Act
@@ -88,12 +89,15 @@ describe('reading replayable files', () => {
     );
 
     // Assess
-    expect(sources.map((source) => source.kind)).toEqual(['skip', 'skip', 'skip']);
+    expect(sources.map((source) => source.kind)).toEqual(['skip', 'skip', 'skip', 'skip']);
     expect(sources[0]).toMatchObject({ reason: expect.stringContaining('SQS event') });
     expect(sources[1]).toMatchObject({
       reason: 'not a webhook (GET /images/spyne/img-0f0d6707-d264-44fe-82ce-ab912b0a8ea0)',
     });
     expect(sources[2]).toMatchObject({ reason: expect.stringContaining('cannot tell the vendor') });
+    expect(sources[3]).toMatchObject({
+      reason: 'environment variables for sam local invoke --env-vars',
+    });
   });
 });
 

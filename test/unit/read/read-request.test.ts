@@ -91,6 +91,14 @@ describe('parseReadRequest: GET /images', () => {
     });
   });
 
+  it('takes a colon inside an id that does not start with a collection kind', () => {
+    // Act
+    const parsed = parseReadRequest(listImagesEvent({ vendor: 'spyne', collection: 'lot:7' }));
+
+    // Assess
+    expect(parsed).toMatchObject({ ok: true, request: { collectionId: 'lot:7' } });
+  });
+
   it('accepts limits from 1 to 100 and passes the next token on for verification', () => {
     // Act
     const smallest = parseReadRequest(
@@ -139,6 +147,16 @@ describe('parseReadRequest: GET /images', () => {
       'must be an integer from 1 to 100',
     ],
     [{ vendor: 'spyne', collection: 'sku-1', next: '' }, 'next', 'must not be empty'],
+    [
+      { vendor: 'spyne', collection: 'sku:523a07fa' },
+      'collection',
+      'is the collection id without its kind: send "523a07fa", not "sku:523a07fa"',
+    ],
+    [
+      { vendor: 'sharinpix', collection: 'album:a-1:b' },
+      'collection',
+      'is the collection id without its kind: send "a-1:b", not "album:a-1:b"',
+    ],
   ])('refuses %p at %s', (query, path, message) => {
     // Act
     const parsed = parseReadRequest(listImagesEvent(query));
