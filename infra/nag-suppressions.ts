@@ -28,7 +28,7 @@ export const NAG_REASONS = {
   pinnedRuntime: {
     ruleId: 'AwsSolutions-L1',
     reason:
-      'Pinned to nodejs22.x, the runtime the project targets and tests against (bundles are built for node22). Moving to a newer runtime is a deliberate change made with the code, not a side effect of a CDK upgrade.',
+      'Pinned to nodejs24.x, the runtime the project targets and tests against (bundles are built for node24). Moving to a newer runtime is a deliberate change made with the code, not a side effect of a CDK upgrade.',
   },
   quarantineHasNoDeadLetterQueue: {
     ruleId: 'AwsSolutions-SQS3',

@@ -14,10 +14,11 @@ import {
 import { pinLogicalId } from './pinned-logical-id';
 
 /**
- * The runtime every function runs on. nodejs22.x is the project's Lambda target; the local stack
- * and the tests run the same code on Node 20+, and nothing in the handlers needs a newer runtime.
+ * The runtime every function runs on: nodejs24.x, the newest Lambda Node runtime (nodejs22.x is
+ * deprecated on 2027-04-30). The handler tests run on Node 24 as well as on the machine's Node 20
+ * (`npm test` runs them under the `node` dev dependency too), so the local stack and Lambda agree.
  */
-export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_22_X;
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /**
  * arm64 (Graviton): about 20 % cheaper per GB-second than x86 with equal or better performance

@@ -19,14 +19,16 @@ import type { IngestFunctionName, WebhookSecrets } from './webhook-secrets';
 
 /**
  * The DynamoDB calls the worker makes, per table, exactly as its adapters issue them:
- * - records: one conditional PutItem per image (the order-safe merge retries on `rev`, reading the
- *   stored item from the failed condition, so no GetItem);
+ * - records: a conditional PutItem per image, preceded by one eventually consistent GetItem when
+ *   the event expects its image to exist already (SharinPix image_processed, tag, delete and
+ *   prediction events; see `DynamoDbImageRecordStore.apply`);
  * - ledger: conditional UpdateItem for the claim and for completion.
- * A test reads the adapters' source and fails if they issue a DynamoDB command that is neither
- * granted here nor known to serve another caller, so IAM cannot silently fall behind the code.
+ * The local stack enforces these grants on every call the worker makes, and a test compares the
+ * calls recorded during the integration and reliability runs against them, so IAM cannot fall
+ * behind the code unnoticed.
  */
 export const WORKER_TABLE_ACTIONS = {
-  records: ['dynamodb:PutItem'],
+  records: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   ledger: ['dynamodb:UpdateItem'],
 } as const;
 
@@ -158,7 +160,7 @@ export class PipelineFunctions extends Construct {
     });
     worker.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'WriteImageRecords',
+        sid: 'ReadAndWriteImageRecords',
         actions: [...WORKER_TABLE_ACTIONS.records],
         resources: [tables.records.tableArn],
       }),

@@ -83,7 +83,7 @@ const EXPECTED_GRANTS: Readonly<Record<FunctionName, readonly Grant[]>> = {
   ),
   worker: [
     logGrant('worker'),
-    grant(['dynamodb:PutItem'], [getAtt('RecordsTable', 'Arn')]),
+    grant(['dynamodb:GetItem', 'dynamodb:PutItem'], [getAtt('RecordsTable', 'Arn')]),
     grant(['dynamodb:UpdateItem'], [getAtt('LedgerTable', 'Arn')]),
     grant(
       ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
@@ -183,7 +183,6 @@ describe('granted DynamoDB actions against the code that uses them', () => {
   /** Commands the store adapters issue that serve other callers than the worker, and why. */
   const NOT_USED_BY_THE_WORKER: Readonly<Record<string, string>> = {
     'dynamodb-event-ledger.ts GetItem': 'find(): operators and tests only',
-    'dynamodb-image-record-store.ts GetItem': 'get(): the read API',
     'dynamodb-image-record-store.ts Query': 'listCollection(): the read API',
   };
   const WORKER_GRANTS: Readonly<Record<string, readonly string[]>> = {

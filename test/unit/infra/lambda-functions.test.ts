@@ -55,12 +55,12 @@ describe('the five functions', () => {
     expect(ids).toContain('WorkerFunction');
   });
 
-  it.each(FUNCTION_NAMES)('%s runs nodejs22.x on arm64, bundled as index.handler', (name) => {
+  it.each(FUNCTION_NAMES)('%s runs nodejs24.x on arm64, bundled as index.handler', (name) => {
     // Act
     const properties = fn(name);
 
     // Assess
-    expect(properties.Runtime).toBe('nodejs22.x');
+    expect(properties.Runtime).toBe('nodejs24.x');
     expect(properties.Architectures).toEqual(['arm64']);
     expect(properties.Handler).toBe('index.handler');
   });
