@@ -241,8 +241,14 @@ describe('the local stack, end to end (npm start as a child process)', () => {
 
     // Assess
     const lines = result.stdout.trim().split('\n');
+    const summary = lines.pop();
     expect(result.code).toBe(0);
     expect(lines.length).toBeGreaterThanOrEqual(fixtureEventIds.size);
+    expect(summary).toMatch(
+      new RegExp(
+        `^${lines.length} deliveries to ${stack.url}: \\d+ accepted, \\d+ duplicates?, \\d+ ignored, 0 rejected$`,
+      ),
+    );
     for (const line of lines) {
       const match = /^events\/bodies\/\S+\.json {2}200 (accepted|ignored) (\S+)$/.exec(line);
       expect(match).not.toBeNull();
