@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from './lambda-functions';
 import { pinLogicalId } from './pinned-logical-id';
 import { MAX_RECEIVE_COUNT } from './webhook-queues';
 
@@ -37,13 +38,15 @@ export interface PipelineAlarmsProps {
 }
 
 /**
- * The five conditions under which an event is at risk or a vendor is being failed, each notifying
+ * The conditions under which an event is at risk or a vendor is being failed, each notifying
  * one SNS topic (and its email subscriber, when configured) on alarm and on recovery:
  * - the DLQ holds a message: an event the worker could not apply, waiting for a replay;
  * - the main queue's oldest message is too old: the worker is down, throttled or too slow;
  * - the API's 5xx rate is high: vendors are being told to retry (ingest cannot enqueue);
  * - the worker function itself errors (crash or timeout, not a per-message failure);
- * - the quarantine queue receives a message: a vendor sent something our schema refuses.
+ * - the quarantine queue receives a message: a vendor sent something our schema refuses;
+ * - the worker refuses an image change for good (`ImagesRefused`): a body named an image of another
+ *   collection, or a record could not fit; the rest of its event was applied.
  *
  * Missing data is "not breaching": SQS and Lambda publish nothing when idle, and idle is healthy.
  */
@@ -128,6 +131,19 @@ export class PipelineAlarms extends Construct {
         'QuarantineReceivingAlarm',
         'An authenticated delivery failed validation and was quarantined: a vendor sent a shape the schema refuses. Inspect, fix the schema, then `npm run redrive -- quarantine`.',
         props.quarantineQueue.metricNumberOfMessagesSent({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+      ),
+      alarm(
+        'ImagesRefusedAlarm',
+        'The worker refused an image change for good (an image named under another collection than its own, or a record that cannot fit); the rest of the event was applied. The ledger entry lists the refused images and keeps the event for inspection.',
+        new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'ImagesRefused',
+          // Powertools' default dimension: the service, which is the function's name.
+          dimensionsMap: { service: 'worker' },
+          period: fiveMinutes,
+          statistic: 'Sum',
+        }),
         1,
       ),
     ];

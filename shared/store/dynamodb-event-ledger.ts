@@ -28,6 +28,12 @@ import {
  */
 export const MAX_ARCHIVE_BYTES = 350 * 1024;
 
+/**
+ * Most refused images listed on a ledger entry (`refusedImages`); `imagesRefused` counts them all.
+ * Each entry is an image id (at most 256 characters) and a reason, so the list stays under 30 KB.
+ */
+export const MAX_LISTED_REFUSALS = 100;
+
 /** The ledger's client, table and timing; the worker fills it from `WorkerConfig`. */
 export interface DynamoDbEventLedgerOptions {
   /** Created once per process by the caller, never per call. */
@@ -75,7 +81,8 @@ const number = (value: number): AttributeValue => ({ N: String(value) });
  *   owner and that its lease has expired or its completion lies outside the dedupe window; a lost
  *   race becomes `LeaseHeldError`.
  * - **Complete**: ONE UpdateItem conditioned on `owner = this messageId`, which records the
- *   result, optionally the gzip-compressed envelope, and the TTL.
+ *   result (with the images refused, if any), optionally the gzip-compressed envelope, and the
+ *   TTL.
  */
 export class DynamoDbEventLedger implements EventLedger {
   private readonly client: DynamoDBClient;
@@ -153,11 +160,15 @@ export class DynamoDbEventLedger implements EventLedger {
       this.dedupeWindowSeconds,
       archive?.kept ? this.archiveRetentionSeconds : 0,
     );
+    const refused = request.refused ?? [];
     const sets = [
       '#status = :status',
       '#completedAt = :now',
       '#expiresAt = :expiresAt',
       '#imagesApplied = :imagesApplied',
+      ...(refused.length > 0
+        ? ['#imagesRefused = :imagesRefused', '#refusedImages = :refused']
+        : []),
       ...(archive?.kept ? ['#archive = :archive'] : []),
       ...(archive && !archive.kept ? ['#archiveSkipped = :archiveSkipped'] : []),
     ];
@@ -172,6 +183,12 @@ export class DynamoDbEventLedger implements EventLedger {
           ':expiresAt': number(epochSeconds(plusSeconds(now, keepSeconds))),
           ':imagesApplied': number(request.imagesApplied),
           ':messageId': text(request.messageId),
+          ...(refused.length > 0
+            ? {
+                ':imagesRefused': number(refused.length),
+                ':refused': text(JSON.stringify(refused.slice(0, MAX_LISTED_REFUSALS))),
+              }
+            : {}),
           ...(archive?.kept ? { ':archive': { B: archive.bytes } } : {}),
           ...(archive && !archive.kept ? { ':archiveSkipped': text('too_large') } : {}),
         },
@@ -216,7 +233,7 @@ export class DynamoDbEventLedger implements EventLedger {
         UpdateExpression:
           'SET #status = :processing, #owner = :messageId, #leaseUntil = :leaseUntil, ' +
           '#claimedAt = :now, #expiresAt = :expiresAt ' +
-          'REMOVE #completedAt, #imagesApplied, #archive, #archiveSkipped',
+          'REMOVE #completedAt, #imagesApplied, #imagesRefused, #refusedImages, #archive, #archiveSkipped',
         ConditionExpression:
           '#owner = :previousOwner AND ((#status = :processing AND #leaseUntil <= :now) OR ' +
           '(#status IN (:completed, :ignored) AND #completedAt <= :windowStart))',

@@ -7,6 +7,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
+import { type CollectionRule, movesToAnotherCollection } from '../record/collection-ownership';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
 import { applyChange, type RecordState } from '../record/record-state';
 import type { Vendor } from '../vendors/vendor';
@@ -58,7 +59,9 @@ const SortKeyAttributeSchema = v.object({ collectionSort: v.object({ S: v.string
  *    with PutItem on `attribute_not_exists(pk)`: a new image costs exactly this one write and no
  *    read. A change expected to find its image (`existing`) starts with an eventually consistent
  *    GetItem instead (0.5 RRU, a tenth of the price of the 1+ WRU a refused create costs).
- * 2. With a stored record in hand, the change is merged into it with `applyChange`. When no field
+ * 2. With a stored record in hand, a change that would move the image to another collection is
+ *    refused under the `fixed` rule (an image belongs to the collection that first created it);
+ *    otherwise the change is merged into it with `applyChange`. When no field
  *    changes, the event is stale for this image and nothing is written. Otherwise PutItem of the
  *    merged state on `rev = <stored rev>`, with rev + 1.
  * 3. A refused condition (the image existed after all, or another writer or a stale read got
@@ -85,11 +88,19 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
     this.now = options.now ?? (() => new Date());
   }
 
-  async apply(change: ImageChange, expectation: ImageExpectation = 'new'): Promise<ApplyResult> {
+  async apply(
+    change: ImageChange,
+    expectation: ImageExpectation = 'new',
+    collections: CollectionRule = 'fixed',
+  ): Promise<ApplyResult> {
     let stored =
       expectation === 'existing' ? await this.get(change.vendor, change.imageId) : undefined;
     let writeUnits = 0;
     for (let attempts = 0; ; attempts += 1) {
+      // Checked on every stored state the loop sees, so a concurrent first writer is honoured too.
+      if (movesToAnotherCollection(stored?.state, change, collections)) {
+        return { outcome: 'refused', reason: 'collection_mismatch', writeUnits, attempts };
+      }
       const merged = applyChange(stored?.state, change);
       if (stored !== undefined && !merged.changed) {
         return { outcome: 'stale', writeUnits, attempts };

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '../queue/event-envelope';
+import type { ImageRefusal } from '../record/image-refusal';
 import type { Vendor } from '../vendors/vendor';
 
 /**
@@ -54,6 +55,8 @@ export interface CompleteRequest {
   /** `ignored` for authentic events that produce no records (unsupported SharinPix types). */
   readonly status: 'completed' | 'ignored';
   readonly imagesApplied: number;
-  /** The envelope to keep for replay; omitted when archiving is off. */
+  /** Images whose change was refused for good; the event is complete without them. */
+  readonly refused?: readonly ImageRefusal[];
+  /** The envelope to keep for replay or inspection; omitted when archiving is off. */
   readonly archive?: EventEnvelope;
 }

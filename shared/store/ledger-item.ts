@@ -6,8 +6,10 @@ import {
   integerAttribute,
   isoTimeAttribute,
   nonEmptyStringAttribute,
+  stringAttribute,
   stringSetAttribute,
 } from './attribute-value-schemas';
+import { type ImageRefusal, REFUSAL_REASONS } from '../record/image-refusal';
 
 /** A ledger entry's state: claimed and in progress, or finished one way or the other. */
 export const LEDGER_STATUSES = ['processing', 'completed', 'ignored'] as const;
@@ -23,6 +25,8 @@ export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
  *   retried after meeting a held lease is not counted twice;
  * - `vendor`, `eventType`, `receivedAt`; `imagesApplied` (N): the image changes the event made
  *   (stale ones included, so a retry after a crash records the same number);
+ * - `imagesRefused` (N) and `refusedImages` (S, JSON `[{imageId, reason}]`, the first 100): the
+ *   images whose change was refused for good (see `ImageRefusal`); absent when none was;
  * - `archive` (B): the envelope as gzip-compressed JSON, for replay (when archiving is on);
  * - `expiresAt` (N, epoch seconds): the TTL attribute.
  */
@@ -38,6 +42,8 @@ export interface LedgerEntry {
   readonly eventType?: string;
   readonly receivedAt?: string;
   readonly imagesApplied?: number;
+  readonly imagesRefused?: number;
+  readonly refusedImages?: readonly ImageRefusal[];
   readonly archive?: Uint8Array;
   readonly expiresAt?: number;
 }
@@ -57,6 +63,19 @@ const LedgerItemSchema = v.object({
   eventType: v.optional(nonEmptyStringAttribute),
   receivedAt: v.optional(isoTimeAttribute),
   imagesApplied: v.optional(integerAttribute),
+  imagesRefused: v.optional(integerAttribute),
+  refusedImages: v.optional(
+    v.pipe(
+      stringAttribute,
+      v.parseJson(),
+      v.array(
+        v.object({
+          imageId: v.string(),
+          reason: v.picklist(REFUSAL_REASONS),
+        }),
+      ),
+    ),
+  ),
   archive: v.optional(binaryAttribute),
   expiresAt: v.optional(integerAttribute),
 });

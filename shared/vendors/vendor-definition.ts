@@ -1,3 +1,4 @@
+import type { CollectionRule } from '../record/collection-ownership';
 import type { EventClock } from '../record/event-clock';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
 import type { Validated } from '../validation/validation-issue';
@@ -41,6 +42,13 @@ export interface VendorDefinition<TEvent extends VendorEvent> {
    * cheaper than a create that DynamoDB refuses; a wrong guess costs, never corrupts.
    */
   readonly imagesExpected: (event: TEvent) => ImageExpectation;
+  /**
+   * Whether the vendor's images may change collection. `fixed`: an image belongs to the
+   * collection that first created it, and a change naming it under another collection is refused
+   * (the vendor's credential does not cover image ids, so a body could otherwise claim any image).
+   * `moves`: the vendor itself moves images (Image Intelligence reuses an image across jobs).
+   */
+  readonly collections: CollectionRule;
 }
 
 /** A validated event: its type and the payload to queue. */

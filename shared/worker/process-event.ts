@@ -1,8 +1,11 @@
 import type { EventEnvelope } from '../queue/event-envelope';
+import type { CollectionRule } from '../record/collection-ownership';
 import { eventClock } from '../record/event-clock';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
+import type { ImageRefusal } from '../record/image-refusal';
 import type { EventLedger } from '../store/event-ledger';
 import type { ApplyResult, ImageRecordStore } from '../store/image-record-store';
+import { RecordTooLargeError } from '../store/store-errors';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
 import { mapWithConcurrency } from './map-with-concurrency';
@@ -25,6 +28,8 @@ export interface AppliedImages {
   readonly updated: number;
   /** Changes that altered nothing: every field already held a later value (or a retry). */
   readonly stale: number;
+  /** Images whose change can never apply (another collection's image, a record that cannot fit). */
+  readonly refused: readonly ImageRefusal[];
 }
 
 /**
@@ -41,6 +46,8 @@ export type ProcessResult =
 export interface EventChanges {
   readonly changes: readonly ImageChange[];
   readonly imagesExpected: ImageExpectation;
+  /** Whether the vendor's images may change collection. */
+  readonly collections: CollectionRule;
 }
 
 /**
@@ -63,6 +70,7 @@ export const eventChangesOf = (
       eventClock(new Date(envelope.eventTime), envelope.eventId),
     ),
     imagesExpected: definition.imagesExpected(event.value),
+    collections: definition.collections,
   };
 };
 
@@ -72,27 +80,72 @@ export const changesOf = (
   definitions: ProcessEventDeps['definitions'],
 ): readonly ImageChange[] => eventChangesOf(envelope, definitions).changes;
 
-const NO_CHANGES: EventChanges = { changes: [], imagesExpected: 'new' };
+const NO_CHANGES: EventChanges = { changes: [], imagesExpected: 'new', collections: 'fixed' };
 
-const countImages = (results: readonly ApplyResult[]): AppliedImages => ({
-  created: results.filter((result) => result.outcome === 'created').length,
-  updated: results.filter((result) => result.outcome === 'updated').length,
-  stale: results.filter((result) => result.outcome === 'stale').length,
-});
+/** One image's change, applied, refused for good, or failed in a way a retry may cure. */
+type ImageOutcome =
+  | { readonly kind: 'result'; readonly result: ApplyResult; readonly imageId: string }
+  | { readonly kind: 'failed'; readonly error: unknown };
+
+const countImages = (outcomes: readonly ImageOutcome[]): AppliedImages => {
+  const results = outcomes.flatMap((outcome) => (outcome.kind === 'result' ? [outcome] : []));
+  const count = (kind: ApplyResult['outcome']) =>
+    results.filter(({ result }) => result.outcome === kind).length;
+  return {
+    created: count('created'),
+    updated: count('updated'),
+    stale: count('stale'),
+    refused: results.flatMap(({ result, imageId }) =>
+      result.outcome === 'refused' && result.reason ? [{ imageId, reason: result.reason }] : [],
+    ),
+  };
+};
+
+/**
+ * Applies one image's change, turning a permanent per-image failure into a refusal of that image
+ * alone. Every other error is kept for the caller, so the remaining images are still applied.
+ */
+const applyImage = async (
+  change: ImageChange,
+  { imagesExpected, collections }: EventChanges,
+  store: ImageRecordStore,
+): Promise<ImageOutcome> => {
+  try {
+    const result = await store.apply(change, imagesExpected, collections);
+    return { kind: 'result', result, imageId: change.imageId };
+  } catch (error) {
+    if (error instanceof RecordTooLargeError) {
+      const refused: ApplyResult = {
+        outcome: 'refused',
+        reason: 'record_too_large',
+        writeUnits: 0,
+        attempts: 0,
+      };
+      return { kind: 'result', result: refused, imageId: change.imageId };
+    }
+    return { kind: 'failed', error };
+  }
+};
 
 /**
  * One queued event, start to finish: read and normalize (pure, before any write, so a poison
  * payload never leaves a claim behind) → claim the `eventId` → apply every image change →
  * complete. Exactly once in effect: a duplicate is counted and skipped; a crash anywhere before
  * `complete` leads to a retry that re-applies, which changes nothing already written because the
- * merge is idempotent. Errors propagate, so the batch handler fails only this message.
+ * merge is idempotent.
+ *
+ * Images fail alone. Every image is applied even when another fails. An image refused for good
+ * (another collection's image, a record that cannot fit) is recorded on the ledger entry, whose
+ * archive then keeps the event for inspection even when archiving is off, and the event
+ * completes. Any other failure (throttling, a lost race) is thrown once every image has been
+ * tried, so the batch handler fails only this message and SQS retries the event.
  */
 export const processEvent = async (
   envelope: EventEnvelope,
   messageId: string,
   deps: ProcessEventDeps,
 ): Promise<ProcessResult> => {
-  const { changes, imagesExpected } = envelope.supported
+  const { changes, imagesExpected, collections } = envelope.supported
     ? eventChangesOf(envelope, deps.definitions)
     : NO_CHANGES;
   const claim = await deps.ledger.claim({
@@ -104,17 +157,19 @@ export const processEvent = async (
     receivedAt: envelope.receivedAt,
   });
   if (claim.kind === 'duplicate') return { kind: 'duplicate', deliveries: claim.deliveries };
-  const results = await mapWithConcurrency(changes, deps.applyConcurrency, (change) =>
-    deps.store.apply(change, imagesExpected),
+  const eventChanges = { changes, imagesExpected, collections };
+  const outcomes = await mapWithConcurrency(changes, deps.applyConcurrency, (change) =>
+    applyImage(change, eventChanges, deps.store),
   );
+  for (const outcome of outcomes) if (outcome.kind === 'failed') throw outcome.error;
+  const images = countImages(outcomes);
   await deps.ledger.complete({
     eventId: envelope.eventId,
     messageId,
     status: envelope.supported ? 'completed' : 'ignored',
-    imagesApplied: changes.length,
-    ...(deps.archiveEvents ? { archive: envelope } : {}),
+    imagesApplied: changes.length - images.refused.length,
+    ...(images.refused.length > 0 ? { refused: images.refused } : {}),
+    ...(deps.archiveEvents || images.refused.length > 0 ? { archive: envelope } : {}),
   });
-  return envelope.supported
-    ? { kind: 'applied', images: countImages(results) }
-    : { kind: 'ignored' };
+  return envelope.supported ? { kind: 'applied', images } : { kind: 'ignored' };
 };

@@ -21,11 +21,13 @@ export interface WorkerMetrics {
 
 /**
  * `Applied`, `Duplicate`, `Ignored` count events; `Stale` counts image changes that altered
- * nothing; `Deferred` counts messages that met another delivery's live lease (retried later, not
- * an error); `Failed` counts messages that failed for any other reason.
+ * nothing; `ImagesRefused` counts image changes refused for good (another collection's image, a
+ * record that cannot fit), which an alarm watches; `Deferred` counts messages that met another
+ * delivery's live lease (retried later, not an error); `Failed` counts messages that failed for
+ * any other reason.
  */
 export type WorkerMetricName =
-  'Applied' | 'Duplicate' | 'Ignored' | 'Stale' | 'Deferred' | 'Failed';
+  'Applied' | 'Duplicate' | 'Ignored' | 'Stale' | 'ImagesRefused' | 'Deferred' | 'Failed';
 
 /** Everything the batch handler needs, injected so tests can count logs and metrics. */
 export interface WorkerHandlerDeps extends ProcessEventDeps {
@@ -74,7 +76,21 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
         case 'applied':
           metrics.addMetric('Applied', 'Count', 1);
           if (result.images.stale > 0) metrics.addMetric('Stale', 'Count', result.images.stale);
-          log.info('Event applied', { ...keys, ...result.images });
+          if (result.images.refused.length > 0) {
+            metrics.addMetric('ImagesRefused', 'Count', result.images.refused.length);
+            log.warn('Event applied without its refused images (kept in the ledger)', {
+              ...keys,
+              refused: result.images.refused.slice(0, 20),
+              refusedCount: result.images.refused.length,
+            });
+          }
+          log.info('Event applied', {
+            ...keys,
+            created: result.images.created,
+            updated: result.images.updated,
+            stale: result.images.stale,
+            refused: result.images.refused.length,
+          });
           break;
         case 'duplicate':
           metrics.addMetric('Duplicate', 'Count', 1);

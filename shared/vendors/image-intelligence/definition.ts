@@ -31,4 +31,6 @@ export const imageIntelligence: VendorDefinition<ImageIntelligenceEvent> = {
   identify: identifyImageIntelligenceEvent,
   normalize: normalizeImageIntelligenceEvent,
   imagesExpected: imagesExpectedByImageIntelligenceEvent,
+  /** The same image id comes back in later jobs, which become its collection. */
+  collections: 'moves',
 };

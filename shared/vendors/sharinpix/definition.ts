@@ -80,4 +80,5 @@ export const sharinpix: VendorDefinition<SharinpixEvent> = {
   identify: identifySharinpixEvent,
   normalize: normalizeSharinpixEvent,
   imagesExpected: imagesExpectedBySharinpixEvent,
+  collections: 'fixed',
 };

@@ -20,4 +20,5 @@ export const spyne: VendorDefinition<SpyneEvent> = {
   identify: identifySpyneEvent,
   normalize: normalizeSpyneEvent,
   imagesExpected: imagesExpectedBySpyneEvent,
+  collections: 'fixed',
 };

@@ -106,6 +106,27 @@ describe('DynamoDbEventLedger', () => {
     expect(entry?.expiresAt).toBe(Math.floor(T0.getTime() / 1000) + WINDOW_SECONDS);
   });
 
+  it('records the images refused for good on the completed entry', async () => {
+    // Prepare
+    const ledger = ledgerAt({ now: T0 });
+    const eventId = uniqueName('event');
+    await ledger.claim(claimFor(eventId, 'msg-1'));
+    const refused = [{ imageId: 'owned-elsewhere', reason: 'collection_mismatch' as const }];
+
+    // Act
+    await ledger.complete({
+      eventId,
+      messageId: 'msg-1',
+      status: 'completed',
+      imagesApplied: 2,
+      refused,
+    });
+
+    // Assess
+    const entry = await ledger.find(eventId);
+    expect(entry).toMatchObject({ imagesApplied: 2, imagesRefused: 1, refusedImages: refused });
+  });
+
   it('counts every later delivery within the window as a duplicate', async () => {
     // Prepare
     const clock = { now: T0 };

@@ -36,7 +36,7 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT_MS);
 
 describe('alarms', () => {
-  it('are the five pipeline alarms, each notifying the topic on alarm and on recovery', () => {
+  it('are the pipeline alarms, each notifying the topic on alarm and on recovery', () => {
     // Act
     const alarms = resourcesOfType(synthesized.parsed, 'AWS::CloudWatch::Alarm');
 
@@ -44,6 +44,7 @@ describe('alarms', () => {
     expect(alarms.map(([id]) => id).sort()).toEqual([
       'ApiServerErrorRateAlarm',
       'DeadLetterQueueNotEmptyAlarm',
+      'ImagesRefusedAlarm',
       'QuarantineReceivingAlarm',
       'QueueOldestMessageAgeAlarm',
       'WorkerErrorsAlarm',
@@ -54,6 +55,16 @@ describe('alarms', () => {
       expect(properties.OKActions).toEqual([ref('AlarmTopic')]);
       expect(properties.TreatMissingData).toBe('notBreaching');
     }
+  });
+
+  it('fires on the first image the worker refuses', () => {
+    // Act
+    const properties = alarm('ImagesRefusedAlarm');
+
+    // Assess
+    expect(properties.MetricName).toBe('ImagesRefused');
+    expect(properties.Dimensions).toEqual([{ Name: 'service', Value: 'worker' }]);
+    expect(properties.Threshold).toBe(1);
   });
 
   it('fires as soon as the DLQ holds one message', () => {

@@ -23,6 +23,7 @@ const explodingDefinition: VendorDefinition<VendorEvent> = {
   },
   normalize: () => [],
   imagesExpected: () => 'new',
+  collections: 'fixed',
 };
 
 describe('createIngestHandler', () => {

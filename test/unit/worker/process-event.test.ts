@@ -1,8 +1,13 @@
 import type { EventEnvelope } from '../../../shared/queue/event-envelope';
+import type { ImageChange, ImageExpectation } from '../../../shared/record/image-change';
+import type { CollectionRule } from '../../../shared/record/collection-ownership';
+import type { ApplyResult } from '../../../shared/store/image-record-store';
+import { RecordTooLargeError, StoreOperationError } from '../../../shared/store/store-errors';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import { processEvent } from '../../../shared/worker/process-event';
 import { InvalidPayloadError, UnsupportedVendorError } from '../../../shared/worker/worker-errors';
-import { envelopeOfBody } from '../../integration/worker/support/envelopes';
+import { envelopeOf, envelopeOfBody } from '../../integration/worker/support/envelopes';
+import { loadBody } from '../../support/vendor-bodies';
 import { InMemoryLedger, InMemoryStore } from './support/in-memory-ports';
 
 const depsWith = (overrides: Partial<Parameters<typeof processEvent>[2]> = {}) => {
@@ -32,7 +37,10 @@ describe('processEvent', () => {
     const result = await processEvent(envelope, 'msg-1', deps);
 
     // Assess
-    expect(result).toEqual({ kind: 'applied', images: { created: 3, updated: 0, stale: 0 } });
+    expect(result).toEqual({
+      kind: 'applied',
+      images: { created: 3, updated: 0, stale: 0, refused: [] },
+    });
     expect(ledger.calls).toEqual([`claim ${envelope.eventId}`, `complete ${envelope.eventId}`]);
     expect(ledger.entries.get(envelope.eventId)?.completed).toEqual({
       eventId: envelope.eventId,
@@ -133,5 +141,107 @@ describe('processEvent', () => {
     // Assess
     await expect(processing).rejects.toThrow('throttled');
     expect(ledger.calls).toEqual([`claim ${envelope.eventId}`]);
+  });
+
+  describe('per-image isolation', () => {
+    /** A Spyne v2 SKU whose images are the given ids, in the given SKU. */
+    const skuEnvelope = (skuId: string, imageIds: readonly string[]) => {
+      const body = loadBody('spyne', 'v2-sample-b') as Record<string, unknown>;
+      const [image] = body.image_data as Array<Record<string, unknown>>;
+      return envelopeOf('spyne', {
+        ...body,
+        sku_id: skuId,
+        image_data: imageIds.map((image_id) => ({ ...image, image_id })),
+      });
+    };
+
+    it('refuses only the image that belongs to another collection, applies the rest, and archives the event', async () => {
+      // Prepare
+      const { ledger, store, deps } = depsWith({ archiveEvents: false });
+      await processEvent(skuEnvelope('sku-b', ['owned-by-b']), 'msg-1', deps);
+      const attack = skuEnvelope('sku-a', ['a-1', 'owned-by-b', 'a-2']);
+
+      // Act
+      const result = await processEvent(attack, 'msg-2', deps);
+
+      // Assess
+      expect(result).toEqual({
+        kind: 'applied',
+        images: {
+          created: 2,
+          updated: 0,
+          stale: 0,
+          refused: [{ imageId: 'owned-by-b', reason: 'collection_mismatch' }],
+        },
+      });
+      const completed = ledger.entries.get(attack.eventId)?.completed;
+      expect(completed?.refused).toEqual([
+        { imageId: 'owned-by-b', reason: 'collection_mismatch' },
+      ]);
+      expect(completed?.imagesApplied).toBe(2);
+      expect(completed?.archive).toEqual(attack);
+      const owned = await store.get('spyne', 'owned-by-b');
+      expect(owned?.state.fields['core:collection']?.value).toMatchObject({ id: 'sku-b' });
+    });
+
+    it('refuses an image whose record cannot fit and applies the others', async () => {
+      // Prepare
+      const { ledger, store, deps } = depsWith();
+      const inner = store;
+      deps.store = {
+        apply: (change: ImageChange, expectation?: ImageExpectation, rule?: CollectionRule) =>
+          change.imageId === 'too-big'
+            ? Promise.reject(new RecordTooLargeError('spyne#too-big', 500_000, 409_600))
+            : inner.apply(change, expectation, rule),
+        get: (vendor, imageId) => inner.get(vendor, imageId),
+        listCollection: () => inner.listCollection(),
+      };
+      const envelope = skuEnvelope('sku-c', ['c-1', 'too-big', 'c-2']);
+
+      // Act
+      const result = await processEvent(envelope, 'msg-1', deps);
+
+      // Assess
+      expect(result.kind === 'applied' && result.images).toEqual({
+        created: 2,
+        updated: 0,
+        stale: 0,
+        refused: [{ imageId: 'too-big', reason: 'record_too_large' }],
+      });
+      expect(ledger.entries.get(envelope.eventId)?.completed?.status).toBe('completed');
+    });
+
+    it('still applies every other image when one fails transiently, then fails the event for a retry', async () => {
+      // Prepare
+      const { ledger, store, deps } = depsWith({ applyConcurrency: 1 });
+      const inner = store;
+      const attempted: string[] = [];
+      deps.store = {
+        apply: (
+          change: ImageChange,
+          expectation?: ImageExpectation,
+          rule?: CollectionRule,
+        ): Promise<ApplyResult> => {
+          attempted.push(change.imageId);
+          return change.imageId === 'd-1'
+            ? Promise.reject(
+                new StoreOperationError('PutItem', 'records', { cause: new Error('throttled') }),
+              )
+            : inner.apply(change, expectation, rule);
+        },
+        get: (vendor, imageId) => inner.get(vendor, imageId),
+        listCollection: () => inner.listCollection(),
+      };
+      const envelope = skuEnvelope('sku-d', ['d-1', 'd-2', 'd-3']);
+
+      // Act
+      const processing = processEvent(envelope, 'msg-1', deps);
+
+      // Assess
+      await expect(processing).rejects.toBeInstanceOf(StoreOperationError);
+      expect(attempted).toEqual(['d-1', 'd-2', 'd-3']);
+      expect(await store.get('spyne', 'd-3')).toBeDefined();
+      expect(ledger.entries.get(envelope.eventId)?.completed).toBeUndefined();
+    });
   });
 });

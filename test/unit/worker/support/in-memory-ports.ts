@@ -1,4 +1,8 @@
-import type { ImageChange } from '../../../../shared/record/image-change';
+import {
+  type CollectionRule,
+  movesToAnotherCollection,
+} from '../../../../shared/record/collection-ownership';
+import type { ImageChange, ImageExpectation } from '../../../../shared/record/image-change';
 import { applyChange } from '../../../../shared/record/record-state';
 import type {
   ClaimOutcome,
@@ -49,10 +53,17 @@ export class InMemoryStore implements ImageRecordStore {
   readonly records = new Map<string, StoredRecord>();
   readonly applied: ImageChange[] = [];
 
-  async apply(change: ImageChange): Promise<ApplyResult> {
+  async apply(
+    change: ImageChange,
+    _expectation?: ImageExpectation,
+    collections: CollectionRule = 'fixed',
+  ): Promise<ApplyResult> {
     this.applied.push(change);
     const key = recordKey(change.vendor, change.imageId);
     const current = this.records.get(key);
+    if (movesToAnotherCollection(current?.state, change, collections)) {
+      return { outcome: 'refused', reason: 'collection_mismatch', writeUnits: 0, attempts: 0 };
+    }
     const merged = applyChange(current?.state, change);
     if (!merged.changed) return { outcome: 'stale', writeUnits: 0, attempts: 1 };
     this.records.set(key, {
