@@ -14,7 +14,7 @@ import {
   LOCAL_AWS,
   startDynamoDbLocal,
 } from '../servers/dynamodb-local';
-import { assertPortFree } from '../servers/port-check';
+import { assertPortsFree } from '../servers/port-check';
 import { type SqsLocal, startSqsLocal } from '../servers/sqs-local';
 import {
   type QueueContents,
@@ -109,9 +109,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
   assertJavaAvailable();
   // DynamoDB Local binds every interface; some systems let that coexist with a loopback-only
   // listener, whose server the readiness probe would then mistake for ours. Check both.
-  await assertPortFree(options.dynamoDbPort, '0.0.0.0', 'DynamoDB Local', '--dynamodb-port');
-  await assertPortFree(options.dynamoDbPort, HOST, 'DynamoDB Local', '--dynamodb-port');
-  await assertPortFree(options.sqsPort, HOST, 'local SQS', '--sqs-port');
+  await assertPortsFree([
+    { port: options.port, host: HOST, purpose: 'HTTP API', flag: '--port' },
+    {
+      port: options.dynamoDbPort,
+      host: '0.0.0.0',
+      purpose: 'DynamoDB Local',
+      flag: '--dynamodb-port',
+    },
+    { port: options.dynamoDbPort, host: HOST, purpose: 'DynamoDB Local', flag: '--dynamodb-port' },
+    { port: options.sqsPort, host: HOST, purpose: 'local SQS', flag: '--sqs-port' },
+  ]);
 
   const health = new StackHealth();
   const handlers = new Map<FunctionName, LambdaHandler>();
