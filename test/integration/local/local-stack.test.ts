@@ -282,10 +282,12 @@ describe('the local stack, end to end (npm start as a child process)', () => {
     expect(JSON.parse(output.body)).toEqual(await getRecord(stack.url, 'spyne', imageId));
   });
 
-  it('moves DLQ messages back and re-validates quarantined deliveries (npm run redrive)', async () => {
+  it('lists, shows, deletes and redrives DLQ and quarantine messages (npm run dlq, npm run quarantine)', async () => {
     // Prepare
     const now = new Date();
     await sendMessage(sqs, stack.info.queues.dlq.url, spyneEnvelopeMessage('from-dlq', now));
+    const doomedMessage = spyneEnvelopeMessage('dlq-deleted', now);
+    await sendMessage(sqs, stack.info.queues.dlq.url, doomedMessage);
     const fixed = webhookFixtures().find(
       (fixture) => fixture.name === 'image-intelligence/ask--completed.json',
     );
@@ -307,10 +309,26 @@ describe('the local stack, end to end (npm start as a child process)', () => {
     const fixedImageIds = [...fixedBody.matchAll(/"id":"(e2e-quarantine-[^"]+)"/g)].map(
       (m) => m[1] ?? '',
     );
+    const EntrySchema = v.object({
+      id: v.string(),
+      reason: v.string(),
+      vendor: v.optional(v.string()),
+      eventId: v.optional(v.string()),
+      ageSeconds: v.number(),
+      receives: v.number(),
+    });
+    const queues = (args: string[]) => runScript('queues', [...args, '--data-dir', dataDir]);
 
     // Act
-    const dlq = await runScript('redrive', ['dlq', '--data-dir', dataDir]);
-    const quarantine = await runScript('redrive', ['quarantine', '--data-dir', dataDir]);
+    const listed = await queues(['dlq', 'list', '--json']);
+    const entries = v.parse(v.array(EntrySchema), JSON.parse(listed.stdout));
+    const doomed = entries.find((entry) => entry.eventId === doomedMessage.attributes.eventId);
+    const shown = await queues(['dlq', 'show', doomed?.id ?? '', '--json']);
+    const unconfirmed = await queues(['dlq', 'delete', doomed?.id ?? '']);
+    const deleted = await queues(['dlq', 'delete', doomed?.id ?? '', '--yes']);
+    const dlq = await queues(['dlq', 'redrive']);
+    const quarantineList = await queues(['quarantine', 'list']);
+    const quarantine = await queues(['quarantine', 'redrive']);
     const fromDlq = await eventually(() => getRecord(stack.url, 'spyne', 'image-from-dlq'));
     const fromQuarantine = await eventually(async () => {
       for (const id of fixedImageIds) {
@@ -321,15 +339,32 @@ describe('the local stack, end to end (npm start as a child process)', () => {
     });
 
     // Assess
-    expect(refused.status).toBe(400);
+    expect(listed.code).toBe(0);
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ vendor: 'spyne', receives: 0 });
+      expect(entry.reason).toBe('worker failed it 0 times');
+      expect(entry.ageSeconds).toBeGreaterThanOrEqual(0);
+    }
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      id: doomed?.id,
+      body: { vendor: 'spyne', eventId: doomed?.eventId },
+    });
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.stderr).toContain('not deleted (give --yes');
+    expect(deleted.code).toBe(0);
     expect(dlq.code).toBe(0);
-    expect(dlq.stdout).toMatch(/^moved {6}\S+ {2}spyne:/m);
-    expect(dlq.stdout).toContain('1 moved to the main queue, 0 left in the dlq');
+    expect(dlq.stdout).toContain('1 moved to the main queue by move task, 0 left in the dlq');
+    expect(refused.status).toBe(400);
+    expect(quarantineList.stdout).toMatch(/ image-intelligence +\S+ +invalid_payload/);
+    expect(quarantineList.stdout).toContain('2 message(s) in the quarantine');
     expect(quarantine.code).toBe(0);
     expect(quarantine.stdout).toMatch(/^kept {7}\S+ {2}image-intelligence: invalid_payload: /m);
     expect(quarantine.stdout).toContain('1 moved to the main queue, 1 left in the quarantine');
     expect(fromDlq?.status).toBe('done');
     expect(fromQuarantine?.collection?.kind).toBe('job');
+    expect(await getRecord(stack.url, 'spyne', 'image-dlq-deleted')).toBeUndefined();
     expect((await queueDepths(stack.url)).quarantine?.messages).toBe(1);
   });
 
