@@ -33,7 +33,7 @@ export const NAG_REASONS = {
   quarantineHasNoDeadLetterQueue: {
     ruleId: 'AwsSolutions-SQS3',
     reason:
-      'The quarantine queue is itself a parking queue: nothing consumes it, so nothing can fail on it and a DLQ behind it would never receive a message. Operators inspect it and move messages back with npm run redrive -- quarantine.',
+      'The quarantine queue is itself a parking queue: nothing consumes it, so nothing can fail on it and a DLQ behind it would never receive a message. Operators inspect it and move messages back with npm run quarantine -- redrive.',
   },
 } as const satisfies Record<string, NagAcknowledgment>;
 

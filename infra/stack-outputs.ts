@@ -65,12 +65,12 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
   output(
     'DeadLetterQueueUrl',
     queues.deadLetterQueue.queueUrl,
-    'Events the worker failed 5 times; replay with npm run redrive -- dlq.',
+    'Events the worker failed 5 times; replay with npm run dlq -- redrive.',
   );
   output(
     'QuarantineQueueUrl',
     queues.quarantineQueue.queueUrl,
-    'Authenticated deliveries that failed validation; replay with npm run redrive -- quarantine.',
+    'Authenticated deliveries that failed validation; replay with npm run quarantine -- redrive.',
   );
   output(
     'SpyneWebhookSecretName',

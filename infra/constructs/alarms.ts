@@ -94,7 +94,7 @@ export class PipelineAlarms extends Construct {
     this.alarms = [
       alarm(
         'DeadLetterQueueNotEmptyAlarm',
-        'The DLQ holds events the worker failed to apply. Inspect them, fix, then `npm run redrive -- dlq`.',
+        'The DLQ holds events the worker failed to apply. Inspect them, fix, then `npm run dlq -- list`, then `npm run dlq -- redrive`.',
         props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(1),
           statistic: 'Maximum',
@@ -129,7 +129,7 @@ export class PipelineAlarms extends Construct {
       ),
       alarm(
         'QuarantineReceivingAlarm',
-        'An authenticated delivery failed validation and was quarantined: a vendor sent a shape the schema refuses. Inspect, fix the schema, then `npm run redrive -- quarantine`.',
+        'An authenticated delivery failed validation and was quarantined: a vendor sent a shape the schema refuses. Inspect, fix the schema, then `npm run quarantine -- redrive`.',
         props.quarantineQueue.metricNumberOfMessagesSent({ period: fiveMinutes, statistic: 'Sum' }),
         1,
       ),
