@@ -33,6 +33,7 @@ runCommand(async () => {
       startupMs: Date.now() - startedAt,
       restored: stack.restored,
       recoveredFromCrash: stack.recoveredFromCrash,
+      iamEnforced: stack.iam.enforced,
       now: new Date(),
     }),
   );

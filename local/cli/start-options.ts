@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FUNCTION_NAMES } from '../../shared/http/routes';
+import type { Revocation } from '../iam/local-iam';
+import { isFunctionName } from '../lambda/load-handler';
 import { integerOption, PORT_BOUNDS, UsageError } from './usage-error';
 
 /** Everything `npm start` can be told, after defaults. */
@@ -18,7 +21,19 @@ export interface StartOptions {
   readonly visibilityTimeoutSeconds: number;
   /** Concurrent worker pollers (`--pollers`), like the event source mapping's concurrency. */
   readonly pollers: number;
+  /** Local IAM: on unless `--no-iam`; `--iam-revoke` drills; `--iam-calls-log` records calls. */
+  readonly iam: IamOptions;
   readonly help: boolean;
+}
+
+/** How the local stack treats each function's AWS calls. */
+export interface IamOptions {
+  /** Every call is decided against the function's synthesized role (`--no-iam` turns it off). */
+  readonly enforce: boolean;
+  /** Actions taken out of a role for this run (`--iam-revoke worker=dynamodb:GetItem`). */
+  readonly revoke: readonly Revocation[];
+  /** Where to append each distinct (function, action, resource) called (`--iam-calls-log`, env `IAM_CALLS_LOG`). */
+  readonly callsLogFile: string | undefined;
 }
 
 /** The ports a fresh clone uses: the usual ones for an HTTP API, DynamoDB Local and local SQS. */
@@ -37,6 +52,11 @@ quarantine), the HTTP API on 127.0.0.1 and the worker fed from the queue.
   --data-dir DIR           where data lives (default .data)
   --visibility-timeout S   main queue visibility timeout in seconds (default 30)
   --pollers N              concurrent worker pollers (default 2)
+  --no-iam                 do not enforce the functions' IAM roles (on by default)
+  --iam-revoke FN=ACTION   take ACTION out of FN's role for this run (repeatable),
+                           e.g. worker=dynamodb:GetItem
+  --iam-calls-log FILE     append every distinct (function, action, resource) called
+                           (env IAM_CALLS_LOG)
   -h, --help               this text`;
 
 /**
@@ -79,8 +99,19 @@ export const parseStartOptions = (
       { min: 1, max: 43_200 },
     ),
     pollers: integerOption(values.pollers, '--pollers', 2, { min: 1, max: 10 }),
+    iam: {
+      enforce: !(values['no-iam'] ?? false),
+      revoke: (values['iam-revoke'] ?? []).map(parseRevocation),
+      callsLogFile:
+        values['iam-calls-log'] !== undefined || env.IAM_CALLS_LOG
+          ? resolve(cwd, values['iam-calls-log'] ?? env.IAM_CALLS_LOG ?? '')
+          : undefined,
+    },
     help: values.help ?? false,
   };
+  if (!options.iam.enforce && options.iam.revoke.length > 0) {
+    throw new UsageError('--iam-revoke needs IAM enforced; drop --no-iam');
+  }
   const ports = [options.port, options.dynamoDbPort, options.sqsPort];
   if (new Set(ports).size !== ports.length) {
     throw new UsageError(
@@ -103,6 +134,22 @@ const parseFlags = (argv: readonly string[]) =>
       'data-dir': { type: 'string' },
       'visibility-timeout': { type: 'string' },
       pollers: { type: 'string' },
+      'no-iam': { type: 'boolean' },
+      'iam-revoke': { type: 'string', multiple: true },
+      'iam-calls-log': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+
+/** `worker=dynamodb:GetItem` → the function and the action to take out of its role. */
+const parseRevocation = (value: string): Revocation => {
+  const match = /^([a-z-]+)=([a-z0-9-]+:[A-Za-z]+)$/.exec(value);
+  const functionName = match?.[1];
+  const action = match?.[2];
+  if (functionName === undefined || action === undefined || !isFunctionName(functionName)) {
+    throw new UsageError(
+      `--iam-revoke: expected FUNCTION=service:Action with FUNCTION one of ${FUNCTION_NAMES.join(', ')}, got "${value}"`,
+    );
+  }
+  return { functionName, action };
+};

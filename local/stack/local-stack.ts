@@ -5,9 +5,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes';
 import { ensureTable } from '../../shared/store/ensure-table';
 import { LEDGER_TABLE, RECORDS_TABLE } from '../../shared/store/table-definitions';
+import type { IamOptions } from '../cli/start-options';
 import { type Gateway, startGateway } from '../gateway/gateway-server';
+import { type LoadedRoles, loadFunctionRoles } from '../iam/function-roles';
+import { type LocalIam, startLocalIam } from '../iam/local-iam';
 import type { LambdaHandler } from '../lambda/invoke-handler';
 import { loadHandler } from '../lambda/load-handler';
+import { startThreadedHandler } from '../lambda/threaded-handler';
 import {
   assertJavaAvailable,
   type DynamoDbLocal,
@@ -25,7 +29,7 @@ import {
 } from '../sqs/queue-snapshot';
 import { WorkerFeed } from '../worker-feed/worker-feed';
 import { applyEnvironment, lambdaEnvironment, localWorkerTimeoutMs } from './lambda-environment';
-import { LOCAL_TABLE_NAMES, type QueueRole } from './local-names';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_TABLE_NAMES, type QueueRole } from './local-names';
 import { LocalStackError } from './local-stack-error';
 import { ensureQueues, type LocalQueues, MAX_RECEIVE_COUNT } from './queue-layout';
 import {
@@ -47,6 +51,7 @@ export interface LocalStackOptions {
   readonly dataDir: string;
   readonly visibilityTimeoutSeconds: number;
   readonly pollers: number;
+  readonly iam: IamOptions;
   /** The environment handlers are configured from (normally `process.env`). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
@@ -62,6 +67,8 @@ export interface RunningStack {
   readonly restored: SavedCounts;
   /** A stack file of a stack that did not stop cleanly was found (its queued messages are gone). */
   readonly recoveredFromCrash: boolean;
+  /** Whether IAM is enforced, and how the roles were obtained when it is. */
+  readonly iam: { readonly enforced: boolean; readonly roles?: Omit<LoadedRoles, 'roles'> };
   /**
    * Stops in order, losing nothing: no new requests, in-flight requests finish, the worker feed
    * drains the queue (up to 20 s) and finishes its batches, messages other consumers hold are
@@ -121,6 +128,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
     { port: options.sqsPort, host: HOST, purpose: 'local SQS', flag: '--sqs-port' },
   ]);
 
+  // The roles are synthesized while DynamoDB Local's JVM starts, so they rarely add to the start.
+  const roles = options.iam.enforce ? loadFunctionRoles() : undefined;
+  roles?.catch(() => undefined);
+
   const health = new StackHealth();
   const handlers = new Map<FunctionName, LambdaHandler>();
   const gateway: Gateway = await startGateway({
@@ -153,7 +164,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
     if (sqsServer.status === 'fulfilled') stoppers.push(sqsServer.value.stop);
     if (dynamoDb.status === 'rejected') throw dynamoDb.reason;
     if (sqsServer.status === 'rejected') throw sqsServer.reason;
-    const running = await wireStack(options, dynamoDb.value, sqsServer.value, health, handlers);
+    const running = await wireStack(
+      options,
+      dynamoDb.value,
+      sqsServer.value,
+      health,
+      handlers,
+      roles,
+    );
     stoppers.push(running.close);
     health.setPhase('running');
     writeStackFile(options.dataDir, running.info);
@@ -184,7 +202,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
       })();
       return stopping;
     };
-    return { info: running.info, restored: running.restored, recoveredFromCrash, stop };
+    return {
+      info: running.info,
+      restored: running.restored,
+      recoveredFromCrash,
+      iam: running.iam,
+      stop,
+    };
   } catch (error) {
     await stopAll();
     throw error;
@@ -198,6 +222,7 @@ const wireStack = async (
   sqsServer: SqsLocal,
   health: StackHealth,
   handlers: Map<FunctionName, LambdaHandler>,
+  roles: Promise<LoadedRoles> | undefined,
 ) => {
   const dynamoDb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoDbServer.endpoint });
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsServer.endpoint });
@@ -220,7 +245,47 @@ const wireStack = async (
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     }),
   );
-  for (const name of FUNCTION_NAMES) handlers.set(name, await loadHandler(name));
+  const closers: Array<() => Promise<void>> = [];
+  let iam: LocalIam | undefined;
+  let loadedRoles: LoadedRoles | undefined;
+  try {
+    if (roles === undefined) {
+      for (const name of FUNCTION_NAMES) handlers.set(name, await loadHandler(name));
+    } else {
+      loadedRoles = await roles;
+      options.log(
+        `IAM: each function's role read from the CDK app (${loadedRoles.fromCache ? 'cached' : 'synthesized'} in ${loadedRoles.ms} ms)`,
+      );
+      for (const { functionName, action } of options.iam.revoke) {
+        options.log(`IAM drill: ${action} taken out of ${functionName}'s role (--iam-revoke)`);
+      }
+      const localIam = await startLocalIam({
+        roles: loadedRoles.roles,
+        baseEnvironment: process.env,
+        dynamoDbEndpoint: dynamoDbServer.endpoint,
+        sqsEndpoint: sqsServer.endpoint,
+        scope: { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID },
+        revoke: options.iam.revoke,
+        ...(options.iam.callsLogFile === undefined
+          ? {}
+          : { callsLogFile: options.iam.callsLogFile }),
+        log: options.log,
+      });
+      iam = localIam;
+      closers.push(localIam.proxy.close);
+      const threads = await Promise.all(
+        FUNCTION_NAMES.map(async (name) => {
+          const threaded = await startThreadedHandler(name, localIam.environmentOf(name));
+          closers.push(threaded.close);
+          return [name, threaded.handler] as const;
+        }),
+      );
+      for (const [name, handler] of threads) handlers.set(name, handler);
+    }
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw error;
+  }
   const worker = handlers.get('worker');
   if (!worker) throw new LocalStackError('the worker handler did not load');
 
@@ -241,6 +306,16 @@ const wireStack = async (
       queues,
     },
     () => feed.stats(),
+    () =>
+      iam === undefined
+        ? { enforced: false }
+        : {
+            enforced: true,
+            ...iam.proxy.stats(),
+            revoked: options.iam.revoke.map(
+              (revocation) => `${revocation.functionName}=${revocation.action}`,
+            ),
+          },
   );
   feed.start();
 
@@ -294,7 +369,14 @@ const wireStack = async (
     restored,
     feed,
     collectQueues,
+    iam: {
+      enforced: iam !== undefined,
+      ...(loadedRoles === undefined
+        ? {}
+        : { roles: { fromCache: loadedRoles.fromCache, ms: loadedRoles.ms } }),
+    },
     close: async () => {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
       dynamoDb.destroy();
       sqs.destroy();
     },

@@ -42,9 +42,15 @@ export class StackHealth {
   #dynamoDb: DynamoDBClient | undefined;
   #sqs: SQSClient | undefined;
   #feedStats: (() => WorkerFeedStats) | undefined;
+  #iamStats: (() => Readonly<Record<string, unknown>>) | undefined;
 
   /** Points the probes at the servers once they exist. */
-  attach(targets: StackProbeTargets, feedStats: () => WorkerFeedStats): void {
+  attach(
+    targets: StackProbeTargets,
+    feedStats: () => WorkerFeedStats,
+    iamStats?: () => Readonly<Record<string, unknown>>,
+  ): void {
+    this.#iamStats = iamStats;
     this.#targets = targets;
     this.#dynamoDb = new DynamoDBClient({
       ...PROBE_CLIENT_CONFIG,
@@ -104,6 +110,7 @@ export class StackHealth {
         sqs: sqsOk ? 'ok' : queueDepths,
         queues: sqsOk ? queueDepths : {},
         worker: this.#feedStats?.() ?? {},
+        iam: this.#iamStats?.() ?? { enforced: false },
       },
     };
   };

@@ -21,7 +21,38 @@ describe('npm start options', () => {
       dataDir: resolve(CWD, '.data'),
       visibilityTimeoutSeconds: 30,
       pollers: 2,
+      iam: { enforce: true, revoke: [], callsLogFile: undefined },
       help: false,
+    });
+  });
+
+  it('enforces IAM unless --no-iam, and takes revocations and a calls log', () => {
+    // Prepare
+    const argv = [
+      '--iam-revoke',
+      'worker=dynamodb:GetItem',
+      '--iam-revoke=ingest-spyne=sqs:SendMessage',
+      '--iam-calls-log',
+      'calls.jsonl',
+    ];
+
+    // Act
+    const options = parseStartOptions(argv, {}, CWD);
+    const off = parseStartOptions(['--no-iam'], { IAM_CALLS_LOG: 'env-calls.jsonl' }, CWD);
+
+    // Assess
+    expect(options.iam).toEqual({
+      enforce: true,
+      revoke: [
+        { functionName: 'worker', action: 'dynamodb:GetItem' },
+        { functionName: 'ingest-spyne', action: 'sqs:SendMessage' },
+      ],
+      callsLogFile: resolve(CWD, 'calls.jsonl'),
+    });
+    expect(off.iam).toEqual({
+      enforce: false,
+      revoke: [],
+      callsLogFile: resolve(CWD, 'env-calls.jsonl'),
     });
   });
 
@@ -77,6 +108,9 @@ describe('npm start options', () => {
     [['--pollers', '11'], /--pollers must be between 1 and 10/],
     [['--bogus'], /Unknown option '--bogus'/],
     [['extra'], /positional/],
+    [['--iam-revoke', 'nobody=sqs:SendMessage'], /FUNCTION=service:Action/],
+    [['--iam-revoke', 'worker'], /FUNCTION=service:Action/],
+    [['--no-iam', '--iam-revoke', 'worker=dynamodb:GetItem'], /drop --no-iam/],
   ])('refuses %j with a usage error', (argv, message) => {
     // Prepare
     const parse = () => parseStartOptions(argv, {}, CWD);
