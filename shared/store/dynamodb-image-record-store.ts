@@ -21,7 +21,14 @@ import type {
   ImageRecordStore,
 } from './image-record-store';
 import { itemBytes, MAX_ITEM_BYTES, writeUnitsFor } from './item-size';
-import { fromRecordItem, recordKey, type StoredRecord, toSizedRecordItem } from './record-item';
+import { type CollectionCompletion, toCompletionItem } from './completion-item';
+import {
+  fromRecordItem,
+  type RecordCause,
+  recordKey,
+  type StoredRecord,
+  toSizedRecordItem,
+} from './record-item';
 import {
   ConcurrentUpdateError,
   CorruptItemError,
@@ -92,6 +99,7 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
     change: ImageChange,
     expectation: ImageExpectation = 'new',
     collections: CollectionRule = 'fixed',
+    cause?: RecordCause,
   ): Promise<ApplyResult> {
     let stored =
       expectation === 'existing' ? await this.get(change.vendor, change.imageId) : undefined;
@@ -108,7 +116,7 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
       if (attempts === this.maxWriteAttempts) {
         throw new ConcurrentUpdateError(recordKey(change.vendor, change.imageId), attempts);
       }
-      const put = await this.conditionalPut(merged.state, stored?.rev);
+      const put = await this.conditionalPut(merged.state, stored?.rev, cause);
       writeUnits += put.writeUnits;
       if (put.won) {
         const outcome = stored === undefined ? 'created' : 'updated';
@@ -117,6 +125,32 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
       // Refused: merge into what is stored now. `undefined` only if the item vanished between
       // our writes (records are never deleted, but be exact): then create it again.
       stored = put.current;
+    }
+  }
+
+  /**
+   * One PutItem on `attribute_not_exists(pk)`: the first application of a completing event
+   * records the completion (1 WRU), a retry of it is refused and writes nothing.
+   */
+  async recordCompletion(completion: CollectionCompletion): Promise<'recorded' | 'exists'> {
+    try {
+      const output = await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toCompletionItem(completion),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnConsumedCapacity: 'INDEXES',
+        }),
+      );
+      this.report('PutItem', unitsOf(output.ConsumedCapacity, 'write'), true);
+      return 'recorded';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) {
+        throw new StoreOperationError('PutItem', this.tableName, { cause: error });
+      }
+      const writeUnits = writeUnitsFor(itemBytes(toCompletionItem(completion)));
+      this.report('PutItem', { readUnits: 0, writeUnits, indexWriteUnits: 0 }, false);
+      return 'exists';
     }
   }
 
@@ -203,12 +237,14 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
   private async conditionalPut(
     state: RecordState,
     storedRev: number | undefined,
+    cause: RecordCause | undefined,
   ): Promise<PutOutcome> {
     const key = recordKey(state.vendor, state.imageId);
     const { item, textBytes } = toSizedRecordItem({
       state,
       rev: (storedRev ?? 0) + 1,
       updatedAt: this.now().toISOString(),
+      ...(cause ? { cause } : {}),
     });
     // The limit applies to the record's content, not to how well it deflates (see `textBytes`).
     if (textBytes > MAX_ITEM_BYTES) throw new RecordTooLargeError(key, textBytes, MAX_ITEM_BYTES);

@@ -2,7 +2,8 @@ import type { CollectionRule } from '../record/collection-ownership';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
 import type { RefusalReason } from '../record/image-refusal';
 import type { Vendor } from '../vendors/vendor';
-import type { StoredRecord } from './record-item';
+import type { CollectionCompletion } from './completion-item';
+import type { RecordCause, StoredRecord } from './record-item';
 
 /**
  * The image records, as the worker and the read API need them. The DynamoDB adapter is the one
@@ -14,12 +15,19 @@ export interface ImageRecordStore {
    * workers may apply to one image at once) and idempotent (applying a change twice writes once).
    * Under the `fixed` collection rule (the default), a change that names another collection than
    * the stored record's is refused and writes nothing.
+   * `cause` is kept on the written item, so the change event can name the event behind it.
    */
   apply(
     change: ImageChange,
     expectation?: ImageExpectation,
     collections?: CollectionRule,
+    cause?: RecordCause,
   ): Promise<ApplyResult>;
+  /**
+   * Records that an applied event completed a collection, once per event: a retry of the same
+   * event finds the completion already recorded (`exists`) and writes nothing.
+   */
+  recordCompletion(completion: CollectionCompletion): Promise<'recorded' | 'exists'>;
   /** The stored record of one image, or `undefined`. */
   get(vendor: Vendor, imageId: string): Promise<StoredRecord | undefined>;
   /** One page of a collection, ordered by sequence, then imageId. */

@@ -1,6 +1,7 @@
 import type { CollectionRule } from '../record/collection-ownership';
 import type { EventClock } from '../record/event-clock';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
+import type { Collection } from '../record/image-record';
 import type { Validated } from '../validation/validation-issue';
 import type { Vendor } from './vendor';
 
@@ -49,6 +50,12 @@ export interface VendorDefinition<TEvent extends VendorEvent> {
    * `moves`: the vendor itself moves images (Image Intelligence reuses an image across jobs).
    */
   readonly collections: CollectionRule;
+  /**
+   * The collection this event completes, if it does (the contract's completion rules). Once the
+   * event is applied, the worker records the completion, and a `Collection Completed` change
+   * event follows from it.
+   */
+  readonly collectionCompleted: (event: TEvent) => Collection | undefined;
 }
 
 /** A validated event: its type and the payload to queue. */

@@ -3,8 +3,10 @@ import type { CollectionRule } from '../record/collection-ownership';
 import { eventClock } from '../record/event-clock';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
 import type { ImageRefusal } from '../record/image-refusal';
+import type { Collection } from '../record/image-record';
 import type { EventLedger } from '../store/event-ledger';
 import type { ApplyResult, ImageRecordStore } from '../store/image-record-store';
+import type { RecordCause } from '../store/record-item';
 import { RecordTooLargeError } from '../store/store-errors';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
@@ -48,6 +50,8 @@ export interface EventChanges {
   readonly imagesExpected: ImageExpectation;
   /** Whether the vendor's images may change collection. */
   readonly collections: CollectionRule;
+  /** The collection the event completes, by the vendor's completion rule. */
+  readonly completes?: Collection;
 }
 
 /**
@@ -64,6 +68,7 @@ export const eventChangesOf = (
   if (!event.ok) {
     throw new InvalidPayloadError(envelope.eventId, issuePathsOf(event.issues));
   }
+  const completes = definition.collectionCompleted(event.value);
   return {
     changes: definition.normalize(
       event.value,
@@ -71,6 +76,7 @@ export const eventChangesOf = (
     ),
     imagesExpected: definition.imagesExpected(event.value),
     collections: definition.collections,
+    ...(completes ? { completes } : {}),
   };
 };
 
@@ -109,9 +115,10 @@ const applyImage = async (
   change: ImageChange,
   { imagesExpected, collections }: EventChanges,
   store: ImageRecordStore,
+  cause: RecordCause,
 ): Promise<ImageOutcome> => {
   try {
-    const result = await store.apply(change, imagesExpected, collections);
+    const result = await store.apply(change, imagesExpected, collections, cause);
     return { kind: 'result', result, imageId: change.imageId };
   } catch (error) {
     if (error instanceof RecordTooLargeError) {
@@ -129,9 +136,10 @@ const applyImage = async (
 
 /**
  * One queued event, start to finish: read and normalize (pure, before any write, so a poison
- * payload never leaves a claim behind) → claim the `eventId` → apply every image change →
- * complete. Exactly once in effect: a duplicate is counted and skipped; a crash anywhere before
- * `complete` leads to a retry that re-applies, which changes nothing already written because the
+ * payload never leaves a claim behind) → claim the `eventId` → apply every image change (each
+ * write names the event as its cause) → record the collection completion, if the event completes
+ * one, after its images are written → complete. Exactly once in effect: a duplicate is counted
+ * and skipped; a crash anywhere before `complete` leads to a retry that re-applies, which changes nothing already written because the
  * merge is idempotent.
  *
  * Images fail alone. Every image is applied even when another fails. An image refused for good
@@ -145,7 +153,7 @@ export const processEvent = async (
   messageId: string,
   deps: ProcessEventDeps,
 ): Promise<ProcessResult> => {
-  const { changes, imagesExpected, collections } = envelope.supported
+  const { changes, imagesExpected, collections, completes } = envelope.supported
     ? eventChangesOf(envelope, deps.definitions)
     : NO_CHANGES;
   const claim = await deps.ledger.claim({
@@ -158,11 +166,20 @@ export const processEvent = async (
   });
   if (claim.kind === 'duplicate') return { kind: 'duplicate', deliveries: claim.deliveries };
   const eventChanges = { changes, imagesExpected, collections };
+  const cause = { eventId: envelope.eventId, eventType: envelope.eventType };
   const outcomes = await mapWithConcurrency(changes, deps.applyConcurrency, (change) =>
-    applyImage(change, eventChanges, deps.store),
+    applyImage(change, eventChanges, deps.store, cause),
   );
   for (const outcome of outcomes) if (outcome.kind === 'failed') throw outcome.error;
   const images = countImages(outcomes);
+  if (completes) {
+    await deps.store.recordCompletion({
+      vendor: envelope.vendor,
+      collection: completes,
+      cause,
+      completedAt: new Date().toISOString(),
+    });
+  }
   await deps.ledger.complete({
     eventId: envelope.eventId,
     messageId,

@@ -1,5 +1,6 @@
 import { isJsonObject, type JsonObject, sanitizeJson } from '../../json/json-value';
 import { invalid, type Validated, validateEvent } from '../../validation/validation-issue';
+import { collectionCompletedBySharinpixEvent } from './completion';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SharinpixEvent, SupportedSharinpixEvent, UnsupportedSharinpixEvent } from './event';
 import { isSupportedEventType, readEventName, type SharinpixEventType } from './event-name';
@@ -81,4 +82,5 @@ export const sharinpix: VendorDefinition<SharinpixEvent> = {
   normalize: normalizeSharinpixEvent,
   imagesExpected: imagesExpectedBySharinpixEvent,
   collections: 'fixed',
+  collectionCompleted: collectionCompletedBySharinpixEvent,
 };

@@ -24,6 +24,7 @@ const explodingDefinition: VendorDefinition<VendorEvent> = {
   normalize: () => [],
   imagesExpected: () => 'new',
   collections: 'fixed',
+  collectionCompleted: () => undefined,
 };
 
 describe('createIngestHandler', () => {

@@ -54,6 +54,42 @@ describe('processEvent', () => {
     );
   });
 
+  it('records the completion of a completing event once, after its images, naming the cause', async () => {
+    // Prepare
+    const { store, deps } = depsWith();
+    const envelope = envelopeOfBody('spyne', 'v1-sample');
+
+    // Act: the event, then SQS redelivering the same message after a crash before completion.
+    await processEvent(envelope, 'msg-1', deps);
+    await processEvent(envelope, 'msg-1', { ...deps, ledger: new InMemoryLedger() });
+
+    // Assess
+    expect([...store.completions.values()]).toEqual([
+      expect.objectContaining({
+        vendor: 'spyne',
+        collection: expect.objectContaining({ kind: 'sku' }),
+        cause: { eventId: envelope.eventId, eventType: envelope.eventType },
+      }),
+    ]);
+    expect(store.causes).toEqual(
+      Array(store.applied.length).fill({
+        eventId: envelope.eventId,
+        eventType: envelope.eventType,
+      }),
+    );
+  });
+
+  it('records no completion for an event that completes nothing', async () => {
+    // Prepare
+    const { store, deps } = depsWith();
+
+    // Act
+    await processEvent(envelopeOfBody('sharinpix', 'new_image'), 'msg-1', deps);
+
+    // Assess
+    expect(store.completions.size).toBe(0);
+  });
+
   it('applies nothing for a duplicate', async () => {
     // Prepare
     const { store, deps } = depsWith();
@@ -195,6 +231,7 @@ describe('processEvent', () => {
             : inner.apply(change, expectation, rule),
         get: (vendor, imageId) => inner.get(vendor, imageId),
         listCollection: () => inner.listCollection(),
+        recordCompletion: (completion) => inner.recordCompletion(completion),
       };
       const envelope = skuEnvelope('sku-c', ['c-1', 'too-big', 'c-2']);
 
@@ -231,6 +268,7 @@ describe('processEvent', () => {
         },
         get: (vendor, imageId) => inner.get(vendor, imageId),
         listCollection: () => inner.listCollection(),
+        recordCompletion: (completion) => inner.recordCompletion(completion),
       };
       const envelope = skuEnvelope('sku-d', ['d-1', 'd-2', 'd-3']);
 

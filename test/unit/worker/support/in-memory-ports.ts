@@ -10,12 +10,17 @@ import type {
   CompleteRequest,
   EventLedger,
 } from '../../../../shared/store/event-ledger';
+import { type CollectionCompletion, completionKey } from '../../../../shared/store/completion-item';
 import type {
   ApplyResult,
   CollectionPage,
   ImageRecordStore,
 } from '../../../../shared/store/image-record-store';
-import { recordKey, type StoredRecord } from '../../../../shared/store/record-item';
+import {
+  type RecordCause,
+  recordKey,
+  type StoredRecord,
+} from '../../../../shared/store/record-item';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 
 /** A ledger in memory: claims, duplicates and completions, without leases or clocks. */
@@ -52,13 +57,17 @@ export class InMemoryLedger implements EventLedger {
 export class InMemoryStore implements ImageRecordStore {
   readonly records = new Map<string, StoredRecord>();
   readonly applied: ImageChange[] = [];
+  readonly completions = new Map<string, CollectionCompletion>();
+  readonly causes: RecordCause[] = [];
 
   async apply(
     change: ImageChange,
     _expectation?: ImageExpectation,
     collections: CollectionRule = 'fixed',
+    cause?: RecordCause,
   ): Promise<ApplyResult> {
     this.applied.push(change);
+    if (cause) this.causes.push(cause);
     const key = recordKey(change.vendor, change.imageId);
     const current = this.records.get(key);
     if (movesToAnotherCollection(current?.state, change, collections)) {
@@ -72,6 +81,13 @@ export class InMemoryStore implements ImageRecordStore {
       updatedAt: '2026-11-23T12:00:00.000Z',
     });
     return { outcome: current ? 'updated' : 'created', writeUnits: 1, attempts: 1 };
+  }
+
+  async recordCompletion(completion: CollectionCompletion): Promise<'recorded' | 'exists'> {
+    const key = completionKey(completion.vendor, completion.cause.eventId);
+    if (this.completions.has(key)) return 'exists';
+    this.completions.set(key, completion);
+    return 'recorded';
   }
 
   async get(vendor: Vendor, imageId: string): Promise<StoredRecord | undefined> {
