@@ -47,6 +47,13 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
     httpApi.url,
     'Read API base URL: GET images/{vendor}/{imageId} and images?vendor=V&collection=C, SigV4-signed for service execute-api.',
   );
+  if (httpApi.domainName) {
+    output(
+      'CustomDomainTarget',
+      httpApi.domainName.regionalDomainName,
+      `Point a CNAME (or an alias record) for ${httpApi.customDomainName ?? 'the custom domain'} at this name; the URLs above use that domain.`,
+    );
+  }
   output(
     'RecordsTableName',
     tables.records.tableName,

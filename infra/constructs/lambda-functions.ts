@@ -29,12 +29,6 @@ export const FUNCTION_ARCHITECTURE = lambda.Architecture.ARM_64;
 /** The metrics namespace all five functions publish to (Powertools EMF). */
 export const METRICS_NAMESPACE = 'VendorWebhooks';
 
-/**
- * How long function logs are kept. A month covers incident review after a vendor reports a gap;
- * the events themselves are kept in the ledger, not in logs.
- */
-export const FUNCTION_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
-
 /** What differs between the five functions; everything else is fixed by `ServiceFunction`. */
 export interface ServiceFunctionProps {
   /** Which function of `FUNCTION_NAMES`; also its folder under `functions/`. */
@@ -44,6 +38,10 @@ export interface ServiceFunctionProps {
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
+  /** Unset for every function; `function-sizing.ts` says why. */
+  readonly reservedConcurrentExecutions: number | undefined;
+  /** How long the function's log group keeps lines (context `logRetentionDays`). */
+  readonly logRetention: logs.RetentionDays;
   readonly environment: Readonly<Record<string, string>>;
 }
 
@@ -70,7 +68,7 @@ export class ServiceFunction extends Construct {
     super(scope, id);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: FUNCTION_LOG_RETENTION,
+      retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     pinLogicalId(this.logGroup, `${props.logicalId}LogGroup`);
@@ -98,6 +96,7 @@ export class ServiceFunction extends Construct {
       description: props.description,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../shared/http/routes';
 import { FUNCTION_ENVIRONMENT_DEFAULTS } from '../function-environment';
@@ -85,6 +86,8 @@ export interface PipelineFunctionsProps {
   readonly queues: WebhookQueues;
   readonly tables: ImageTables;
   readonly secrets: WebhookSecrets;
+  /** How long every function's logs are kept (context `logRetentionDays`). */
+  readonly logRetention: logs.RetentionDays;
   /**
    * Extra, empty environment variables per function, declared only so `sam local invoke
    * --env-vars` can fill them (SAM only overrides variables the template declares). Empty in the
@@ -107,7 +110,7 @@ export class PipelineFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { queues, tables, secrets, localInvokePlaceholders } = props;
+    const { queues, tables, secrets, logRetention, localInvokePlaceholders } = props;
 
     const ingest = (name: IngestFunctionName): ServiceFunction => {
       const spec = INGEST_FUNCTIONS[name];
@@ -117,6 +120,7 @@ export class PipelineFunctions extends Construct {
         logicalId: spec.logicalId,
         description: spec.description,
         ...INGEST_SIZING,
+        logRetention,
         environment: {
           ...localInvokePlaceholders[name],
           QUEUE_URL: queues.queue.queueUrl,
@@ -148,6 +152,7 @@ export class PipelineFunctions extends Construct {
       logicalId: FUNCTION_LOGICAL_IDS.worker,
       description: 'SQS batch worker: dedupe in the ledger, normalize, order-safe record writes',
       ...WORKER_SIZING,
+      logRetention,
       environment: {
         ...localInvokePlaceholders.worker,
         RECORDS_TABLE: tables.records.tableName,
@@ -194,6 +199,7 @@ export class PipelineFunctions extends Construct {
       logicalId: FUNCTION_LOGICAL_IDS.read,
       description: 'GET /images/...: one record or one page of a collection (IAM-authorized)',
       ...READ_SIZING,
+      logRetention,
       environment: {
         ...localInvokePlaceholders.read,
         RECORDS_TABLE: tables.records.tableName,

@@ -63,6 +63,21 @@ export const INGEST_SECRET_SHAPES: Readonly<Record<IngestFunctionName, IngestSec
   },
 };
 
+/** Where the secrets are named: a prefix per stage, so stages sharing an account never share one. */
+export interface WebhookSecretsProps {
+  /** The stack name, e.g. `VendorWebhooks-dev`; each secret is `<prefix>/<function>`. */
+  readonly namePrefix: string;
+}
+
+/**
+ * The secret names, explicit and stage-scoped (`VendorWebhooks-dev/ingest-spyne`), so an operator
+ * can type one in `aws secretsmanager put-secret-value` without looking it up, and can tell at a
+ * glance which stage a secret serves. None ends in a hyphen and six characters, which Secrets
+ * Manager would confuse with the random suffix of its ARNs.
+ */
+export const secretNameFor = (namePrefix: string, holder: IngestFunctionName | 'read'): string =>
+  `${namePrefix}/${holder === 'read' ? 'read-cursor-signing' : holder}`;
+
 /**
  * The Secrets Manager secrets: one JSON secret per ingest function, so each function can be granted
  * its own credentials and nothing else, and one for the read API's cursor signing key.
@@ -76,12 +91,13 @@ export class WebhookSecrets extends Construct {
   readonly ingest: Readonly<Record<IngestFunctionName, secretsmanager.Secret>>;
   readonly cursorSigning: secretsmanager.Secret;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: WebhookSecretsProps) {
     super(scope, id);
 
     const ingestSecret = (name: IngestFunctionName): secretsmanager.Secret => {
       const shape = INGEST_SECRET_SHAPES[name];
       const secret = new secretsmanager.Secret(this, shape.logicalId, {
+        secretName: secretNameFor(props.namePrefix, name),
         description: shape.description,
         generateSecretString: {
           ...GENERATED_VALUE,
@@ -101,6 +117,7 @@ export class WebhookSecrets extends Construct {
     };
 
     this.cursorSigning = new secretsmanager.Secret(this, 'CursorSigningSecret', {
+      secretName: secretNameFor(props.namePrefix, 'read'),
       description: `Read API: ${CURSOR_SIGNING_KEY_NAME} (generated) signs the opaque "next" pagination token`,
       generateSecretString: {
         passwordLength: 64,

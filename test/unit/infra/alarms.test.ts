@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { AppContextError } from '../../../infra/vendor-webhooks-app';
+import { StackConfigError } from '../../../infra/stack-config';
 import {
   propertiesOf,
   ref,
@@ -17,9 +17,16 @@ const AlarmSchema = v.object({
   Namespace: v.optional(v.string()),
   Dimensions: v.optional(v.array(v.object({ Name: v.string(), Value: v.unknown() }))),
   Metrics: v.optional(v.array(v.unknown())),
+  Period: v.optional(v.number()),
   Threshold: v.number(),
   ComparisonOperator: v.string(),
   TreatMissingData: v.string(),
+});
+
+const MetricFilterSchema = v.object({
+  LogGroupName: v.unknown(),
+  FilterPattern: v.string(),
+  MetricTransformations: v.array(v.unknown()),
 });
 
 const SubscriptionSchema = v.object({
@@ -43,8 +50,13 @@ describe('alarms', () => {
     // Assess
     expect(alarms.map(([id]) => id).sort()).toEqual([
       'ApiServerErrorRateAlarm',
+      'ApiThrottledRequestsAlarm',
+      'ApiUnauthorizedRateAlarm',
       'DeadLetterQueueNotEmptyAlarm',
       'ImagesRefusedAlarm',
+      'IngestImageIntelligenceFunctionInvocationSpikeAlarm',
+      'IngestSharinpixFunctionInvocationSpikeAlarm',
+      'IngestSpyneFunctionInvocationSpikeAlarm',
       'QuarantineReceivingAlarm',
       'QueueOldestMessageAgeAlarm',
       'WorkerErrorsAlarm',
@@ -110,6 +122,77 @@ describe('alarms', () => {
     expect(alarm('ApiServerErrorRateAlarm').Threshold).toBe(5);
   });
 
+  it('counts 429s and 401s from the access log, where every request lands with its status', () => {
+    // Act
+    const filters = Object.fromEntries(
+      resourcesOfType(synthesized.parsed, 'AWS::Logs::MetricFilter').map(([id, resource]) => {
+        const properties = propertiesOf(resource, MetricFilterSchema);
+        return [id, { ...properties, MetricTransformations: properties.MetricTransformations[0] }];
+      }),
+    );
+
+    // Assess
+    expect(Object.keys(filters).sort()).toEqual([
+      'AccessLogRequestsMetricFilter',
+      'AccessLogThrottledMetricFilter',
+      'AccessLogUnauthorizedMetricFilter',
+    ]);
+    for (const filter of Object.values(filters)) {
+      expect(filter.LogGroupName).toEqual(ref('HttpApiAccessLogGroup'));
+      expect(filter.MetricTransformations).toEqual(
+        expect.objectContaining({
+          MetricNamespace: 'VendorWebhooks-prod/AccessLog',
+          MetricValue: '1',
+          DefaultValue: 0,
+        }),
+      );
+    }
+    expect(filters.AccessLogThrottledMetricFilter?.FilterPattern).toBe('{ $.status = "429" }');
+    expect(filters.AccessLogUnauthorizedMetricFilter?.FilterPattern).toBe('{ $.status = "401" }');
+    expect(filters.AccessLogRequestsMetricFilter?.FilterPattern).toBe('');
+  });
+
+  it('fires on the first 429: every route is sized above its vendor’s bursts', () => {
+    // Act
+    const properties = alarm('ApiThrottledRequestsAlarm');
+
+    // Assess
+    expect([properties.Namespace, properties.MetricName]).toEqual([
+      'VendorWebhooks-prod/AccessLog',
+      'Throttled',
+    ]);
+    expect([properties.ComparisonOperator, properties.Threshold]).toEqual([
+      'GreaterThanOrEqualToThreshold',
+      1,
+    ]);
+  });
+
+  it('watches the share of 401s among logged requests, not their raw count', () => {
+    // Act
+    const properties = alarm('ApiUnauthorizedRateAlarm');
+    const metrics = JSON.stringify(properties.Metrics);
+
+    // Assess
+    expect(metrics).toContain('"MetricName":"Unauthorized"');
+    expect(metrics).toContain('"MetricName":"Requests"');
+    expect(metrics).toContain('100 * unauthorized / requests');
+    expect(properties.Threshold).toBe(25);
+  });
+
+  it.each(['IngestSpyneFunction', 'IngestSharinpixFunction', 'IngestImageIntelligenceFunction'])(
+    'fires when %s’s invocations spike within a minute',
+    (functionId) => {
+      // Act
+      const properties = alarm(`${functionId}InvocationSpikeAlarm`);
+
+      // Assess
+      expect([properties.Namespace, properties.MetricName]).toEqual(['AWS/Lambda', 'Invocations']);
+      expect(properties.Dimensions).toEqual([{ Name: 'FunctionName', Value: ref(functionId) }]);
+      expect(properties.Period).toBe(60);
+      expect(properties.Threshold).toBe(600);
+    },
+  );
+
   it('fires on any worker function error', () => {
     // Act
     const properties = alarm('WorkerErrorsAlarm');
@@ -166,6 +249,6 @@ describe('alarm email', () => {
     const synthesize = () => synthesizeVendorWebhooks({ context: { alarmEmail: 'oncall' } });
 
     // Assess
-    expect(synthesize).toThrow(AppContextError);
+    expect(synthesize).toThrow(StackConfigError);
   });
 });

@@ -22,6 +22,7 @@ const FunctionSchema = v.object({
   LoggingConfig: v.object({ LogFormat: v.string(), LogGroup: v.unknown() }),
   Environment: v.object({ Variables: v.record(v.string(), v.unknown()) }),
   Role: v.unknown(),
+  ReservedConcurrentExecutions: v.optional(v.number()),
 });
 
 const INGEST: readonly FunctionName[] = [
@@ -100,6 +101,17 @@ describe('the five functions', () => {
     expect(Timeout).toBeLessThanOrEqual(IMAGE_INTELLIGENCE_WAIT_SECONDS - 3);
     expect(MemorySize).toBeGreaterThanOrEqual(512);
   });
+
+  it.each(FUNCTION_NAMES)(
+    '%s reserves no concurrency: route throttles and the worker’s mapping bound it instead',
+    (name) => {
+      // Act
+      const { ReservedConcurrentExecutions } = fn(name);
+
+      // Assess
+      expect(ReservedConcurrentExecutions).toBeUndefined();
+    },
+  );
 
   it('sizes the worker and the read function explicitly', () => {
     // Act

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { FUNCTION_LOGICAL_IDS } from '../../../infra/constructs/pipeline-functions';
-import { AppContextError } from '../../../infra/vendor-webhooks-app';
+import { StackConfigError } from '../../../infra/stack-config';
 import { FUNCTION_NAMES, type FunctionName } from '../../../shared/http/routes';
 import {
   type ParsedTemplate,
@@ -68,6 +68,6 @@ describe('the sam local invoke template (context localInvoke=true)', () => {
     const synthesize = () => synthesizeVendorWebhooks({ context: { localInvoke: 'yes' } });
 
     // Assess
-    expect(synthesize).toThrow(AppContextError);
+    expect(synthesize).toThrow(StackConfigError);
   });
 });
