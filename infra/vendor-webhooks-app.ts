@@ -1,6 +1,6 @@
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ControlTowerGuardChecks } from './guard-checks';
 import { readStackConfig, stackNameFor } from './stack-config';
 import { VendorWebhooksStack } from './vendor-webhooks-stack';
 
@@ -38,11 +38,8 @@ export const buildVendorWebhooksApp = (
     Validations.of(app).addPlugins(
       new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }),
     );
-    // The Control Tower rules ship with the validator, binary included: nothing is downloaded.
     // Exemptions are per resource (`guard-exemptions.ts`), never a rule disabled app-wide.
-    if (options.guard ?? true) {
-      Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }));
-    }
+    if (options.guard ?? true) Validations.of(app).addPlugins(new ControlTowerGuardChecks());
   }
   return new VendorWebhooksStack(app, stackNameFor(config.stage), {
     description: `Vendor webhook ingestion (stage ${config.stage}): HTTP API, ingest/worker/read Lambdas, SQS with DLQ and quarantine, DynamoDB records and ledger`,

@@ -150,10 +150,18 @@ describe('cfn-guard Control Tower rules', () => {
       const synthesize = () => app.synth();
 
       // Assess
-      expect(synthesize).toThrow(/Validation failed/);
-      const report = fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8');
-      expect(report).toContain('CT.CLOUDWATCH.PR.2');
-      expect(report).toContain('ScratchLogGroup');
+      expect(synthesize).toThrow(/CT\.CLOUDWATCH\.PR\.2[\s\S]*ScratchLogGroup/);
+      const report = v.parse(
+        ReportSchema,
+        JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')),
+      );
+      const guard = report.pluginReports.find(
+        (plugin) => plugin.pluginName === GUARD_RULE_NAMESPACE,
+      );
+      expect(guard?.conclusion).toBe('failure');
+      expect(JSON.stringify(guard?.violations)).toContain('ScratchLogGroup');
+      // The resources exempted from the same rule stay exempted.
+      expect(JSON.stringify(guard?.violations)).not.toContain('WorkerFunctionLogGroup');
     },
     SYNTH_TIMEOUT_MS,
   );
