@@ -1,3 +1,4 @@
+import type { SignedBy } from '../auth/auth-result';
 import { toEventMessage } from './event-message';
 import type { EventQueue } from '../queue/sqs-event-queue';
 import type { WebhookSecrets, WebhookSecretsProvider } from '../secrets/webhook-secrets';
@@ -120,6 +121,7 @@ export const runIngestPipeline = async (
     );
   }
 
+  let signedBy: SignedBy | undefined;
   if (authentication.stage === 'after-parse') {
     const secrets = await currentSecrets(dependencies.secrets);
     if (!secrets.ok) return secrets.outcome;
@@ -130,6 +132,7 @@ export const runIngestPipeline = async (
       dependencies.now(),
     );
     if (!result.ok) return { kind: 'unauthorized', failure: result.failure };
+    signedBy = result.signedBy;
   }
 
   const eventType = eventTypeHeaderOf(route, request);
@@ -139,6 +142,7 @@ export const runIngestPipeline = async (
     delivery: { payload: parsed.payload, eventType },
     receivedAt: request.receivedAt,
     requestId: request.requestId,
+    ...(signedBy ? { signedBy } : {}),
   });
   if (!event.ok && event.reason === 'too_large') {
     return { kind: 'payload_too_large', limitBytes: event.limitBytes };

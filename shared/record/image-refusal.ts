@@ -8,8 +8,14 @@
  *   collection (a Spyne SKU's signature) must not reach another collection's images.
  * - `record_too_large`: the merged record would not fit a DynamoDB item. Ingest bounds every
  *   change so this cannot happen; if it still does, only this image fails.
+ * - `signature_reused`: the event came with a Spyne signature already bound to another body, so
+ *   every image of the event is refused (a captured signature replayed with a forged body).
  */
-export const REFUSAL_REASONS = ['collection_mismatch', 'record_too_large'] as const;
+export const REFUSAL_REASONS = [
+  'collection_mismatch',
+  'record_too_large',
+  'signature_reused',
+] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** One refused image of an event. */

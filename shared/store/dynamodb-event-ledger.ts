@@ -12,7 +12,13 @@ import {
 import type { EventEnvelope } from '../queue/event-envelope';
 import { type CapacityListener, ignoreCapacity, unitsOf } from './capacity';
 import { decideClaim, windowStart } from './claim-decision';
-import type { ClaimOutcome, ClaimRequest, CompleteRequest, EventLedger } from './event-ledger';
+import type {
+  ClaimOutcome,
+  ClaimRequest,
+  CompleteRequest,
+  EventLedger,
+  SignatureBinding,
+} from './event-ledger';
 import { fromLedgerItem, type LedgerEntry } from './ledger-item';
 import {
   CorruptItemError,
@@ -63,6 +69,12 @@ const attributeNamesOf = (...expressions: Array<string | undefined>): Record<str
   }
   return names;
 };
+
+/**
+ * The ledger key of a signature binding. Event ids start with a vendor name, so `signature#…`
+ * never names an event; these items carry `boundTo` and `expiresAt` only.
+ */
+export const signatureKey = (digest: string): string => `signature#${digest}`;
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 const plusSeconds = (date: Date, seconds: number): Date =>
@@ -201,6 +213,32 @@ export class DynamoDbEventLedger implements EventLedger {
     }
   }
 
+  /**
+   * Binds a per-delivery signature to its event with ONE conditional UpdateItem (1 write unit: the
+   * item is about 150 bytes) on the item `signature#<digest>` of this table: it records the
+   * event on first sight and succeeds again for the same event (an SQS redelivery, a resumed
+   * claim), and fails for any other event. The item lives until the signature expires (TTL), after
+   * which ingest refuses the signature anyway.
+   */
+  async bindSignature(request: SignatureBinding): Promise<'bound' | 'reused'> {
+    try {
+      await this.update('bind', {
+        Key: { eventId: text(signatureKey(request.digest)) },
+        UpdateExpression:
+          'SET #boundTo = if_not_exists(#boundTo, :eventId), #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+        ConditionExpression: 'attribute_not_exists(#boundTo) OR #boundTo = :eventId',
+        ExpressionAttributeValues: {
+          ':eventId': text(request.eventId),
+          ':expiresAt': number(epochSeconds(new Date(request.expiresAt))),
+        },
+      });
+      return 'bound';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'reused';
+      throw error;
+    }
+  }
+
   /** The entry of one event, read strongly consistent. For operators and tests, not the worker. */
   async find(eventId: string): Promise<LedgerEntry | undefined> {
     let output: GetItemCommandOutput;
@@ -236,11 +274,12 @@ export class DynamoDbEventLedger implements EventLedger {
           'REMOVE #completedAt, #imagesApplied, #imagesRefused, #refusedImages, #archive, #archiveSkipped',
         ConditionExpression:
           '#owner = :previousOwner AND ((#status = :processing AND #leaseUntil <= :now) OR ' +
-          '(#status IN (:completed, :ignored) AND #completedAt <= :windowStart))',
+          '(#status IN (:completed, :ignored, :refused) AND #completedAt <= :windowStart))',
         ExpressionAttributeValues: {
           ':processing': text('processing'),
           ':completed': text('completed'),
           ':ignored': text('ignored'),
+          ':refused': text('refused'),
           ':messageId': text(request.messageId),
           ':previousOwner': text(previous.owner),
           ':leaseUntil': text(plusSeconds(now, this.leaseSeconds).toISOString()),
@@ -268,7 +307,7 @@ export class DynamoDbEventLedger implements EventLedger {
    * `StoreOperationError`.
    */
   private async update(
-    purpose: 'claim' | 'takeover' | 'complete',
+    purpose: 'claim' | 'takeover' | 'complete' | 'bind',
     input: Omit<
       UpdateItemCommandInput,
       'TableName' | 'ReturnConsumedCapacity' | 'ExpressionAttributeNames'

@@ -15,6 +15,19 @@ export interface EventLedger {
   claim(request: ClaimRequest): Promise<ClaimOutcome>;
   /** Marks a claimed event done. Throws `LeaseLostError` if another delivery took it over. */
   complete(request: CompleteRequest): Promise<void>;
+  /**
+   * Binds a one-time signature to the first event it authenticated. `reused` when it is bound to
+   * another event already: the same signature with a different body.
+   */
+  bindSignature(request: SignatureBinding): Promise<'bound' | 'reused'>;
+}
+
+/** A per-delivery signature (as its digest) and the event it came with. */
+export interface SignatureBinding {
+  readonly digest: string;
+  readonly eventId: string;
+  /** When the signature stops verifying; the binding is kept until then. */
+  readonly expiresAt: string;
 }
 
 /** One delivery's claim on an event; the ids and types are kept in the ledger for operators. */
@@ -52,8 +65,11 @@ export type ClaimOutcome =
 export interface CompleteRequest {
   readonly eventId: string;
   readonly messageId: string;
-  /** `ignored` for authentic events that produce no records (unsupported SharinPix types). */
-  readonly status: 'completed' | 'ignored';
+  /**
+   * `ignored` for authentic events that produce no records (unsupported SharinPix types);
+   * `refused` for events applied to no image because their credential was misused.
+   */
+  readonly status: 'completed' | 'ignored' | 'refused';
   readonly imagesApplied: number;
   /** Images whose change was refused for good; the event is complete without them. */
   readonly refused?: readonly ImageRefusal[];

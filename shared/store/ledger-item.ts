@@ -12,8 +12,8 @@ import {
 import { type ImageRefusal, REFUSAL_REASONS } from '../record/image-refusal';
 
 /** A ledger entry's state: claimed and in progress, or finished one way or the other. */
-export const LEDGER_STATUSES = ['processing', 'completed', 'ignored'] as const;
-/** `processing` while claimed; `completed` or `ignored` once finished. */
+export const LEDGER_STATUSES = ['processing', 'completed', 'ignored', 'refused'] as const;
+/** `processing` while claimed; `completed`, `ignored` or `refused` once finished. */
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
 
 /**

@@ -41,6 +41,7 @@ export interface AppliedImages {
  */
 export type ProcessResult =
   | { readonly kind: 'applied'; readonly images: AppliedImages }
+  | { readonly kind: 'refused'; readonly refused: readonly ImageRefusal[] }
   | { readonly kind: 'ignored' }
   | { readonly kind: 'duplicate'; readonly deliveries: number };
 
@@ -142,6 +143,9 @@ const applyImage = async (
  * and skipped; a crash anywhere before `complete` leads to a retry that re-applies, which changes nothing already written because the
  * merge is idempotent.
  *
+ * A per-delivery signature (Spyne) is bound to the first event it came with before anything is
+ * applied; the same signature with another body refuses the whole event, kept for inspection.
+ *
  * Images fail alone. Every image is applied even when another fails. An image refused for good
  * (another collection's image, a record that cannot fit) is recorded on the ledger entry, whose
  * archive then keeps the event for inspection even when archiving is off, and the event
@@ -165,6 +169,27 @@ export const processEvent = async (
     receivedAt: envelope.receivedAt,
   });
   if (claim.kind === 'duplicate') return { kind: 'duplicate', deliveries: claim.deliveries };
+  if (envelope.signedBy !== undefined) {
+    const binding = await deps.ledger.bindSignature({
+      digest: envelope.signedBy.digest,
+      eventId: envelope.eventId,
+      expiresAt: envelope.signedBy.expiresAt,
+    });
+    if (binding === 'reused') {
+      const refused = changes.map(
+        ({ imageId }): ImageRefusal => ({ imageId, reason: 'signature_reused' }),
+      );
+      await deps.ledger.complete({
+        eventId: envelope.eventId,
+        messageId,
+        status: 'refused',
+        imagesApplied: 0,
+        refused,
+        archive: envelope,
+      });
+      return { kind: 'refused', refused };
+    }
+  }
   const eventChanges = { changes, imagesExpected, collections };
   const cause = { eventId: envelope.eventId, eventType: envelope.eventType };
   const outcomes = await mapWithConcurrency(changes, deps.applyConcurrency, (change) =>

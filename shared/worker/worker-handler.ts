@@ -103,6 +103,13 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
           metrics.addMetric('Ignored', 'Count', 1);
           log.info('Unsupported event kept in the ledger', keys);
           break;
+        case 'refused':
+          metrics.addMetric('ImagesRefused', 'Count', result.refused.length);
+          log.warn('Event refused: its signature already authenticated another body', {
+            ...keys,
+            refusedCount: result.refused.length,
+          });
+          break;
       }
       return result;
     } catch (error) {

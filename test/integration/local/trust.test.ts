@@ -149,4 +149,47 @@ describe('trust, against the local stack (npm start as a child process)', () => 
     expect(await listSku('sku-b')).toEqual(['img-of-b']);
     expect(await listSku('sku-a')).toEqual(['img-of-a']);
   });
+
+  it('refuses a captured signature posted again with another body, and keeps genuine re-signed retries', async () => {
+    // Prepare: Spyne delivers SKU C once, signed.
+    const genuine = skuBody('sku-c', [image('img-of-c', 'https://media.example.com/edited/c.png')]);
+    const captured = signatureFor('sku-c');
+    const first = await postSpyne({ ...genuine, signature: captured });
+    const firstId = v.parse(AnswerSchema, first.body).eventId;
+    expect((await finishedEntry(firstId))?.status).toBe('completed');
+
+    // Act: the captured signature with a forged body (same SKU, so the claims still match), then
+    // Spyne's own retry of the genuine body, re-signed as Spyne does.
+    const forged = skuBody('sku-c', [
+      image('img-of-c', 'https://attacker.example.net/defaced.png', 'failed'),
+    ]);
+    const replay = await postSpyne({ ...forged, signature: captured });
+    const replayId = v.parse(AnswerSchema, replay.body).eventId;
+    const replayEntry = await finishedEntry(replayId);
+    const retry = await postSpyne({
+      ...genuine,
+      signature: signatureFor('sku-c', new Date(Date.now() + 1000)),
+    });
+
+    // Assess
+    expect(replay.status).toBe(200);
+    expect(replayId).not.toBe(firstId);
+    expect(replayEntry).toMatchObject({
+      status: 'refused',
+      imagesApplied: 0,
+      refusedImages: [{ imageId: 'img-of-c', reason: 'signature_reused' }],
+    });
+    expect(replayEntry?.archive).toBeDefined();
+    expect(await getRecord('img-of-c')).toMatchObject({
+      status: 'done',
+      urls: { output: 'https://media.example.com/edited/c.png' },
+    });
+    expect(retry.status).toBe(200);
+    expect(v.parse(AnswerSchema, retry.body).eventId).toBe(firstId);
+    const counted = await eventually(async () => {
+      const entry = await ledger.find(firstId);
+      return entry && entry.deliveries.length === 2 ? entry : undefined;
+    });
+    expect(counted?.status).toBe('completed');
+  });
 });

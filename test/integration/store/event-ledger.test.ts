@@ -127,6 +127,24 @@ describe('DynamoDbEventLedger', () => {
     expect(entry).toMatchObject({ imagesApplied: 2, imagesRefused: 1, refusedImages: refused });
   });
 
+  it('binds a signature to its first event for one write unit, and refuses it for another', async () => {
+    // Prepare
+    const tally = new CapacityTally();
+    const ledger = ledgerAt({ now: T0 }, tally);
+    const digest = randomBytes(32).toString('hex');
+    const expiresAt = '2027-11-14T12:00:00.000Z';
+
+    // Act
+    const first = await ledger.bindSignature({ digest, eventId: 'spyne:p:s:1111', expiresAt });
+    const firstCost = tally.totals();
+    const again = await ledger.bindSignature({ digest, eventId: 'spyne:p:s:1111', expiresAt });
+    const other = await ledger.bindSignature({ digest, eventId: 'spyne:p:s:2222', expiresAt });
+
+    // Assess
+    expect([first, again, other]).toEqual(['bound', 'bound', 'reused']);
+    expect(firstCost).toMatchObject({ writes: 1, writeUnits: 1, reads: 0 });
+  });
+
   it('counts every later delivery within the window as a duplicate', async () => {
     // Prepare
     const clock = { now: T0 };

@@ -103,6 +103,7 @@ const crashingBeforeComplete = (ledger: EventLedger): EventLedger => {
   let crashed = false;
   return {
     claim: (request) => ledger.claim(request),
+    bindSignature: (request) => ledger.bindSignature(request),
     complete: async (request) => {
       if (!crashed) {
         crashed = true;

@@ -179,6 +179,61 @@ describe('processEvent', () => {
     expect(ledger.calls).toEqual([`claim ${envelope.eventId}`]);
   });
 
+  describe('one signature, one body', () => {
+    const signed = (envelope: EventEnvelope, digest: string): EventEnvelope => ({
+      ...envelope,
+      signedBy: { digest, expiresAt: '2027-11-23T10:00:00.000Z' },
+    });
+
+    it('refuses every image of an event whose signature already authenticated another body', async () => {
+      // Prepare
+      const { ledger, store, deps } = depsWith({ archiveEvents: false });
+      const digest = 'a'.repeat(64);
+      await processEvent(signed(envelopeOfBody('spyne', 'v2-sample-a'), digest), 'msg-1', deps);
+      store.applied.length = 0;
+      const forged = signed(envelopeOfBody('spyne', 'v2-sample-b'), digest);
+
+      // Act
+      const result = await processEvent(forged, 'msg-2', deps);
+
+      // Assess
+      expect(result.kind).toBe('refused');
+      expect(store.applied).toEqual([]);
+      const completed = ledger.entries.get(forged.eventId)?.completed;
+      expect(completed).toMatchObject({ status: 'refused', imagesApplied: 0, archive: forged });
+      expect(completed?.refused?.map((refusal) => refusal.reason)).toEqual(
+        Array(3).fill('signature_reused'),
+      );
+    });
+
+    it('lets the same signature and body through again (an SQS redelivery)', async () => {
+      // Prepare
+      const { store, deps } = depsWith();
+      const envelope = signed(envelopeOfBody('spyne', 'v2-sample-b'), 'b'.repeat(64));
+      const ledger = deps.ledger;
+      await ledger.claim({
+        eventId: envelope.eventId,
+        messageId: 'msg-1',
+        deliveryId: envelope.requestId,
+        vendor: 'spyne',
+        eventType: envelope.eventType,
+        receivedAt: envelope.receivedAt,
+      });
+      await ledger.bindSignature({
+        digest: 'b'.repeat(64),
+        eventId: envelope.eventId,
+        expiresAt: '2027-11-23T10:00:00.000Z',
+      });
+
+      // Act: the same message, resumed after a crash.
+      const result = await processEvent(envelope, 'msg-1', deps);
+
+      // Assess
+      expect(result.kind).toBe('applied');
+      expect(store.applied).toHaveLength(3);
+    });
+  });
+
   describe('per-image isolation', () => {
     /** A Spyne v2 SKU whose images are the given ids, in the given SKU. */
     const skuEnvelope = (skuId: string, imageIds: readonly string[]) => {

@@ -9,6 +9,7 @@ import type {
   ClaimRequest,
   CompleteRequest,
   EventLedger,
+  SignatureBinding,
 } from '../../../../shared/store/event-ledger';
 import { type CollectionCompletion, completionKey } from '../../../../shared/store/completion-item';
 import type {
@@ -44,6 +45,15 @@ export class InMemoryLedger implements EventLedger {
     entry.deliveries.add(request.deliveryId);
     if (entry.completed) return { kind: 'duplicate', deliveries: entry.deliveries.size };
     return { kind: 'resumed' };
+  }
+
+  readonly signatures = new Map<string, string>();
+
+  async bindSignature(request: SignatureBinding): Promise<'bound' | 'reused'> {
+    const bound = this.signatures.get(request.digest);
+    if (bound !== undefined && bound !== request.eventId) return 'reused';
+    this.signatures.set(request.digest, request.eventId);
+    return 'bound';
   }
 
   async complete(request: CompleteRequest): Promise<void> {
