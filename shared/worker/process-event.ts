@@ -176,9 +176,10 @@ export const processEvent = async (
       expiresAt: envelope.signedBy.expiresAt,
     });
     if (binding === 'reused') {
-      const refused = changes.map(
-        ({ imageId }): ImageRefusal => ({ imageId, reason: 'signature_reused' }),
-      );
+      const refused = changes.map(({ imageId }): ImageRefusal => ({
+        imageId,
+        reason: 'signature_reused',
+      }));
       await deps.ledger.complete({
         eventId: envelope.eventId,
         messageId,
