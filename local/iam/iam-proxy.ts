@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FunctionName } from '../../shared/http/routes';
 import {
@@ -79,6 +79,11 @@ const headerOf = (req: IncomingMessage, name: string): string | undefined => {
  */
 export const startIamProxy = async (options: IamProxyOptions): Promise<IamProxy> => {
   const counters = { allowed: 0, denied: 0 };
+  // Connections to the servers behind are reused, as the SDK reuses its own.
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  // A role, its resources and the request context are fixed for the run, so each distinct
+  // (function, action, resource) is decided once.
+  const decisions = new Map<string, Promise<AuthorizationDecision>>();
   const calls = new Map<string, RecordedCall>();
   const secretsByArn = new Map(options.secrets.map((secret) => [secret.arn, secret]));
   const secretArnOf = (id: string): string | undefined =>
@@ -118,11 +123,23 @@ export const startIamProxy = async (options: IamProxyOptions): Promise<IamProxy>
     res.end(body);
   };
 
+  /** An SQS call names the proxy in its QueueUrl; the server behind expects its own URL. */
+  const upstreamBody = (call: AwsCall, body: Buffer): Buffer => {
+    if (call.service !== 'sqs') return body;
+    const text = body.toString('utf8');
+    const own = JSON.stringify(endpoint()).slice(1, -1);
+    const upstream = JSON.stringify(options.upstreams.sqs).slice(1, -1);
+    return Buffer.from(text.replaceAll(`"QueueUrl":"${own}/`, `"QueueUrl":"${upstream}/`));
+  };
+
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: string) => {
     const target = new URL(req.url ?? '/', upstream);
     const outgoing = request(
       target,
-      { method: req.method, headers: { ...req.headers, host: target.host } },
+      {
+        method: req.method,
+        headers: { ...req.headers, host: target.host, 'content-length': String(body.length) },
+      },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         upstreamRes.pipe(res);
@@ -190,7 +207,13 @@ export const startIamProxy = async (options: IamProxyOptions): Promise<IamProxy>
       );
       return;
     }
-    const decision = await options.authorize(name, call);
+    const decisionKey = JSON.stringify([name, call.action, call.resource]);
+    let decided = decisions.get(decisionKey);
+    if (decided === undefined) {
+      decided = options.authorize(name, call);
+      decisions.set(decisionKey, decided);
+    }
+    const decision = await decided;
     record(name, call, decision.allowed);
     if (!decision.allowed) {
       counters.denied += 1;
@@ -203,7 +226,7 @@ export const startIamProxy = async (options: IamProxyOptions): Promise<IamProxy>
     }
     counters.allowed += 1;
     if (call.service === 'secretsmanager') serveSecret(res, call);
-    else forward(req, res, body, options.upstreams[call.service]);
+    else forward(req, res, upstreamBody(call, body), options.upstreams[call.service]);
   };
 
   const server = createServer((req, res) => {
@@ -214,18 +237,19 @@ export const startIamProxy = async (options: IamProxyOptions): Promise<IamProxy>
     });
   });
   server.keepAliveTimeout = 30_000;
+  const endpoint = (): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: endpoint(),
     stats: () => ({ ...counters }),
     calls: () => [...calls.values()].map((entry) => ({ ...entry })),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        agent.destroy();
         server.close(() => resolve());
       }),
   };

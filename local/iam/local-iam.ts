@@ -94,6 +94,13 @@ export const startLocalIam = async (options: LocalIamOptions): Promise<LocalIam>
       AWS_ENDPOINT_URL_SQS: proxy.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.endpoint,
     };
+    // The SQS client sends each call to its QueueUrl's host, as in AWS where that host is the
+    // service's: the queue URLs a function gets name the proxy, which restores the server's.
+    for (const [variable, value] of Object.entries(env)) {
+      if (value.startsWith(`${options.sqsEndpoint}/`)) {
+        env[variable] = proxy.endpoint + value.slice(options.sqsEndpoint.length);
+      }
+    }
     environments.set(name, env);
     const role = roles.functions[name];
     const resolved = localStatementsOf(

@@ -127,7 +127,7 @@ export const startBanner = (input: {
     `Local stack healthy in ${(input.startupMs / 1000).toFixed(1)} s.`,
     ...(input.iamEnforced
       ? [
-          "IAM: every AWS call a function makes is checked against its role from the CDK app; refusals are logged as 'IAM denied' and counted in /health.",
+          'IAM: every AWS call a function makes is checked against its role from the CDK app; each refusal is logged and counted in /health.',
         ]
       : [
           "WARNING: --no-iam: the functions' IAM roles are NOT enforced. A call their role does not allow succeeds here and fails in AWS.",

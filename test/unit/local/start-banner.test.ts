@@ -185,6 +185,7 @@ describe('the start banner', () => {
 
     // Assess
     expect(enforced).toContain('checked against its role from the CDK app');
+    expect(enforced).not.toContain('IAM denied:');
     expect(enforced).not.toContain('WARNING');
     expect(off).toContain('WARNING: --no-iam');
   });
