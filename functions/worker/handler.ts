@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '../../shared/observability/logger';
+import { createLogger } from '../../shared/observability/logger';
 import { metrics } from '../../shared/observability/metrics';
 import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
 import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
@@ -10,6 +10,9 @@ import { createWorkerHandler } from '../../shared/worker/worker-handler';
 
 /** Read once at load: a misconfigured worker fails here, before it takes any message. */
 const config = readWorkerConfig(process.env);
+
+/** This function's own logger, so its lines name this function even beside others locally. */
+const logger = createLogger();
 
 /** One client per container; locally the SDK picks up AWS_ENDPOINT_URL_DYNAMODB itself. */
 const dynamoDb = new DynamoDBClient({});

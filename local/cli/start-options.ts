@@ -3,6 +3,13 @@ import { parseArgs } from 'node:util';
 import { FUNCTION_NAMES } from '../../shared/http/routes';
 import type { Revocation } from '../iam/local-iam';
 import { isFunctionName } from '../lambda/load-handler';
+import {
+  isLogLevel,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogSettings,
+} from '../logs/log-settings';
 import { integerOption, PORT_BOUNDS, UsageError } from './usage-error';
 
 /** Everything `npm start` can be told, after defaults. */
@@ -23,6 +30,8 @@ export interface StartOptions {
   readonly pollers: number;
   /** Local IAM: on unless `--no-iam`; `--iam-revoke` drills; `--iam-calls-log` records calls. */
   readonly iam: IamOptions;
+  /** `--log-format` and `--log-level` (env `POWERTOOLS_LOG_LEVEL`). */
+  readonly logs: LogSettings;
   readonly help: boolean;
 }
 
@@ -57,6 +66,9 @@ quarantine), the HTTP API on 127.0.0.1 and the worker fed from the queue.
                            e.g. worker=dynamodb:GetItem
   --iam-calls-log FILE     append every distinct (function, action, resource) called
                            (env IAM_CALLS_LOG)
+  --log-format F           pretty: one line per delivery, read and worker batch (default);
+                           json: the handlers' Powertools JSON records, as in CloudWatch
+  --log-level L            ${LOG_LEVELS.join(', ')} (env POWERTOOLS_LOG_LEVEL, default INFO)
   -h, --help               this text`;
 
 /**
@@ -107,6 +119,7 @@ export const parseStartOptions = (
           ? resolve(cwd, values['iam-calls-log'] ?? env.IAM_CALLS_LOG ?? '')
           : undefined,
     },
+    logs: logSettingsOf(values['log-format'], values['log-level'] ?? env.POWERTOOLS_LOG_LEVEL),
     help: values.help ?? false,
   };
   if (!options.iam.enforce && options.iam.revoke.length > 0) {
@@ -119,6 +132,22 @@ export const parseStartOptions = (
     );
   }
   return options;
+};
+
+const logSettingsOf = (format: string | undefined, level: string | undefined): LogSettings => {
+  const chosenFormat = format ?? 'pretty';
+  if (!(LOG_FORMATS as readonly string[]).includes(chosenFormat)) {
+    throw new UsageError(
+      `--log-format must be one of ${LOG_FORMATS.join(', ')}, got "${chosenFormat}"`,
+    );
+  }
+  const chosenLevel = (level ?? 'INFO').toUpperCase();
+  if (!isLogLevel(chosenLevel)) {
+    throw new UsageError(
+      `--log-level (or POWERTOOLS_LOG_LEVEL) must be one of ${LOG_LEVELS.join(', ')}, got "${level ?? ''}"`,
+    );
+  }
+  return { format: chosenFormat as LogFormat, level: chosenLevel };
 };
 
 const parseFlags = (argv: readonly string[]) =>
@@ -137,6 +166,8 @@ const parseFlags = (argv: readonly string[]) =>
       'no-iam': { type: 'boolean' },
       'iam-revoke': { type: 'string', multiple: true },
       'iam-calls-log': { type: 'string' },
+      'log-format': { type: 'string' },
+      'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

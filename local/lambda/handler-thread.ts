@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as v from 'valibot';
+import { captureWrites, installOutputCapture } from '../logs/output-capture';
 import { lambdaContext } from './lambda-context';
 import { handlerPath, isFunctionName } from './load-handler';
 import {
@@ -27,15 +28,20 @@ if (port === null || !isFunctionName(name)) {
 const loadModule = createRequire(__filename);
 const { handler } = v.parse(HandlerModuleSchema, loadModule(handlerPath(name)));
 
+// What an invocation writes is sent back with its reply (output outside invocations flows to the
+// parent's stdout as usual).
+installOutputCapture();
 port.on('message', (message: unknown) => {
   const request = v.parse(InvocationRequestSchema, message);
   const context = lambdaContext(name, request.remainingMs, request.requestId);
-  void (async (): Promise<InvocationReply> => {
-    try {
-      return { id: request.id, ok: true, value: await handler(request.event, context) };
-    } catch (error) {
-      return { id: request.id, ok: false, error: serializeError(error) };
-    }
-  })().then((reply) => port.postMessage(reply));
+  void captureWrites(async () => handler(request.event, context)).then(
+    ({ outcome, writes }): void => {
+      const reply: InvocationReply =
+        outcome.status === 'fulfilled'
+          ? { id: request.id, ok: true, value: outcome.value, writes }
+          : { id: request.id, ok: false, error: serializeError(outcome.reason), writes };
+      port.postMessage(reply);
+    },
+  );
 });
 port.postMessage({ ready: true });

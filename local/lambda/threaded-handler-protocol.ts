@@ -18,10 +18,23 @@ export const SerializedErrorSchema = v.object({
 });
 export type SerializedError = v.InferOutput<typeof SerializedErrorSchema>;
 
-/** The answer to one invocation. */
+/** What an invocation wrote to stdout or stderr in its thread, in order. */
+const WritesSchema = v.array(
+  v.object({ stream: v.picklist(['stdout', 'stderr']), text: v.string() }),
+);
+
+/**
+ * The answer to one invocation, with what it wrote: the caller writes that again in its own
+ * async context, so the local stack's log capture attributes it to this invocation.
+ */
 export const InvocationReplySchema = v.union([
-  v.object({ id: v.number(), ok: v.literal(true), value: v.unknown() }),
-  v.object({ id: v.number(), ok: v.literal(false), error: SerializedErrorSchema }),
+  v.object({ id: v.number(), ok: v.literal(true), value: v.unknown(), writes: WritesSchema }),
+  v.object({
+    id: v.number(),
+    ok: v.literal(false),
+    error: SerializedErrorSchema,
+    writes: WritesSchema,
+  }),
 ]);
 export type InvocationReply = v.InferOutput<typeof InvocationReplySchema>;
 

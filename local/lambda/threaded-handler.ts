@@ -46,7 +46,7 @@ export const startThreadedHandler = async (
   const failAll = (error: Error) => {
     exited = error;
     for (const [id, resolve] of pending) {
-      resolve({ id, ok: false, error: { name: error.name, message: error.message } });
+      resolve({ id, ok: false, error: { name: error.name, message: error.message }, writes: [] });
     }
     pending.clear();
   };
@@ -82,6 +82,7 @@ export const startThreadedHandler = async (
       pending.set(id, resolve);
       worker.postMessage(request);
     });
+    for (const write of reply.writes) process[write.stream].write(write.text);
     if (reply.ok) return reply.value;
     throw new HandlerThreadError(reply.error);
   };

@@ -12,6 +12,10 @@ import { type LocalIam, startLocalIam } from '../iam/local-iam';
 import type { LambdaHandler } from '../lambda/invoke-handler';
 import { loadHandler } from '../lambda/load-handler';
 import { startThreadedHandler } from '../lambda/threaded-handler';
+import { EMPTY_WORKER_COUNTS, type WorkerEventCounts } from '../logs/handler-lines';
+import { handlerLogLevel, type LogSettings } from '../logs/log-settings';
+import { installOutputCapture } from '../logs/output-capture';
+import { withReadableLogs } from '../logs/readable-handler';
 import {
   assertJavaAvailable,
   type DynamoDbLocal,
@@ -52,6 +56,8 @@ export interface LocalStackOptions {
   readonly visibilityTimeoutSeconds: number;
   readonly pollers: number;
   readonly iam: IamOptions;
+  /** How handler output is printed (see `local/logs`). */
+  readonly logs: LogSettings;
   /** The environment handlers are configured from (normally `process.env`). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
@@ -243,6 +249,7 @@ const wireStack = async (
       queues,
       tables,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      logLevel: handlerLogLevel(options.logs.level),
     }),
   );
   const closers: Array<() => Promise<void>> = [];
@@ -286,6 +293,22 @@ const wireStack = async (
     for (const close of closers) await close().catch(() => undefined);
     throw error;
   }
+  installOutputCapture();
+  const events: WorkerEventCounts = { ...EMPTY_WORKER_COUNTS };
+  for (const [name, handler] of [...handlers]) {
+    handlers.set(
+      name,
+      withReadableLogs(name, handler, {
+        settings: options.logs,
+        print: (line) => console.log(line),
+        onWorkerBatch: (counts) => {
+          for (const key of Object.keys(events) as Array<keyof WorkerEventCounts>) {
+            events[key] += counts[key];
+          }
+        },
+      }),
+    );
+  }
   const worker = handlers.get('worker');
   if (!worker) throw new LocalStackError('the worker handler did not load');
 
@@ -305,7 +328,7 @@ const wireStack = async (
       sqsEndpoint: sqsServer.endpoint,
       queues,
     },
-    () => feed.stats(),
+    () => ({ ...feed.stats(), events: { ...events } }),
     () =>
       iam === undefined
         ? { enforced: false }

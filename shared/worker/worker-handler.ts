@@ -38,6 +38,12 @@ export interface WorkerHandlerDeps extends ProcessEventDeps {
 /** The SQS batch handler's signature (partial batch responses). */
 export type WorkerHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
+/**
+ * What became of one message, as its log line's `outcome` key says: one key to count or filter
+ * on (CloudWatch Logs Insights, the local stack's batch lines), named like the metrics.
+ */
+export type WorkerOutcome = 'applied' | 'duplicate' | 'ignored' | 'deferred' | 'failed';
+
 /** Log keys for one message: ids and types only, never the payload. */
 const keysOf = (record: SQSRecord, envelope?: EventEnvelope): Record<string, unknown> => ({
   messageId: record.messageId,
@@ -64,7 +70,11 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
       envelope = parseEnvelope(record.messageId, record.body);
     } catch (error) {
       metrics.addMetric('Failed', 'Count', 1);
-      log.error('Message is not a valid event envelope', { ...keysOf(record), error });
+      log.error('Message is not a valid event envelope', {
+        ...keysOf(record),
+        outcome: 'failed',
+        error,
+      });
       throw error;
     }
     const keys = keysOf(record, envelope);
@@ -86,6 +96,7 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
           }
           log.info('Event applied', {
             ...keys,
+            outcome: 'applied',
             created: result.images.created,
             updated: result.images.updated,
             stale: result.images.stale,
@@ -96,12 +107,13 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
           metrics.addMetric('Duplicate', 'Count', 1);
           log.info('Duplicate event counted, not applied', {
             ...keys,
+            outcome: 'duplicate',
             deliveries: result.deliveries,
           });
           break;
         case 'ignored':
           metrics.addMetric('Ignored', 'Count', 1);
-          log.info('Unsupported event kept in the ledger', keys);
+          log.info('Unsupported event kept in the ledger', { ...keys, outcome: 'ignored' });
           break;
         case 'refused':
           metrics.addMetric('ImagesRefused', 'Count', result.refused.length);
@@ -117,11 +129,16 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
         metrics.addMetric('Deferred', 'Count', 1);
         log.info('Event is in progress under another delivery; retrying later', {
           ...keys,
+          outcome: 'deferred',
           leaseUntil: error.leaseUntil,
         });
       } else {
         metrics.addMetric('Failed', 'Count', 1);
-        log.error('Event failed; the message will be retried', { ...keys, error });
+        log.error('Event failed; the message will be retried', {
+          ...keys,
+          outcome: 'failed',
+          error,
+        });
       }
       throw error;
     }

@@ -116,6 +116,9 @@ describe('stopping the local stack', () => {
 
       // Assess
       expect(code).toBe(0);
+      expect(npm.output()).toMatch(
+        /^\d\d:\d\d:\d\d ✗ image-intelligence 400 invalid_payload: createdAt, jobResults, imageResults \d+ ms$/m,
+      );
       expect(npm.output()).toContain('stopped; saved 0 main, 0 DLQ, 1 quarantine messages');
       expect(savedMessages(dataDir, 'quarantine')).toHaveLength(1);
       expect(existsSync(stackFilePath(dataDir))).toBe(false);

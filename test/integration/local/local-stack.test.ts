@@ -126,6 +126,15 @@ const isQuiet = async (url: string): Promise<true | undefined> => {
   return quiet ? true : undefined;
 };
 
+/** `/health`'s count of the worker's events by outcome. */
+const workerEvents = async (url: string) =>
+  v.parse(
+    v.object({
+      worker: v.object({ events: v.object({ applied: v.number(), duplicate: v.number() }) }),
+    }),
+    await (await fetch(`${url}/health`)).json(),
+  ).worker.events;
+
 const queueDepths = async (url: string): Promise<Record<string, { messages: number }>> => {
   const health = await (await fetch(`${url}/health`)).json();
   return v.parse(
@@ -235,9 +244,13 @@ describe('the local stack, end to end (npm start as a child process)', () => {
   it('replays the plain bodies with correct credentials: every one is the same event again (npm run replay)', async () => {
     // Prepare
     const args = ['events/bodies', '--url', stack.url];
+    await eventually(() => isQuiet(stack.url));
+    const before = await workerEvents(stack.url);
 
     // Act
     const result = await runScript('replay', args);
+    await eventually(() => isQuiet(stack.url));
+    const after = await workerEvents(stack.url);
 
     // Assess
     const lines = result.stdout.trim().split('\n');
@@ -254,6 +267,8 @@ describe('the local stack, end to end (npm start as a child process)', () => {
       expect(match).not.toBeNull();
       expect(fixtureEventIds.has(match?.[2] ?? '')).toBe(true);
     }
+    expect(after.applied).toBe(before.applied);
+    expect(after.duplicate - before.duplicate).toBe(lines.length);
   });
 
   it('invokes one handler against the running stack’s tables and queues (npm run invoke)', async () => {

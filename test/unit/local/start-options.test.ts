@@ -22,6 +22,7 @@ describe('npm start options', () => {
       visibilityTimeoutSeconds: 30,
       pollers: 2,
       iam: { enforce: true, revoke: [], callsLogFile: undefined },
+      logs: { format: 'pretty', level: 'INFO' },
       help: false,
     });
   });
@@ -54,6 +55,19 @@ describe('npm start options', () => {
       revoke: [],
       callsLogFile: resolve(CWD, 'env-calls.jsonl'),
     });
+  });
+
+  it('takes the log format and level, the level also from POWERTOOLS_LOG_LEVEL', () => {
+    // Prepare
+    const env = { POWERTOOLS_LOG_LEVEL: 'warn' };
+
+    // Act
+    const fromEnv = parseStartOptions([], env, CWD);
+    const fromFlags = parseStartOptions(['--log-format', 'json', '--log-level', 'DEBUG'], env, CWD);
+
+    // Assess
+    expect(fromEnv.logs).toEqual({ format: 'pretty', level: 'WARN' });
+    expect(fromFlags.logs).toEqual({ format: 'json', level: 'DEBUG' });
   });
 
   it('takes every flag, and flags win over the PORT variables', () => {
@@ -106,6 +120,8 @@ describe('npm start options', () => {
     [['--sqs-port', '3000'], /must differ/],
     [['--visibility-timeout', '0'], /--visibility-timeout must be between/],
     [['--pollers', '11'], /--pollers must be between 1 and 10/],
+    [['--log-format', 'xml'], /--log-format must be one of pretty, json, got "xml"/],
+    [['--log-level', 'loud'], /--log-level \(or POWERTOOLS_LOG_LEVEL\) must be one of TRACE/],
     [['--bogus'], /Unknown option '--bogus'/],
     [['extra'], /positional/],
     [['--iam-revoke', 'nobody=sqs:SendMessage'], /FUNCTION=service:Action/],
