@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -191,5 +192,35 @@ describe('trust, against the local stack (npm start as a child process)', () => 
       return entry && entry.deliveries.length === 2 ? entry : undefined;
     });
     expect(counted?.status).toBe('completed');
+  });
+
+  it('keeps no nested user or email of an unsupported SharinPix event in the ledger archive', async () => {
+    // Prepare
+    const body = {
+      id: 'pub-trust-1',
+      publication: { title: 'Spring', user: { email: 'jane.doe@example.com', name: 'Jane' } },
+      owner_note: 'ask jane.doe@example.com',
+    };
+
+    // Act
+    const response = await fetch(`${stack.url}/webhooks/sharinpix`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-sharinpix-event': 'new_publication',
+        'x-sharinpix-secret': DEV_SECRETS.SHARINPIX_SECRET,
+      },
+      body: JSON.stringify(body),
+    });
+    const { eventId } = v.parse(AnswerSchema, await response.json());
+    const entry = await finishedEntry(eventId);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(entry?.status).toBe('ignored');
+    const archived = gunzipSync(entry?.archive ?? new Uint8Array()).toString('utf8');
+    expect(archived).toContain('Spring');
+    expect(archived).not.toContain('jane.doe');
+    expect(archived).not.toContain('"user"');
   });
 });
