@@ -50,6 +50,7 @@ export class VendorWebhooksStack extends Stack {
       tables: this.tables,
       secrets: this.secrets,
       logRetention: retention(config.logRetentionDays),
+      metricsNamespace: this.stackName,
       localInvokePlaceholders: localInvokePlaceholders(config.localInvoke),
     });
     this.httpApi = new WebhookHttpApi(this, 'Api', {
@@ -82,6 +83,7 @@ export class VendorWebhooksStack extends Stack {
       })),
       thresholds: { ...ALARM_THRESHOLD_DEFAULTS, ...config.alarmThresholds },
       namePrefix: this.stackName,
+      metricsNamespace: this.stackName,
       alarmEmail: config.alarmEmail,
     });
 

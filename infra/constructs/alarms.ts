@@ -8,7 +8,6 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from './lambda-functions';
 import { pinLogicalId } from './pinned-logical-id';
 import { MAX_RECEIVE_COUNT } from './webhook-queues';
 
@@ -52,6 +51,8 @@ export interface PipelineAlarmsProps {
   readonly thresholds: AlarmThresholds;
   /** Starts every alarm name and the metric namespace: the stack name, which carries the stage. */
   readonly namePrefix: string;
+  /** Where the functions publish their Powertools metrics. */
+  readonly metricsNamespace: string;
   /** Subscribed to the alarm topic when given (context `alarmEmail`). */
   readonly alarmEmail: string | undefined;
 }
@@ -216,7 +217,7 @@ export class PipelineAlarms extends Construct {
         'ImagesRefusedAlarm',
         'The worker refused an image change for good (an image named under another collection than its own, or a record that cannot fit); the rest of the event was applied. The ledger entry lists the refused images and keeps the event for inspection.',
         new cloudwatch.Metric({
-          namespace: METRICS_NAMESPACE,
+          namespace: props.metricsNamespace,
           metricName: 'ImagesRefused',
           // Powertools' default dimension: the service, which is the function's name.
           dimensionsMap: { service: 'worker' },

@@ -26,9 +26,6 @@ export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
  */
 export const FUNCTION_ARCHITECTURE = lambda.Architecture.ARM_64;
 
-/** The metrics namespace all five functions publish to (Powertools EMF). */
-export const METRICS_NAMESPACE = 'VendorWebhooks';
-
 /** What differs between the five functions; everything else is fixed by `ServiceFunction`. */
 export interface ServiceFunctionProps {
   /** Which function of `FUNCTION_NAMES`; also its folder under `functions/`. */
@@ -40,6 +37,11 @@ export interface ServiceFunctionProps {
   readonly timeout: Duration;
   /** Unset for every function; `function-sizing.ts` says why. */
   readonly reservedConcurrentExecutions: number | undefined;
+  /**
+   * The namespace its Powertools metrics go to: the stack name, so two stages in one account keep
+   * their metrics, and the alarms on them, apart.
+   */
+  readonly metricsNamespace: string;
   /** How long the function's log group keeps lines (context `logRetentionDays`). */
   readonly logRetention: logs.RetentionDays;
   readonly environment: Readonly<Record<string, string>>;
@@ -102,7 +104,7 @@ export class ServiceFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.functionName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         ...props.environment,
       },
       bundling: {

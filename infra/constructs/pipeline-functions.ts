@@ -88,6 +88,8 @@ export interface PipelineFunctionsProps {
   readonly secrets: WebhookSecrets;
   /** How long every function's logs are kept (context `logRetentionDays`). */
   readonly logRetention: logs.RetentionDays;
+  /** Where every function's Powertools metrics go (the stack name, which carries the stage). */
+  readonly metricsNamespace: string;
   /**
    * Extra, empty environment variables per function, declared only so `sam local invoke
    * --env-vars` can fill them (SAM only overrides variables the template declares). Empty in the
@@ -110,7 +112,8 @@ export class PipelineFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { queues, tables, secrets, logRetention, localInvokePlaceholders } = props;
+    const { queues, tables, secrets, logRetention, metricsNamespace, localInvokePlaceholders } =
+      props;
 
     const ingest = (name: IngestFunctionName): ServiceFunction => {
       const spec = INGEST_FUNCTIONS[name];
@@ -121,6 +124,7 @@ export class PipelineFunctions extends Construct {
         description: spec.description,
         ...INGEST_SIZING,
         logRetention,
+        metricsNamespace,
         environment: {
           ...localInvokePlaceholders[name],
           QUEUE_URL: queues.queue.queueUrl,
@@ -153,6 +157,7 @@ export class PipelineFunctions extends Construct {
       description: 'SQS batch worker: dedupe in the ledger, normalize, order-safe record writes',
       ...WORKER_SIZING,
       logRetention,
+      metricsNamespace,
       environment: {
         ...localInvokePlaceholders.worker,
         RECORDS_TABLE: tables.records.tableName,
@@ -200,6 +205,7 @@ export class PipelineFunctions extends Construct {
       description: 'GET /images/...: one record or one page of a collection (IAM-authorized)',
       ...READ_SIZING,
       logRetention,
+      metricsNamespace,
       environment: {
         ...localInvokePlaceholders.read,
         RECORDS_TABLE: tables.records.tableName,

@@ -74,7 +74,10 @@ describe('alarms', () => {
     const properties = alarm('ImagesRefusedAlarm');
 
     // Assess
-    expect(properties.MetricName).toBe('ImagesRefused');
+    expect([properties.Namespace, properties.MetricName]).toEqual([
+      'VendorWebhooks-prod',
+      'ImagesRefused',
+    ]);
     expect(properties.Dimensions).toEqual([{ Name: 'service', Value: 'worker' }]);
     expect(properties.Threshold).toBe(1);
   });

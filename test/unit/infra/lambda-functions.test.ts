@@ -35,7 +35,7 @@ const INGEST: readonly FunctionName[] = [
 const IMAGE_INTELLIGENCE_WAIT_SECONDS = 10;
 
 /** A plain environment value that cannot be a credential: numbers, flags, names. */
-const HARMLESS_PLAIN_VALUE = /^(\d{1,10}|true|false|[a-z][a-z-]{0,30}|VendorWebhooks)$/;
+const HARMLESS_PLAIN_VALUE = /^(\d{1,10}|true|false|[a-z][a-z-]{0,30}|VendorWebhooks-prod)$/;
 
 let synthesized: SynthesizedStack;
 const fn = (name: FunctionName) =>
@@ -88,7 +88,7 @@ describe('the five functions', () => {
 
       // Assess
       expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
-      expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('VendorWebhooks');
+      expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('VendorWebhooks-prod');
       expect(variables).not.toHaveProperty('AWS_NODEJS_CONNECTION_REUSE_ENABLED');
     },
   );

@@ -29,6 +29,17 @@ const explicitNames = (synthesized: SynthesizedStack): readonly string[] => [
     ),
   ),
   propertiesOf(resourceById(synthesized.parsed, 'HttpApi'), NamedSchema).Name,
+  ...resourcesOfType(synthesized.parsed, 'AWS::Lambda::Function').map(
+    ([, fn]) =>
+      v.parse(
+        v.object({
+          Environment: v.object({
+            Variables: v.object({ POWERTOOLS_METRICS_NAMESPACE: v.string() }),
+          }),
+        }),
+        fn.Properties,
+      ).Environment.Variables.POWERTOOLS_METRICS_NAMESPACE,
+  ),
 ];
 
 const DEV_CONTEXT = {
@@ -65,7 +76,7 @@ describe('stages', () => {
     const devNames = explicitNames(dev);
 
     // Assess
-    expect(prodNames.length).toBeGreaterThanOrEqual(14);
+    expect(prodNames.length).toBeGreaterThanOrEqual(19);
     for (const name of prodNames)
       expect(name).toMatch(/^VendorWebhooks-prod[-/]|^VendorWebhooks-prod$/);
     for (const name of devNames)
