@@ -26,6 +26,7 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
   const spyneSecret = secrets.ingest['ingest-spyne'].secretName;
   const sharinpixSecret = secrets.ingest['ingest-sharinpix'].secretName;
   const imageIntelligenceSecret = secrets.ingest['ingest-image-intelligence'].secretName;
+  const cloudinarySecret = secrets.ingest['ingest-cloudinary'].secretName;
 
   output(
     'SpyneWebhookUrl',
@@ -41,6 +42,11 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
     'ImageIntelligenceWebhookUrl',
     `${httpApi.url}webhooks/image-intelligence`,
     'Image Intelligence webhookUrl: append ?token=<IMAGE_INTELLIGENCE_TOKEN from ImageIntelligenceWebhookSecretName>.',
+  );
+  output(
+    'CloudinaryWebhookUrl',
+    `${httpApi.url}webhooks/cloudinary`,
+    'Cloudinary notification URL (a trigger or notification_url; legacy signature, no payload template). Put the signing API secret as CLOUDINARY_API_SECRET in CloudinaryWebhookSecretName.',
   );
   output(
     'ReadApiBaseUrl',
@@ -90,6 +96,7 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
     imageIntelligenceSecret,
     'Secret holding IMAGE_INTELLIGENCE_TOKEN.',
   );
+  output('CloudinaryWebhookSecretName', cloudinarySecret, 'Secret holding CLOUDINARY_API_SECRET.');
   output(
     'CursorSigningSecretName',
     secrets.cursorSigning.secretName,

@@ -13,8 +13,9 @@ const USAGE = `Usage: npm run replay -- <file|dir>... [--url URL] [--form] [--ve
 
 Posts vendor webhooks to a running stack, local (default: the one npm start runs, else
 http://127.0.0.1:3000) or deployed (--url https://…execute-api…amazonaws.com), with the
-credentials from SPYNE_SIGNING_SECRET, SPYNE_URL_TOKEN, SHARINPIX_SECRET and
-IMAGE_INTELLIGENCE_TOKEN (dev defaults where unset). Takes plain bodies (events/bodies/<vendor>/)
+credentials from SPYNE_SIGNING_SECRET, SPYNE_URL_TOKEN, SHARINPIX_SECRET,
+IMAGE_INTELLIGENCE_TOKEN and CLOUDINARY_API_SECRET (dev defaults where unset; Cloudinary bodies
+are signed afresh). Takes plain bodies (events/bodies/<vendor>/)
 and generated API Gateway events (events/<vendor>/). SharinPix bodies go as JSON, or as the
 form variant (p=<json>) with --form. Prints one line per delivery and a summary: accepted,
 duplicates (an eventId already answered in this run), ignored, and rejected by reason. Files that

@@ -70,6 +70,11 @@ const INGEST_FUNCTIONS: Readonly<Record<IngestFunctionName, IngestFunctionSpec>>
     description:
       'POST /webhooks/image-intelligence: authenticate (URL token), validate, enqueue, ack',
   },
+  'ingest-cloudinary': {
+    logicalId: 'IngestCloudinaryFunction',
+    description:
+      'POST /webhooks/cloudinary: authenticate (X-Cld-Signature digest), validate, enqueue, ack',
+  },
 };
 
 /** The fixed logical id of each function, for the README's `sam local invoke` commands. */
@@ -77,6 +82,7 @@ export const FUNCTION_LOGICAL_IDS: Readonly<Record<FunctionName, string>> = {
   'ingest-spyne': INGEST_FUNCTIONS['ingest-spyne'].logicalId,
   'ingest-sharinpix': INGEST_FUNCTIONS['ingest-sharinpix'].logicalId,
   'ingest-image-intelligence': INGEST_FUNCTIONS['ingest-image-intelligence'].logicalId,
+  'ingest-cloudinary': INGEST_FUNCTIONS['ingest-cloudinary'].logicalId,
   worker: 'WorkerFunction',
   read: 'ReadFunction',
 };
@@ -130,6 +136,7 @@ export class PipelineFunctions extends Construct {
           QUEUE_URL: queues.queue.queueUrl,
           QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
           MAX_BODY_BYTES: FUNCTION_ENVIRONMENT_DEFAULTS.MAX_BODY_BYTES,
+          SIGNATURE_MAX_AGE_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.SIGNATURE_MAX_AGE_SECONDS,
           WEBHOOK_SECRETS_ARN: secret.secretArn,
           SECRETS_CACHE_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.SECRETS_CACHE_SECONDS,
         },
@@ -240,6 +247,7 @@ export class PipelineFunctions extends Construct {
       'ingest-spyne': ingest('ingest-spyne'),
       'ingest-sharinpix': ingest('ingest-sharinpix'),
       'ingest-image-intelligence': ingest('ingest-image-intelligence'),
+      'ingest-cloudinary': ingest('ingest-cloudinary'),
       worker,
       read,
     };

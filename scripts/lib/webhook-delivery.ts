@@ -1,6 +1,7 @@
 import { basename, sep } from 'node:path';
 import * as v from 'valibot';
 import type { WebhookSecrets } from '../../shared/secrets/webhook-secrets';
+import { cloudinarySignatureHeaders } from '../../shared/vendors/cloudinary/signature';
 import { spyneVersionOf } from '../../shared/vendors/spyne/schema';
 import { isVendor, VENDORS, type Vendor } from '../../shared/vendors/vendor';
 import { deliveriesOf } from '../fixtures/build-fixtures';
@@ -158,7 +159,9 @@ const resignedSpyneBody = (body: Buffer, secret: string | undefined, now: Date):
  * Puts the configured credentials on a delivery, whatever it carried before (fixtures carry the
  * dev defaults): Spyne v2 bodies are re-signed with `SPYNE_SIGNING_SECRET` and unsigned ones get
  * `?token=SPYNE_URL_TOKEN`, SharinPix gets `X-Sharinpix-Secret`, Image Intelligence gets
- * `?token=IMAGE_INTELLIGENCE_TOKEN`. A credential that is not configured is left as it was.
+ * `?token=IMAGE_INTELLIGENCE_TOKEN`, Cloudinary bodies are signed afresh (`X-Cld-Signature` over
+ * the exact bytes sent, `X-Cld-Timestamp` now) with `CLOUDINARY_API_SECRET`. A credential that is
+ * not configured is left as it was.
  */
 export const withCredentials = (
   delivery: WebhookDelivery,
@@ -187,5 +190,17 @@ export const withCredentials = (
         ...delivery,
         query: withQueryToken(delivery.query, firstSecretOf(secrets.IMAGE_INTELLIGENCE_TOKEN)),
       };
+    case 'cloudinary': {
+      const secret = firstSecretOf(secrets.CLOUDINARY_API_SECRET);
+      return secret === undefined
+        ? delivery
+        : {
+            ...delivery,
+            headers: {
+              ...delivery.headers,
+              ...cloudinarySignatureHeaders(delivery.body, now, secret),
+            },
+          };
+    }
   }
 };

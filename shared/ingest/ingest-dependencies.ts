@@ -23,6 +23,7 @@ export const createIngestDependencies = (
   const logger = createLogger();
   return {
     maxBodyBytes: config.maxBodyBytes,
+    signatureMaxAgeSeconds: config.signatureMaxAgeSeconds,
     secrets: createWebhookSecretsProvider(config, env, logger),
     eventQueue: new SqsEventQueue(sqs, config.queueUrl),
     quarantineQueue: new SqsEventQueue(sqs, config.quarantineQueueUrl),

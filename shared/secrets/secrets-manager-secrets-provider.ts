@@ -17,6 +17,7 @@ const SecretDocumentSchema = v.object({
   SPYNE_URL_TOKEN: v.optional(v.string()),
   SHARINPIX_SECRET: v.optional(v.string()),
   IMAGE_INTELLIGENCE_TOKEN: v.optional(v.string()),
+  CLOUDINARY_API_SECRET: v.optional(v.string()),
 });
 
 /**
@@ -120,6 +121,7 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
       SPYNE_URL_TOKEN: document.SPYNE_URL_TOKEN,
       SHARINPIX_SECRET: document.SHARINPIX_SECRET,
       IMAGE_INTELLIGENCE_TOKEN: document.IMAGE_INTELLIGENCE_TOKEN,
+      CLOUDINARY_API_SECRET: document.CLOUDINARY_API_SECRET,
     };
   }
 }

@@ -1,6 +1,6 @@
 import type { CollectionRule } from '../record/collection-ownership';
 import type { EventClock } from '../record/event-clock';
-import type { ImageChange, ImageExpectation } from '../record/image-change';
+import type { AliasedImageChange, ImageChange, ImageExpectation } from '../record/image-change';
 import type { Collection } from '../record/image-record';
 import type { Validated } from '../validation/validation-issue';
 import type { Vendor } from './vendor';
@@ -37,6 +37,12 @@ export interface VendorDefinition<TEvent extends VendorEvent> {
   readonly identify: (event: TEvent, receivedAt: Date) => EventIdentity;
   /** Pure: the record changes one event implies, under the event's clock. */
   readonly normalize: (event: TEvent, clock: EventClock) => readonly ImageChange[];
+  /**
+   * Pure: the changes for images the event names only by an alias (no image id in the body). For
+   * vendors whose ids change (Cloudinary's public id on rename) and whose bodies do not always
+   * carry the immutable one; the others leave it out.
+   */
+  readonly aliasChanges?: (event: TEvent, clock: EventClock) => readonly AliasedImageChange[];
   /**
    * Whether the event's images normally exist already: the event edits, tags, deletes or
    * completes what an earlier event created. The store then reads before it writes, which is

@@ -14,6 +14,7 @@ const SECRETS: WebhookSecrets & Record<string, string> = {
   SPYNE_URL_TOKEN: 'staging-spyne-url-token',
   SHARINPIX_SECRET: 'staging-sharinpix-secret',
   IMAGE_INTELLIGENCE_TOKEN: 'staging-ii-token',
+  CLOUDINARY_API_SECRET: 'staging-cloudinary-secret',
 };
 
 interface Captured {

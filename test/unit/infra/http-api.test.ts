@@ -76,6 +76,7 @@ describe('HTTP API routes', () => {
     expect(routeKeys).toEqual([
       'GET /images',
       'GET /images/{vendor}/{imageId}',
+      'POST /webhooks/cloudinary',
       'POST /webhooks/image-intelligence',
       'POST /webhooks/sharinpix',
       'POST /webhooks/spyne',
@@ -122,6 +123,7 @@ describe('HTTP API routes', () => {
     expect(byAuthorization.sort()).toEqual([
       'GET AWS_IAM',
       'GET AWS_IAM',
+      'POST NONE',
       'POST NONE',
       'POST NONE',
       'POST NONE',

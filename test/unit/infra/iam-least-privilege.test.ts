@@ -81,6 +81,7 @@ const EXPECTED_GRANTS: Readonly<Record<FunctionName, readonly Grant[]>> = {
     'ingest-image-intelligence',
     'ImageIntelligenceWebhookSecret',
   ),
+  'ingest-cloudinary': ingestGrants('ingest-cloudinary', 'CloudinaryWebhookSecret'),
   worker: [
     logGrant('worker'),
     grant(['dynamodb:GetItem', 'dynamodb:PutItem'], [getAtt('RecordsTable', 'Arn')]),

@@ -19,6 +19,7 @@ const SAM_OVERRIDABLE: Readonly<Record<FunctionName, readonly string[]>> = {
   'ingest-spyne': ['SPYNE_SIGNING_SECRET', 'SPYNE_URL_TOKEN', 'AWS_ENDPOINT_URL_SQS'],
   'ingest-sharinpix': ['SHARINPIX_SECRET', 'AWS_ENDPOINT_URL_SQS'],
   'ingest-image-intelligence': ['IMAGE_INTELLIGENCE_TOKEN', 'AWS_ENDPOINT_URL_SQS'],
+  'ingest-cloudinary': ['CLOUDINARY_API_SECRET', 'AWS_ENDPOINT_URL_SQS'],
   worker: ['AWS_ENDPOINT_URL_DYNAMODB'],
   read: ['CURSOR_SIGNING_KEY', 'AWS_ENDPOINT_URL_DYNAMODB'],
 };

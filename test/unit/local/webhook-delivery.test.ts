@@ -19,6 +19,7 @@ const CONFIGURED: WebhookSecrets = {
   SPYNE_URL_TOKEN: 'configured-url-token',
   SHARINPIX_SECRET: 'configured-sharinpix-secret',
   IMAGE_INTELLIGENCE_TOKEN: 'configured-ii-token',
+  CLOUDINARY_API_SECRET: 'configured-cloudinary-secret',
 };
 
 const load = (path: string): unknown => JSON.parse(readFileSync(join(EVENTS, path), 'utf8'));

@@ -64,7 +64,10 @@ describe('parseReadRequest: GET /images/{vendor}/{imageId}', () => {
       refusal: {
         kind: 'invalid',
         issues: [
-          { path: 'vendor', message: 'must be one of spyne, sharinpix, image-intelligence' },
+          {
+            path: 'vendor',
+            message: 'must be one of spyne, sharinpix, image-intelligence, cloudinary',
+          },
         ],
       },
     });
