@@ -57,13 +57,18 @@ export const localSecretsFor = (
     'ingest-spyne': {},
     'ingest-sharinpix': {},
     'ingest-image-intelligence': {},
+    'ingest-cloudinary': {},
     worker: {},
     read: {},
   };
   for (const name of INGEST_FUNCTION_NAMES) {
     const shape = INGEST_SECRET_SHAPES[name];
     const document: Record<string, string> = {};
-    for (const key of [shape.generatedKey, ...shape.operatorKeys]) {
+    const keys =
+      shape.generatedKey === undefined
+        ? shape.operatorKeys
+        : [shape.generatedKey, ...shape.operatorKeys];
+    for (const key of keys) {
       const value = secretValue(env, key);
       if (value !== undefined) document[key] = value;
     }

@@ -117,4 +117,6 @@ export const cloudinary: VendorDefinition<CloudinaryEvent> = {
   normalize: normalizeCloudinaryEvent,
   aliasChanges: aliasChangesOfCloudinaryEvent,
   imagesExpected: imagesExpectedByCloudinaryEvent,
+  /** A `move` notification files an asset under another folder: images move by design. */
+  collections: 'moves',
 };
