@@ -119,4 +119,9 @@ export const cloudinary: VendorDefinition<CloudinaryEvent> = {
   imagesExpected: imagesExpectedByCloudinaryEvent,
   /** A `move` notification files an asset under another folder: images move by design. */
   collections: 'moves',
+  /**
+   * A Cloudinary folder is never finished: assets arrive one notification at a time, with no
+   * notification that closes a folder, so no event completes a collection.
+   */
+  collectionCompleted: () => undefined,
 };
