@@ -41,6 +41,12 @@ export const ROUTE_THROTTLES: Readonly<Record<string, SizedRouteThrottle>> = {
     reason:
       'Image Intelligence posts once per completed job (1-64 images each), at the pace jobs finish, and retries a non-200 up to 5 times. 50 in the bucket covers a client submitting a batch of jobs that complete together.',
   },
+  'POST /webhooks/cloudinary': {
+    rateLimit: 100,
+    burstLimit: 500,
+    reason:
+      'Cloudinary posts one notification per asset event (upload, eager, moderation, tags, …), so a bulk upload or a bulk tag edit in the Console sends hundreds within seconds. It retries a non-200 only a few times, minutes apart, so the bucket holds a whole bulk operation.',
+  },
   'GET /images/{vendor}/{imageId}': {
     rateLimit: 50,
     burstLimit: 100,

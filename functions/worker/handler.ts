@@ -3,6 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createLogger } from '../../shared/observability/logger';
 import { metrics } from '../../shared/observability/metrics';
 import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
+import { DynamoDbImageAliasStore } from '../../shared/store/dynamodb-image-alias-store';
 import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
 import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
 import { readWorkerConfig } from '../../shared/worker/worker-config';
@@ -26,6 +27,7 @@ const processBatch = createWorkerHandler({
     archiveRetentionSeconds: config.archiveRetentionSeconds,
   }),
   store: new DynamoDbImageRecordStore({ client: dynamoDb, tableName: config.recordsTable }),
+  aliases: new DynamoDbImageAliasStore({ client: dynamoDb, tableName: config.recordsTable }),
   definitions: VENDOR_DEFINITIONS,
   archiveEvents: config.archiveEvents,
   applyConcurrency: config.applyConcurrency,

@@ -22,14 +22,15 @@ import type { IngestFunctionName, WebhookSecrets } from './webhook-secrets';
  * The DynamoDB calls the worker makes, per table, exactly as its adapters issue them:
  * - records: a conditional PutItem per image, preceded by one eventually consistent GetItem when
  *   the event expects its image to exist already (SharinPix image_processed, tag, delete and
- *   prediction events; see `DynamoDbImageRecordStore.apply`);
+ *   prediction events; see `DynamoDbImageRecordStore.apply`); and for image aliases (Cloudinary
+ *   public ids, `DynamoDbImageAliasStore`), a consistent GetItem and an UpdateItem per alias;
  * - ledger: conditional UpdateItem for the claim and for completion.
  * The local stack enforces these grants on every call the worker makes, and a test compares the
  * calls recorded during the integration and reliability runs against them, so IAM cannot fall
  * behind the code unnoticed.
  */
 export const WORKER_TABLE_ACTIONS = {
-  records: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  records: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   ledger: ['dynamodb:UpdateItem'],
 } as const;
 

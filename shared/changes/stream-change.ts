@@ -5,6 +5,7 @@ import {
   fromCompletionItem,
   isCompletionKey,
 } from '../store/completion-item';
+import { isAliasKey } from '../store/alias-item';
 import { fromRecordItem, type StoredRecord } from '../store/record-item';
 import { ImageRecordSchema } from '../record/image-record';
 import { validate, type ValidationIssue } from '../validation/validation-issue';
@@ -53,6 +54,8 @@ export const streamChangeOf = (record: DynamoDBRecord): StreamChange => {
   if (record.eventName === 'REMOVE' || newImage === undefined) return NONE;
   const item = fromStreamImage(newImage);
   const pk = item.pk?.S ?? '';
+  // An image alias (Cloudinary public id) is bookkeeping, not a record: nothing to publish.
+  if (isAliasKey(pk)) return NONE;
   if (isCompletionKey(pk)) {
     if (record.eventName !== 'INSERT') return NONE;
     const completion = fromCompletionItem(item);

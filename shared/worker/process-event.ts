@@ -1,7 +1,9 @@
 import type { EventEnvelope } from '../queue/event-envelope';
 import type { CollectionRule } from '../record/collection-ownership';
 import { eventClock } from '../record/event-clock';
-import type { ImageChange, ImageExpectation } from '../record/image-change';
+import type { AliasedImageChange, ImageChange, ImageExpectation } from '../record/image-change';
+import type { ImageAliasStore } from '../store/image-alias-store';
+import { applyAliasChanges, linkAliases } from './apply-aliases';
 import type { ImageRefusal } from '../record/image-refusal';
 import type { Collection } from '../record/image-record';
 import type { EventLedger } from '../store/event-ledger';
@@ -11,7 +13,12 @@ import { RecordTooLargeError } from '../store/store-errors';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
 import { mapWithConcurrency } from './map-with-concurrency';
-import { InvalidPayloadError, UnsupportedVendorError, issuePathsOf } from './worker-errors';
+import {
+  InvalidPayloadError,
+  issuePathsOf,
+  MissingAliasStoreError,
+  UnsupportedVendorError,
+} from './worker-errors';
 
 /** What processing one event needs; injected, so tests run it against any store. */
 export interface ProcessEventDeps {
@@ -22,6 +29,8 @@ export interface ProcessEventDeps {
   readonly archiveEvents: boolean;
   /** Image writes in flight per event. */
   readonly applyConcurrency: number;
+  /** Image aliases, for vendors whose events may name an image by alias alone (Cloudinary). */
+  readonly aliases?: ImageAliasStore;
 }
 
 /** How the images of an applied event fared. */
@@ -32,6 +41,8 @@ export interface AppliedImages {
   readonly stale: number;
   /** Images whose change can never apply (another collection's image, a record that cannot fit). */
   readonly refused: readonly ImageRefusal[];
+  /** Changes held with an alias that no event has registered yet (applied when one does). */
+  readonly held: number;
 }
 
 /**
@@ -48,6 +59,8 @@ export type ProcessResult =
 /** What one event does to the records: its image changes, and whether the images should exist. */
 export interface EventChanges {
   readonly changes: readonly ImageChange[];
+  /** Changes for images the event names only by an alias. */
+  readonly aliasChanges: readonly AliasedImageChange[];
   readonly imagesExpected: ImageExpectation;
   /** Whether the vendor's images may change collection. */
   readonly collections: CollectionRule;
@@ -70,11 +83,10 @@ export const eventChangesOf = (
     throw new InvalidPayloadError(envelope.eventId, issuePathsOf(event.issues));
   }
   const completes = definition.collectionCompleted(event.value);
+  const clock = eventClock(new Date(envelope.eventTime), envelope.eventId);
   return {
-    changes: definition.normalize(
-      event.value,
-      eventClock(new Date(envelope.eventTime), envelope.eventId),
-    ),
+    changes: definition.normalize(event.value, clock),
+    aliasChanges: definition.aliasChanges?.(event.value, clock) ?? [],
     imagesExpected: definition.imagesExpected(event.value),
     collections: definition.collections,
     ...(completes ? { completes } : {}),
@@ -87,14 +99,19 @@ export const changesOf = (
   definitions: ProcessEventDeps['definitions'],
 ): readonly ImageChange[] => eventChangesOf(envelope, definitions).changes;
 
-const NO_CHANGES: EventChanges = { changes: [], imagesExpected: 'new', collections: 'fixed' };
+const NO_CHANGES: EventChanges = {
+  changes: [],
+  aliasChanges: [],
+  imagesExpected: 'new',
+  collections: 'fixed',
+};
 
 /** One image's change, applied, refused for good, or failed in a way a retry may cure. */
 type ImageOutcome =
   | { readonly kind: 'result'; readonly result: ApplyResult; readonly imageId: string }
   | { readonly kind: 'failed'; readonly error: unknown };
 
-const countImages = (outcomes: readonly ImageOutcome[]): AppliedImages => {
+const countImages = (outcomes: readonly ImageOutcome[], held: number): AppliedImages => {
   const results = outcomes.flatMap((outcome) => (outcome.kind === 'result' ? [outcome] : []));
   const count = (kind: ApplyResult['outcome']) =>
     results.filter(({ result }) => result.outcome === kind).length;
@@ -105,6 +122,7 @@ const countImages = (outcomes: readonly ImageOutcome[]): AppliedImages => {
     refused: results.flatMap(({ result, imageId }) =>
       result.outcome === 'refused' && result.reason ? [{ imageId, reason: result.reason }] : [],
     ),
+    held,
   };
 };
 
@@ -136,6 +154,35 @@ const applyImage = async (
 };
 
 /**
+ * The alias work of an event, once its own changes are applied: register the aliases it gives
+ * its images (applying what was held for them), then apply the changes that name an image by
+ * alias alone, or hold them. An image named by alias normally exists already. Skipped when an
+ * image of the event failed, so the retry starts from the same place.
+ */
+const applyThroughAliases = async (
+  eventChanges: EventChanges,
+  direct: readonly ImageOutcome[],
+  deps: ProcessEventDeps,
+  cause: RecordCause,
+): Promise<{ outcomes: ImageOutcome[]; held: number }> => {
+  const { changes, aliasChanges } = eventChanges;
+  const linking = changes.some((change) => (change.aliases ?? []).length > 0);
+  if (!linking && aliasChanges.length === 0) return { outcomes: [], held: 0 };
+  if (direct.some((outcome) => outcome.kind === 'failed')) return { outcomes: [], held: 0 };
+  const aliases = deps.aliases;
+  if (aliases === undefined) throw new MissingAliasStoreError(changes[0]?.vendor ?? 'unknown');
+  const work = {
+    apply: (change: ImageChange) =>
+      applyImage(change, { ...eventChanges, imagesExpected: 'existing' }, deps.store, cause),
+    settled: (outcome: ImageOutcome) => outcome.kind === 'result',
+    concurrency: deps.applyConcurrency,
+  };
+  const linked = await linkAliases(changes, aliases, work);
+  const resolved = await applyAliasChanges(aliasChanges, aliases, work);
+  return { outcomes: [...linked, ...resolved.outcomes], held: resolved.held };
+};
+
+/**
  * One queued event, start to finish: read and normalize (pure, before any write, so a poison
  * payload never leaves a claim behind) → claim the `eventId` → apply every image change (each
  * write names the event as its cause) → record the collection completion, if the event completes
@@ -157,7 +204,7 @@ export const processEvent = async (
   messageId: string,
   deps: ProcessEventDeps,
 ): Promise<ProcessResult> => {
-  const { changes, imagesExpected, collections, completes } = envelope.supported
+  const { changes, aliasChanges, imagesExpected, collections, completes } = envelope.supported
     ? eventChangesOf(envelope, deps.definitions)
     : NO_CHANGES;
   const claim = await deps.ledger.claim({
@@ -191,13 +238,15 @@ export const processEvent = async (
       return { kind: 'refused', refused };
     }
   }
-  const eventChanges = { changes, imagesExpected, collections };
+  const eventChanges = { changes, aliasChanges, imagesExpected, collections };
   const cause = { eventId: envelope.eventId, eventType: envelope.eventType };
-  const outcomes = await mapWithConcurrency(changes, deps.applyConcurrency, (change) =>
+  const direct = await mapWithConcurrency(changes, deps.applyConcurrency, (change) =>
     applyImage(change, eventChanges, deps.store, cause),
   );
+  const byAlias = await applyThroughAliases(eventChanges, direct, deps, cause);
+  const outcomes = [...direct, ...byAlias.outcomes];
   for (const outcome of outcomes) if (outcome.kind === 'failed') throw outcome.error;
-  const images = countImages(outcomes);
+  const images = countImages(outcomes, byAlias.held);
   if (completes) {
     await deps.store.recordCompletion({
       vendor: envelope.vendor,
@@ -210,7 +259,7 @@ export const processEvent = async (
     eventId: envelope.eventId,
     messageId,
     status: envelope.supported ? 'completed' : 'ignored',
-    imagesApplied: changes.length - images.refused.length,
+    imagesApplied: outcomes.length - images.refused.length,
     ...(images.refused.length > 0 ? { refused: images.refused } : {}),
     ...(deps.archiveEvents || images.refused.length > 0 ? { archive: envelope } : {}),
   });

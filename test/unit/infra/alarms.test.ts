@@ -54,6 +54,7 @@ describe('alarms', () => {
       'ApiUnauthorizedRateAlarm',
       'DeadLetterQueueNotEmptyAlarm',
       'ImagesRefusedAlarm',
+      'IngestCloudinaryFunctionInvocationSpikeAlarm',
       'IngestImageIntelligenceFunctionInvocationSpikeAlarm',
       'IngestSharinpixFunctionInvocationSpikeAlarm',
       'IngestSpyneFunctionInvocationSpikeAlarm',
@@ -182,19 +183,21 @@ describe('alarms', () => {
     expect(properties.Threshold).toBe(25);
   });
 
-  it.each(['IngestSpyneFunction', 'IngestSharinpixFunction', 'IngestImageIntelligenceFunction'])(
-    'fires when %s’s invocations spike within a minute',
-    (functionId) => {
-      // Act
-      const properties = alarm(`${functionId}InvocationSpikeAlarm`);
+  it.each([
+    'IngestSpyneFunction',
+    'IngestSharinpixFunction',
+    'IngestImageIntelligenceFunction',
+    'IngestCloudinaryFunction',
+  ])('fires when %s’s invocations spike within a minute', (functionId) => {
+    // Act
+    const properties = alarm(`${functionId}InvocationSpikeAlarm`);
 
-      // Assess
-      expect([properties.Namespace, properties.MetricName]).toEqual(['AWS/Lambda', 'Invocations']);
-      expect(properties.Dimensions).toEqual([{ Name: 'FunctionName', Value: ref(functionId) }]);
-      expect(properties.Period).toBe(60);
-      expect(properties.Threshold).toBe(600);
-    },
-  );
+    // Assess
+    expect([properties.Namespace, properties.MetricName]).toEqual(['AWS/Lambda', 'Invocations']);
+    expect(properties.Dimensions).toEqual([{ Name: 'FunctionName', Value: ref(functionId) }]);
+    expect(properties.Period).toBe(60);
+    expect(properties.Threshold).toBe(600);
+  });
 
   it('fires on any worker function error', () => {
     // Act

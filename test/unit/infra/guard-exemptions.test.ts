@@ -38,20 +38,24 @@ const EXPECTED_EXEMPTIONS: Readonly<Record<string, readonly string[]>> = {
   'POST /webhooks/spyne': [rule('webhookRouteWithoutGatewayAuth')],
   'POST /webhooks/sharinpix': [rule('webhookRouteWithoutGatewayAuth')],
   'POST /webhooks/image-intelligence': [rule('webhookRouteWithoutGatewayAuth')],
+  'POST /webhooks/cloudinary': [rule('webhookRouteWithoutGatewayAuth')],
   'POST /webhooks/spyne permission': [rule('apiInvokePermissionScopedBySourceArn')],
   'POST /webhooks/sharinpix permission': [rule('apiInvokePermissionScopedBySourceArn')],
   'POST /webhooks/image-intelligence permission': [rule('apiInvokePermissionScopedBySourceArn')],
+  'POST /webhooks/cloudinary permission': [rule('apiInvokePermissionScopedBySourceArn')],
   'GET /images/{vendor}/{imageId} permission': [rule('apiInvokePermissionScopedBySourceArn')],
   'GET /images permission': [rule('apiInvokePermissionScopedBySourceArn')],
   HttpApiAccessLogGroup: LOG_GROUP_RULES,
   IngestSpyneFunctionLogGroup: LOG_GROUP_RULES,
   IngestSharinpixFunctionLogGroup: LOG_GROUP_RULES,
   IngestImageIntelligenceFunctionLogGroup: LOG_GROUP_RULES,
+  IngestCloudinaryFunctionLogGroup: LOG_GROUP_RULES,
   WorkerFunctionLogGroup: LOG_GROUP_RULES,
   ReadFunctionLogGroup: LOG_GROUP_RULES,
   IngestSpyneFunction: [rule('functionsOutsideVpc')],
   IngestSharinpixFunction: [rule('functionsOutsideVpc')],
   IngestImageIntelligenceFunction: [rule('functionsOutsideVpc')],
+  IngestCloudinaryFunction: [rule('functionsOutsideVpc')],
   WorkerFunction: [rule('functionsOutsideVpc')],
   ReadFunction: [rule('functionsOutsideVpc')],
   WebhookDeadLetterQueue: [rule('parkingQueueWithoutDeadLetterQueue')],
@@ -130,7 +134,7 @@ describe('cfn-guard Control Tower rules', () => {
     const reasons = [...guardExemptions(synthesized).values()].flat();
 
     // Assess
-    expect(reasons).toHaveLength(27);
+    expect(reasons).toHaveLength(32);
     for (const { id, reason } of reasons) {
       const exemption = Object.values(GUARD_EXEMPTIONS).find((entry) => entry.rule === id);
       expect(reason.startsWith(`${exemption?.control ?? 'unknown'}: `)).toBe(true);

@@ -84,7 +84,10 @@ const EXPECTED_GRANTS: Readonly<Record<FunctionName, readonly Grant[]>> = {
   'ingest-cloudinary': ingestGrants('ingest-cloudinary', 'CloudinaryWebhookSecret'),
   worker: [
     logGrant('worker'),
-    grant(['dynamodb:GetItem', 'dynamodb:PutItem'], [getAtt('RecordsTable', 'Arn')]),
+    grant(
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      [getAtt('RecordsTable', 'Arn')],
+    ),
     grant(['dynamodb:UpdateItem'], [getAtt('LedgerTable', 'Arn')]),
     grant(
       ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
@@ -189,6 +192,7 @@ describe('granted DynamoDB actions against the code that uses them', () => {
   const WORKER_GRANTS: Readonly<Record<string, readonly string[]>> = {
     'dynamodb-event-ledger.ts': WORKER_TABLE_ACTIONS.ledger,
     'dynamodb-image-record-store.ts': WORKER_TABLE_ACTIONS.records,
+    'dynamodb-image-alias-store.ts': WORKER_TABLE_ACTIONS.records,
   };
 
   const commandsIssuedBy = (file: string): readonly string[] => {

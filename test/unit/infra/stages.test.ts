@@ -92,6 +92,7 @@ describe('stages', () => {
 
     // Assess
     expect(names).toEqual([
+      'VendorWebhooks-dev/ingest-cloudinary',
       'VendorWebhooks-dev/ingest-image-intelligence',
       'VendorWebhooks-dev/ingest-sharinpix',
       'VendorWebhooks-dev/ingest-spyne',
@@ -111,6 +112,7 @@ describe('settings from context', () => {
     // Assess
     expect(retention(prod)).toEqual([
       'HttpApiAccessLogGroup=90',
+      'IngestCloudinaryFunctionLogGroup=30',
       'IngestImageIntelligenceFunctionLogGroup=30',
       'IngestSharinpixFunctionLogGroup=30',
       'IngestSpyneFunctionLogGroup=30',
@@ -119,6 +121,7 @@ describe('settings from context', () => {
     ]);
     expect(retention(dev)).toEqual([
       'HttpApiAccessLogGroup=365',
+      'IngestCloudinaryFunctionLogGroup=14',
       'IngestImageIntelligenceFunctionLogGroup=14',
       'IngestSharinpixFunctionLogGroup=14',
       'IngestSpyneFunctionLogGroup=14',
