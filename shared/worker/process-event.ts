@@ -42,7 +42,7 @@ export interface AppliedImages {
   /** Images whose change can never apply (another collection's image, a record that cannot fit). */
   readonly refused: readonly ImageRefusal[];
   /** Changes held with an alias that no event has registered yet (applied when one does). */
-  readonly held: number;
+  readonly held?: number;
 }
 
 /**
@@ -122,7 +122,7 @@ const countImages = (outcomes: readonly ImageOutcome[], held: number): AppliedIm
     refused: results.flatMap(({ result, imageId }) =>
       result.outcome === 'refused' && result.reason ? [{ imageId, reason: result.reason }] : [],
     ),
-    held,
+    ...(held > 0 ? { held } : {}),
   };
 };
 
