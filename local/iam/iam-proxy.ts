@@ -108,7 +108,7 @@ export const startIamProxy = async (options: IamProxyOptions): Promise<IamProxy>
     if (first && options.callsLogFile !== undefined) {
       appendFileSync(
         options.callsLogFile,
-        `${JSON.stringify({ function: name, action: call.action, resource: call.resource, allowed })}\n`,
+        `${JSON.stringify({ kind: 'call', function: name, action: call.action, resource: call.resource, allowed })}\n`,
       );
     }
   };

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes';
 import type { Env } from '../../shared/config/env';
 import type { FunctionRoles } from './function-roles';
@@ -112,6 +113,27 @@ export const startLocalIam = async (options: LocalIamOptions): Promise<LocalIam>
       .filter((revocation) => revocation.functionName === name)
       .map((revocation) => revocation.action);
     statements.set(name, withoutRevoked(resolved, revoked));
+  }
+  if (options.callsLogFile !== undefined) {
+    // The grants as this stack enforces them, beside its calls: what the grants table compares.
+    const lines = FUNCTION_NAMES.flatMap((name) => [
+      ...(statements.get(name) ?? [])
+        .filter((statement) => statement.effect === 'Allow')
+        .flatMap((statement) =>
+          statement.actions.map((action) => ({
+            kind: 'grant',
+            function: name,
+            sid: statement.sid,
+            action,
+            resources: statement.resources,
+            unmapped: statement.unmapped,
+          })),
+        ),
+      ...options.revoke
+        .filter((revocation) => revocation.functionName === name)
+        .map((revocation) => ({ kind: 'revoked', function: name, action: revocation.action })),
+    ]);
+    appendFileSync(options.callsLogFile, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
   }
   return {
     proxy,
