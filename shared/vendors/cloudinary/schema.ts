@@ -35,7 +35,7 @@ export const MAX_NAME_LENGTH = MAX_ID_LENGTH;
 /** A non-negative size or pixel count, as a number or a numeric string. */
 const SizeSchema = v.pipe(
   NumberLikeSchema,
-  v.check((value) => toNumber(value) >= 0, 'must not be negative'),
+  v.check((value) => value === undefined || toNumber(value) >= 0, 'must not be negative'),
 );
 
 /** A tag or a context key: short text without control characters. */
