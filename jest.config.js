@@ -12,6 +12,9 @@ const transform = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration tests talk to real servers on a shared machine: creating a table with its indexes
+  // alone can take seconds under load. Tests assert behaviour and counts, never time.
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'unit',

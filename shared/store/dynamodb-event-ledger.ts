@@ -18,6 +18,7 @@ import type {
   CompleteRequest,
   EventLedger,
   SignatureBinding,
+  FailureNote,
 } from './event-ledger';
 import { fromLedgerItem, type LedgerEntry } from './ledger-item';
 import {
@@ -33,6 +34,12 @@ import {
  * failing an event that was applied correctly.
  */
 export const MAX_ARCHIVE_BYTES = 350 * 1024;
+
+/** Longest error text noted on an entry: enough for a class name, a key and a few paths. */
+const MAX_ERROR_TEXT = 500;
+
+/** The error noted when a delivery takes over an event whose previous lease ran out. */
+export const ABANDONED_LEASE = 'lease expired: the previous attempt crashed or timed out';
 
 /**
  * Most refused images listed on a ledger entry (`refusedImages`); `imagesRefused` counts them all.
@@ -187,7 +194,8 @@ export class DynamoDbEventLedger implements EventLedger {
     try {
       await this.update('complete', {
         Key: { eventId: text(request.eventId) },
-        UpdateExpression: `SET ${sets.join(', ')} REMOVE #leaseUntil`,
+        // Removing the index keys writes to the index only where they were set (after a failure).
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE #leaseUntil, #unfinishedVendor, #unfinishedSince`,
         ConditionExpression: '#owner = :messageId',
         ExpressionAttributeValues: {
           ':status': text(request.status),
@@ -239,6 +247,31 @@ export class DynamoDbEventLedger implements EventLedger {
     }
   }
 
+  async noteFailure(request: FailureNote): Promise<void> {
+    const now = this.now().toISOString();
+    try {
+      await this.update('failure', {
+        Key: { eventId: text(request.eventId) },
+        UpdateExpression:
+          'SET #failures = if_not_exists(#failures, :zero) + :one, #lastError = :error, ' +
+          '#lastFailedAt = :now, #unfinishedVendor = :vendor, ' +
+          '#unfinishedSince = if_not_exists(#unfinishedSince, :now)',
+        ConditionExpression: '#status = :processing',
+        ExpressionAttributeValues: {
+          ':zero': number(0),
+          ':one': number(1),
+          ':error': text(request.error.slice(0, MAX_ERROR_TEXT) || 'Error'),
+          ':now': text(now),
+          ':vendor': text(request.vendor),
+          ':processing': text('processing'),
+        },
+      });
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+  }
+
   /** The entry of one event, read strongly consistent. For operators and tests, not the worker. */
   async find(eventId: string): Promise<LedgerEntry | undefined> {
     let output: GetItemCommandOutput;
@@ -265,13 +298,20 @@ export class DynamoDbEventLedger implements EventLedger {
 
   /** The conditional write that moves an abandoned or expired event to this message. */
   private async takeOver(request: ClaimRequest, previous: LedgerEntry, now: Date): Promise<void> {
+    const abandoned = previous.status === 'processing';
     try {
       await this.update('takeover', {
         Key: { eventId: text(request.eventId) },
         UpdateExpression:
           'SET #status = :processing, #owner = :messageId, #leaseUntil = :leaseUntil, ' +
-          '#claimedAt = :now, #expiresAt = :expiresAt ' +
-          'REMOVE #completedAt, #imagesApplied, #imagesRefused, #refusedImages, #archive, #archiveSkipped',
+          '#claimedAt = :now, #expiresAt = :expiresAt' +
+          // An abandoned lease is a failed attempt (a crash or a timeout): note it and index it.
+          (abandoned
+            ? ', #failures = if_not_exists(#failures, :zero) + :one, #lastError = :abandoned, ' +
+              '#lastFailedAt = :now, #unfinishedVendor = :vendor, ' +
+              '#unfinishedSince = if_not_exists(#unfinishedSince, :now)'
+            : '') +
+          ' REMOVE #completedAt, #imagesApplied, #imagesRefused, #refusedImages, #archive, #archiveSkipped',
         ConditionExpression:
           '#owner = :previousOwner AND ((#status = :processing AND #leaseUntil <= :now) OR ' +
           '(#status IN (:completed, :ignored, :refused) AND #completedAt <= :windowStart))',
@@ -286,6 +326,14 @@ export class DynamoDbEventLedger implements EventLedger {
           ':now': text(now.toISOString()),
           ':windowStart': text(windowStart(now, this.dedupeWindowSeconds)),
           ':expiresAt': number(epochSeconds(plusSeconds(now, this.dedupeWindowSeconds))),
+          ...(abandoned
+            ? {
+                ':zero': number(0),
+                ':one': number(1),
+                ':abandoned': text(ABANDONED_LEASE),
+                ':vendor': text(request.vendor),
+              }
+            : {}),
         },
       });
     } catch (error) {
@@ -307,7 +355,7 @@ export class DynamoDbEventLedger implements EventLedger {
    * `StoreOperationError`.
    */
   private async update(
-    purpose: 'claim' | 'takeover' | 'complete' | 'bind',
+    purpose: 'claim' | 'takeover' | 'complete' | 'bind' | 'failure',
     input: Omit<
       UpdateItemCommandInput,
       'TableName' | 'ReturnConsumedCapacity' | 'ExpressionAttributeNames'
@@ -322,7 +370,7 @@ export class DynamoDbEventLedger implements EventLedger {
             input.ConditionExpression,
           ),
           TableName: this.tableName,
-          ReturnConsumedCapacity: 'TOTAL',
+          ReturnConsumedCapacity: 'INDEXES',
         }),
       );
       this.onCapacity({

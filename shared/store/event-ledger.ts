@@ -20,6 +20,11 @@ export interface EventLedger {
    * another event already: the same signature with a different body.
    */
   bindSignature(request: SignatureBinding): Promise<'bound' | 'reused'>;
+  /**
+   * Notes on a claimed, unfinished entry that an attempt failed, and puts it in the index of
+   * unfinished events until it completes. Does nothing for an entry that is missing or finished.
+   */
+  noteFailure(request: FailureNote): Promise<void>;
 }
 
 /** A per-delivery signature (as its digest) and the event it came with. */
@@ -28,6 +33,14 @@ export interface SignatureBinding {
   readonly eventId: string;
   /** When the signature stops verifying; the binding is kept until then. */
   readonly expiresAt: string;
+}
+
+/** One failed attempt at a claimed event. */
+export interface FailureNote {
+  readonly eventId: string;
+  readonly vendor: Vendor;
+  /** The error's class and message: our own error texts, which carry ids and paths, never values. */
+  readonly error: string;
 }
 
 /** One delivery's claim on an event; the ids and types are kept in the ledger for operators. */

@@ -28,7 +28,10 @@ export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
  * - `imagesRefused` (N) and `refusedImages` (S, JSON `[{imageId, reason}]`, the first 100): the
  *   images whose change was refused for good (see `ImageRefusal`); absent when none was;
  * - `archive` (B): the envelope as gzip-compressed JSON, for replay (when archiving is on);
- * - `expiresAt` (N, epoch seconds): the TTL attribute.
+ * - `expiresAt` (N, epoch seconds): the TTL attribute;
+ * - `failures` (N), `lastError`, `lastFailedAt`: failed attempts, kept after completion;
+ * - `unfinishedVendor`, `unfinishedSince`: the keys of the sparse `unfinished` index, present only
+ *   between a first failure (or an abandoned lease) and completion.
  */
 export interface LedgerEntry {
   readonly eventId: string;
@@ -46,6 +49,11 @@ export interface LedgerEntry {
   readonly refusedImages?: readonly ImageRefusal[];
   readonly archive?: Uint8Array;
   readonly expiresAt?: number;
+  readonly archiveSkipped?: string;
+  readonly failures?: number;
+  readonly lastError?: string;
+  readonly lastFailedAt?: string;
+  readonly unfinishedSince?: string;
 }
 
 const LedgerItemSchema = v.object({
@@ -78,6 +86,11 @@ const LedgerItemSchema = v.object({
   ),
   archive: v.optional(binaryAttribute),
   expiresAt: v.optional(integerAttribute),
+  archiveSkipped: v.optional(nonEmptyStringAttribute),
+  failures: v.optional(integerAttribute),
+  lastError: v.optional(nonEmptyStringAttribute),
+  lastFailedAt: v.optional(isoTimeAttribute),
+  unfinishedSince: v.optional(isoTimeAttribute),
 });
 
 /** Parses a ledger item (as DynamoDB returns it) without trusting its shape. */

@@ -9,7 +9,7 @@ import type { Collection } from '../record/image-record';
 import type { EventLedger } from '../store/event-ledger';
 import type { ApplyResult, ImageRecordStore } from '../store/image-record-store';
 import type { RecordCause } from '../store/record-item';
-import { RecordTooLargeError } from '../store/store-errors';
+import { LeaseLostError, RecordTooLargeError } from '../store/store-errors';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
 import { mapWithConcurrency } from './map-with-concurrency';
@@ -127,6 +127,26 @@ const countImages = (outcomes: readonly ImageOutcome[], held: number): AppliedIm
 };
 
 /**
+ * Notes a failed attempt on the event's ledger entry, so operators can find it (`events list`).
+ * Best effort: the error the batch reports is the original one, and a note that cannot be
+ * written (DynamoDB unreachable, the usual reason for the failure itself) changes nothing else.
+ * A lost lease is no failure: another delivery owns the event now.
+ */
+const noteFailure = async (
+  ledger: EventLedger,
+  envelope: EventEnvelope,
+  error: unknown,
+): Promise<void> => {
+  if (error instanceof LeaseLostError) return;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : 'Error';
+  try {
+    await ledger.noteFailure({ eventId: envelope.eventId, vendor: envelope.vendor, error: text });
+  } catch {
+    // Deliberately ignored, see above.
+  }
+};
+
+/**
  * Applies one image's change, turning a permanent per-image failure into a refusal of that image
  * alone. Every other error is kept for the caller, so the remaining images are still applied.
  */
@@ -240,28 +260,34 @@ export const processEvent = async (
   }
   const eventChanges = { changes, aliasChanges, imagesExpected, collections };
   const cause = { eventId: envelope.eventId, eventType: envelope.eventType };
-  const direct = await mapWithConcurrency(changes, deps.applyConcurrency, (change) =>
-    applyImage(change, eventChanges, deps.store, cause),
-  );
-  const byAlias = await applyThroughAliases(eventChanges, direct, deps, cause);
-  const outcomes = [...direct, ...byAlias.outcomes];
-  for (const outcome of outcomes) if (outcome.kind === 'failed') throw outcome.error;
-  const images = countImages(outcomes, byAlias.held);
-  if (completes) {
-    await deps.store.recordCompletion({
-      vendor: envelope.vendor,
-      collection: completes,
-      cause,
-      completedAt: new Date().toISOString(),
+  let images: AppliedImages;
+  try {
+    const direct = await mapWithConcurrency(changes, deps.applyConcurrency, (change) =>
+      applyImage(change, eventChanges, deps.store, cause),
+    );
+    const byAlias = await applyThroughAliases(eventChanges, direct, deps, cause);
+    const outcomes = [...direct, ...byAlias.outcomes];
+    for (const outcome of outcomes) if (outcome.kind === 'failed') throw outcome.error;
+    images = countImages(outcomes, byAlias.held);
+    if (completes) {
+      await deps.store.recordCompletion({
+        vendor: envelope.vendor,
+        collection: completes,
+        cause,
+        completedAt: new Date().toISOString(),
+      });
+    }
+    await deps.ledger.complete({
+      eventId: envelope.eventId,
+      messageId,
+      status: envelope.supported ? 'completed' : 'ignored',
+      imagesApplied: outcomes.length - images.refused.length,
+      ...(images.refused.length > 0 ? { refused: images.refused } : {}),
+      ...(deps.archiveEvents || images.refused.length > 0 ? { archive: envelope } : {}),
     });
+  } catch (error) {
+    await noteFailure(deps.ledger, envelope, error);
+    throw error;
   }
-  await deps.ledger.complete({
-    eventId: envelope.eventId,
-    messageId,
-    status: envelope.supported ? 'completed' : 'ignored',
-    imagesApplied: outcomes.length - images.refused.length,
-    ...(images.refused.length > 0 ? { refused: images.refused } : {}),
-    ...(deps.archiveEvents || images.refused.length > 0 ? { archive: envelope } : {}),
-  });
   return envelope.supported ? { kind: 'applied', images } : { kind: 'ignored' };
 };

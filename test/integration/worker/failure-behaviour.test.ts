@@ -104,6 +104,7 @@ const crashingBeforeComplete = (ledger: EventLedger): EventLedger => {
   return {
     claim: (request) => ledger.claim(request),
     bindSignature: (request) => ledger.bindSignature(request),
+    noteFailure: (note) => ledger.noteFailure(note),
     complete: async (request) => {
       if (!crashed) {
         crashed = true;

@@ -161,7 +161,7 @@ describe('processEvent', () => {
     expect(ledger.calls).toEqual([]);
   });
 
-  it('does not complete when an image write fails, so the retry re-applies', async () => {
+  it('does not complete when an image write fails, so the retry re-applies, and notes the failure', async () => {
     // Prepare
     const { ledger, deps } = depsWith();
     const failing = new (class extends InMemoryStore {
@@ -176,7 +176,10 @@ describe('processEvent', () => {
 
     // Assess
     await expect(processing).rejects.toThrow('throttled');
-    expect(ledger.calls).toEqual([`claim ${envelope.eventId}`]);
+    expect(ledger.calls).toEqual([
+      `claim ${envelope.eventId}`,
+      `failure ${envelope.eventId} Error: throttled`,
+    ]);
   });
 
   describe('one signature, one body', () => {

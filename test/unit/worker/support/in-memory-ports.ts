@@ -10,6 +10,7 @@ import type {
   CompleteRequest,
   EventLedger,
   SignatureBinding,
+  FailureNote,
 } from '../../../../shared/store/event-ledger';
 import { type CollectionCompletion, completionKey } from '../../../../shared/store/completion-item';
 import type {
@@ -54,6 +55,10 @@ export class InMemoryLedger implements EventLedger {
     if (bound !== undefined && bound !== request.eventId) return 'reused';
     this.signatures.set(request.digest, request.eventId);
     return 'bound';
+  }
+
+  async noteFailure(note: FailureNote): Promise<void> {
+    this.calls.push(`failure ${note.eventId} ${note.error}`);
   }
 
   async complete(request: CompleteRequest): Promise<void> {
