@@ -123,7 +123,10 @@ describe('GET /images/{vendor}/{imageId}', () => {
         error: 'invalid_request',
         message: 'invalid vendor',
         issues: [
-          { path: 'vendor', message: 'must be one of spyne, sharinpix, image-intelligence' },
+          {
+            path: 'vendor',
+            message: 'must be one of spyne, sharinpix, image-intelligence, cloudinary',
+          },
         ],
       },
     });

@@ -1,6 +1,7 @@
 import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { fromLedgerItem, type LedgerEntry } from '../../../shared/store/ledger-item';
 import { isCompletionKey } from '../../../shared/store/completion-item';
+import { signatureKey } from '../../../shared/store/dynamodb-event-ledger';
 import { isVendor, type Vendor } from '../../../shared/vendors/vendor';
 
 /**
@@ -18,6 +19,8 @@ export const scanLedger = async (
     { TableName: tableName, ConsistentRead: true },
   )) {
     for (const item of page.Items ?? []) {
+      // Signature bindings share the ledger table; they are not events.
+      if (item.eventId?.S?.startsWith(signatureKey(''))) continue;
       const parsed = fromLedgerItem(item);
       if (!parsed.ok) {
         throw new Error(`corrupt ledger item: ${JSON.stringify(parsed.issues.slice(0, 3))}`);

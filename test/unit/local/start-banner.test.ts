@@ -73,7 +73,7 @@ describe('the curl lines printed at start', () => {
         { ...DEV_SECRETS, SPYNE_SIGNING_SECRET: signingSecret },
         NOW,
       );
-    expect(check('rotated-secret')).toEqual({ ok: true });
+    expect(check('rotated-secret')).toMatchObject({ ok: true });
     expect(check(DEV_SECRETS.SPYNE_SIGNING_SECRET).ok).toBe(false);
   });
 
