@@ -26,7 +26,6 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
   const spyneSecret = secrets.ingest['ingest-spyne'].secretName;
   const sharinpixSecret = secrets.ingest['ingest-sharinpix'].secretName;
   const imageIntelligenceSecret = secrets.ingest['ingest-image-intelligence'].secretName;
-  const cloudinarySecret = secrets.ingest['ingest-cloudinary'].secretName;
 
   output(
     'SpyneWebhookUrl',
@@ -44,22 +43,10 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
     'Image Intelligence webhookUrl: append ?token=<IMAGE_INTELLIGENCE_TOKEN from ImageIntelligenceWebhookSecretName>.',
   );
   output(
-    'CloudinaryWebhookUrl',
-    `${httpApi.url}webhooks/cloudinary`,
-    'Cloudinary notification URL (a trigger or notification_url; legacy signature, no payload template). Put the signing API secret as CLOUDINARY_API_SECRET in CloudinaryWebhookSecretName.',
-  );
-  output(
     'ReadApiBaseUrl',
     httpApi.url,
     'Read API base URL: GET images/{vendor}/{imageId} and images?vendor=V&collection=C, SigV4-signed for service execute-api.',
   );
-  if (httpApi.domainName) {
-    output(
-      'CustomDomainTarget',
-      httpApi.domainName.regionalDomainName,
-      `Point a CNAME (or an alias record) for ${httpApi.customDomainName ?? 'the custom domain'} at this name; the URLs above use that domain.`,
-    );
-  }
   output(
     'RecordsTableName',
     tables.records.tableName,
@@ -78,12 +65,12 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
   output(
     'DeadLetterQueueUrl',
     queues.deadLetterQueue.queueUrl,
-    'Events the worker failed 5 times; replay with npm run dlq -- redrive.',
+    'Events the worker failed 5 times; replay with npm run redrive -- dlq.',
   );
   output(
     'QuarantineQueueUrl',
     queues.quarantineQueue.queueUrl,
-    'Authenticated deliveries that failed validation; replay with npm run quarantine -- redrive.',
+    'Authenticated deliveries that failed validation; replay with npm run redrive -- quarantine.',
   );
   output(
     'SpyneWebhookSecretName',
@@ -96,7 +83,6 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
     imageIntelligenceSecret,
     'Secret holding IMAGE_INTELLIGENCE_TOKEN.',
   );
-  output('CloudinaryWebhookSecretName', cloudinarySecret, 'Secret holding CLOUDINARY_API_SECRET.');
   output(
     'CursorSigningSecretName',
     secrets.cursorSigning.secretName,

@@ -1,4 +1,3 @@
-import type { SignedBy } from '../auth/auth-result';
 import {
   type QueueMessage,
   queueMessageBytes,
@@ -37,8 +36,6 @@ export const toEventMessage = (input: {
   delivery: VendorDelivery;
   receivedAt: Date;
   requestId: string;
-  /** The per-delivery signature that authenticated it, when the route has one. */
-  signedBy?: SignedBy;
 }): EventMessage => {
   const read = input.definition.read(input.delivery);
   if (!read.ok) return { ok: false, reason: 'invalid_payload', issues: read.issues };
@@ -50,7 +47,6 @@ export const toEventMessage = (input: {
       identity,
       receivedAt: input.receivedAt,
       requestId: input.requestId,
-      ...(input.signedBy ? { signedBy: input.signedBy } : {}),
     }),
   );
   if (queueMessageBytes(message) > SQS_MAX_MESSAGE_BYTES) {

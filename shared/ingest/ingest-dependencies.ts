@@ -1,4 +1,3 @@
-import { createLogger } from '../observability/logger';
 import { createIngestSqsClient, SqsEventQueue } from '../queue/sqs-event-queue';
 import { createWebhookSecretsProvider } from '../secrets/create-webhook-secrets-provider';
 import { readIngestConfig } from './ingest-config';
@@ -20,14 +19,12 @@ export const createIngestDependencies = (
 ): IngestDependencies => {
   const config = readIngestConfig(env);
   const sqs = createIngestSqsClient();
-  const logger = createLogger();
   return {
     maxBodyBytes: config.maxBodyBytes,
-    signatureMaxAgeSeconds: config.signatureMaxAgeSeconds,
-    secrets: createWebhookSecretsProvider(config, env, logger),
+    secrets: createWebhookSecretsProvider(config, env),
     eventQueue: new SqsEventQueue(sqs, config.queueUrl),
     quarantineQueue: new SqsEventQueue(sqs, config.quarantineQueueUrl),
     now: () => new Date(),
-    telemetry: powertoolsIngestTelemetry(logger),
+    telemetry: powertoolsIngestTelemetry(),
   };
 };

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { logger as sharedLogger } from '../observability/logger';
 import { metrics as sharedMetrics } from '../observability/metrics';
 import type { Vendor } from '../vendors/vendor';
 import type { IngestOutcome } from './ingest-outcome';
@@ -122,7 +123,7 @@ const addOutcomeMetrics = (meter: Metrics, outcome: IngestOutcome): void => {
 
 /** Telemetry on Powertools Logger and Metrics (structured JSON logs, CloudWatch EMF metrics). */
 export const powertoolsIngestTelemetry = (
-  log: Logger,
+  log: Logger = sharedLogger,
   meter: Metrics = sharedMetrics,
 ): IngestTelemetry => ({
   begin: (context) => {

@@ -1,4 +1,3 @@
-import type { SignedBy } from '../auth/auth-result';
 import type { Vendor } from '../vendors/vendor';
 import type { EventIdentity, VendorEvent } from '../vendors/vendor-definition';
 import { EVENT_ENVELOPE_VERSION, type EventEnvelope } from './event-envelope';
@@ -13,7 +12,6 @@ export const toEventEnvelope = (input: {
   identity: EventIdentity;
   receivedAt: Date;
   requestId: string;
-  signedBy?: SignedBy;
 }): EventEnvelope => ({
   version: EVENT_ENVELOPE_VERSION,
   vendor: input.vendor,
@@ -23,13 +21,5 @@ export const toEventEnvelope = (input: {
   receivedAt: input.receivedAt.toISOString(),
   requestId: input.requestId,
   supported: input.identity.supported,
-  ...(input.signedBy
-    ? {
-        signedBy: {
-          digest: input.signedBy.digest,
-          expiresAt: input.signedBy.expiresAt.toISOString(),
-        },
-      }
-    : {}),
   payload: input.event.payload,
 });

@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { environmentSecretsProvider } from './environment-secrets-provider';
 import {
   createSecretsManagerClient,
@@ -22,7 +21,6 @@ export interface SecretsSourceConfig {
 export const createWebhookSecretsProvider = (
   config: SecretsSourceConfig,
   env: Readonly<Record<string, string | undefined>>,
-  log: Pick<Logger, 'warn'>,
 ): WebhookSecretsProvider =>
   config.secretsArn === undefined
     ? environmentSecretsProvider(env)
@@ -30,5 +28,4 @@ export const createWebhookSecretsProvider = (
         client: createSecretsManagerClient(),
         secretId: config.secretsArn,
         cacheSeconds: config.secretsCacheSeconds,
-        log,
       });

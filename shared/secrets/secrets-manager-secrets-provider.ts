@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as v from 'valibot';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import { logger } from '../observability/logger';
 import { readJsonSecret } from './read-json-secret';
 import {
   SecretsUnavailableError,
@@ -17,7 +17,6 @@ const SecretDocumentSchema = v.object({
   SPYNE_URL_TOKEN: v.optional(v.string()),
   SHARINPIX_SECRET: v.optional(v.string()),
   IMAGE_INTELLIGENCE_TOKEN: v.optional(v.string()),
-  CLOUDINARY_API_SECRET: v.optional(v.string()),
 });
 
 /**
@@ -47,8 +46,6 @@ export interface SecretsManagerSecretsOptions {
   readonly cacheSeconds: number;
   /** Milliseconds since the epoch; injectable so cache expiry is tested without waiting. */
   readonly now?: () => number;
-  /** Where a failed refresh is reported (the function's logger); silent when absent. */
-  readonly log?: Pick<Logger, 'warn'>;
 }
 
 /**
@@ -66,7 +63,6 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
   readonly #secretId: string;
   readonly #cacheMillis: number;
   readonly #now: () => number;
-  readonly #log: Pick<Logger, 'warn'> | undefined;
   #cached: WebhookSecrets | undefined;
   #refreshAt = 0;
   #inFlight: Promise<WebhookSecrets> | undefined;
@@ -76,7 +72,6 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
     this.#secretId = options.secretId;
     this.#cacheMillis = options.cacheSeconds * 1000;
     this.#now = options.now ?? Date.now;
-    this.#log = options.log;
   }
 
   readonly current = (): Promise<WebhookSecrets> => {
@@ -100,7 +95,7 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
     } catch (error) {
       if (this.#cached === undefined) throw error;
       this.#refreshAt = this.#now() + Math.min(this.#cacheMillis, REFRESH_RETRY_SECONDS * 1000);
-      this.#log?.warn('webhook secrets refresh failed; serving the cached copy', {
+      logger.warn('webhook secrets refresh failed; serving the cached copy', {
         errorName: error instanceof Error ? error.name : typeof error,
       });
       return this.#cached;
@@ -121,7 +116,6 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
       SPYNE_URL_TOKEN: document.SPYNE_URL_TOKEN,
       SHARINPIX_SECRET: document.SHARINPIX_SECRET,
       IMAGE_INTELLIGENCE_TOKEN: document.IMAGE_INTELLIGENCE_TOKEN,
-      CLOUDINARY_API_SECRET: document.CLOUDINARY_API_SECRET,
     };
   }
 }

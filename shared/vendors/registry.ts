@@ -1,4 +1,3 @@
-import { cloudinary } from './cloudinary/definition';
 import { imageIntelligence } from './image-intelligence/definition';
 import { sharinpix } from './sharinpix/definition';
 import { spyne } from './spyne/definition';
@@ -15,5 +14,4 @@ export const VENDOR_DEFINITIONS: Readonly<Partial<Record<Vendor, VendorDefinitio
     spyne: anyVendorDefinition(spyne),
     sharinpix: anyVendorDefinition(sharinpix),
     'image-intelligence': anyVendorDefinition(imageIntelligence),
-    cloudinary: anyVendorDefinition(cloudinary),
   };

@@ -1,6 +1,5 @@
 import { isJsonObject } from '../../json/json-value';
 import { invalid, type Validated, validateEvent } from '../../validation/validation-issue';
-import { collectionCompletedBySpyneEvent } from './completion';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SpyneEvent } from './event';
 import { identifySpyneEvent } from './identity';
@@ -21,6 +20,4 @@ export const spyne: VendorDefinition<SpyneEvent> = {
   identify: identifySpyneEvent,
   normalize: normalizeSpyneEvent,
   imagesExpected: imagesExpectedBySpyneEvent,
-  collections: 'fixed',
-  collectionCompleted: collectionCompletedBySpyneEvent,
 };

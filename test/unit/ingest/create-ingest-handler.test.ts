@@ -23,8 +23,6 @@ const explodingDefinition: VendorDefinition<VendorEvent> = {
   },
   normalize: () => [],
   imagesExpected: () => 'new',
-  collections: 'fixed',
-  collectionCompleted: () => undefined,
 };
 
 describe('createIngestHandler', () => {

@@ -54,7 +54,6 @@ describe('createWebhookSecretsProvider', () => {
     const provider = createWebhookSecretsProvider(
       { secretsArn: undefined, secretsCacheSeconds: 300 },
       env,
-      { warn: () => undefined },
     );
 
     // Assess
@@ -69,11 +68,7 @@ describe('createWebhookSecretsProvider', () => {
     };
 
     // Act
-    const provider = createWebhookSecretsProvider(
-      config,
-      { SHARINPIX_SECRET: 'ignored' },
-      { warn: () => undefined },
-    );
+    const provider = createWebhookSecretsProvider(config, { SHARINPIX_SECRET: 'ignored' });
 
     // Assess
     expect(provider).toBeInstanceOf(SecretsManagerSecretsProvider);
