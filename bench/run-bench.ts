@@ -45,7 +45,7 @@ const main = async (): Promise<void> => {
   const quick = values.quick === true;
   const sizes = quick ? QUICK_SIZES : FULL_SIZES;
   const out = resolve(values.out ?? DEFAULT_OUT);
-  // Lambda runs Node 22, where the SDK's Node-version warning never fires.
+  // Lambda runs Node 24, where the SDK's Node-version warning never fires.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const started = Date.now();
   const workDir = mkdtempSync(join(tmpdir(), 'vendor-webhooks-bench-'));

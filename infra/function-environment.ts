@@ -1,3 +1,4 @@
+import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../shared/auth/raw-body-digest-authenticator';
 import type { SecretName } from '../shared/config/dev-secrets';
 import type { FunctionName } from '../shared/http/routes';
 import { DEFAULT_SECRETS_CACHE_SECONDS } from '../shared/ingest/ingest-config';
@@ -18,6 +19,8 @@ import { CURSOR_SIGNING_KEY_NAME, INGEST_SECRET_SHAPES } from './constructs/webh
 export const FUNCTION_ENVIRONMENT_DEFAULTS = {
   /** The contract's body limit: the SQS maximum, answered with 413 above it. */
   MAX_BODY_BYTES: String(SQS_MAX_MESSAGE_BYTES),
+  /** How old a timestamped webhook signature may be (Cloudinary's SDK default). */
+  SIGNATURE_MAX_AGE_SECONDS: String(DEFAULT_SIGNATURE_MAX_AGE_SECONDS),
   /** A rotated secret reaches every warm container within five minutes. */
   SECRETS_CACHE_SECONDS: String(DEFAULT_SECRETS_CACHE_SECONDS),
   /** The contract's default: longer than any vendor's retry horizon. */
@@ -38,10 +41,10 @@ const DYNAMODB_ENDPOINT = 'AWS_ENDPOINT_URL_DYNAMODB';
 const emptyVariables = (names: readonly string[]): Readonly<Record<string, string>> =>
   Object.fromEntries(names.map((name) => [name, '']));
 
-const ingestSecretNames = (name: IngestFunctionName): readonly SecretName[] => [
-  INGEST_SECRET_SHAPES[name].generatedKey,
-  ...INGEST_SECRET_SHAPES[name].operatorKeys,
-];
+const ingestSecretNames = (name: IngestFunctionName): readonly SecretName[] => {
+  const { generatedKey, operatorKeys } = INGEST_SECRET_SHAPES[name];
+  return generatedKey === undefined ? operatorKeys : [generatedKey, ...operatorKeys];
+};
 
 /**
  * SAM CLI only overrides environment variables the template already declares, so the secrets and
@@ -61,6 +64,7 @@ export const localInvokePlaceholders = (
       ...ingestSecretNames('ingest-image-intelligence'),
       SQS_ENDPOINT,
     ]),
+    'ingest-cloudinary': when([...ingestSecretNames('ingest-cloudinary'), SQS_ENDPOINT]),
     worker: when([DYNAMODB_ENDPOINT]),
     read: when([CURSOR_SIGNING_KEY_NAME, DYNAMODB_ENDPOINT]),
   };

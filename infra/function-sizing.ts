@@ -1,11 +1,38 @@
 import { Duration } from 'aws-cdk-lib';
 import type { FunctionName } from '../shared/http/routes';
 
-/** Memory and timeout of one function. Memory also buys CPU: Lambda scales vCPU with it. */
+/**
+ * Memory, timeout and reserved concurrency of one function. Memory also buys CPU: Lambda scales
+ * vCPU with it.
+ */
 export interface FunctionSizing {
   readonly memorySize: number;
   readonly timeout: Duration;
+  /** Always unset here: see `RESERVED_CONCURRENCY` for why. */
+  readonly reservedConcurrentExecutions: number | undefined;
 }
+
+/**
+ * No function reserves concurrency; the decision, with its reasons:
+ *
+ * - Ingest is already bounded where it matters, at its route's throttle (`route-throttles.ts`).
+ *   Concurrency is rate times duration: 100 requests a second at a warm 50 ms is five concurrent
+ *   executions, and even every route at its limit with cold starts stays in the low hundreds, far
+ *   inside the account's default pool of 1,000.
+ * - A reservation is also a ceiling. Above it Lambda throttles the invoke, and API Gateway answers
+ *   the vendor with a 5xx where the route throttle would have answered a clean 429; a reservation
+ *   sized below the route throttle just moves the refusal to a worse place.
+ * - Reserved concurrency comes out of the account's unreserved pool, which must keep 100. Accounts
+ *   whose concurrency quota is still the new-account 10 could not deploy the stack at all, and
+ *   every stage deployed into a shared account would take its share again.
+ * - The worker is capped instead by its event source mapping's maximum concurrency
+ *   (`WORKER_MAX_CONCURRENCY`), which limits pollers without making Lambda throttle and return
+ *   messages to the queue, as a reservation on an SQS-triggered function would.
+ *
+ * What protects ingest from a noisy neighbour in the same account is the invocation-spike and
+ * throttle alarms, not a reservation.
+ */
+export const RESERVED_CONCURRENCY = undefined;
 
 /**
  * Ingest: JSON parse, valibot, an HS256 check and one SQS SendMessage of up to 1 MiB.
@@ -19,7 +46,11 @@ export interface FunctionSizing {
  *   dependency yields the code's own 503 with `Retry-After` inside 6 s plus init, and the timeout
  *   only catches what nothing else did, still before the vendor stops listening.
  */
-export const INGEST_SIZING: FunctionSizing = { memorySize: 1024, timeout: Duration.seconds(7) };
+export const INGEST_SIZING: FunctionSizing = {
+  memorySize: 1024,
+  timeout: Duration.seconds(7),
+  reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+};
 
 /**
  * Worker: a batch of up to `WORKER_BATCH_SIZE` envelopes, each a conditional ledger claim, one
@@ -31,7 +62,11 @@ export const INGEST_SIZING: FunctionSizing = { memorySize: 1024, timeout: Durati
  *   with backoff. It also drives the main queue's visibility timeout (six times this, plus the
  *   batching window), so a longer timeout would delay every retry of a failed message.
  */
-export const WORKER_SIZING: FunctionSizing = { memorySize: 1024, timeout: Duration.seconds(30) };
+export const WORKER_SIZING: FunctionSizing = {
+  memorySize: 1024,
+  timeout: Duration.seconds(30),
+  reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+};
 
 /**
  * The worker's ledger lease: it must outlast one worker run (else a slow run loses its claim to a
@@ -48,7 +83,11 @@ export const WORKER_LEASE_SECONDS = 2 * WORKER_SIZING.timeout.toSeconds();
  * - 10 s: a Query answers in milliseconds; the margin covers a cold start plus SDK retries while
  *   staying far under API Gateway's 30 s integration limit.
  */
-export const READ_SIZING: FunctionSizing = { memorySize: 512, timeout: Duration.seconds(10) };
+export const READ_SIZING: FunctionSizing = {
+  memorySize: 512,
+  timeout: Duration.seconds(10),
+  reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+};
 
 /**
  * Up to 10 messages per worker invocation: the SQS receive maximum, so a batch costs one poll, and

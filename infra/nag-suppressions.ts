@@ -23,17 +23,17 @@ export const NAG_REASONS = {
   webhookRouteWithoutGatewayAuth: {
     ruleId: 'AwsSolutions-APIG4',
     reason:
-      'Vendor webhook route: Spyne, SharinPix and Image Intelligence cannot sign AWS requests or obtain tokens from us, so the gateway cannot authenticate them. The ingest function authenticates every request (HS256 JWT, X-Sharinpix-Secret or URL token, compared in constant time) before anything is stored, and answers 401 otherwise.',
+      'Vendor webhook route: Spyne, SharinPix, Image Intelligence and Cloudinary cannot sign AWS requests or obtain tokens from us, so the gateway cannot authenticate them. The ingest function authenticates every request (HS256 JWT, X-Sharinpix-Secret, URL token or X-Cld-Signature digest, compared in constant time) before anything is stored, and answers 401 otherwise.',
   },
   pinnedRuntime: {
     ruleId: 'AwsSolutions-L1',
     reason:
-      'Pinned to nodejs22.x, the runtime the project targets and tests against (bundles are built for node22). Moving to a newer runtime is a deliberate change made with the code, not a side effect of a CDK upgrade.',
+      'Pinned to nodejs24.x, the runtime the project targets and tests against (bundles are built for node24). Moving to a newer runtime is a deliberate change made with the code, not a side effect of a CDK upgrade.',
   },
   quarantineHasNoDeadLetterQueue: {
     ruleId: 'AwsSolutions-SQS3',
     reason:
-      'The quarantine queue is itself a parking queue: nothing consumes it, so nothing can fail on it and a DLQ behind it would never receive a message. Operators inspect it and move messages back with npm run redrive -- quarantine.',
+      'The quarantine queue is itself a parking queue: nothing consumes it, so nothing can fail on it and a DLQ behind it would never receive a message. Operators inspect it and move messages back with npm run quarantine -- redrive.',
   },
 } as const satisfies Record<string, NagAcknowledgment>;
 
@@ -45,6 +45,8 @@ export const SECRET_ROTATION_REASONS: Readonly<Record<IngestFunctionName | 'curs
     "SHARINPIX_SECRET is pasted into SharinPix's admin page, which no rotation Lambda can update; an automatic rotation would make every delivery fail with 401. Rotation is manual and gap-free with the 'new,old' list.",
   'ingest-image-intelligence':
     "IMAGE_INTELLIGENCE_TOKEN is embedded in the webhookUrl of every submitted job, including jobs still running; an automatic rotation would reject their results. Rotation is manual with the 'new,old' list, dropping 'old' once older jobs have completed.",
+  'ingest-cloudinary':
+    "CLOUDINARY_API_SECRET is an API secret of the operator's Cloudinary product environment, issued by Cloudinary; no rotation Lambda can change it there. Rotation is manual and gap-free: put 'new,old', switch Cloudinary's signing key, then drop 'old'.",
   cursor:
     "CURSOR_SIGNING_KEY only signs short-lived pagination tokens of the IAM-protected read API; it grants no access by itself. Rotating it invalidates outstanding 'next' tokens, so it is rotated by hand with put-secret-value when needed.",
 };

@@ -26,6 +26,7 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
   const spyneSecret = secrets.ingest['ingest-spyne'].secretName;
   const sharinpixSecret = secrets.ingest['ingest-sharinpix'].secretName;
   const imageIntelligenceSecret = secrets.ingest['ingest-image-intelligence'].secretName;
+  const cloudinarySecret = secrets.ingest['ingest-cloudinary'].secretName;
 
   output(
     'SpyneWebhookUrl',
@@ -43,10 +44,22 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
     'Image Intelligence webhookUrl: append ?token=<IMAGE_INTELLIGENCE_TOKEN from ImageIntelligenceWebhookSecretName>.',
   );
   output(
+    'CloudinaryWebhookUrl',
+    `${httpApi.url}webhooks/cloudinary`,
+    'Cloudinary notification URL (a trigger or notification_url; legacy signature, no payload template). Put the signing API secret as CLOUDINARY_API_SECRET in CloudinaryWebhookSecretName.',
+  );
+  output(
     'ReadApiBaseUrl',
     httpApi.url,
     'Read API base URL: GET images/{vendor}/{imageId} and images?vendor=V&collection=C, SigV4-signed for service execute-api.',
   );
+  if (httpApi.domainName) {
+    output(
+      'CustomDomainTarget',
+      httpApi.domainName.regionalDomainName,
+      `Point a CNAME (or an alias record) for ${httpApi.customDomainName ?? 'the custom domain'} at this name; the URLs above use that domain.`,
+    );
+  }
   output(
     'RecordsTableName',
     tables.records.tableName,
@@ -65,12 +78,12 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
   output(
     'DeadLetterQueueUrl',
     queues.deadLetterQueue.queueUrl,
-    'Events the worker failed 5 times; replay with npm run redrive -- dlq.',
+    'Events the worker failed 5 times; replay with npm run dlq -- redrive.',
   );
   output(
     'QuarantineQueueUrl',
     queues.quarantineQueue.queueUrl,
-    'Authenticated deliveries that failed validation; replay with npm run redrive -- quarantine.',
+    'Authenticated deliveries that failed validation; replay with npm run quarantine -- redrive.',
   );
   output(
     'SpyneWebhookSecretName',
@@ -83,6 +96,7 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
     imageIntelligenceSecret,
     'Secret holding IMAGE_INTELLIGENCE_TOKEN.',
   );
+  output('CloudinaryWebhookSecretName', cloudinarySecret, 'Secret holding CLOUDINARY_API_SECRET.');
   output(
     'CursorSigningSecretName',
     secrets.cursorSigning.secretName,

@@ -8,8 +8,15 @@ const timestamped = (line: string): void => {
 };
 
 /**
+ * A signal this soon after the first is the same request again: Ctrl+C reaches both npm and
+ * this process (npm runs it with `exec`, in the terminal's process group), and npm forwards it.
+ */
+const REPEAT_WINDOW_MS = 1000;
+
+/**
  * `npm start`: the whole pipeline on this machine. Prints the banner once healthy; the first
- * SIGINT/SIGTERM stops cleanly (drain, save, exit 0), a second one stops without draining.
+ * SIGINT/SIGTERM stops cleanly (drain, save, exit 0), a second one (a second later or more)
+ * stops without draining.
  */
 runCommand(async () => {
   const startedAt = Date.now();
@@ -26,13 +33,17 @@ runCommand(async () => {
       startupMs: Date.now() - startedAt,
       restored: stack.restored,
       recoveredFromCrash: stack.recoveredFromCrash,
+      iamEnforced: stack.iam.enforced,
       now: new Date(),
     }),
   );
   return new Promise<number>((resolve) => {
     let signals = 0;
+    let firstAt = 0;
     const onSignal = (signal: NodeJS.Signals) => {
+      if (signals === 1 && Date.now() - firstAt < REPEAT_WINDOW_MS) return;
       signals += 1;
+      if (signals === 1) firstAt = Date.now();
       timestamped(
         signals === 1
           ? `${signal}: stopping (finishing requests, draining the queue; again to skip the drain)`

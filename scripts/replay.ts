@@ -2,20 +2,24 @@ import { relative } from 'node:path';
 import { runCommand } from '../local/cli/run-command';
 import { parseCommandArgs, UsageError } from '../local/cli/usage-error';
 import { readEnvironmentSecrets } from '../shared/secrets/environment-secrets-provider';
-import { deliveryLine } from './lib/delivery-result';
+import { deliveryLine, deliveryResultOf } from './lib/delivery-result';
 import { readJsonFile } from './lib/json-file';
 import { jsonFilesUnder } from './lib/json-files';
+import { ReplaySummary } from './lib/replay-summary';
 import { resolveGateway } from './lib/running-stack';
 import { replaySourceOf, withCredentials } from './lib/webhook-delivery';
 
-const USAGE = `Usage: npm run replay -- <file|dir>... [--url URL] [--form] [--data-dir DIR]
+const USAGE = `Usage: npm run replay -- <file|dir>... [--url URL] [--form] [--verbose] [--data-dir DIR]
 
 Posts vendor webhooks to a running stack, local (default: the one npm start runs, else
 http://127.0.0.1:3000) or deployed (--url https://…execute-api…amazonaws.com), with the
-credentials from SPYNE_SIGNING_SECRET, SPYNE_URL_TOKEN, SHARINPIX_SECRET and
-IMAGE_INTELLIGENCE_TOKEN (dev defaults where unset). Takes plain bodies (events/bodies/<vendor>/)
+credentials from SPYNE_SIGNING_SECRET, SPYNE_URL_TOKEN, SHARINPIX_SECRET,
+IMAGE_INTELLIGENCE_TOKEN and CLOUDINARY_API_SECRET (dev defaults where unset; Cloudinary bodies
+are signed afresh). Takes plain bodies (events/bodies/<vendor>/)
 and generated API Gateway events (events/<vendor>/). SharinPix bodies go as JSON, or as the
-form variant (p=<json>) with --form. Prints one line per delivery.`;
+form variant (p=<json>) with --form. Prints one line per delivery and a summary: accepted,
+duplicates (an eventId already answered in this run), ignored, and rejected by reason. Files that
+are not webhooks (worker and read events) are skipped quietly; --verbose names each one.`;
 
 runCommand(async () => {
   const { values, positionals } = parseCommandArgs(
@@ -24,6 +28,7 @@ runCommand(async () => {
       options: {
         url: { type: 'string' },
         form: { type: 'boolean' },
+        verbose: { type: 'boolean' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -38,19 +43,19 @@ runCommand(async () => {
   const { baseUrl } = await resolveGateway({ url: values.url, dataDir: values['data-dir'] });
   const secrets = readEnvironmentSecrets(process.env);
   const files = positionals.flatMap(jsonFilesUnder);
-  let failures = 0;
-  let sent = 0;
+  const verbose = values.verbose ?? false;
+  const summary = new ReplaySummary();
   for (const file of files) {
     const label = relative(process.cwd(), file) || file;
     const now = new Date();
     const source = replaySourceOf(file, readJsonFile(file), { form: values.form ?? false, now });
     if (source.kind === 'skip') {
-      console.log(`${label}  skipped: ${source.reason}`);
+      summary.skip();
+      if (verbose) console.log(`${label}  skipped: ${source.reason}`);
       continue;
     }
     const delivery = withCredentials(source.delivery, secrets, now);
     const target = `${baseUrl}${delivery.path}${delivery.query ? `?${delivery.query}` : ''}`;
-    sent += 1;
     try {
       const response = await fetch(target, {
         method: 'POST',
@@ -58,11 +63,11 @@ runCommand(async () => {
         body: delivery.body,
         signal: AbortSignal.timeout(35_000),
       });
-      const text = await response.text();
-      console.log(deliveryLine(label, response.status, text));
-      if (!response.ok) failures += 1;
+      const result = deliveryResultOf(response.status, await response.text());
+      summary.add(result);
+      console.log(deliveryLine(label, result));
     } catch (error) {
-      failures += 1;
+      summary.add('no_answer');
       const reason =
         error instanceof Error && error.cause instanceof Error
           ? error.cause.message
@@ -70,6 +75,6 @@ runCommand(async () => {
       console.log(`${label}  error: ${reason} (is the stack running at ${baseUrl}?)`);
     }
   }
-  console.error(`${sent} deliveries sent to ${baseUrl}, ${sent - failures} answered 2xx`);
-  return failures === 0 ? 0 : 1;
+  console.log(summary.line(baseUrl, { verbose }));
+  return summary.allTaken ? 0 : 1;
 });

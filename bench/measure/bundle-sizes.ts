@@ -7,6 +7,7 @@ export const BUNDLE_GOAL_BYTES: Readonly<Record<FunctionName, number>> = {
   'ingest-spyne': 200 * 1024,
   'ingest-sharinpix': 200 * 1024,
   'ingest-image-intelligence': 200 * 1024,
+  'ingest-cloudinary': 200 * 1024,
   worker: 250 * 1024,
   read: 250 * 1024,
 };

@@ -23,7 +23,7 @@ const REGION = 'us-east-1';
  * variables (function name, region, the execution role's credentials), queue URLs, table names
  * and the Secrets Manager ARNs, so handlers take the same code paths at load as in AWS (Secrets
  * Manager clients created, no dev defaults). Endpoints point at local stand-ins when given. The
- * SDK's Node-version warning is silenced because Lambda runs Node 22, where it never fires.
+ * SDK's Node-version warning is silenced because Lambda runs Node 24, where it never fires.
  */
 export const lambdaLikeEnvironment = (
   name: BundleName,
@@ -34,7 +34,7 @@ export const lambdaLikeEnvironment = (
     PATH: process.env.PATH,
     AWS_LAMBDA_FUNCTION_NAME: `vendor-webhooks-${name}`,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryOf(name)),
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'ASIABENCHEXAMPLE0001',

@@ -4,7 +4,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { logger } from '../../shared/observability/logger';
+import { createLogger } from '../../shared/observability/logger';
 import { createCursorKeyProvider } from '../../shared/read/cursor-key-provider';
 import { readReadConfig } from '../../shared/read/read-config';
 import { createReadHandler } from '../../shared/read/read-handler';
@@ -12,6 +12,9 @@ import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-reco
 
 /** Read once at load: a missing table name or cursor key fails here, not on a request. */
 const config = readReadConfig(process.env);
+
+/** This function's own logger, so its lines name this function even beside others locally. */
+const logger = createLogger();
 
 /** One client per container; locally the SDK picks up AWS_ENDPOINT_URL_DYNAMODB itself. */
 const dynamoDb = new DynamoDBClient({});

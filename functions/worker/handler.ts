@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '../../shared/observability/logger';
+import { createLogger } from '../../shared/observability/logger';
 import { metrics } from '../../shared/observability/metrics';
 import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
+import { DynamoDbImageAliasStore } from '../../shared/store/dynamodb-image-alias-store';
 import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
 import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
 import { readWorkerConfig } from '../../shared/worker/worker-config';
@@ -10,6 +11,9 @@ import { createWorkerHandler } from '../../shared/worker/worker-handler';
 
 /** Read once at load: a misconfigured worker fails here, before it takes any message. */
 const config = readWorkerConfig(process.env);
+
+/** This function's own logger, so its lines name this function even beside others locally. */
+const logger = createLogger();
 
 /** One client per container; locally the SDK picks up AWS_ENDPOINT_URL_DYNAMODB itself. */
 const dynamoDb = new DynamoDBClient({});
@@ -23,6 +27,7 @@ const processBatch = createWorkerHandler({
     archiveRetentionSeconds: config.archiveRetentionSeconds,
   }),
   store: new DynamoDbImageRecordStore({ client: dynamoDb, tableName: config.recordsTable }),
+  aliases: new DynamoDbImageAliasStore({ client: dynamoDb, tableName: config.recordsTable }),
   definitions: VENDOR_DEFINITIONS,
   archiveEvents: config.archiveEvents,
   applyConcurrency: config.applyConcurrency,

@@ -39,14 +39,14 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
  * `NodejsFunction` bundling props and the benchmark passes it to esbuild's API, so the sizes and
  * cold starts measured are those of the code that is deployed.
  *
- * Minified, tree-shaken ESM for Node 22 with the AWS SDK bundled in (not taken from the runtime),
+ * Minified, tree-shaken ESM for Node 24 with the AWS SDK bundled in (not taken from the runtime),
  * so the SDK version the tests ran against is the one that runs, and esbuild drops the unused
  * parts of it. No source map: it would roughly double the bundle and the cold start that loads it.
  */
 export const FUNCTION_BUNDLING = {
   platform: 'node',
   format: 'esm',
-  target: 'node22',
+  target: 'node24',
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_BANNER,
   minify: true,

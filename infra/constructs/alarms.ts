@@ -3,6 +3,7 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -10,11 +11,23 @@ import { Construct } from 'constructs';
 import { pinLogicalId } from './pinned-logical-id';
 import { MAX_RECEIVE_COUNT } from './webhook-queues';
 
-/** Server-side error share of API requests (percent over five minutes) that pages someone. */
-export const API_SERVER_ERROR_PERCENT = 5;
-
 /** Fewer requests than this in five minutes are too few for a meaningful error rate. */
 const API_ERROR_RATE_MIN_REQUESTS = 10;
+
+/** One webhook route's function, watched for invocation spikes. */
+export interface WatchedIngestFunction {
+  /** Its fixed logical id, e.g. `IngestSpyneFunction`; the alarm's id starts with it. */
+  readonly logicalId: string;
+  readonly function: lambda.IFunction;
+}
+
+/** The thresholds a deployment may set (context `alarmThresholds`, see `stack-config.ts`). */
+export interface AlarmThresholds {
+  readonly serverErrorPercent: number;
+  readonly throttledRequests: number;
+  readonly unauthorizedPercent: number;
+  readonly invocationSpikePerMinute: number;
+}
 
 /**
  * The oldest-message threshold must not fire for a single poison message: it legitimately ages
@@ -31,19 +44,46 @@ export interface PipelineAlarmsProps {
   readonly deadLetterQueue: sqs.IQueue;
   readonly quarantineQueue: sqs.IQueue;
   readonly api: apigwv2.HttpApi;
+  /** The API's JSON access log, read by metric filters for the 429 and 401 counts. */
+  readonly accessLogGroup: logs.ILogGroup;
   readonly worker: lambda.IFunction;
+  readonly ingestFunctions: readonly WatchedIngestFunction[];
+  readonly thresholds: AlarmThresholds;
+  /** Starts every alarm name and the metric namespace: the stack name, which carries the stage. */
+  readonly namePrefix: string;
+  /** Where the functions publish their Powertools metrics. */
+  readonly metricsNamespace: string;
   /** Subscribed to the alarm topic when given (context `alarmEmail`). */
   readonly alarmEmail: string | undefined;
 }
 
 /**
- * The five conditions under which an event is at risk or a vendor is being failed, each notifying
+ * Metric filters on the access log, which records every request with its final status, 429s
+ * included: HTTP API publishes 4xx as one metric and has no 429 or 401 count of its own.
+ * `status` is logged as a string (the log format quotes every field).
+ */
+const ACCESS_LOG_METRICS = {
+  Requests: logs.FilterPattern.allEvents(),
+  Throttled: logs.FilterPattern.stringValue('$.status', '=', '429'),
+  Unauthorized: logs.FilterPattern.stringValue('$.status', '=', '401'),
+} as const;
+
+/**
+ * The conditions under which an event is at risk or a vendor is being failed, each notifying
  * one SNS topic (and its email subscriber, when configured) on alarm and on recovery:
  * - the DLQ holds a message: an event the worker could not apply, waiting for a replay;
  * - the main queue's oldest message is too old: the worker is down, throttled or too slow;
  * - the API's 5xx rate is high: vendors are being told to retry (ingest cannot enqueue);
+ * - the API answered 429s: a route's throttle refused requests, and a vendor that does not retry
+ *   (SharinPix documents no retry) may have lost an event;
+ * - the API's 401 rate is high: a vendor's secret changed on one side only, or someone is
+ *   guessing credentials;
+ * - an ingest function's invocations spike: a flood or a retry storm, before it reaches the
+ *   route's throttle (AWS's inbound-webhook reference architecture alarms on the same);
  * - the worker function itself errors (crash or timeout, not a per-message failure);
- * - the quarantine queue receives a message: a vendor sent something our schema refuses.
+ * - the quarantine queue receives a message: a vendor sent something our schema refuses;
+ * - the worker refuses an image change for good (`ImagesRefused`): a body named an image of another
+ *   collection, or a record could not fit; the rest of its event was applied.
  *
  * Missing data is "not breaching": SQS and Lambda publish nothing when idle, and idle is healthy.
  */
@@ -55,7 +95,7 @@ export class PipelineAlarms extends Construct {
     super(scope, id);
 
     this.topic = new sns.Topic(this, 'Topic', {
-      displayName: 'Vendor webhooks alarms',
+      displayName: `${props.namePrefix} alarms`,
       enforceSSL: true,
     });
     pinLogicalId(this.topic, 'AlarmTopic');
@@ -64,8 +104,25 @@ export class PipelineAlarms extends Construct {
     }
 
     const fiveMinutes = Duration.minutes(5);
+    const { thresholds } = props;
     const requests = props.api.metricCount({ period: fiveMinutes, statistic: 'Sum' });
     const serverErrors = props.api.metricServerError({ period: fiveMinutes, statistic: 'Sum' });
+    const accessLogMetric = (name: keyof typeof ACCESS_LOG_METRICS): cloudwatch.Metric => {
+      const filter = new logs.MetricFilter(this, `${name}Filter`, {
+        logGroup: props.accessLogGroup,
+        filterPattern: ACCESS_LOG_METRICS[name],
+        metricNamespace: `${props.namePrefix}/AccessLog`,
+        metricName: name,
+        metricValue: '1',
+        // 0 for every other request, so a quiet minute reads 0 (not missing) in the ratios.
+        defaultValue: 0,
+      });
+      pinLogicalId(filter, `AccessLog${name}MetricFilter`);
+      return filter.metric({ period: fiveMinutes, statistic: 'Sum' });
+    };
+    const loggedRequests = accessLogMetric('Requests');
+    const throttled = accessLogMetric('Throttled');
+    const unauthorized = accessLogMetric('Unauthorized');
 
     const alarm = (
       logicalId: string,
@@ -74,6 +131,7 @@ export class PipelineAlarms extends Construct {
       threshold: number,
     ): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, logicalId, {
+        alarmName: `${props.namePrefix}-${logicalId.replace(/Alarm$/, '')}`,
         alarmDescription: description,
         metric,
         threshold,
@@ -91,7 +149,7 @@ export class PipelineAlarms extends Construct {
     this.alarms = [
       alarm(
         'DeadLetterQueueNotEmptyAlarm',
-        'The DLQ holds events the worker failed to apply. Inspect them, fix, then `npm run redrive -- dlq`.',
+        'The DLQ holds events the worker failed to apply. Inspect them, fix, then `npm run dlq -- list`, then `npm run dlq -- redrive`.',
         props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(1),
           statistic: 'Maximum',
@@ -109,14 +167,39 @@ export class PipelineAlarms extends Construct {
       ),
       alarm(
         'ApiServerErrorRateAlarm',
-        `Over ${API_SERVER_ERROR_PERCENT}% of API requests got a 5xx in 5 minutes: vendors are being told to retry (ingest cannot enqueue or read its secrets).`,
+        `Over ${thresholds.serverErrorPercent}% of API requests got a 5xx in 5 minutes: vendors are being told to retry (ingest cannot enqueue or read its secrets).`,
         new cloudwatch.MathExpression({
           expression: `IF(requests >= ${API_ERROR_RATE_MIN_REQUESTS}, 100 * serverErrors / requests, 0)`,
           usingMetrics: { requests, serverErrors },
           period: fiveMinutes,
           label: 'API 5xx %',
         }),
-        API_SERVER_ERROR_PERCENT,
+        thresholds.serverErrorPercent,
+      ),
+      alarm(
+        'ApiThrottledRequestsAlarm',
+        `API Gateway answered 429 to ${thresholds.throttledRequests} or more requests in 5 minutes. Every webhook route is sized above its vendor's bursts, so this is a flood or an unsized pattern, and a vendor that does not retry may have lost events. Find the route with Logs Insights on the access log: filter status = "429" | stats count() by routeKey.`,
+        throttled,
+        thresholds.throttledRequests,
+      ),
+      alarm(
+        'ApiUnauthorizedRateAlarm',
+        `Over ${thresholds.unauthorizedPercent}% of API requests got a 401 in 5 minutes: a vendor's secret was changed on one side only, or someone is guessing credentials. Find the route with Logs Insights on the access log: filter status = "401" | stats count() by routeKey.`,
+        new cloudwatch.MathExpression({
+          expression: `IF(requests >= ${API_ERROR_RATE_MIN_REQUESTS}, 100 * unauthorized / requests, 0)`,
+          usingMetrics: { requests: loggedRequests, unauthorized },
+          period: fiveMinutes,
+          label: 'API 401 %',
+        }),
+        thresholds.unauthorizedPercent,
+      ),
+      ...props.ingestFunctions.map((ingest) =>
+        alarm(
+          `${ingest.logicalId}InvocationSpikeAlarm`,
+          `${ingest.logicalId} ran ${thresholds.invocationSpikePerMinute} or more times in a minute, far above its vendor's documented bursts: a flood or a retry storm. Check the access log for the route's callers and statuses.`,
+          ingest.function.metricInvocations({ period: Duration.minutes(1), statistic: 'Sum' }),
+          thresholds.invocationSpikePerMinute,
+        ),
       ),
       alarm(
         'WorkerErrorsAlarm',
@@ -126,8 +209,21 @@ export class PipelineAlarms extends Construct {
       ),
       alarm(
         'QuarantineReceivingAlarm',
-        'An authenticated delivery failed validation and was quarantined: a vendor sent a shape the schema refuses. Inspect, fix the schema, then `npm run redrive -- quarantine`.',
+        'An authenticated delivery failed validation and was quarantined: a vendor sent a shape the schema refuses. Inspect, fix the schema, then `npm run quarantine -- redrive`.',
         props.quarantineQueue.metricNumberOfMessagesSent({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+      ),
+      alarm(
+        'ImagesRefusedAlarm',
+        'The worker refused an image change for good (an image named under another collection than its own, or a record that cannot fit); the rest of the event was applied. The ledger entry lists the refused images and keeps the event for inspection.',
+        new cloudwatch.Metric({
+          namespace: props.metricsNamespace,
+          metricName: 'ImagesRefused',
+          // Powertools' default dimension: the service, which is the function's name.
+          dimensionsMap: { service: 'worker' },
+          period: fiveMinutes,
+          statistic: 'Sum',
+        }),
         1,
       ),
     ];

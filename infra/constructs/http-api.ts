@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -6,16 +7,14 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type FunctionName, HTTP_ROUTES, type HttpRoute } from '../../shared/http/routes';
+import {
+  type FunctionName,
+  HTTP_ROUTES,
+  type HttpRoute,
+  routeKeyOf,
+} from '../../shared/http/routes';
+import { DEFAULT_ROUTE_THROTTLE, type RouteThrottle, throttleFor } from '../route-throttles';
 import { pinLogicalId } from './pinned-logical-id';
-
-/**
- * The stage's request rate limits. Far above what the three vendors send (a SharinPix upload of
- * 50 images is the largest burst), yet a runaway client or a flood cannot run up the Lambda and
- * SQS bill or crowd out the vendors unboundedly. API Gateway answers 429 beyond them, which the
- * vendors treat as retryable.
- */
-export const STAGE_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 
 /**
  * The access log line, one JSON object per request. It deliberately names only fields that
@@ -43,9 +42,6 @@ export const ACCESS_LOG_FIELDS = {
   callerArn: '$context.identity.userArn',
 } as const;
 
-/** Access logs are operational data; three months covers a vendor's dispute of a delivery. */
-export const ACCESS_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
-
 const HTTP_METHODS: Readonly<Record<HttpRoute['method'], apigwv2.HttpMethod>> = {
   GET: apigwv2.HttpMethod.GET,
   POST: apigwv2.HttpMethod.POST,
@@ -59,10 +55,22 @@ const routeConstructId = (route: HttpRoute): string =>
     .map((part) => `${part.charAt(0).toUpperCase()}${part.slice(1)}`)
     .join('')}Route`;
 
-/** The functions behind the routes, looked up by the route table's `functionName`. */
+/** A domain of the deployment's own in front of the API, with its ACM certificate. */
+export interface CustomDomain {
+  readonly domainName: string;
+  readonly certificateArn: string;
+}
+
+/** The functions behind the routes, and what a deployment sets (context, see `stack-config.ts`). */
 export interface WebhookHttpApiProps {
   /** The function behind each route's `functionName`. */
   readonly functionFor: (name: FunctionName) => lambda.IFunction;
+  /** The API's name, carrying the stage so two stages in one account are told apart. */
+  readonly apiName: string;
+  /** Per-route throttle overrides by route key, on top of `ROUTE_THROTTLES`. */
+  readonly throttleOverrides: Readonly<Partial<Record<string, Partial<RouteThrottle>>>>;
+  readonly accessLogRetention: logs.RetentionDays;
+  readonly customDomain: CustomDomain | undefined;
 }
 
 /**
@@ -72,12 +80,19 @@ export interface WebhookHttpApiProps {
  * (JWT, shared secret or URL token) before anything is stored.
  *
  * One `$default` stage, so URLs have no stage prefix and match the local stack's paths exactly,
- * with throttling and JSON access logs.
+ * with JSON access logs and a throttle per route (`route-throttles.ts`); the stage-wide default
+ * only applies to a route that has none, which this construct never creates.
  */
 export class WebhookHttpApi extends Construct {
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
   readonly accessLogGroup: logs.LogGroup;
+  /** The custom domain, when the deployment has one. */
+  readonly domainName: apigwv2.DomainName | undefined;
+  /** Its name as configured (the construct's `name` is a CloudFormation reference). */
+  readonly customDomainName: string | undefined;
+  /** The throttle each route got, by route key. */
+  readonly throttles: ReadonlyMap<string, RouteThrottle>;
   /** Each route of `HTTP_ROUTES` with the API Gateway route built for it. */
   readonly routes: readonly { readonly definition: HttpRoute; readonly route: apigwv2.HttpRoute }[];
 
@@ -85,7 +100,7 @@ export class WebhookHttpApi extends Construct {
     super(scope, id);
 
     this.api = new apigwv2.HttpApi(this, 'HttpApi', {
-      apiName: 'VendorWebhooks',
+      apiName: props.apiName,
       description:
         'Vendor webhooks (Spyne, SharinPix, Image Intelligence) and the image records read API',
       createDefaultStage: false,
@@ -93,22 +108,51 @@ export class WebhookHttpApi extends Construct {
     pinLogicalId(this.api, 'HttpApi');
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
-      retention: ACCESS_LOG_RETENTION,
+      retention: props.accessLogRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     pinLogicalId(this.accessLogGroup, 'HttpApiAccessLogGroup');
+
+    this.domainName = props.customDomain && this.customDomain(props.customDomain);
+    this.customDomainName = props.customDomain?.domainName;
 
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: STAGE_THROTTLE,
+      throttle: {
+        rateLimit: DEFAULT_ROUTE_THROTTLE.rateLimit,
+        burstLimit: DEFAULT_ROUTE_THROTTLE.burstLimit,
+      },
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
     pinLogicalId(this.stage, 'HttpApiDefaultStage');
+    if (this.domainName) {
+      const mapping = new apigwv2.ApiMapping(this, 'CustomDomainMapping', {
+        api: this.api,
+        domainName: this.domainName,
+        stage: this.stage,
+      });
+      pinLogicalId(mapping, 'HttpApiCustomDomainMapping');
+      // The mapping names the stage by name, not by reference: it must wait for the stage.
+      mapping.node.addDependency(this.stage);
+    }
+
+    this.throttles = new Map(
+      HTTP_ROUTES.map((route) => [routeKeyOf(route), throttleFor(route, props.throttleOverrides)]),
+    );
+    // The L2 stage has no per-route settings. The CloudFormation property is a free-form map by
+    // route key, written to the template as given, hence CloudFormation's own casing.
+    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      [...this.throttles].map(([routeKey, throttle]) => [
+        routeKey,
+        { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit },
+      ]),
+    );
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     const integrationFor = (name: FunctionName): HttpLambdaIntegration => {
@@ -129,10 +173,31 @@ export class WebhookHttpApi extends Construct {
         ...(definition.iamAuth ? { authorizer: iamAuthorizer } : {}),
       }),
     }));
+    // CloudFormation refuses route settings for a route key that does not exist yet.
+    this.stage.node.addDependency(...this.routes.map(({ route }) => route));
   }
 
-  /** The base URL, ending in `/`, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/`. */
+  /**
+   * The base URL, ending in `/`: the custom domain's when there is one, else the execute-api
+   * URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/`.
+   */
   get url(): string {
-    return this.stage.url;
+    return this.customDomainName === undefined
+      ? this.stage.url
+      : `https://${this.customDomainName}/`;
+  }
+
+  /**
+   * A regional custom domain on TLS 1.2 at least. DNS stays with the operator: the stack outputs
+   * the target to point a CNAME or alias record at.
+   */
+  private customDomain(domain: CustomDomain): apigwv2.DomainName {
+    const created = new apigwv2.DomainName(this, 'CustomDomain', {
+      domainName: domain.domainName,
+      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+      securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
+    });
+    pinLogicalId(created, 'HttpApiCustomDomain');
+    return created;
   }
 }

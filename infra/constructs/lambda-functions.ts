@@ -14,25 +14,17 @@ import {
 import { pinLogicalId } from './pinned-logical-id';
 
 /**
- * The runtime every function runs on. nodejs22.x is the project's Lambda target; the local stack
- * and the tests run the same code on Node 20+, and nothing in the handlers needs a newer runtime.
+ * The runtime every function runs on: nodejs24.x, the newest Lambda Node runtime (nodejs22.x is
+ * deprecated on 2027-04-30). The handler tests run on Node 24 as well as on the machine's Node 20
+ * (`npm test` runs them under the `node` dev dependency too), so the local stack and Lambda agree.
  */
-export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_22_X;
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /**
  * arm64 (Graviton): about 20 % cheaper per GB-second than x86 with equal or better performance
  * for this I/O-bound JSON work; the bundle is pure JavaScript, so nothing is architecture-specific.
  */
 export const FUNCTION_ARCHITECTURE = lambda.Architecture.ARM_64;
-
-/** The metrics namespace all five functions publish to (Powertools EMF). */
-export const METRICS_NAMESPACE = 'VendorWebhooks';
-
-/**
- * How long function logs are kept. A month covers incident review after a vendor reports a gap;
- * the events themselves are kept in the ledger, not in logs.
- */
-export const FUNCTION_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 /** What differs between the five functions; everything else is fixed by `ServiceFunction`. */
 export interface ServiceFunctionProps {
@@ -43,6 +35,15 @@ export interface ServiceFunctionProps {
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
+  /** Unset for every function; `function-sizing.ts` says why. */
+  readonly reservedConcurrentExecutions: number | undefined;
+  /**
+   * The namespace its Powertools metrics go to: the stack name, so two stages in one account keep
+   * their metrics, and the alarms on them, apart.
+   */
+  readonly metricsNamespace: string;
+  /** How long the function's log group keeps lines (context `logRetentionDays`). */
+  readonly logRetention: logs.RetentionDays;
   readonly environment: Readonly<Record<string, string>>;
 }
 
@@ -69,7 +70,7 @@ export class ServiceFunction extends Construct {
     super(scope, id);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: FUNCTION_LOG_RETENTION,
+      retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     pinLogicalId(this.logGroup, `${props.logicalId}LogGroup`);
@@ -97,12 +98,13 @@ export class ServiceFunction extends Construct {
       description: props.description,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.functionName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         ...props.environment,
       },
       bundling: {

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../shared/http/routes';
 import { FUNCTION_ENVIRONMENT_DEFAULTS } from '../function-environment';
@@ -19,14 +20,17 @@ import type { IngestFunctionName, WebhookSecrets } from './webhook-secrets';
 
 /**
  * The DynamoDB calls the worker makes, per table, exactly as its adapters issue them:
- * - records: one conditional PutItem per image (the order-safe merge retries on `rev`, reading the
- *   stored item from the failed condition, so no GetItem);
+ * - records: a conditional PutItem per image, preceded by one eventually consistent GetItem when
+ *   the event expects its image to exist already (SharinPix image_processed, tag, delete and
+ *   prediction events; see `DynamoDbImageRecordStore.apply`); and for image aliases (Cloudinary
+ *   public ids, `DynamoDbImageAliasStore`), a consistent GetItem and an UpdateItem per alias;
  * - ledger: conditional UpdateItem for the claim and for completion.
- * A test reads the adapters' source and fails if they issue a DynamoDB command that is neither
- * granted here nor known to serve another caller, so IAM cannot silently fall behind the code.
+ * The local stack enforces these grants on every call the worker makes, and a test compares the
+ * calls recorded during the integration and reliability runs against them, so IAM cannot fall
+ * behind the code unnoticed.
  */
 export const WORKER_TABLE_ACTIONS = {
-  records: ['dynamodb:PutItem'],
+  records: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   ledger: ['dynamodb:UpdateItem'],
 } as const;
 
@@ -67,6 +71,11 @@ const INGEST_FUNCTIONS: Readonly<Record<IngestFunctionName, IngestFunctionSpec>>
     description:
       'POST /webhooks/image-intelligence: authenticate (URL token), validate, enqueue, ack',
   },
+  'ingest-cloudinary': {
+    logicalId: 'IngestCloudinaryFunction',
+    description:
+      'POST /webhooks/cloudinary: authenticate (X-Cld-Signature digest), validate, enqueue, ack',
+  },
 };
 
 /** The fixed logical id of each function, for the README's `sam local invoke` commands. */
@@ -74,6 +83,7 @@ export const FUNCTION_LOGICAL_IDS: Readonly<Record<FunctionName, string>> = {
   'ingest-spyne': INGEST_FUNCTIONS['ingest-spyne'].logicalId,
   'ingest-sharinpix': INGEST_FUNCTIONS['ingest-sharinpix'].logicalId,
   'ingest-image-intelligence': INGEST_FUNCTIONS['ingest-image-intelligence'].logicalId,
+  'ingest-cloudinary': INGEST_FUNCTIONS['ingest-cloudinary'].logicalId,
   worker: 'WorkerFunction',
   read: 'ReadFunction',
 };
@@ -83,6 +93,10 @@ export interface PipelineFunctionsProps {
   readonly queues: WebhookQueues;
   readonly tables: ImageTables;
   readonly secrets: WebhookSecrets;
+  /** How long every function's logs are kept (context `logRetentionDays`). */
+  readonly logRetention: logs.RetentionDays;
+  /** Where every function's Powertools metrics go (the stack name, which carries the stage). */
+  readonly metricsNamespace: string;
   /**
    * Extra, empty environment variables per function, declared only so `sam local invoke
    * --env-vars` can fill them (SAM only overrides variables the template declares). Empty in the
@@ -105,7 +119,8 @@ export class PipelineFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { queues, tables, secrets, localInvokePlaceholders } = props;
+    const { queues, tables, secrets, logRetention, metricsNamespace, localInvokePlaceholders } =
+      props;
 
     const ingest = (name: IngestFunctionName): ServiceFunction => {
       const spec = INGEST_FUNCTIONS[name];
@@ -115,11 +130,14 @@ export class PipelineFunctions extends Construct {
         logicalId: spec.logicalId,
         description: spec.description,
         ...INGEST_SIZING,
+        logRetention,
+        metricsNamespace,
         environment: {
           ...localInvokePlaceholders[name],
           QUEUE_URL: queues.queue.queueUrl,
           QUARANTINE_QUEUE_URL: queues.quarantineQueue.queueUrl,
           MAX_BODY_BYTES: FUNCTION_ENVIRONMENT_DEFAULTS.MAX_BODY_BYTES,
+          SIGNATURE_MAX_AGE_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.SIGNATURE_MAX_AGE_SECONDS,
           WEBHOOK_SECRETS_ARN: secret.secretArn,
           SECRETS_CACHE_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.SECRETS_CACHE_SECONDS,
         },
@@ -146,6 +164,8 @@ export class PipelineFunctions extends Construct {
       logicalId: FUNCTION_LOGICAL_IDS.worker,
       description: 'SQS batch worker: dedupe in the ledger, normalize, order-safe record writes',
       ...WORKER_SIZING,
+      logRetention,
+      metricsNamespace,
       environment: {
         ...localInvokePlaceholders.worker,
         RECORDS_TABLE: tables.records.tableName,
@@ -158,7 +178,7 @@ export class PipelineFunctions extends Construct {
     });
     worker.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'WriteImageRecords',
+        sid: 'ReadAndWriteImageRecords',
         actions: [...WORKER_TABLE_ACTIONS.records],
         resources: [tables.records.tableArn],
       }),
@@ -192,6 +212,8 @@ export class PipelineFunctions extends Construct {
       logicalId: FUNCTION_LOGICAL_IDS.read,
       description: 'GET /images/...: one record or one page of a collection (IAM-authorized)',
       ...READ_SIZING,
+      logRetention,
+      metricsNamespace,
       environment: {
         ...localInvokePlaceholders.read,
         RECORDS_TABLE: tables.records.tableName,
@@ -226,6 +248,7 @@ export class PipelineFunctions extends Construct {
       'ingest-spyne': ingest('ingest-spyne'),
       'ingest-sharinpix': ingest('ingest-sharinpix'),
       'ingest-image-intelligence': ingest('ingest-image-intelligence'),
+      'ingest-cloudinary': ingest('ingest-cloudinary'),
       worker,
       read,
     };

@@ -23,7 +23,7 @@ export const MAIN_QUEUE_RETENTION = Duration.days(4);
 
 /**
  * The DLQ and quarantine keep messages for the SQS maximum: an operator has two weeks to look at
- * a parked event and replay it (`npm run redrive`).
+ * a parked event and replay it (`npm run dlq`, `npm run quarantine`).
  */
 export const PARKED_MESSAGE_RETENTION = Duration.days(14);
 

@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../../shared/config/env';
 import { DynamoDbLocalError } from '../servers/dynamodb-local';
-import { PortInUseError, PortUnavailableError } from '../servers/port-check';
+import { PortInUseError, PortsUnavailableError, PortUnavailableError } from '../servers/port-check';
 import { LocalStackError } from '../stack/local-stack-error';
 import { UsageError } from './usage-error';
 
@@ -9,6 +9,7 @@ const EXPECTED_ERRORS = [
   UsageError,
   PortInUseError,
   PortUnavailableError,
+  PortsUnavailableError,
   DynamoDbLocalError,
   LocalStackError,
   ConfigurationError,

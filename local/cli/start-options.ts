@@ -1,5 +1,15 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FUNCTION_NAMES } from '../../shared/http/routes';
+import type { Revocation } from '../iam/local-iam';
+import { isFunctionName } from '../lambda/load-handler';
+import {
+  isLogLevel,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogSettings,
+} from '../logs/log-settings';
 import { integerOption, PORT_BOUNDS, UsageError } from './usage-error';
 
 /** Everything `npm start` can be told, after defaults. */
@@ -18,7 +28,21 @@ export interface StartOptions {
   readonly visibilityTimeoutSeconds: number;
   /** Concurrent worker pollers (`--pollers`), like the event source mapping's concurrency. */
   readonly pollers: number;
+  /** Local IAM: on unless `--no-iam`; `--iam-revoke` drills; `--iam-calls-log` records calls. */
+  readonly iam: IamOptions;
+  /** `--log-format` and `--log-level` (env `POWERTOOLS_LOG_LEVEL`). */
+  readonly logs: LogSettings;
   readonly help: boolean;
+}
+
+/** How the local stack treats each function's AWS calls. */
+export interface IamOptions {
+  /** Every call is decided against the function's synthesized role (`--no-iam` turns it off). */
+  readonly enforce: boolean;
+  /** Actions taken out of a role for this run (`--iam-revoke worker=dynamodb:GetItem`). */
+  readonly revoke: readonly Revocation[];
+  /** Where to append each distinct (function, action, resource) called (`--iam-calls-log`, env `IAM_CALLS_LOG`). */
+  readonly callsLogFile: string | undefined;
 }
 
 /** The ports a fresh clone uses: the usual ones for an HTTP API, DynamoDB Local and local SQS. */
@@ -37,6 +61,14 @@ quarantine), the HTTP API on 127.0.0.1 and the worker fed from the queue.
   --data-dir DIR           where data lives (default .data)
   --visibility-timeout S   main queue visibility timeout in seconds (default 30)
   --pollers N              concurrent worker pollers (default 2)
+  --no-iam                 do not enforce the functions' IAM roles (on by default)
+  --iam-revoke FN=ACTION   take ACTION out of FN's role for this run (repeatable),
+                           e.g. worker=dynamodb:GetItem
+  --iam-calls-log FILE     append every distinct (function, action, resource) called
+                           (env IAM_CALLS_LOG)
+  --log-format F           pretty: one line per delivery, read and worker batch (default);
+                           json: the handlers' Powertools JSON records, as in CloudWatch
+  --log-level L            ${LOG_LEVELS.join(', ')} (env POWERTOOLS_LOG_LEVEL, default INFO)
   -h, --help               this text`;
 
 /**
@@ -79,8 +111,20 @@ export const parseStartOptions = (
       { min: 1, max: 43_200 },
     ),
     pollers: integerOption(values.pollers, '--pollers', 2, { min: 1, max: 10 }),
+    iam: {
+      enforce: !(values['no-iam'] ?? false),
+      revoke: (values['iam-revoke'] ?? []).map(parseRevocation),
+      callsLogFile:
+        values['iam-calls-log'] !== undefined || env.IAM_CALLS_LOG
+          ? resolve(cwd, values['iam-calls-log'] ?? env.IAM_CALLS_LOG ?? '')
+          : undefined,
+    },
+    logs: logSettingsOf(values['log-format'], values['log-level'] ?? env.POWERTOOLS_LOG_LEVEL),
     help: values.help ?? false,
   };
+  if (!options.iam.enforce && options.iam.revoke.length > 0) {
+    throw new UsageError('--iam-revoke needs IAM enforced; drop --no-iam');
+  }
   const ports = [options.port, options.dynamoDbPort, options.sqsPort];
   if (new Set(ports).size !== ports.length) {
     throw new UsageError(
@@ -88,6 +132,22 @@ export const parseStartOptions = (
     );
   }
   return options;
+};
+
+const logSettingsOf = (format: string | undefined, level: string | undefined): LogSettings => {
+  const chosenFormat = format ?? 'pretty';
+  if (!(LOG_FORMATS as readonly string[]).includes(chosenFormat)) {
+    throw new UsageError(
+      `--log-format must be one of ${LOG_FORMATS.join(', ')}, got "${chosenFormat}"`,
+    );
+  }
+  const chosenLevel = (level ?? 'INFO').toUpperCase();
+  if (!isLogLevel(chosenLevel)) {
+    throw new UsageError(
+      `--log-level (or POWERTOOLS_LOG_LEVEL) must be one of ${LOG_LEVELS.join(', ')}, got "${level ?? ''}"`,
+    );
+  }
+  return { format: chosenFormat as LogFormat, level: chosenLevel };
 };
 
 const parseFlags = (argv: readonly string[]) =>
@@ -103,6 +163,24 @@ const parseFlags = (argv: readonly string[]) =>
       'data-dir': { type: 'string' },
       'visibility-timeout': { type: 'string' },
       pollers: { type: 'string' },
+      'no-iam': { type: 'boolean' },
+      'iam-revoke': { type: 'string', multiple: true },
+      'iam-calls-log': { type: 'string' },
+      'log-format': { type: 'string' },
+      'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+
+/** `worker=dynamodb:GetItem` → the function and the action to take out of its role. */
+const parseRevocation = (value: string): Revocation => {
+  const match = /^([a-z-]+)=([a-z0-9-]+:[A-Za-z]+)$/.exec(value);
+  const functionName = match?.[1];
+  const action = match?.[2];
+  if (functionName === undefined || action === undefined || !isFunctionName(functionName)) {
+    throw new UsageError(
+      `--iam-revoke: expected FUNCTION=service:Action with FUNCTION one of ${FUNCTION_NAMES.join(', ')}, got "${value}"`,
+    );
+  }
+  return { functionName, action };
+};

@@ -33,6 +33,16 @@ export class PortUnavailableError extends Error {
   }
 }
 
+/** Several ports cannot be bound: every one is named at once, so one retry fixes them all. */
+export class PortsUnavailableError extends Error {
+  constructor(readonly errors: readonly Error[]) {
+    super(
+      `${errors.length} ports the local stack needs cannot be used:\n${errors.map((error) => `  - ${error.message}`).join('\n')}`,
+    );
+    this.name = 'PortsUnavailableError';
+  }
+}
+
 /**
  * Translates a listen error into one of the port errors above, so every server of the stack
  * fails the same readable way.
@@ -63,3 +73,32 @@ export const assertPortFree = (
     probe.once('error', (error) => reject(toPortError(error, port, purpose, flag)));
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
   });
+
+/** One port the stack needs: where it is bound, what for, and the flag that moves it. */
+export interface PortNeed {
+  readonly port: number;
+  readonly host: string;
+  readonly purpose: string;
+  readonly flag: string;
+}
+
+/**
+ * Probes every port before anything starts and fails once, naming every port that cannot be
+ * bound (a port probed on two hosts is named once), instead of one port per attempt. Probes run
+ * one after another: two probes of one port at once would collide with each other.
+ */
+export const assertPortsFree = async (needs: readonly PortNeed[]): Promise<void> => {
+  const byPort = new Map<number, Error>();
+  for (const need of needs) {
+    if (byPort.has(need.port)) continue;
+    try {
+      await assertPortFree(need.port, need.host, need.purpose, need.flag);
+    } catch (error) {
+      byPort.set(need.port, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  const errors = [...byPort.values()];
+  const [only] = errors;
+  if (errors.length === 1 && only) throw only;
+  if (errors.length > 1) throw new PortsUnavailableError(errors);
+};

@@ -19,6 +19,7 @@ export const SERVER_NEEDS: Readonly<Record<FunctionName, readonly ServerNeed[]>>
   'ingest-spyne': ['sqs'],
   'ingest-sharinpix': ['sqs'],
   'ingest-image-intelligence': ['sqs'],
+  'ingest-cloudinary': ['sqs'],
   worker: ['dynamodb'],
   read: ['dynamodb'],
 };

@@ -10,6 +10,8 @@ export interface LocalWiring {
   readonly tables?: { readonly records: string; readonly ledger: string };
   /** The main queue's visibility timeout, from which the worker's lease is derived. */
   readonly visibilityTimeoutSeconds?: number;
+  /** `POWERTOOLS_LOG_LEVEL` for the handlers, when the stack chooses it. */
+  readonly logLevel?: string;
 }
 
 /** The environment changes to apply before importing handlers: values to set, names to drop. */
@@ -58,6 +60,7 @@ export const lambdaEnvironment = (env: Env, wiring: LocalWiring): EnvironmentOve
     // EMF metric lines mean something to CloudWatch only; locally they would drown the logs.
     set.POWERTOOLS_METRICS_DISABLED = 'true';
   }
+  if (wiring.logLevel !== undefined) set.POWERTOOLS_LOG_LEVEL = wiring.logLevel;
   if (wiring.sqsEndpoint) set.AWS_ENDPOINT_URL_SQS = wiring.sqsEndpoint;
   if (wiring.dynamoDbEndpoint) set.AWS_ENDPOINT_URL_DYNAMODB = wiring.dynamoDbEndpoint;
   if (wiring.queues) {

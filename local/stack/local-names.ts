@@ -2,7 +2,7 @@ import { LOCAL_AWS } from '../servers/dynamodb-local';
 
 /**
  * The names the local stack gives its resources. One place, so `npm start`, `npm run invoke`,
- * `npm run redrive` and the tests agree without passing names around.
+ * `npm run dlq`, `npm run quarantine` and the tests agree without passing names around.
  */
 
 /** Region and account the local servers put in ARNs; both are cosmetic locally. */

@@ -5,16 +5,24 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes';
 import { ensureTable } from '../../shared/store/ensure-table';
 import { LEDGER_TABLE, RECORDS_TABLE } from '../../shared/store/table-definitions';
+import type { IamOptions } from '../cli/start-options';
 import { type Gateway, startGateway } from '../gateway/gateway-server';
+import { type LoadedRoles, loadFunctionRoles } from '../iam/function-roles';
+import { type LocalIam, startLocalIam } from '../iam/local-iam';
 import type { LambdaHandler } from '../lambda/invoke-handler';
 import { loadHandler } from '../lambda/load-handler';
+import { startThreadedHandler } from '../lambda/threaded-handler';
+import { EMPTY_WORKER_COUNTS, type WorkerEventCounts } from '../logs/handler-lines';
+import { handlerLogLevel, type LogSettings } from '../logs/log-settings';
+import { installOutputCapture } from '../logs/output-capture';
+import { withReadableLogs } from '../logs/readable-handler';
 import {
   assertJavaAvailable,
   type DynamoDbLocal,
   LOCAL_AWS,
   startDynamoDbLocal,
 } from '../servers/dynamodb-local';
-import { assertPortFree } from '../servers/port-check';
+import { assertPortsFree } from '../servers/port-check';
 import { type SqsLocal, startSqsLocal } from '../servers/sqs-local';
 import {
   type QueueContents,
@@ -25,7 +33,7 @@ import {
 } from '../sqs/queue-snapshot';
 import { WorkerFeed } from '../worker-feed/worker-feed';
 import { applyEnvironment, lambdaEnvironment, localWorkerTimeoutMs } from './lambda-environment';
-import { LOCAL_TABLE_NAMES, type QueueRole } from './local-names';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_TABLE_NAMES, type QueueRole } from './local-names';
 import { LocalStackError } from './local-stack-error';
 import { ensureQueues, type LocalQueues, MAX_RECEIVE_COUNT } from './queue-layout';
 import {
@@ -47,6 +55,9 @@ export interface LocalStackOptions {
   readonly dataDir: string;
   readonly visibilityTimeoutSeconds: number;
   readonly pollers: number;
+  readonly iam: IamOptions;
+  /** How handler output is printed (see `local/logs`). */
+  readonly logs: LogSettings;
   /** The environment handlers are configured from (normally `process.env`). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
@@ -62,6 +73,8 @@ export interface RunningStack {
   readonly restored: SavedCounts;
   /** A stack file of a stack that did not stop cleanly was found (its queued messages are gone). */
   readonly recoveredFromCrash: boolean;
+  /** Whether IAM is enforced, and how the roles were obtained when it is. */
+  readonly iam: { readonly enforced: boolean; readonly roles?: Omit<LoadedRoles, 'roles'> };
   /**
    * Stops in order, losing nothing: no new requests, in-flight requests finish, the worker feed
    * drains the queue (up to 20 s) and finishes its batches, messages other consumers hold are
@@ -109,9 +122,21 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
   assertJavaAvailable();
   // DynamoDB Local binds every interface; some systems let that coexist with a loopback-only
   // listener, whose server the readiness probe would then mistake for ours. Check both.
-  await assertPortFree(options.dynamoDbPort, '0.0.0.0', 'DynamoDB Local', '--dynamodb-port');
-  await assertPortFree(options.dynamoDbPort, HOST, 'DynamoDB Local', '--dynamodb-port');
-  await assertPortFree(options.sqsPort, HOST, 'local SQS', '--sqs-port');
+  await assertPortsFree([
+    { port: options.port, host: HOST, purpose: 'HTTP API', flag: '--port' },
+    {
+      port: options.dynamoDbPort,
+      host: '0.0.0.0',
+      purpose: 'DynamoDB Local',
+      flag: '--dynamodb-port',
+    },
+    { port: options.dynamoDbPort, host: HOST, purpose: 'DynamoDB Local', flag: '--dynamodb-port' },
+    { port: options.sqsPort, host: HOST, purpose: 'local SQS', flag: '--sqs-port' },
+  ]);
+
+  // The roles are synthesized while DynamoDB Local's JVM starts, so they rarely add to the start.
+  const roles = options.iam.enforce ? loadFunctionRoles() : undefined;
+  roles?.catch(() => undefined);
 
   const health = new StackHealth();
   const handlers = new Map<FunctionName, LambdaHandler>();
@@ -145,7 +170,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
     if (sqsServer.status === 'fulfilled') stoppers.push(sqsServer.value.stop);
     if (dynamoDb.status === 'rejected') throw dynamoDb.reason;
     if (sqsServer.status === 'rejected') throw sqsServer.reason;
-    const running = await wireStack(options, dynamoDb.value, sqsServer.value, health, handlers);
+    const running = await wireStack(
+      options,
+      dynamoDb.value,
+      sqsServer.value,
+      health,
+      handlers,
+      roles,
+    );
     stoppers.push(running.close);
     health.setPhase('running');
     writeStackFile(options.dataDir, running.info);
@@ -176,7 +208,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
       })();
       return stopping;
     };
-    return { info: running.info, restored: running.restored, recoveredFromCrash, stop };
+    return {
+      info: running.info,
+      restored: running.restored,
+      recoveredFromCrash,
+      iam: running.iam,
+      stop,
+    };
   } catch (error) {
     await stopAll();
     throw error;
@@ -190,6 +228,7 @@ const wireStack = async (
   sqsServer: SqsLocal,
   health: StackHealth,
   handlers: Map<FunctionName, LambdaHandler>,
+  roles: Promise<LoadedRoles> | undefined,
 ) => {
   const dynamoDb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoDbServer.endpoint });
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsServer.endpoint });
@@ -210,9 +249,66 @@ const wireStack = async (
       queues,
       tables,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      logLevel: handlerLogLevel(options.logs.level),
     }),
   );
-  for (const name of FUNCTION_NAMES) handlers.set(name, await loadHandler(name));
+  const closers: Array<() => Promise<void>> = [];
+  let iam: LocalIam | undefined;
+  let loadedRoles: LoadedRoles | undefined;
+  try {
+    if (roles === undefined) {
+      for (const name of FUNCTION_NAMES) handlers.set(name, await loadHandler(name));
+    } else {
+      loadedRoles = await roles;
+      options.log(
+        `IAM: each function's role read from the CDK app (${loadedRoles.fromCache ? 'cached' : 'synthesized'} in ${loadedRoles.ms} ms)`,
+      );
+      for (const { functionName, action } of options.iam.revoke) {
+        options.log(`IAM drill: ${action} taken out of ${functionName}'s role (--iam-revoke)`);
+      }
+      const localIam = await startLocalIam({
+        roles: loadedRoles.roles,
+        baseEnvironment: process.env,
+        dynamoDbEndpoint: dynamoDbServer.endpoint,
+        sqsEndpoint: sqsServer.endpoint,
+        scope: { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID },
+        revoke: options.iam.revoke,
+        ...(options.iam.callsLogFile === undefined
+          ? {}
+          : { callsLogFile: options.iam.callsLogFile }),
+        log: options.log,
+      });
+      iam = localIam;
+      closers.push(localIam.proxy.close);
+      const threads = await Promise.all(
+        FUNCTION_NAMES.map(async (name) => {
+          const threaded = await startThreadedHandler(name, localIam.environmentOf(name));
+          closers.push(threaded.close);
+          return [name, threaded.handler] as const;
+        }),
+      );
+      for (const [name, handler] of threads) handlers.set(name, handler);
+    }
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw error;
+  }
+  installOutputCapture();
+  const events: WorkerEventCounts = { ...EMPTY_WORKER_COUNTS };
+  for (const [name, handler] of [...handlers]) {
+    handlers.set(
+      name,
+      withReadableLogs(name, handler, {
+        settings: options.logs,
+        print: (line) => console.log(line),
+        onWorkerBatch: (counts) => {
+          for (const key of Object.keys(events) as Array<keyof WorkerEventCounts>) {
+            events[key] += counts[key];
+          }
+        },
+      }),
+    );
+  }
   const worker = handlers.get('worker');
   if (!worker) throw new LocalStackError('the worker handler did not load');
 
@@ -232,7 +328,17 @@ const wireStack = async (
       sqsEndpoint: sqsServer.endpoint,
       queues,
     },
-    () => feed.stats(),
+    () => ({ ...feed.stats(), events: { ...events } }),
+    () =>
+      iam === undefined
+        ? { enforced: false }
+        : {
+            enforced: true,
+            ...iam.proxy.stats(),
+            revoked: options.iam.revoke.map(
+              (revocation) => `${revocation.functionName}=${revocation.action}`,
+            ),
+          },
   );
   feed.start();
 
@@ -286,7 +392,14 @@ const wireStack = async (
     restored,
     feed,
     collectQueues,
+    iam: {
+      enforced: iam !== undefined,
+      ...(loadedRoles === undefined
+        ? {}
+        : { roles: { fromCache: loadedRoles.fromCache, ms: loadedRoles.ms } }),
+    },
     close: async () => {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
       dynamoDb.destroy();
       sqs.destroy();
     },

@@ -2,6 +2,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { HealthReport } from '../gateway/gateway-server';
 import { LOCAL_AWS } from '../servers/dynamodb-local';
+import type { WorkerEventCounts } from '../logs/handler-lines';
 import type { WorkerFeedStats } from '../worker-feed/worker-feed';
 import { QUEUE_ROLES, type QueueRole } from './local-names';
 import type { LocalQueues } from './queue-layout';
@@ -14,6 +15,15 @@ export interface StackProbeTargets {
   readonly dynamoDbEndpoint: string;
   readonly sqsEndpoint: string;
   readonly queues: LocalQueues;
+}
+
+/**
+ * The worker as `/health` shows it: the feed's batches and messages (deleted or left to the
+ * visibility timeout), and the events inside them by outcome, so applied events and counted
+ * duplicates are told apart.
+ */
+export interface WorkerHealth extends WorkerFeedStats {
+  readonly events: WorkerEventCounts;
 }
 
 /** Health probes must answer fast: one attempt, one second. */
@@ -41,10 +51,16 @@ export class StackHealth {
   #targets: StackProbeTargets | undefined;
   #dynamoDb: DynamoDBClient | undefined;
   #sqs: SQSClient | undefined;
-  #feedStats: (() => WorkerFeedStats) | undefined;
+  #feedStats: (() => WorkerHealth) | undefined;
+  #iamStats: (() => Readonly<Record<string, unknown>>) | undefined;
 
   /** Points the probes at the servers once they exist. */
-  attach(targets: StackProbeTargets, feedStats: () => WorkerFeedStats): void {
+  attach(
+    targets: StackProbeTargets,
+    feedStats: () => WorkerHealth,
+    iamStats?: () => Readonly<Record<string, unknown>>,
+  ): void {
+    this.#iamStats = iamStats;
     this.#targets = targets;
     this.#dynamoDb = new DynamoDBClient({
       ...PROBE_CLIENT_CONFIG,
@@ -104,6 +120,7 @@ export class StackHealth {
         sqs: sqsOk ? 'ok' : queueDepths,
         queues: sqsOk ? queueDepths : {},
         worker: this.#feedStats?.() ?? {},
+        iam: this.#iamStats?.() ?? { enforced: false },
       },
     };
   };

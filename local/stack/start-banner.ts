@@ -114,6 +114,8 @@ export const startBanner = (input: {
   startupMs: number;
   restored: SavedCounts;
   recoveredFromCrash: boolean;
+  /** Whether the functions' IAM roles are enforced (`--no-iam` turns it off). */
+  iamEnforced: boolean;
   now: Date;
 }): string => {
   const { info } = input;
@@ -123,6 +125,13 @@ export const startBanner = (input: {
   const restoredTotal = input.restored.main + input.restored.dlq + input.restored.quarantine;
   const lines = [
     `Local stack healthy in ${(input.startupMs / 1000).toFixed(1)} s.`,
+    ...(input.iamEnforced
+      ? [
+          'IAM: every AWS call a function makes is checked against its role from the CDK app; each refusal is logged and counted in /health.',
+        ]
+      : [
+          "WARNING: --no-iam: the functions' IAM roles are NOT enforced. A call their role does not allow succeeds here and fails in AWS.",
+        ]),
     '',
     'Webhooks (POST):',
     `  Spyne               ${url}/webhooks/spyne          (v2: signed body; v1: ?token=SPYNE_URL_TOKEN)`,

@@ -1,6 +1,7 @@
 import { basename, sep } from 'node:path';
 import * as v from 'valibot';
 import type { WebhookSecrets } from '../../shared/secrets/webhook-secrets';
+import { cloudinarySignatureHeaders } from '../../shared/vendors/cloudinary/signature';
 import { spyneVersionOf } from '../../shared/vendors/spyne/schema';
 import { isVendor, VENDORS, type Vendor } from '../../shared/vendors/vendor';
 import { deliveriesOf } from '../fixtures/build-fixtures';
@@ -34,6 +35,8 @@ const GatewayEventSchema = v.object({
 
 const SqsEventSchema = v.object({ Records: v.array(v.unknown()) });
 const BodyObjectSchema = v.record(v.string(), v.unknown());
+/** `sam local invoke --env-vars`: function logical ids, each with its variables. */
+const SamEnvVarsSchema = v.record(v.string(), v.record(v.string(), v.string()));
 
 /** Headers a client sets itself; copying them from a fixture would lie about the new request. */
 const CLIENT_HEADERS = new Set(['host', 'content-length', 'connection']);
@@ -72,7 +75,7 @@ const fromGatewayEvent = (event: v.InferOutput<typeof GatewayEventSchema>): Repl
  * Reads a replayable file: a plain vendor body (`events/bodies/<vendor>/…`, delivered the way
  * the vendor delivers it, see `deliveriesOf`; SharinPix takes its event name from the file name)
  * or a generated API Gateway event (`events/<vendor>/…`: its body, headers and query). SQS and
- * read-API events are skipped with the reason.
+ * read-API events, and `sam local` environment files, are skipped with the reason.
  */
 export const replaySourceOf = (
   path: string,
@@ -86,6 +89,9 @@ export const replaySourceOf = (
       kind: 'skip',
       reason: 'an SQS event for the worker (try npm run invoke -- worker <file>)',
     };
+  }
+  if (v.safeParse(SamEnvVarsSchema, json).success) {
+    return { kind: 'skip', reason: 'environment variables for sam local invoke --env-vars' };
   }
   const vendor = vendorOfPath(path);
   if (vendor === undefined) {
@@ -153,7 +159,9 @@ const resignedSpyneBody = (body: Buffer, secret: string | undefined, now: Date):
  * Puts the configured credentials on a delivery, whatever it carried before (fixtures carry the
  * dev defaults): Spyne v2 bodies are re-signed with `SPYNE_SIGNING_SECRET` and unsigned ones get
  * `?token=SPYNE_URL_TOKEN`, SharinPix gets `X-Sharinpix-Secret`, Image Intelligence gets
- * `?token=IMAGE_INTELLIGENCE_TOKEN`. A credential that is not configured is left as it was.
+ * `?token=IMAGE_INTELLIGENCE_TOKEN`, Cloudinary bodies are signed afresh (`X-Cld-Signature` over
+ * the exact bytes sent, `X-Cld-Timestamp` now) with `CLOUDINARY_API_SECRET`. A credential that is
+ * not configured is left as it was.
  */
 export const withCredentials = (
   delivery: WebhookDelivery,
@@ -182,5 +190,17 @@ export const withCredentials = (
         ...delivery,
         query: withQueryToken(delivery.query, firstSecretOf(secrets.IMAGE_INTELLIGENCE_TOKEN)),
       };
+    case 'cloudinary': {
+      const secret = firstSecretOf(secrets.CLOUDINARY_API_SECRET);
+      return secret === undefined
+        ? delivery
+        : {
+            ...delivery,
+            headers: {
+              ...delivery.headers,
+              ...cloudinarySignatureHeaders(delivery.body, now, secret),
+            },
+          };
+    }
   }
 };

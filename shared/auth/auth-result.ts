@@ -12,11 +12,27 @@ export type AuthFailure =
   | 'jwt_signature'
   | 'jwt_expired'
   | 'jwt_not_yet_valid'
-  | 'jwt_claims_mismatch';
+  | 'jwt_claims_mismatch'
+  | 'timestamp_malformed'
+  | 'timestamp_out_of_window'
+  | 'signature_malformed';
+
+/**
+ * What a one-time credential (Spyne's per-delivery signature) vouched for, so the worker can hold
+ * it to the first body it came with. Never the credential itself: a SHA-256 digest of it, which
+ * cannot be turned back into a signature.
+ */
+export interface SignedBy {
+  /** Hex SHA-256 of the signature as sent. */
+  readonly digest: string;
+  /** When the signature stops verifying (its `exp` plus the allowed skew): the binding's TTL. */
+  readonly expiresAt: Date;
+}
 
 /** The outcome of one route's authentication. */
 export type AuthResult =
-  { readonly ok: true } | { readonly ok: false; readonly failure: AuthFailure };
+  | { readonly ok: true; readonly signedBy?: SignedBy }
+  | { readonly ok: false; readonly failure: AuthFailure };
 
 /** Authentication passed. */
 export const authenticated: AuthResult = { ok: true };

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import * as v from 'valibot';
 import type { AuthFailure } from './auth-result';
 import { isJsonObject } from '../json/json-value';
@@ -33,7 +33,17 @@ const TimeClaimsSchema = v.object({
 
 /** A verified token's claims, or why it was refused. */
 export type JwtVerification =
-  | { readonly ok: true; readonly claims: Readonly<Record<string, unknown>> }
+  | {
+      readonly ok: true;
+      readonly claims: Readonly<Record<string, unknown>>;
+      /** `exp` plus the allowed clock skew, in epoch seconds: when the token stops verifying. */
+      readonly validUntil: number;
+      /**
+       * Hex SHA-256 of the signed input and the signature bytes: one per token (non-canonical
+       * base64url spellings are refused as malformed), and useless for forging one.
+       */
+      readonly tokenDigest: string;
+    }
   | { readonly ok: false; readonly failure: AuthFailure };
 
 const refuse = (failure: AuthFailure): JwtVerification => ({ ok: false, failure });
@@ -104,5 +114,10 @@ export const verifyHs256Jwt = (
   if (iat !== undefined && iat > nowSeconds + JWT_CLOCK_SKEW_SECONDS) {
     return refuse('jwt_not_yet_valid');
   }
-  return { ok: true, claims };
+  return {
+    ok: true,
+    claims,
+    validUntil: times.output.exp + JWT_CLOCK_SKEW_SECONDS,
+    tokenDigest: createHash('sha256').update(signingInput).update(signature).digest('hex'),
+  };
 };

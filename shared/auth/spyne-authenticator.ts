@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { isJsonObject } from '../json/json-value';
 import type { WebhookSecrets } from '../secrets/webhook-secrets';
-import { type AuthResult, authenticated, type CredentialSource, rejected } from './auth-result';
+import { type AuthResult, type CredentialSource, rejected } from './auth-result';
 import { verifyHs256Jwt } from './jwt-hs256';
 import { authenticateQueryToken } from './query-token-authenticator';
 
@@ -16,7 +16,10 @@ const SpyneClaimsSchema = v.object({ project_id: v.string(), sku_id: v.string() 
  *   that is present must verify: falling back to the URL token would let anyone holding the
  *   token (it travels in URLs and access logs) strip a bad signature's meaning. A non-string
  *   signature is refused outright.
- * - A body without one (v1 carries none) needs `?token=` equal to `SPYNE_URL_TOKEN`; unsigned
+ *   The result names the signature (`signedBy`, a digest), so the worker can hold it to this body:
+ *   the JWT binds only the ids, and Spyne re-signs every delivery, so one signature seen with two
+ *   different bodies is a replay.
+ * - A body without one (v1 carries none, and `null` counts as none) needs `?token=` equal to `SPYNE_URL_TOKEN`; unsigned
  *   payloads are refused when that is unset or empty.
  */
 export const authenticateSpyneDelivery = (
@@ -25,7 +28,8 @@ export const authenticateSpyneDelivery = (
   secrets: WebhookSecrets,
   now: Date,
 ): AuthResult => {
-  if (!isJsonObject(payload) || !Object.hasOwn(payload, 'signature')) {
+  // `"signature": null` is an absent signature, as absent and null mean the same on this wire.
+  if (!isJsonObject(payload) || payload.signature === undefined || payload.signature === null) {
     return authenticateQueryToken(request, secrets.SPYNE_URL_TOKEN);
   }
   const signature = payload.signature;
@@ -40,5 +44,8 @@ export const authenticateSpyneDelivery = (
   ) {
     return rejected('jwt_claims_mismatch');
   }
-  return authenticated;
+  return {
+    ok: true,
+    signedBy: { digest: verified.tokenDigest, expiresAt: new Date(verified.validUntil * 1000) },
+  };
 };

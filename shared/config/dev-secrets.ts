@@ -11,6 +11,7 @@ export const DEV_SECRETS = {
   SPYNE_URL_TOKEN: 'dev-spyne-url-token',
   SHARINPIX_SECRET: 'dev-sharinpix-secret',
   IMAGE_INTELLIGENCE_TOKEN: 'dev-image-intelligence-token',
+  CLOUDINARY_API_SECRET: 'dev-cloudinary-api-secret',
 } as const;
 
 export type SecretName = keyof typeof DEV_SECRETS;

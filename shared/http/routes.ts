@@ -6,6 +6,7 @@ export const FUNCTION_NAMES = [
   'ingest-spyne',
   'ingest-sharinpix',
   'ingest-image-intelligence',
+  'ingest-cloudinary',
   'worker',
   'read',
 ] as const;
@@ -27,6 +28,12 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     method: 'POST',
     path: '/webhooks/image-intelligence',
     functionName: 'ingest-image-intelligence',
+    iamAuth: false,
+  },
+  {
+    method: 'POST',
+    path: '/webhooks/cloudinary',
+    functionName: 'ingest-cloudinary',
     iamAuth: false,
   },
   { method: 'GET', path: '/images/{vendor}/{imageId}', functionName: 'read', iamAuth: true },

@@ -1,4 +1,10 @@
 import { isJsonObject } from '../json/json-value';
+import {
+  holdsEmail,
+  isPrivateKey,
+  mentionsCredential,
+  withoutPersonalData,
+} from '../privacy/personal-data';
 import { FORM_PAYLOAD_FIELD, formPayloadOf } from './body-parser';
 import type { BodyFormat } from './content-type';
 import { utf8TextOf } from './raw-body';
@@ -22,38 +28,52 @@ const withheld: RedactedBody = { kept: false, note: WITHHELD_NOTE };
 const keptText = (data: string): RedactedBody => ({ kept: true, body: { encoding: 'utf8', data } });
 
 /**
- * Removes the redacted top-level keys from a JSON text and re-serializes it. A non-object value
- * has no top-level keys, so its text is kept as sent. `undefined` when the text is not JSON or
- * cannot be re-serialized (JSON.parse accepts nesting that JSON.stringify overflows on).
+ * A JSON text under the personal-data rule (`withoutPersonalData`), without the route's redacted
+ * top-level keys too. When nothing had to go, the text is kept exactly as sent, so it can be
+ * replayed byte for byte. `undefined` when the text is not JSON or cannot be re-serialized
+ * (JSON.parse accepts nesting that JSON.stringify overflows on).
  */
 const redactJsonText = (text: string, keys: ReadonlySet<string>): string | undefined => {
   try {
     const value: unknown = JSON.parse(text);
-    if (!isJsonObject(value)) return text;
-    const kept = Object.entries(value).filter(([key]) => !keys.has(key));
-    return JSON.stringify(Object.fromEntries(kept));
+    const routeKept = isJsonObject(value)
+      ? Object.fromEntries(Object.entries(value).filter(([key]) => !keys.has(key)))
+      : value;
+    const redacted = JSON.stringify(withoutPersonalData(routeKept));
+    return redacted === JSON.stringify(value) ? text : redacted;
   } catch {
     return undefined;
   }
 };
 
-/** Rebuilds a form body with its `p` field redacted; other fields are kept as sent. */
+/**
+ * Rebuilds a form body: the `p` field redacted as JSON, every other field dropped when its name
+ * is a credential's or a person's (`token=`) or its value holds an email address.
+ */
 const redactFormText = (text: string, keys: ReadonlySet<string>): string | undefined => {
   const form = new URLSearchParams(text);
   const field = formPayloadOf(form);
   if (!field.ok) return undefined;
   const redacted = redactJsonText(field.text, keys);
   if (redacted === undefined) return undefined;
-  form.set(FORM_PAYLOAD_FIELD, redacted);
-  return form.toString();
+  const kept = new URLSearchParams();
+  for (const [name, value] of form) {
+    if (name === FORM_PAYLOAD_FIELD) kept.append(name, redacted);
+    else if (!isPrivateKey(name) && !holdsEmail(value)) kept.append(name, value);
+  }
+  return kept.toString();
 };
 
+/** Text that might carry what the rule removes, when it cannot be parsed to remove it. */
+const mightBePrivate = (text: string): boolean => holdsEmail(text) || mentionsCredential(text);
+
 /**
- * The body to keep in quarantine. Vendors with nothing to redact keep the exact bytes (UTF-8
- * text, or base64 when the bytes are not UTF-8), so an operator can replay them byte for byte.
- * Vendors whose bodies carry credentials or personal data (Spyne's `signature`, SharinPix's
- * `user` and `app_url`) keep a redacted re-serialization, and nothing at all when the body
- * cannot be parsed to redact it: storing it raw would store what must not be stored.
+ * The body to keep in quarantine, under the personal-data rule for every vendor: no user data
+ * and no credential at any depth (a nested `user.email`, a form's `token=`, Spyne's
+ * `signature`). A body the rule leaves alone is kept exactly as sent (UTF-8 text, or base64 for
+ * non-UTF-8 bytes of vendors with nothing to redact), so an operator can replay it byte for byte.
+ * A body that cannot be parsed is kept raw only when it shows no email address and names no
+ * credential, and only for vendors whose bodies carry no credential; otherwise it is withheld.
  */
 export const redactBodyForQuarantine = (
   bytes: Buffer,
@@ -61,13 +81,13 @@ export const redactBodyForQuarantine = (
   redactedKeys: readonly string[],
 ): RedactedBody => {
   const text = utf8TextOf(bytes);
-  if (redactedKeys.length === 0) {
-    return text === undefined
+  if (text === undefined) {
+    return redactedKeys.length === 0
       ? { kept: true, body: { encoding: 'base64', data: bytes.toString('base64') } }
-      : keptText(text);
+      : withheld;
   }
-  if (text === undefined) return withheld;
   const keys = new Set(redactedKeys);
   const redacted = format === 'json' ? redactJsonText(text, keys) : redactFormText(text, keys);
-  return redacted === undefined ? withheld : keptText(redacted);
+  if (redacted !== undefined) return keptText(redacted);
+  return redactedKeys.length === 0 && !mightBePrivate(text) ? keptText(text) : withheld;
 };

@@ -1,3 +1,4 @@
+import type { SignedBy } from '../auth/auth-result';
 import {
   type QueueMessage,
   queueMessageBytes,
@@ -36,6 +37,8 @@ export const toEventMessage = (input: {
   delivery: VendorDelivery;
   receivedAt: Date;
   requestId: string;
+  /** The per-delivery signature that authenticated it, when the route has one. */
+  signedBy?: SignedBy;
 }): EventMessage => {
   const read = input.definition.read(input.delivery);
   if (!read.ok) return { ok: false, reason: 'invalid_payload', issues: read.issues };
@@ -47,6 +50,7 @@ export const toEventMessage = (input: {
       identity,
       receivedAt: input.receivedAt,
       requestId: input.requestId,
+      ...(input.signedBy ? { signedBy: input.signedBy } : {}),
     }),
   );
   if (queueMessageBytes(message) > SQS_MAX_MESSAGE_BYTES) {

@@ -1,9 +1,16 @@
+import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../auth/raw-body-digest-authenticator';
 import { integerOr, optionalString, requiredString } from '../config/env';
 import { SQS_MAX_MESSAGE_BYTES } from '../queue/sqs-event-queue';
 import type { SecretsSourceConfig } from '../secrets/create-webhook-secrets-provider';
 
 /** Default cache lifetime of the webhook secrets in a warm container. */
 export const DEFAULT_SECRETS_CACHE_SECONDS = 300;
+
+/**
+ * The longest signature window allowed: ten years, so replayable fixtures (signed once, at their
+ * own receipt time) can be invoked years later with a widened window; deployments keep the default.
+ */
+const MAX_SIGNATURE_MAX_AGE_SECONDS = 10 * 365 * 86_400;
 
 /** The ingest functions' configuration, read once at load. */
 export interface IngestConfig extends SecretsSourceConfig {
@@ -16,6 +23,12 @@ export interface IngestConfig extends SecretsSourceConfig {
    * message, so a larger limit would only turn 413s into endless 503s.
    */
   readonly maxBodyBytes: number;
+  /**
+   * `SIGNATURE_MAX_AGE_SECONDS`, default 7,200 (Cloudinary's SDKs): how old a timestamped
+   * signature may be. Longer tolerates slow retries; shorter narrows a replay of a captured
+   * delivery (which deduplication would count, not apply, within its window anyway).
+   */
+  readonly signatureMaxAgeSeconds: number;
 }
 
 /**
@@ -33,6 +46,12 @@ export const readIngestConfig = (
     min: 1,
     max: SQS_MAX_MESSAGE_BYTES,
   }),
+  signatureMaxAgeSeconds: integerOr(
+    env,
+    'SIGNATURE_MAX_AGE_SECONDS',
+    DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
+    { min: 1, max: MAX_SIGNATURE_MAX_AGE_SECONDS },
+  ),
   secretsArn: optionalString(env, 'WEBHOOK_SECRETS_ARN'),
   secretsCacheSeconds: integerOr(env, 'SECRETS_CACHE_SECONDS', DEFAULT_SECRETS_CACHE_SECONDS, {
     min: 1,

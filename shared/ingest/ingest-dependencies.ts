@@ -1,3 +1,4 @@
+import { createLogger } from '../observability/logger';
 import { createIngestSqsClient, SqsEventQueue } from '../queue/sqs-event-queue';
 import { createWebhookSecretsProvider } from '../secrets/create-webhook-secrets-provider';
 import { readIngestConfig } from './ingest-config';
@@ -19,12 +20,14 @@ export const createIngestDependencies = (
 ): IngestDependencies => {
   const config = readIngestConfig(env);
   const sqs = createIngestSqsClient();
+  const logger = createLogger();
   return {
     maxBodyBytes: config.maxBodyBytes,
-    secrets: createWebhookSecretsProvider(config, env),
+    signatureMaxAgeSeconds: config.signatureMaxAgeSeconds,
+    secrets: createWebhookSecretsProvider(config, env, logger),
     eventQueue: new SqsEventQueue(sqs, config.queueUrl),
     quarantineQueue: new SqsEventQueue(sqs, config.quarantineQueueUrl),
     now: () => new Date(),
-    telemetry: powertoolsIngestTelemetry(),
+    telemetry: powertoolsIngestTelemetry(logger),
   };
 };

@@ -1,3 +1,5 @@
+import type { SignedBy } from '../auth/auth-result';
+import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../auth/raw-body-digest-authenticator';
 import { toEventMessage } from './event-message';
 import type { EventQueue } from '../queue/sqs-event-queue';
 import type { WebhookSecrets, WebhookSecretsProvider } from '../secrets/webhook-secrets';
@@ -17,8 +19,10 @@ export interface IngestPipelineDependencies {
   readonly eventQueue: EventQueue;
   /** Same port shape as the event queue, pointed at the quarantine queue. */
   readonly quarantineQueue: EventQueue;
-  /** The current time, for JWT expiry checks. */
+  /** The current time, for JWT expiry and signature freshness checks. */
   readonly now: () => Date;
+  /** `SIGNATURE_MAX_AGE_SECONDS`; the digest scheme's default when not given. */
+  readonly signatureMaxAgeSeconds?: number;
 }
 
 type Step<T> =
@@ -101,7 +105,11 @@ export const runIngestPipeline = async (
   if (authentication.stage === 'before-parse') {
     const secrets = await currentSecrets(dependencies.secrets);
     if (!secrets.ok) return secrets.outcome;
-    const result = authentication.authenticate(request, secrets.value);
+    const result = authentication.authenticate(request, secrets.value, {
+      now: dependencies.now(),
+      signatureMaxAgeSeconds:
+        dependencies.signatureMaxAgeSeconds ?? DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
+    });
     if (!result.ok) return { kind: 'unauthorized', failure: result.failure };
   }
 
@@ -120,6 +128,7 @@ export const runIngestPipeline = async (
     );
   }
 
+  let signedBy: SignedBy | undefined;
   if (authentication.stage === 'after-parse') {
     const secrets = await currentSecrets(dependencies.secrets);
     if (!secrets.ok) return secrets.outcome;
@@ -130,6 +139,7 @@ export const runIngestPipeline = async (
       dependencies.now(),
     );
     if (!result.ok) return { kind: 'unauthorized', failure: result.failure };
+    signedBy = result.signedBy;
   }
 
   const eventType = eventTypeHeaderOf(route, request);
@@ -139,6 +149,7 @@ export const runIngestPipeline = async (
     delivery: { payload: parsed.payload, eventType },
     receivedAt: request.receivedAt,
     requestId: request.requestId,
+    ...(signedBy ? { signedBy } : {}),
   });
   if (!event.ok && event.reason === 'too_large') {
     return { kind: 'payload_too_large', limitBytes: event.limitBytes };

@@ -1,6 +1,11 @@
 import type { AuthResult, CredentialSource } from '../auth/auth-result';
 import { authenticateHeaderSecret } from '../auth/header-secret-authenticator';
 import { authenticateQueryToken } from '../auth/query-token-authenticator';
+import {
+  authenticateRawBodyDigest,
+  type RawBodySource,
+} from '../auth/raw-body-digest-authenticator';
+import { cloudinarySignatureScheme } from '../vendors/cloudinary/signature';
 import { authenticateSpyneDelivery } from '../auth/spyne-authenticator';
 import type { WebhookSecrets } from '../secrets/webhook-secrets';
 import type { Vendor } from '../vendors/vendor';
@@ -16,7 +21,11 @@ import type { IngestRequest } from './ingest-request';
 export type RouteAuthentication =
   | {
       readonly stage: 'before-parse';
-      readonly authenticate: (request: CredentialSource, secrets: WebhookSecrets) => AuthResult;
+      readonly authenticate: (
+        request: RawBodySource,
+        secrets: WebhookSecrets,
+        clock: AuthClock,
+      ) => AuthResult;
     }
   | {
       readonly stage: 'after-parse';
@@ -27,6 +36,13 @@ export type RouteAuthentication =
         now: Date,
       ) => AuthResult;
     };
+
+/** The time and the freshness window a timestamped signature is checked against. */
+export interface AuthClock {
+  readonly now: Date;
+  /** `SIGNATURE_MAX_AGE_SECONDS`: the oldest signed timestamp accepted. */
+  readonly signatureMaxAgeSeconds: number;
+}
 
 /** What differs between the webhook routes; the pipeline is otherwise the same for all. */
 export interface IngestRouteConfig {
@@ -48,7 +64,7 @@ export interface IngestRoute extends IngestRouteConfig {
   readonly definition: VendorDefinition<VendorEvent>;
 }
 
-/** The three webhook routes (contract, "Routes"). */
+/** The webhook routes (contract, "Routes"). */
 export const INGEST_ROUTE_CONFIGS: Readonly<Record<Vendor, IngestRouteConfig>> = {
   spyne: {
     vendor: 'spyne',
@@ -79,6 +95,21 @@ export const INGEST_ROUTE_CONFIGS: Readonly<Record<Vendor, IngestRouteConfig>> =
         authenticateQueryToken(request, secrets.IMAGE_INTELLIGENCE_TOKEN),
     },
     redactedBodyKeys: [],
+  },
+  cloudinary: {
+    vendor: 'cloudinary',
+    bodyFormats: ['json'],
+    authentication: {
+      stage: 'before-parse',
+      authenticate: (request, secrets, { now, signatureMaxAgeSeconds }) =>
+        authenticateRawBodyDigest(
+          cloudinarySignatureScheme(signatureMaxAgeSeconds),
+          request,
+          secrets.CLOUDINARY_API_SECRET,
+          now,
+        ),
+    },
+    redactedBodyKeys: ['api_key', 'signature_key', 'notification_context'],
   },
 };
 

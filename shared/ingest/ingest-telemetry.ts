@@ -1,7 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { logger as sharedLogger } from '../observability/logger';
 import { metrics as sharedMetrics } from '../observability/metrics';
 import type { Vendor } from '../vendors/vendor';
 import type { IngestOutcome } from './ingest-outcome';
@@ -123,7 +122,7 @@ const addOutcomeMetrics = (meter: Metrics, outcome: IngestOutcome): void => {
 
 /** Telemetry on Powertools Logger and Metrics (structured JSON logs, CloudWatch EMF metrics). */
 export const powertoolsIngestTelemetry = (
-  log: Logger = sharedLogger,
+  log: Logger,
   meter: Metrics = sharedMetrics,
 ): IngestTelemetry => ({
   begin: (context) => {

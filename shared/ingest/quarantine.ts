@@ -46,6 +46,7 @@ export type QuarantineRecord = v.InferOutput<typeof QuarantineRecordSchema>;
 /** Headers that carry credentials or sessions; never stored. */
 export const SECRET_HEADERS: ReadonlySet<string> = new Set([
   'x-sharinpix-secret',
+  'x-cld-signature',
   'authorization',
   'proxy-authorization',
   'cookie',

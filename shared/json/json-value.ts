@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
+import { withoutPersonalData } from '../privacy/personal-data';
 
 /** A JSON value as it comes out of `JSON.parse`, after sanitizing. */
 export type JsonValue =
@@ -69,8 +70,9 @@ export const sanitizeJson = (
 export const MAX_JSON_OBJECT_BYTES = 64 * 1024;
 
 /**
- * Free-form vendor objects (metadata blobs) are kept verbatim in `vendorMeta`, so they are copied
- * into fresh plain objects by `sanitizeJson`, and bounded in size. Anything it rejects fails
+ * Free-form vendor objects (metadata blobs) are kept in `vendorMeta`, so they are copied into
+ * fresh plain objects by `sanitizeJson`, cleared of personal data and credentials at any depth
+ * (`withoutPersonalData`), and bounded in size. Anything it rejects fails
  * validation here instead of surprising a later stage.
  */
 export const JsonObjectSchema = v.pipe(
@@ -80,7 +82,9 @@ export const JsonObjectSchema = v.pipe(
     'must be a JSON object',
   ),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const clean = sanitizeJson(dataset.value, 'reject');
+    const sanitized = sanitizeJson(dataset.value, 'reject');
+    const clean =
+      sanitized === undefined ? undefined : (withoutPersonalData(sanitized) as JsonValue);
     if (
       clean === undefined ||
       clean === null ||

@@ -1,10 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 
 /**
- * One structured JSON logger per process (Powertools). Handlers add the request id, vendor and
- * `eventId` as keys; nothing logs secrets, tokens, signatures or SharinPix `user` data, so no
- * redaction pass is needed after the fact.
+ * A structured JSON logger (Powertools) for one function. Each handler module creates its own at
+ * module scope: a logger keeps the Lambda context it was last given, so handlers that shared one
+ * in a process (the local stack runs all of them in one) would print each other's
+ * `function_name`. Handlers add the request id, vendor and `eventId` as keys; nothing logs
+ * secrets, tokens, signatures or SharinPix `user` data, so no redaction pass is needed.
  */
-export const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'vendor-webhooks',
-});
+export const createLogger = (): Logger =>
+  new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'vendor-webhooks' });

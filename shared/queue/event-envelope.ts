@@ -24,6 +24,17 @@ export const EventEnvelopeSchema = v.object({
   requestId: NonEmpty,
   /** False for authentic events that are kept in the ledger but produce no records. */
   supported: v.boolean(),
+  /**
+   * The one-time signature that authenticated the delivery (Spyne), as a digest: the worker binds
+   * it to this event, so the same signature with another body is refused. Absent for credentials
+   * that are not per delivery.
+   */
+  signedBy: v.optional(
+    v.object({
+      digest: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+      expiresAt: IsoTimestamp,
+    }),
+  ),
   payload: v.unknown(),
 });
 export type EventEnvelope = v.InferOutput<typeof EventEnvelopeSchema>;

@@ -1,3 +1,4 @@
+import type { SignedBy } from '../auth/auth-result';
 import type { Vendor } from '../vendors/vendor';
 import type { EventIdentity, VendorEvent } from '../vendors/vendor-definition';
 import { EVENT_ENVELOPE_VERSION, type EventEnvelope } from './event-envelope';
@@ -12,6 +13,7 @@ export const toEventEnvelope = (input: {
   identity: EventIdentity;
   receivedAt: Date;
   requestId: string;
+  signedBy?: SignedBy;
 }): EventEnvelope => ({
   version: EVENT_ENVELOPE_VERSION,
   vendor: input.vendor,
@@ -21,5 +23,13 @@ export const toEventEnvelope = (input: {
   receivedAt: input.receivedAt.toISOString(),
   requestId: input.requestId,
   supported: input.identity.supported,
+  ...(input.signedBy
+    ? {
+        signedBy: {
+          digest: input.signedBy.digest,
+          expiresAt: input.signedBy.expiresAt.toISOString(),
+        },
+      }
+    : {}),
   payload: input.event.payload,
 });

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { jsonResponse } from '../http/json-response';
 import { type ImageRecord, ImageRecordSchema } from '../record/image-record';
+import { provenanceOf } from '../record/record-provenance';
 import { toImageRecord } from '../record/record-state';
 import { encodeCursor } from '../store/collection-cursor';
 import type { ImageRecordStore } from '../store/image-record-store';
@@ -70,7 +71,8 @@ const refusalResponse = (refusal: RefusedRequest): APIGatewayProxyStructuredResu
 
 /**
  * The read Lambda's logic: `GET /images/{vendor}/{imageId}` and
- * `GET /images?vendor=&collection=[&limit=&next=]`. Bad parameters are a 400 naming them; every
+ * `GET /images?vendor=&collection=[&limit=&next=]`. `?explain=true` on a single record adds its
+ * provenance from the same item (the same one GetItem, so the same read units). Bad parameters are a 400 naming them; every
  * record is checked against `ImageRecordSchema` before it is served, and one that fails is a 500
  * with no detail in the body (the key and paths go to the log); DynamoDB trouble, or a cursor key
  * that cannot be fetched, is a 503.
@@ -84,7 +86,12 @@ export const createReadHandler = (deps: ReadHandlerDeps): ReadHandler => {
             error: 'not_found',
             message: `no ${request.vendor} image with id ${request.imageId}`,
           })
-        : jsonResponse(200, publicRecord(stored));
+        : jsonResponse(
+            200,
+            request.explain
+              ? { record: publicRecord(stored), provenance: provenanceOf(stored.state) }
+              : publicRecord(stored),
+          );
     }
     const cursorKey = await deps.cursorKey();
     const position = positionOf(request, cursorKey);

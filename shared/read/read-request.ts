@@ -4,13 +4,20 @@ import { matchRoute, routeKeyOf } from '../http/routes';
 import { decodeCursor } from '../store/collection-cursor';
 import type { CollectionPosition } from '../store/image-record-store';
 import { type ValidationIssue, validate } from '../validation/validation-issue';
+import { COLLECTION_KINDS } from '../record/image-record';
 import { MAX_ID_LENGTH } from '../vendors/common-schemas';
 import { VENDORS, type Vendor } from '../vendors/vendor';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-limit';
 
 /** A valid read request. */
 export type ReadRequest =
-  | { readonly kind: 'get'; readonly vendor: Vendor; readonly imageId: string }
+  | {
+      readonly kind: 'get';
+      readonly vendor: Vendor;
+      readonly imageId: string;
+      /** `?explain=true`: answer `{record, provenance}` instead of the bare record. */
+      readonly explain: boolean;
+    }
   | {
       readonly kind: 'list';
       readonly vendor: Vendor;
@@ -42,10 +49,43 @@ const IdSchema = v.pipe(
 
 const GetImageParamsSchema = v.object({ vendor: VendorSchema, imageId: IdSchema });
 
+/**
+ * `explain` is a flag, so only `true` and `false` mean anything; any other value is refused
+ * rather than read as one of them. Other query parameters are ignored, as before.
+ */
+const GetImageQuerySchema = v.object({
+  explain: v.optional(
+    v.pipe(
+      v.picklist(['true', 'false'], 'must be true or false'),
+      v.transform((flag) => flag === 'true'),
+    ),
+    'false',
+  ),
+});
+
+const KIND_PREFIX = new RegExp(`^(?:${COLLECTION_KINDS.join('|')}):(.+)$`);
+
+/**
+ * A collection id, without the kind a record shows beside it (`sku`, `album`, `job`). Records
+ * carry `{"kind":"sku","id":"523a07fa"}`, and `sku:523a07fa` is how people write that down; as
+ * a query it would match nothing and answer an empty page that looks like "no records". It is
+ * refused instead, with the value to send.
+ */
+const CollectionIdSchema = v.pipe(
+  IdSchema,
+  v.check(
+    (id) => !KIND_PREFIX.test(id),
+    (issue) => {
+      const id = typeof issue.input === 'string' ? issue.input : '';
+      return `is the collection id without its kind: send "${KIND_PREFIX.exec(id)?.[1] ?? id}", not "${id}"`;
+    },
+  ),
+);
+
 const LIMIT_MESSAGE = `must be an integer from 1 to ${MAX_PAGE_LIMIT}`;
 const ListParamsSchema = v.object({
   vendor: VendorSchema,
-  collection: IdSchema,
+  collection: CollectionIdSchema,
   /** Absent: `DEFAULT_PAGE_LIMIT`. */
   limit: v.optional(
     v.pipe(
@@ -96,7 +136,9 @@ export const parseReadRequest = (event: APIGatewayProxyEventV2): ParsedReadReque
   if (routeKey === GET_IMAGE_ROUTE) {
     const params = validate(GetImageParamsSchema, pathParameters);
     if (!params.ok) return { ok: false, refusal: { kind: 'invalid', issues: params.issues } };
-    return { ok: true, request: { kind: 'get', ...params.value } };
+    const query = validate(GetImageQuerySchema, event.queryStringParameters ?? {});
+    if (!query.ok) return { ok: false, refusal: { kind: 'invalid', issues: query.issues } };
+    return { ok: true, request: { kind: 'get', ...params.value, explain: query.value.explain } };
   }
   if (routeKey !== LIST_ROUTE) return { ok: false, refusal: { kind: 'no_route' } };
   const params = validate(ListParamsSchema, event.queryStringParameters ?? {});

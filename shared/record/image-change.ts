@@ -62,6 +62,24 @@ export interface ImageChange {
   readonly imageId: string;
   readonly clock: EventClock;
   readonly patch: ImagePatch;
+  /**
+   * Other names the event gives this image (Cloudinary's public id: an upload's, a rename's new
+   * one). The worker records each as an alias of `imageId`, so a later event that names the image
+   * only by an alias (`AliasedImageChange`) finds it.
+   */
+  readonly aliases?: readonly string[];
+}
+
+/**
+ * One event's patch for an image the event names only by an alias (a Cloudinary moderation
+ * carries the public id, not the asset id). The worker resolves the alias to the image id and
+ * applies the patch there; until an event registers the alias, the change is held with it.
+ */
+export interface AliasedImageChange {
+  readonly vendor: Vendor;
+  readonly alias: string;
+  readonly clock: EventClock;
+  readonly patch: ImagePatch;
 }
 
 /**

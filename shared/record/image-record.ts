@@ -11,7 +11,7 @@ export const IMAGE_STATUSES = ['uploaded', 'processing', 'done', 'failed', 'dele
 export const ImageStatusSchema = v.picklist(IMAGE_STATUSES);
 export type ImageStatus = v.InferOutput<typeof ImageStatusSchema>;
 
-export const COLLECTION_KINDS = ['sku', 'album', 'job'] as const;
+export const COLLECTION_KINDS = ['sku', 'album', 'job', 'folder'] as const;
 export const CollectionSchema = v.object({
   kind: v.picklist(COLLECTION_KINDS),
   id: v.pipe(v.string(), v.minLength(1)),

@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { environmentSecretsProvider } from './environment-secrets-provider';
 import {
   createSecretsManagerClient,
@@ -21,6 +22,7 @@ export interface SecretsSourceConfig {
 export const createWebhookSecretsProvider = (
   config: SecretsSourceConfig,
   env: Readonly<Record<string, string | undefined>>,
+  log: Pick<Logger, 'warn'>,
 ): WebhookSecretsProvider =>
   config.secretsArn === undefined
     ? environmentSecretsProvider(env)
@@ -28,4 +30,5 @@ export const createWebhookSecretsProvider = (
         client: createSecretsManagerClient(),
         secretId: config.secretsArn,
         cacheSeconds: config.secretsCacheSeconds,
+        log,
       });

@@ -9,7 +9,7 @@ import type { Env } from '../config/env';
 export const isRunningInLambda = (env: Env): boolean => Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
 
 /**
- * Reads the four secret variables once. A variable that is unset (not merely empty) takes its
+ * Reads the secret variables once. A variable that is unset (not merely empty) takes its
  * printed dev default outside Lambda, so `npm start` works with zero setup; inside Lambda it
  * stays absent, so a forgotten variable disables the credential instead of opening it to a
  * well-known value. An empty variable is kept empty on purpose: it switches that credential off.
@@ -26,6 +26,7 @@ export const readEnvironmentSecrets = (env: Env): WebhookSecrets => {
     SPYNE_URL_TOKEN: read('SPYNE_URL_TOKEN'),
     SHARINPIX_SECRET: read('SHARINPIX_SECRET'),
     IMAGE_INTELLIGENCE_TOKEN: read('IMAGE_INTELLIGENCE_TOKEN'),
+    CLOUDINARY_API_SECRET: read('CLOUDINARY_API_SECRET'),
   };
 };
 

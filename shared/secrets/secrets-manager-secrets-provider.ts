@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as v from 'valibot';
-import { logger } from '../observability/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { readJsonSecret } from './read-json-secret';
 import {
   SecretsUnavailableError,
@@ -17,6 +17,7 @@ const SecretDocumentSchema = v.object({
   SPYNE_URL_TOKEN: v.optional(v.string()),
   SHARINPIX_SECRET: v.optional(v.string()),
   IMAGE_INTELLIGENCE_TOKEN: v.optional(v.string()),
+  CLOUDINARY_API_SECRET: v.optional(v.string()),
 });
 
 /**
@@ -46,6 +47,8 @@ export interface SecretsManagerSecretsOptions {
   readonly cacheSeconds: number;
   /** Milliseconds since the epoch; injectable so cache expiry is tested without waiting. */
   readonly now?: () => number;
+  /** Where a failed refresh is reported (the function's logger); silent when absent. */
+  readonly log?: Pick<Logger, 'warn'>;
 }
 
 /**
@@ -63,6 +66,7 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
   readonly #secretId: string;
   readonly #cacheMillis: number;
   readonly #now: () => number;
+  readonly #log: Pick<Logger, 'warn'> | undefined;
   #cached: WebhookSecrets | undefined;
   #refreshAt = 0;
   #inFlight: Promise<WebhookSecrets> | undefined;
@@ -72,6 +76,7 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
     this.#secretId = options.secretId;
     this.#cacheMillis = options.cacheSeconds * 1000;
     this.#now = options.now ?? Date.now;
+    this.#log = options.log;
   }
 
   readonly current = (): Promise<WebhookSecrets> => {
@@ -95,7 +100,7 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
     } catch (error) {
       if (this.#cached === undefined) throw error;
       this.#refreshAt = this.#now() + Math.min(this.#cacheMillis, REFRESH_RETRY_SECONDS * 1000);
-      logger.warn('webhook secrets refresh failed; serving the cached copy', {
+      this.#log?.warn('webhook secrets refresh failed; serving the cached copy', {
         errorName: error instanceof Error ? error.name : typeof error,
       });
       return this.#cached;
@@ -116,6 +121,7 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
       SPYNE_URL_TOKEN: document.SPYNE_URL_TOKEN,
       SHARINPIX_SECRET: document.SHARINPIX_SECRET,
       IMAGE_INTELLIGENCE_TOKEN: document.IMAGE_INTELLIGENCE_TOKEN,
+      CLOUDINARY_API_SECRET: document.CLOUDINARY_API_SECRET,
     };
   }
 }

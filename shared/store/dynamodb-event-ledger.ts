@@ -12,7 +12,14 @@ import {
 import type { EventEnvelope } from '../queue/event-envelope';
 import { type CapacityListener, ignoreCapacity, unitsOf } from './capacity';
 import { decideClaim, windowStart } from './claim-decision';
-import type { ClaimOutcome, ClaimRequest, CompleteRequest, EventLedger } from './event-ledger';
+import type {
+  ClaimOutcome,
+  ClaimRequest,
+  CompleteRequest,
+  EventLedger,
+  SignatureBinding,
+  FailureNote,
+} from './event-ledger';
 import { fromLedgerItem, type LedgerEntry } from './ledger-item';
 import {
   CorruptItemError,
@@ -27,6 +34,18 @@ import {
  * failing an event that was applied correctly.
  */
 export const MAX_ARCHIVE_BYTES = 350 * 1024;
+
+/** Longest error text noted on an entry: enough for a class name, a key and a few paths. */
+const MAX_ERROR_TEXT = 500;
+
+/** The error noted when a delivery takes over an event whose previous lease ran out. */
+export const ABANDONED_LEASE = 'lease expired: the previous attempt crashed or timed out';
+
+/**
+ * Most refused images listed on a ledger entry (`refusedImages`); `imagesRefused` counts them all.
+ * Each entry is an image id (at most 256 characters) and a reason, so the list stays under 30 KB.
+ */
+export const MAX_LISTED_REFUSALS = 100;
 
 /** The ledger's client, table and timing; the worker fills it from `WorkerConfig`. */
 export interface DynamoDbEventLedgerOptions {
@@ -58,6 +77,12 @@ const attributeNamesOf = (...expressions: Array<string | undefined>): Record<str
   return names;
 };
 
+/**
+ * The ledger key of a signature binding. Event ids start with a vendor name, so `signature#…`
+ * never names an event; these items carry `boundTo` and `expiresAt` only.
+ */
+export const signatureKey = (digest: string): string => `signature#${digest}`;
+
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 const plusSeconds = (date: Date, seconds: number): Date =>
   new Date(date.getTime() + seconds * 1000);
@@ -75,7 +100,8 @@ const number = (value: number): AttributeValue => ({ N: String(value) });
  *   owner and that its lease has expired or its completion lies outside the dedupe window; a lost
  *   race becomes `LeaseHeldError`.
  * - **Complete**: ONE UpdateItem conditioned on `owner = this messageId`, which records the
- *   result, optionally the gzip-compressed envelope, and the TTL.
+ *   result (with the images refused, if any), optionally the gzip-compressed envelope, and the
+ *   TTL.
  */
 export class DynamoDbEventLedger implements EventLedger {
   private readonly client: DynamoDBClient;
@@ -153,18 +179,23 @@ export class DynamoDbEventLedger implements EventLedger {
       this.dedupeWindowSeconds,
       archive?.kept ? this.archiveRetentionSeconds : 0,
     );
+    const refused = request.refused ?? [];
     const sets = [
       '#status = :status',
       '#completedAt = :now',
       '#expiresAt = :expiresAt',
       '#imagesApplied = :imagesApplied',
+      ...(refused.length > 0
+        ? ['#imagesRefused = :imagesRefused', '#refusedImages = :refused']
+        : []),
       ...(archive?.kept ? ['#archive = :archive'] : []),
       ...(archive && !archive.kept ? ['#archiveSkipped = :archiveSkipped'] : []),
     ];
     try {
       await this.update('complete', {
         Key: { eventId: text(request.eventId) },
-        UpdateExpression: `SET ${sets.join(', ')} REMOVE #leaseUntil`,
+        // Removing the index keys writes to the index only where they were set (after a failure).
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE #leaseUntil, #unfinishedVendor, #unfinishedSince`,
         ConditionExpression: '#owner = :messageId',
         ExpressionAttributeValues: {
           ':status': text(request.status),
@@ -172,6 +203,12 @@ export class DynamoDbEventLedger implements EventLedger {
           ':expiresAt': number(epochSeconds(plusSeconds(now, keepSeconds))),
           ':imagesApplied': number(request.imagesApplied),
           ':messageId': text(request.messageId),
+          ...(refused.length > 0
+            ? {
+                ':imagesRefused': number(refused.length),
+                ':refused': text(JSON.stringify(refused.slice(0, MAX_LISTED_REFUSALS))),
+              }
+            : {}),
           ...(archive?.kept ? { ':archive': { B: archive.bytes } } : {}),
           ...(archive && !archive.kept ? { ':archiveSkipped': text('too_large') } : {}),
         },
@@ -180,6 +217,57 @@ export class DynamoDbEventLedger implements EventLedger {
       if (error instanceof ConditionalCheckFailedException) {
         throw new LeaseLostError(request.eventId, request.messageId);
       }
+      throw error;
+    }
+  }
+
+  /**
+   * Binds a per-delivery signature to its event with ONE conditional UpdateItem (1 write unit: the
+   * item is about 150 bytes) on the item `signature#<digest>` of this table: it records the
+   * event on first sight and succeeds again for the same event (an SQS redelivery, a resumed
+   * claim), and fails for any other event. The item lives until the signature expires (TTL), after
+   * which ingest refuses the signature anyway.
+   */
+  async bindSignature(request: SignatureBinding): Promise<'bound' | 'reused'> {
+    try {
+      await this.update('bind', {
+        Key: { eventId: text(signatureKey(request.digest)) },
+        UpdateExpression:
+          'SET #boundTo = if_not_exists(#boundTo, :eventId), #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+        ConditionExpression: 'attribute_not_exists(#boundTo) OR #boundTo = :eventId',
+        ExpressionAttributeValues: {
+          ':eventId': text(request.eventId),
+          ':expiresAt': number(epochSeconds(new Date(request.expiresAt))),
+        },
+      });
+      return 'bound';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'reused';
+      throw error;
+    }
+  }
+
+  async noteFailure(request: FailureNote): Promise<void> {
+    const now = this.now().toISOString();
+    try {
+      await this.update('failure', {
+        Key: { eventId: text(request.eventId) },
+        UpdateExpression:
+          'SET #failures = if_not_exists(#failures, :zero) + :one, #lastError = :error, ' +
+          '#lastFailedAt = :now, #unfinishedVendor = :vendor, ' +
+          '#unfinishedSince = if_not_exists(#unfinishedSince, :now)',
+        ConditionExpression: '#status = :processing',
+        ExpressionAttributeValues: {
+          ':zero': number(0),
+          ':one': number(1),
+          ':error': text(request.error.slice(0, MAX_ERROR_TEXT) || 'Error'),
+          ':now': text(now),
+          ':vendor': text(request.vendor),
+          ':processing': text('processing'),
+        },
+      });
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
       throw error;
     }
   }
@@ -210,26 +298,42 @@ export class DynamoDbEventLedger implements EventLedger {
 
   /** The conditional write that moves an abandoned or expired event to this message. */
   private async takeOver(request: ClaimRequest, previous: LedgerEntry, now: Date): Promise<void> {
+    const abandoned = previous.status === 'processing';
     try {
       await this.update('takeover', {
         Key: { eventId: text(request.eventId) },
         UpdateExpression:
           'SET #status = :processing, #owner = :messageId, #leaseUntil = :leaseUntil, ' +
-          '#claimedAt = :now, #expiresAt = :expiresAt ' +
-          'REMOVE #completedAt, #imagesApplied, #archive, #archiveSkipped',
+          '#claimedAt = :now, #expiresAt = :expiresAt' +
+          // An abandoned lease is a failed attempt (a crash or a timeout): note it and index it.
+          (abandoned
+            ? ', #failures = if_not_exists(#failures, :zero) + :one, #lastError = :abandoned, ' +
+              '#lastFailedAt = :now, #unfinishedVendor = :vendor, ' +
+              '#unfinishedSince = if_not_exists(#unfinishedSince, :now)'
+            : '') +
+          ' REMOVE #completedAt, #imagesApplied, #imagesRefused, #refusedImages, #archive, #archiveSkipped',
         ConditionExpression:
           '#owner = :previousOwner AND ((#status = :processing AND #leaseUntil <= :now) OR ' +
-          '(#status IN (:completed, :ignored) AND #completedAt <= :windowStart))',
+          '(#status IN (:completed, :ignored, :refused) AND #completedAt <= :windowStart))',
         ExpressionAttributeValues: {
           ':processing': text('processing'),
           ':completed': text('completed'),
           ':ignored': text('ignored'),
+          ':refused': text('refused'),
           ':messageId': text(request.messageId),
           ':previousOwner': text(previous.owner),
           ':leaseUntil': text(plusSeconds(now, this.leaseSeconds).toISOString()),
           ':now': text(now.toISOString()),
           ':windowStart': text(windowStart(now, this.dedupeWindowSeconds)),
           ':expiresAt': number(epochSeconds(plusSeconds(now, this.dedupeWindowSeconds))),
+          ...(abandoned
+            ? {
+                ':zero': number(0),
+                ':one': number(1),
+                ':abandoned': text(ABANDONED_LEASE),
+                ':vendor': text(request.vendor),
+              }
+            : {}),
         },
       });
     } catch (error) {
@@ -251,7 +355,7 @@ export class DynamoDbEventLedger implements EventLedger {
    * `StoreOperationError`.
    */
   private async update(
-    purpose: 'claim' | 'takeover' | 'complete',
+    purpose: 'claim' | 'takeover' | 'complete' | 'bind' | 'failure',
     input: Omit<
       UpdateItemCommandInput,
       'TableName' | 'ReturnConsumedCapacity' | 'ExpressionAttributeNames'
@@ -266,7 +370,7 @@ export class DynamoDbEventLedger implements EventLedger {
             input.ConditionExpression,
           ),
           TableName: this.tableName,
-          ReturnConsumedCapacity: 'TOTAL',
+          ReturnConsumedCapacity: 'INDEXES',
         }),
       );
       this.onCapacity({

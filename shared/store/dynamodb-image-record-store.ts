@@ -7,6 +7,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
+import { type CollectionRule, movesToAnotherCollection } from '../record/collection-ownership';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
 import { applyChange, type RecordState } from '../record/record-state';
 import type { Vendor } from '../vendors/vendor';
@@ -20,7 +21,14 @@ import type {
   ImageRecordStore,
 } from './image-record-store';
 import { itemBytes, MAX_ITEM_BYTES, writeUnitsFor } from './item-size';
-import { fromRecordItem, recordKey, type StoredRecord, toSizedRecordItem } from './record-item';
+import { type CollectionCompletion, toCompletionItem } from './completion-item';
+import {
+  fromRecordItem,
+  type RecordCause,
+  recordKey,
+  type StoredRecord,
+  toSizedRecordItem,
+} from './record-item';
 import {
   ConcurrentUpdateError,
   CorruptItemError,
@@ -58,7 +66,9 @@ const SortKeyAttributeSchema = v.object({ collectionSort: v.object({ S: v.string
  *    with PutItem on `attribute_not_exists(pk)`: a new image costs exactly this one write and no
  *    read. A change expected to find its image (`existing`) starts with an eventually consistent
  *    GetItem instead (0.5 RRU, a tenth of the price of the 1+ WRU a refused create costs).
- * 2. With a stored record in hand, the change is merged into it with `applyChange`. When no field
+ * 2. With a stored record in hand, a change that would move the image to another collection is
+ *    refused under the `fixed` rule (an image belongs to the collection that first created it);
+ *    otherwise the change is merged into it with `applyChange`. When no field
  *    changes, the event is stale for this image and nothing is written. Otherwise PutItem of the
  *    merged state on `rev = <stored rev>`, with rev + 1.
  * 3. A refused condition (the image existed after all, or another writer or a stale read got
@@ -85,11 +95,20 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
     this.now = options.now ?? (() => new Date());
   }
 
-  async apply(change: ImageChange, expectation: ImageExpectation = 'new'): Promise<ApplyResult> {
+  async apply(
+    change: ImageChange,
+    expectation: ImageExpectation = 'new',
+    collections: CollectionRule = 'fixed',
+    cause?: RecordCause,
+  ): Promise<ApplyResult> {
     let stored =
       expectation === 'existing' ? await this.get(change.vendor, change.imageId) : undefined;
     let writeUnits = 0;
     for (let attempts = 0; ; attempts += 1) {
+      // Checked on every stored state the loop sees, so a concurrent first writer is honoured too.
+      if (movesToAnotherCollection(stored?.state, change, collections)) {
+        return { outcome: 'refused', reason: 'collection_mismatch', writeUnits, attempts };
+      }
       const merged = applyChange(stored?.state, change);
       if (stored !== undefined && !merged.changed) {
         return { outcome: 'stale', writeUnits, attempts };
@@ -97,7 +116,7 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
       if (attempts === this.maxWriteAttempts) {
         throw new ConcurrentUpdateError(recordKey(change.vendor, change.imageId), attempts);
       }
-      const put = await this.conditionalPut(merged.state, stored?.rev);
+      const put = await this.conditionalPut(merged.state, stored?.rev, cause);
       writeUnits += put.writeUnits;
       if (put.won) {
         const outcome = stored === undefined ? 'created' : 'updated';
@@ -106,6 +125,32 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
       // Refused: merge into what is stored now. `undefined` only if the item vanished between
       // our writes (records are never deleted, but be exact): then create it again.
       stored = put.current;
+    }
+  }
+
+  /**
+   * One PutItem on `attribute_not_exists(pk)`: the first application of a completing event
+   * records the completion (1 WRU), a retry of it is refused and writes nothing.
+   */
+  async recordCompletion(completion: CollectionCompletion): Promise<'recorded' | 'exists'> {
+    try {
+      const output = await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toCompletionItem(completion),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnConsumedCapacity: 'INDEXES',
+        }),
+      );
+      this.report('PutItem', unitsOf(output.ConsumedCapacity, 'write'), true);
+      return 'recorded';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) {
+        throw new StoreOperationError('PutItem', this.tableName, { cause: error });
+      }
+      const writeUnits = writeUnitsFor(itemBytes(toCompletionItem(completion)));
+      this.report('PutItem', { readUnits: 0, writeUnits, indexWriteUnits: 0 }, false);
+      return 'exists';
     }
   }
 
@@ -192,12 +237,14 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
   private async conditionalPut(
     state: RecordState,
     storedRev: number | undefined,
+    cause: RecordCause | undefined,
   ): Promise<PutOutcome> {
     const key = recordKey(state.vendor, state.imageId);
     const { item, textBytes } = toSizedRecordItem({
       state,
       rev: (storedRev ?? 0) + 1,
       updatedAt: this.now().toISOString(),
+      ...(cause ? { cause } : {}),
     });
     // The limit applies to the record's content, not to how well it deflates (see `textBytes`).
     if (textBytes > MAX_ITEM_BYTES) throw new RecordTooLargeError(key, textBytes, MAX_ITEM_BYTES);

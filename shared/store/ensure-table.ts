@@ -1,5 +1,7 @@
 import {
   CreateTableCommand,
+  DescribeTableCommand,
+  UpdateTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
@@ -7,13 +9,37 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type TableDefinition, toCreateTableInput, toTimeToLiveInput } from './table-definitions';
 
+/** Creates, one UpdateTable each, the definition's indexes an existing table lacks. */
+const addMissingIndexes = async (
+  client: DynamoDBClient,
+  definition: TableDefinition,
+  tableName: string,
+): Promise<void> => {
+  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set(
+    (described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName),
+  );
+  const full = toCreateTableInput(definition, tableName);
+  for (const index of full.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: full.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
+};
+
 /** How long `ensureTable` waits for a new table to become active. */
 const TABLE_ACTIVE_WAIT_SECONDS = 60;
 
 /**
  * Creates a table from its shared definition unless it exists, waits until it is active and
  * enables its TTL. The local stack and integration tests use it; in AWS the CDK stack creates the
- * same tables from the same definitions. An existing table is left exactly as it is.
+ * same tables from the same definitions. An existing table (a `.data` directory from an earlier
+ * version) gets the indexes its definition gained since; nothing else about it changes.
  */
 export const ensureTable = async (
   client: DynamoDBClient,
@@ -23,7 +49,10 @@ export const ensureTable = async (
   try {
     await client.send(new CreateTableCommand(toCreateTableInput(definition, tableName)));
   } catch (error) {
-    if (error instanceof ResourceInUseException) return 'existed';
+    if (error instanceof ResourceInUseException) {
+      await addMissingIndexes(client, definition, tableName);
+      return 'existed';
+    }
     throw error;
   }
   await waitUntilTableExists(

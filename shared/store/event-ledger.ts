@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '../queue/event-envelope';
+import type { ImageRefusal } from '../record/image-refusal';
 import type { Vendor } from '../vendors/vendor';
 
 /**
@@ -14,6 +15,32 @@ export interface EventLedger {
   claim(request: ClaimRequest): Promise<ClaimOutcome>;
   /** Marks a claimed event done. Throws `LeaseLostError` if another delivery took it over. */
   complete(request: CompleteRequest): Promise<void>;
+  /**
+   * Binds a one-time signature to the first event it authenticated. `reused` when it is bound to
+   * another event already: the same signature with a different body.
+   */
+  bindSignature(request: SignatureBinding): Promise<'bound' | 'reused'>;
+  /**
+   * Notes on a claimed, unfinished entry that an attempt failed, and puts it in the index of
+   * unfinished events until it completes. Does nothing for an entry that is missing or finished.
+   */
+  noteFailure(request: FailureNote): Promise<void>;
+}
+
+/** A per-delivery signature (as its digest) and the event it came with. */
+export interface SignatureBinding {
+  readonly digest: string;
+  readonly eventId: string;
+  /** When the signature stops verifying; the binding is kept until then. */
+  readonly expiresAt: string;
+}
+
+/** One failed attempt at a claimed event. */
+export interface FailureNote {
+  readonly eventId: string;
+  readonly vendor: Vendor;
+  /** The error's class and message: our own error texts, which carry ids and paths, never values. */
+  readonly error: string;
 }
 
 /** One delivery's claim on an event; the ids and types are kept in the ledger for operators. */
@@ -51,9 +78,14 @@ export type ClaimOutcome =
 export interface CompleteRequest {
   readonly eventId: string;
   readonly messageId: string;
-  /** `ignored` for authentic events that produce no records (unsupported SharinPix types). */
-  readonly status: 'completed' | 'ignored';
+  /**
+   * `ignored` for authentic events that produce no records (unsupported SharinPix types);
+   * `refused` for events applied to no image because their credential was misused.
+   */
+  readonly status: 'completed' | 'ignored' | 'refused';
   readonly imagesApplied: number;
-  /** The envelope to keep for replay; omitted when archiving is off. */
+  /** Images whose change was refused for good; the event is complete without them. */
+  readonly refused?: readonly ImageRefusal[];
+  /** The envelope to keep for replay or inspection; omitted when archiving is off. */
   readonly archive?: EventEnvelope;
 }

@@ -1,6 +1,9 @@
+import type { CollectionRule } from '../record/collection-ownership';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
+import type { RefusalReason } from '../record/image-refusal';
 import type { Vendor } from '../vendors/vendor';
-import type { StoredRecord } from './record-item';
+import type { CollectionCompletion } from './completion-item';
+import type { RecordCause, StoredRecord } from './record-item';
 
 /**
  * The image records, as the worker and the read API need them. The DynamoDB adapter is the one
@@ -10,8 +13,21 @@ export interface ImageRecordStore {
   /**
    * Merges one event's change into its image under the order rules. Safe under concurrency (many
    * workers may apply to one image at once) and idempotent (applying a change twice writes once).
+   * Under the `fixed` collection rule (the default), a change that names another collection than
+   * the stored record's is refused and writes nothing.
+   * `cause` is kept on the written item, so the change event can name the event behind it.
    */
-  apply(change: ImageChange, expectation?: ImageExpectation): Promise<ApplyResult>;
+  apply(
+    change: ImageChange,
+    expectation?: ImageExpectation,
+    collections?: CollectionRule,
+    cause?: RecordCause,
+  ): Promise<ApplyResult>;
+  /**
+   * Records that an applied event completed a collection, once per event: a retry of the same
+   * event finds the completion already recorded (`exists`) and writes nothing.
+   */
+  recordCompletion(completion: CollectionCompletion): Promise<'recorded' | 'exists'>;
   /** The stored record of one image, or `undefined`. */
   get(vendor: Vendor, imageId: string): Promise<StoredRecord | undefined>;
   /** One page of a collection, ordered by sequence, then imageId. */
@@ -19,11 +35,14 @@ export interface ImageRecordStore {
 }
 
 /**
- * What applying a change did: `created` the image, `updated` it, or nothing because every field
- * it names already holds a value from a later event (`stale`; also a repeat of the same event).
+ * What applying a change did: `created` the image, `updated` it, nothing because every field
+ * it names already holds a value from a later event (`stale`; also a repeat of the same event),
+ * or nothing because the change may never apply to this image (`refused`, with `reason`).
  */
 export interface ApplyResult {
-  readonly outcome: 'created' | 'updated' | 'stale';
+  readonly outcome: 'created' | 'updated' | 'stale' | 'refused';
+  /** Why the change was refused; only with `refused`. */
+  readonly reason?: RefusalReason;
   /** Write units consumed, including estimates for conditional writes that lost. */
   readonly writeUnits: number;
   /** Conditional writes made (1 for a new image; 0 when a read already showed the change stale). */

@@ -6,12 +6,14 @@ import {
   integerAttribute,
   isoTimeAttribute,
   nonEmptyStringAttribute,
+  stringAttribute,
   stringSetAttribute,
 } from './attribute-value-schemas';
+import { type ImageRefusal, REFUSAL_REASONS } from '../record/image-refusal';
 
 /** A ledger entry's state: claimed and in progress, or finished one way or the other. */
-export const LEDGER_STATUSES = ['processing', 'completed', 'ignored'] as const;
-/** `processing` while claimed; `completed` or `ignored` once finished. */
+export const LEDGER_STATUSES = ['processing', 'completed', 'ignored', 'refused'] as const;
+/** `processing` while claimed; `completed`, `ignored` or `refused` once finished. */
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
 
 /**
@@ -23,8 +25,13 @@ export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
  *   retried after meeting a held lease is not counted twice;
  * - `vendor`, `eventType`, `receivedAt`; `imagesApplied` (N): the image changes the event made
  *   (stale ones included, so a retry after a crash records the same number);
+ * - `imagesRefused` (N) and `refusedImages` (S, JSON `[{imageId, reason}]`, the first 100): the
+ *   images whose change was refused for good (see `ImageRefusal`); absent when none was;
  * - `archive` (B): the envelope as gzip-compressed JSON, for replay (when archiving is on);
- * - `expiresAt` (N, epoch seconds): the TTL attribute.
+ * - `expiresAt` (N, epoch seconds): the TTL attribute;
+ * - `failures` (N), `lastError`, `lastFailedAt`: failed attempts, kept after completion;
+ * - `unfinishedVendor`, `unfinishedSince`: the keys of the sparse `unfinished` index, present only
+ *   between a first failure (or an abandoned lease) and completion.
  */
 export interface LedgerEntry {
   readonly eventId: string;
@@ -38,8 +45,15 @@ export interface LedgerEntry {
   readonly eventType?: string;
   readonly receivedAt?: string;
   readonly imagesApplied?: number;
+  readonly imagesRefused?: number;
+  readonly refusedImages?: readonly ImageRefusal[];
   readonly archive?: Uint8Array;
   readonly expiresAt?: number;
+  readonly archiveSkipped?: string;
+  readonly failures?: number;
+  readonly lastError?: string;
+  readonly lastFailedAt?: string;
+  readonly unfinishedSince?: string;
 }
 
 const LedgerItemSchema = v.object({
@@ -57,8 +71,26 @@ const LedgerItemSchema = v.object({
   eventType: v.optional(nonEmptyStringAttribute),
   receivedAt: v.optional(isoTimeAttribute),
   imagesApplied: v.optional(integerAttribute),
+  imagesRefused: v.optional(integerAttribute),
+  refusedImages: v.optional(
+    v.pipe(
+      stringAttribute,
+      v.parseJson(),
+      v.array(
+        v.object({
+          imageId: v.string(),
+          reason: v.picklist(REFUSAL_REASONS),
+        }),
+      ),
+    ),
+  ),
   archive: v.optional(binaryAttribute),
   expiresAt: v.optional(integerAttribute),
+  archiveSkipped: v.optional(nonEmptyStringAttribute),
+  failures: v.optional(integerAttribute),
+  lastError: v.optional(nonEmptyStringAttribute),
+  lastFailedAt: v.optional(isoTimeAttribute),
+  unfinishedSince: v.optional(isoTimeAttribute),
 });
 
 /** Parses a ledger item (as DynamoDB returns it) without trusting its shape. */

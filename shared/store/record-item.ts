@@ -33,6 +33,8 @@ import { itemBytes } from './item-size';
  *   bytes (B) whenever that is smaller, else as the text (S); both read back (see
  *   `stateAttribute`);
  * - `updatedAt` (S) ISO time of the last write;
+ * - `causeId` / `causeType` (S) the id and type of the event whose change the last write
+ *   committed, so the table's stream can say which event caused each change;
  * - `collectionKey` / `collectionSort` (S) for the sparse `byCollection` index, only when the
  *   merged state has a collection.
  */
@@ -40,6 +42,14 @@ export interface StoredRecord {
   readonly state: RecordState;
   readonly rev: number;
   readonly updatedAt: string;
+  /** The event the last write applied; absent on items written before causes were kept. */
+  readonly cause?: RecordCause;
+}
+
+/** The vendor event a write applied. */
+export interface RecordCause {
+  readonly eventId: string;
+  readonly eventType: string;
 }
 
 /** The partition key of an image. Vendor names never contain `#`, so the key is unambiguous. */
@@ -147,6 +157,8 @@ const RecordItemSchema = v.object({
   rev: integerAttribute,
   state: v.union([stringAttribute, binaryAttribute], 'must be the state as text (S) or bytes (B)'),
   updatedAt: isoTimeAttribute,
+  causeId: v.optional(nonEmptyStringAttribute),
+  causeType: v.optional(nonEmptyStringAttribute),
 });
 
 /** The state's JSON text from either stored form. */
@@ -214,7 +226,7 @@ export const fromRecordItem = (
 ): Validated<StoredRecord> => {
   const parsed = validate(RecordItemSchema, item);
   if (!parsed.ok) return parsed;
-  const { pk, vendor, imageId, rev, state, updatedAt } = parsed.value;
+  const { pk, vendor, imageId, rev, state, updatedAt, causeId, causeType } = parsed.value;
   if (pk !== recordKey(vendor, imageId)) {
     return { ok: false, issues: [{ path: 'pk', message: 'does not match vendor and imageId' }] };
   }
@@ -222,7 +234,14 @@ export const fromRecordItem = (
   if (!text.ok) return text;
   const fields = decodeFields(text.value);
   if (!fields.ok) return fields;
-  return { ok: true, value: { state: { vendor, imageId, fields: fields.value }, rev, updatedAt } };
+  const cause =
+    causeId !== undefined && causeType !== undefined
+      ? { cause: { eventId: causeId, eventType: causeType } }
+      : {};
+  return {
+    ok: true,
+    value: { state: { vendor, imageId, fields: fields.value }, rev, updatedAt, ...cause },
+  };
 };
 
 /** The merged `collection` and `sequence`, which place the record in the collection index. */
@@ -267,6 +286,9 @@ export const toSizedRecordItem = (stored: StoredRecord): SizedRecordItem => {
     imageId: { S: imageId },
     rev: { N: String(stored.rev) },
     updatedAt: { S: stored.updatedAt },
+    ...(stored.cause
+      ? { causeId: { S: stored.cause.eventId }, causeType: { S: stored.cause.eventType } }
+      : {}),
     ...collectionKeysOf(stored),
   };
   return {

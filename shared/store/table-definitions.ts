@@ -56,12 +56,28 @@ export const BY_COLLECTION_INDEX = RECORDS_TABLE.globalIndexes[0].indexName;
  * The event ledger: one item per `eventId`, expiring through TTL once the dedupe window (or the
  * archive retention, when longer) has passed. TTL only tidies up; the dedupe window itself is
  * enforced by the worker's claim, because TTL deletion lags.
+ *
+ * `unfinished` is a sparse index of the events that did not complete at the first attempt: an
+ * entry has its keys (`unfinishedVendor`, `unfinishedSince`) only from the first failure (or
+ * abandoned lease) until completion removes them. An event that completes at once never has
+ * them, so on the happy path the index costs no write at all; an event that fails costs one
+ * index write per noted failure and one more when it completes and leaves the index.
  */
 export const LEDGER_TABLE = {
   partitionKey: { name: 'eventId', type: 'S' },
-  globalIndexes: [],
+  globalIndexes: [
+    {
+      indexName: 'unfinished',
+      partitionKey: { name: 'unfinishedVendor', type: 'S' },
+      sortKey: { name: 'unfinishedSince', type: 'S' },
+      projection: 'ALL',
+    },
+  ],
   timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
+
+/** The ledger's index of unfinished events, for queries. */
+export const UNFINISHED_INDEX = LEDGER_TABLE.globalIndexes[0].indexName;
 
 /** On-demand `CreateTable` input for a definition under a concrete name. */
 export const toCreateTableInput = (

@@ -87,11 +87,20 @@ export const BooleanLikeSchema = v.union(
   'must be true or false',
 );
 
-/** A number sent as a number or a numeric string. */
+/**
+ * A number sent as a number or a numeric string. A string beyond the finite range (`"1e999"`)
+ * reads as absent: it names no number a record can hold, and taking it as Infinity would erase the
+ * field (JSON has no Infinity), so the rest of the event is accepted without it.
+ */
 export const NumberLikeSchema = v.union(
   [
     v.pipe(v.number(), v.finite()),
-    v.pipe(v.string(), v.trim(), v.regex(/^-?\d{1,15}(\.\d{1,15})?([eE][-+]?\d{1,3})?$/)),
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(/^-?\d{1,15}(\.\d{1,15})?([eE][-+]?\d{1,3})?$/),
+      v.transform((text) => (Number.isFinite(Number(text)) ? text : undefined)),
+    ),
   ],
   'must be a number, or a string holding one',
 );

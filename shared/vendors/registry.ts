@@ -1,3 +1,4 @@
+import { cloudinary } from './cloudinary/definition';
 import { imageIntelligence } from './image-intelligence/definition';
 import { sharinpix } from './sharinpix/definition';
 import { spyne } from './spyne/definition';
@@ -14,4 +15,5 @@ export const VENDOR_DEFINITIONS: Readonly<Partial<Record<Vendor, VendorDefinitio
     spyne: anyVendorDefinition(spyne),
     sharinpix: anyVendorDefinition(sharinpix),
     'image-intelligence': anyVendorDefinition(imageIntelligence),
+    cloudinary: anyVendorDefinition(cloudinary),
   };

@@ -1,5 +1,7 @@
+import type { CollectionRule } from '../record/collection-ownership';
 import type { EventClock } from '../record/event-clock';
-import type { ImageChange, ImageExpectation } from '../record/image-change';
+import type { AliasedImageChange, ImageChange, ImageExpectation } from '../record/image-change';
+import type { Collection } from '../record/image-record';
 import type { Validated } from '../validation/validation-issue';
 import type { Vendor } from './vendor';
 
@@ -36,11 +38,30 @@ export interface VendorDefinition<TEvent extends VendorEvent> {
   /** Pure: the record changes one event implies, under the event's clock. */
   readonly normalize: (event: TEvent, clock: EventClock) => readonly ImageChange[];
   /**
+   * Pure: the changes for images the event names only by an alias (no image id in the body). For
+   * vendors whose ids change (Cloudinary's public id on rename) and whose bodies do not always
+   * carry the immutable one; the others leave it out.
+   */
+  readonly aliasChanges?: (event: TEvent, clock: EventClock) => readonly AliasedImageChange[];
+  /**
    * Whether the event's images normally exist already: the event edits, tags, deletes or
    * completes what an earlier event created. The store then reads before it writes, which is
    * cheaper than a create that DynamoDB refuses; a wrong guess costs, never corrupts.
    */
   readonly imagesExpected: (event: TEvent) => ImageExpectation;
+  /**
+   * Whether the vendor's images may change collection. `fixed`: an image belongs to the
+   * collection that first created it, and a change naming it under another collection is refused
+   * (the vendor's credential does not cover image ids, so a body could otherwise claim any image).
+   * `moves`: the vendor itself moves images (Image Intelligence reuses an image across jobs).
+   */
+  readonly collections: CollectionRule;
+  /**
+   * The collection this event completes, if it does (the contract's completion rules). Once the
+   * event is applied, the worker records the completion, and a `Collection Completed` change
+   * event follows from it.
+   */
+  readonly collectionCompleted: (event: TEvent) => Collection | undefined;
 }
 
 /** A validated event: its type and the payload to queue. */

@@ -2,7 +2,7 @@
  * The vendors this service accepts webhooks from. The string is the public name used in
  * routes (`/webhooks/{vendor}`), in record keys and in `GET /images/{vendor}/…`.
  */
-export const VENDORS = ['spyne', 'sharinpix', 'image-intelligence'] as const;
+export const VENDORS = ['spyne', 'sharinpix', 'image-intelligence', 'cloudinary'] as const;
 
 export type Vendor = (typeof VENDORS)[number];
 

@@ -1,12 +1,24 @@
 import type { EventEnvelope } from '../queue/event-envelope';
+import type { CollectionRule } from '../record/collection-ownership';
 import { eventClock } from '../record/event-clock';
-import type { ImageChange, ImageExpectation } from '../record/image-change';
+import type { AliasedImageChange, ImageChange, ImageExpectation } from '../record/image-change';
+import type { ImageAliasStore } from '../store/image-alias-store';
+import { applyAliasChanges, linkAliases } from './apply-aliases';
+import type { ImageRefusal } from '../record/image-refusal';
+import type { Collection } from '../record/image-record';
 import type { EventLedger } from '../store/event-ledger';
 import type { ApplyResult, ImageRecordStore } from '../store/image-record-store';
+import type { RecordCause } from '../store/record-item';
+import { LeaseLostError, RecordTooLargeError } from '../store/store-errors';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
 import { mapWithConcurrency } from './map-with-concurrency';
-import { InvalidPayloadError, UnsupportedVendorError, issuePathsOf } from './worker-errors';
+import {
+  InvalidPayloadError,
+  issuePathsOf,
+  MissingAliasStoreError,
+  UnsupportedVendorError,
+} from './worker-errors';
 
 /** What processing one event needs; injected, so tests run it against any store. */
 export interface ProcessEventDeps {
@@ -17,6 +29,8 @@ export interface ProcessEventDeps {
   readonly archiveEvents: boolean;
   /** Image writes in flight per event. */
   readonly applyConcurrency: number;
+  /** Image aliases, for vendors whose events may name an image by alias alone (Cloudinary). */
+  readonly aliases?: ImageAliasStore;
 }
 
 /** How the images of an applied event fared. */
@@ -25,6 +39,10 @@ export interface AppliedImages {
   readonly updated: number;
   /** Changes that altered nothing: every field already held a later value (or a retry). */
   readonly stale: number;
+  /** Images whose change can never apply (another collection's image, a record that cannot fit). */
+  readonly refused: readonly ImageRefusal[];
+  /** Changes held with an alias that no event has registered yet (applied when one does). */
+  readonly held?: number;
 }
 
 /**
@@ -34,13 +52,20 @@ export interface AppliedImages {
  */
 export type ProcessResult =
   | { readonly kind: 'applied'; readonly images: AppliedImages }
+  | { readonly kind: 'refused'; readonly refused: readonly ImageRefusal[] }
   | { readonly kind: 'ignored' }
   | { readonly kind: 'duplicate'; readonly deliveries: number };
 
 /** What one event does to the records: its image changes, and whether the images should exist. */
 export interface EventChanges {
   readonly changes: readonly ImageChange[];
+  /** Changes for images the event names only by an alias. */
+  readonly aliasChanges: readonly AliasedImageChange[];
   readonly imagesExpected: ImageExpectation;
+  /** Whether the vendor's images may change collection. */
+  readonly collections: CollectionRule;
+  /** The collection the event completes, by the vendor's completion rule. */
+  readonly completes?: Collection;
 }
 
 /**
@@ -57,12 +82,14 @@ export const eventChangesOf = (
   if (!event.ok) {
     throw new InvalidPayloadError(envelope.eventId, issuePathsOf(event.issues));
   }
+  const completes = definition.collectionCompleted(event.value);
+  const clock = eventClock(new Date(envelope.eventTime), envelope.eventId);
   return {
-    changes: definition.normalize(
-      event.value,
-      eventClock(new Date(envelope.eventTime), envelope.eventId),
-    ),
+    changes: definition.normalize(event.value, clock),
+    aliasChanges: definition.aliasChanges?.(event.value, clock) ?? [],
     imagesExpected: definition.imagesExpected(event.value),
+    collections: definition.collections,
+    ...(completes ? { completes } : {}),
   };
 };
 
@@ -72,27 +99,132 @@ export const changesOf = (
   definitions: ProcessEventDeps['definitions'],
 ): readonly ImageChange[] => eventChangesOf(envelope, definitions).changes;
 
-const NO_CHANGES: EventChanges = { changes: [], imagesExpected: 'new' };
+const NO_CHANGES: EventChanges = {
+  changes: [],
+  aliasChanges: [],
+  imagesExpected: 'new',
+  collections: 'fixed',
+};
 
-const countImages = (results: readonly ApplyResult[]): AppliedImages => ({
-  created: results.filter((result) => result.outcome === 'created').length,
-  updated: results.filter((result) => result.outcome === 'updated').length,
-  stale: results.filter((result) => result.outcome === 'stale').length,
-});
+/** One image's change, applied, refused for good, or failed in a way a retry may cure. */
+type ImageOutcome =
+  | { readonly kind: 'result'; readonly result: ApplyResult; readonly imageId: string }
+  | { readonly kind: 'failed'; readonly error: unknown };
+
+const countImages = (outcomes: readonly ImageOutcome[], held: number): AppliedImages => {
+  const results = outcomes.flatMap((outcome) => (outcome.kind === 'result' ? [outcome] : []));
+  const count = (kind: ApplyResult['outcome']) =>
+    results.filter(({ result }) => result.outcome === kind).length;
+  return {
+    created: count('created'),
+    updated: count('updated'),
+    stale: count('stale'),
+    refused: results.flatMap(({ result, imageId }) =>
+      result.outcome === 'refused' && result.reason ? [{ imageId, reason: result.reason }] : [],
+    ),
+    ...(held > 0 ? { held } : {}),
+  };
+};
+
+/**
+ * Notes a failed attempt on the event's ledger entry, so operators can find it (`events list`).
+ * Best effort: the error the batch reports is the original one, and a note that cannot be
+ * written (DynamoDB unreachable, the usual reason for the failure itself) changes nothing else.
+ * A lost lease is no failure: another delivery owns the event now.
+ */
+const noteFailure = async (
+  ledger: EventLedger,
+  envelope: EventEnvelope,
+  error: unknown,
+): Promise<void> => {
+  if (error instanceof LeaseLostError) return;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : 'Error';
+  try {
+    await ledger.noteFailure({ eventId: envelope.eventId, vendor: envelope.vendor, error: text });
+  } catch {
+    // Deliberately ignored, see above.
+  }
+};
+
+/**
+ * Applies one image's change, turning a permanent per-image failure into a refusal of that image
+ * alone. Every other error is kept for the caller, so the remaining images are still applied.
+ */
+const applyImage = async (
+  change: ImageChange,
+  { imagesExpected, collections }: EventChanges,
+  store: ImageRecordStore,
+  cause: RecordCause,
+): Promise<ImageOutcome> => {
+  try {
+    const result = await store.apply(change, imagesExpected, collections, cause);
+    return { kind: 'result', result, imageId: change.imageId };
+  } catch (error) {
+    if (error instanceof RecordTooLargeError) {
+      const refused: ApplyResult = {
+        outcome: 'refused',
+        reason: 'record_too_large',
+        writeUnits: 0,
+        attempts: 0,
+      };
+      return { kind: 'result', result: refused, imageId: change.imageId };
+    }
+    return { kind: 'failed', error };
+  }
+};
+
+/**
+ * The alias work of an event, once its own changes are applied: register the aliases it gives
+ * its images (applying what was held for them), then apply the changes that name an image by
+ * alias alone, or hold them. An image named by alias normally exists already. Skipped when an
+ * image of the event failed, so the retry starts from the same place.
+ */
+const applyThroughAliases = async (
+  eventChanges: EventChanges,
+  direct: readonly ImageOutcome[],
+  deps: ProcessEventDeps,
+  cause: RecordCause,
+): Promise<{ outcomes: ImageOutcome[]; held: number }> => {
+  const { changes, aliasChanges } = eventChanges;
+  const linking = changes.some((change) => (change.aliases ?? []).length > 0);
+  if (!linking && aliasChanges.length === 0) return { outcomes: [], held: 0 };
+  if (direct.some((outcome) => outcome.kind === 'failed')) return { outcomes: [], held: 0 };
+  const aliases = deps.aliases;
+  if (aliases === undefined) throw new MissingAliasStoreError(changes[0]?.vendor ?? 'unknown');
+  const work = {
+    apply: (change: ImageChange) =>
+      applyImage(change, { ...eventChanges, imagesExpected: 'existing' }, deps.store, cause),
+    settled: (outcome: ImageOutcome) => outcome.kind === 'result',
+    concurrency: deps.applyConcurrency,
+  };
+  const linked = await linkAliases(changes, aliases, work);
+  const resolved = await applyAliasChanges(aliasChanges, aliases, work);
+  return { outcomes: [...linked, ...resolved.outcomes], held: resolved.held };
+};
 
 /**
  * One queued event, start to finish: read and normalize (pure, before any write, so a poison
- * payload never leaves a claim behind) → claim the `eventId` → apply every image change →
- * complete. Exactly once in effect: a duplicate is counted and skipped; a crash anywhere before
- * `complete` leads to a retry that re-applies, which changes nothing already written because the
- * merge is idempotent. Errors propagate, so the batch handler fails only this message.
+ * payload never leaves a claim behind) → claim the `eventId` → apply every image change (each
+ * write names the event as its cause) → record the collection completion, if the event completes
+ * one, after its images are written → complete. Exactly once in effect: a duplicate is counted
+ * and skipped; a crash anywhere before `complete` leads to a retry that re-applies, which changes nothing already written because the
+ * merge is idempotent.
+ *
+ * A per-delivery signature (Spyne) is bound to the first event it came with before anything is
+ * applied; the same signature with another body refuses the whole event, kept for inspection.
+ *
+ * Images fail alone. Every image is applied even when another fails. An image refused for good
+ * (another collection's image, a record that cannot fit) is recorded on the ledger entry, whose
+ * archive then keeps the event for inspection even when archiving is off, and the event
+ * completes. Any other failure (throttling, a lost race) is thrown once every image has been
+ * tried, so the batch handler fails only this message and SQS retries the event.
  */
 export const processEvent = async (
   envelope: EventEnvelope,
   messageId: string,
   deps: ProcessEventDeps,
 ): Promise<ProcessResult> => {
-  const { changes, imagesExpected } = envelope.supported
+  const { changes, aliasChanges, imagesExpected, collections, completes } = envelope.supported
     ? eventChangesOf(envelope, deps.definitions)
     : NO_CHANGES;
   const claim = await deps.ledger.claim({
@@ -104,17 +236,58 @@ export const processEvent = async (
     receivedAt: envelope.receivedAt,
   });
   if (claim.kind === 'duplicate') return { kind: 'duplicate', deliveries: claim.deliveries };
-  const results = await mapWithConcurrency(changes, deps.applyConcurrency, (change) =>
-    deps.store.apply(change, imagesExpected),
-  );
-  await deps.ledger.complete({
-    eventId: envelope.eventId,
-    messageId,
-    status: envelope.supported ? 'completed' : 'ignored',
-    imagesApplied: changes.length,
-    ...(deps.archiveEvents ? { archive: envelope } : {}),
-  });
-  return envelope.supported
-    ? { kind: 'applied', images: countImages(results) }
-    : { kind: 'ignored' };
+  if (envelope.signedBy !== undefined) {
+    const binding = await deps.ledger.bindSignature({
+      digest: envelope.signedBy.digest,
+      eventId: envelope.eventId,
+      expiresAt: envelope.signedBy.expiresAt,
+    });
+    if (binding === 'reused') {
+      const refused = changes.map(({ imageId }): ImageRefusal => ({
+        imageId,
+        reason: 'signature_reused',
+      }));
+      await deps.ledger.complete({
+        eventId: envelope.eventId,
+        messageId,
+        status: 'refused',
+        imagesApplied: 0,
+        refused,
+        archive: envelope,
+      });
+      return { kind: 'refused', refused };
+    }
+  }
+  const eventChanges = { changes, aliasChanges, imagesExpected, collections };
+  const cause = { eventId: envelope.eventId, eventType: envelope.eventType };
+  let images: AppliedImages;
+  try {
+    const direct = await mapWithConcurrency(changes, deps.applyConcurrency, (change) =>
+      applyImage(change, eventChanges, deps.store, cause),
+    );
+    const byAlias = await applyThroughAliases(eventChanges, direct, deps, cause);
+    const outcomes = [...direct, ...byAlias.outcomes];
+    for (const outcome of outcomes) if (outcome.kind === 'failed') throw outcome.error;
+    images = countImages(outcomes, byAlias.held);
+    if (completes) {
+      await deps.store.recordCompletion({
+        vendor: envelope.vendor,
+        collection: completes,
+        cause,
+        completedAt: new Date().toISOString(),
+      });
+    }
+    await deps.ledger.complete({
+      eventId: envelope.eventId,
+      messageId,
+      status: envelope.supported ? 'completed' : 'ignored',
+      imagesApplied: outcomes.length - images.refused.length,
+      ...(images.refused.length > 0 ? { refused: images.refused } : {}),
+      ...(deps.archiveEvents || images.refused.length > 0 ? { archive: envelope } : {}),
+    });
+  } catch (error) {
+    await noteFailure(deps.ledger, envelope, error);
+    throw error;
+  }
+  return envelope.supported ? { kind: 'applied', images } : { kind: 'ignored' };
 };

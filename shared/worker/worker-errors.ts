@@ -34,6 +34,14 @@ export class UnsupportedVendorError extends Error {
   }
 }
 
+/** An event names images by alias, and the worker was built without an alias store. */
+export class MissingAliasStoreError extends Error {
+  constructor(readonly vendor: string) {
+    super(`${vendor} events name images by alias, but the worker has no alias store`);
+    this.name = 'MissingAliasStoreError';
+  }
+}
+
 /** The queued payload no longer passes its vendor's schema (ingest validated it once already). */
 export class InvalidPayloadError extends Error {
   constructor(

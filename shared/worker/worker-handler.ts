@@ -21,11 +21,13 @@ export interface WorkerMetrics {
 
 /**
  * `Applied`, `Duplicate`, `Ignored` count events; `Stale` counts image changes that altered
- * nothing; `Deferred` counts messages that met another delivery's live lease (retried later, not
- * an error); `Failed` counts messages that failed for any other reason.
+ * nothing; `ImagesRefused` counts image changes refused for good (another collection's image, a
+ * record that cannot fit), which an alarm watches; `Deferred` counts messages that met another
+ * delivery's live lease (retried later, not an error); `Failed` counts messages that failed for
+ * any other reason.
  */
 export type WorkerMetricName =
-  'Applied' | 'Duplicate' | 'Ignored' | 'Stale' | 'Deferred' | 'Failed';
+  'Applied' | 'Duplicate' | 'Ignored' | 'Stale' | 'ImagesRefused' | 'Deferred' | 'Failed';
 
 /** Everything the batch handler needs, injected so tests can count logs and metrics. */
 export interface WorkerHandlerDeps extends ProcessEventDeps {
@@ -35,6 +37,12 @@ export interface WorkerHandlerDeps extends ProcessEventDeps {
 
 /** The SQS batch handler's signature (partial batch responses). */
 export type WorkerHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
+
+/**
+ * What became of one message, as its log line's `outcome` key says: one key to count or filter
+ * on (CloudWatch Logs Insights, the local stack's batch lines), named like the metrics.
+ */
+export type WorkerOutcome = 'applied' | 'duplicate' | 'ignored' | 'deferred' | 'failed';
 
 /** Log keys for one message: ids and types only, never the payload. */
 const keysOf = (record: SQSRecord, envelope?: EventEnvelope): Record<string, unknown> => ({
@@ -62,7 +70,11 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
       envelope = parseEnvelope(record.messageId, record.body);
     } catch (error) {
       metrics.addMetric('Failed', 'Count', 1);
-      log.error('Message is not a valid event envelope', { ...keysOf(record), error });
+      log.error('Message is not a valid event envelope', {
+        ...keysOf(record),
+        outcome: 'failed',
+        error,
+      });
       throw error;
     }
     const keys = keysOf(record, envelope);
@@ -74,18 +86,41 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
         case 'applied':
           metrics.addMetric('Applied', 'Count', 1);
           if (result.images.stale > 0) metrics.addMetric('Stale', 'Count', result.images.stale);
-          log.info('Event applied', { ...keys, ...result.images });
+          if (result.images.refused.length > 0) {
+            metrics.addMetric('ImagesRefused', 'Count', result.images.refused.length);
+            log.warn('Event applied without its refused images (kept in the ledger)', {
+              ...keys,
+              refused: result.images.refused.slice(0, 20),
+              refusedCount: result.images.refused.length,
+            });
+          }
+          log.info('Event applied', {
+            ...keys,
+            outcome: 'applied',
+            created: result.images.created,
+            updated: result.images.updated,
+            stale: result.images.stale,
+            refused: result.images.refused.length,
+          });
           break;
         case 'duplicate':
           metrics.addMetric('Duplicate', 'Count', 1);
           log.info('Duplicate event counted, not applied', {
             ...keys,
+            outcome: 'duplicate',
             deliveries: result.deliveries,
           });
           break;
         case 'ignored':
           metrics.addMetric('Ignored', 'Count', 1);
-          log.info('Unsupported event kept in the ledger', keys);
+          log.info('Unsupported event kept in the ledger', { ...keys, outcome: 'ignored' });
+          break;
+        case 'refused':
+          metrics.addMetric('ImagesRefused', 'Count', result.refused.length);
+          log.warn('Event refused: its signature already authenticated another body', {
+            ...keys,
+            refusedCount: result.refused.length,
+          });
           break;
       }
       return result;
@@ -94,11 +129,16 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
         metrics.addMetric('Deferred', 'Count', 1);
         log.info('Event is in progress under another delivery; retrying later', {
           ...keys,
+          outcome: 'deferred',
           leaseUntil: error.leaseUntil,
         });
       } else {
         metrics.addMetric('Failed', 'Count', 1);
-        log.error('Event failed; the message will be retried', { ...keys, error });
+        log.error('Event failed; the message will be retried', {
+          ...keys,
+          outcome: 'failed',
+          error,
+        });
       }
       throw error;
     }

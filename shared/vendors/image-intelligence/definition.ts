@@ -1,5 +1,6 @@
 import { isJsonObject } from '../../json/json-value';
 import { invalid, type Validated, validateEvent } from '../../validation/validation-issue';
+import { collectionCompletedByImageIntelligenceEvent } from './completion';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { ImageIntelligenceEvent } from './event';
 import { identifyImageIntelligenceEvent } from './identity';
@@ -31,4 +32,7 @@ export const imageIntelligence: VendorDefinition<ImageIntelligenceEvent> = {
   identify: identifyImageIntelligenceEvent,
   normalize: normalizeImageIntelligenceEvent,
   imagesExpected: imagesExpectedByImageIntelligenceEvent,
+  /** The same image id comes back in later jobs, which become its collection. */
+  collections: 'moves',
+  collectionCompleted: collectionCompletedByImageIntelligenceEvent,
 };

@@ -1,5 +1,7 @@
 import { isJsonObject, type JsonObject, sanitizeJson } from '../../json/json-value';
+import { withoutPersonalData } from '../../privacy/personal-data';
 import { invalid, type Validated, validateEvent } from '../../validation/validation-issue';
+import { collectionCompletedBySharinpixEvent } from './completion';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SharinpixEvent, SupportedSharinpixEvent, UnsupportedSharinpixEvent } from './event';
 import { isSupportedEventType, readEventName, type SharinpixEventType } from './event-name';
@@ -11,9 +13,6 @@ import {
   SharinpixTagEventSchema,
   SharinpixUploadDoneSchema,
 } from './schema';
-
-/** Top-level keys never kept from an unsupported event: personal data and a token-bearing link. */
-const PRIVATE_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(['user', 'app_url']);
 
 const NOT_AN_OBJECT = 'must be a JSON object';
 
@@ -37,8 +36,9 @@ const readSupported = (
 };
 
 /**
- * An event we keep but do not map: the body as sent, copied clean (prototype keys dropped, deep
- * branches cut to `null`), without the private top-level keys. Re-reading the result gives it back.
+ * An event we keep but do not map: the body as sent (already without personal data, see
+ * `readSharinpixDelivery`), copied clean (prototype keys dropped, deep branches cut to `null`).
+ * Re-reading the result gives it back.
  */
 const readUnsupported = (
   eventType: string,
@@ -46,11 +46,7 @@ const readUnsupported = (
 ): Validated<UnsupportedSharinpixEvent> => {
   const clean = sanitizeJson(payload, 'truncate');
   if (!isJsonObject(clean)) return invalid('', NOT_AN_OBJECT);
-  const kept: JsonObject = {};
-  for (const [key, value] of Object.entries(clean)) {
-    if (!PRIVATE_TOP_LEVEL_KEYS.has(key)) kept[key] = value;
-  }
-  return { ok: true, value: { eventType, payload: kept, unsupported: true } };
+  return { ok: true, value: { eventType, payload: clean as JsonObject, unsupported: true } };
 };
 
 /**
@@ -65,9 +61,11 @@ const readSharinpixDelivery = ({
   const name = readEventName(eventType);
   if (!name.ok) return name;
   if (!isJsonObject(payload)) return invalid('', NOT_AN_OBJECT);
+  // SharinPix bodies carry people (`user` in tag events, emails anywhere): none of it goes further.
+  const clean = withoutPersonalData(payload);
   return isSupportedEventType(name.value)
-    ? readSupported(name.value, payload)
-    : readUnsupported(name.value, payload);
+    ? readSupported(name.value, clean)
+    : readUnsupported(name.value, clean);
 };
 
 /**
@@ -80,4 +78,6 @@ export const sharinpix: VendorDefinition<SharinpixEvent> = {
   identify: identifySharinpixEvent,
   normalize: normalizeSharinpixEvent,
   imagesExpected: imagesExpectedBySharinpixEvent,
+  collections: 'fixed',
+  collectionCompleted: collectionCompletedBySharinpixEvent,
 };

@@ -41,10 +41,14 @@ const ALIASES: ReadonlyMap<string, SharinpixEventType> = new Map([
 /** A name that could be a SharinPix event: snake_case, bounded, so it is safe in ids and logs. */
 const PLAUSIBLE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
-/** Headers are typed by people in Salesforce setups: `New Image`, `new-image` mean `new_image`. */
+/**
+ * Headers are typed by people in Salesforce setups: `New Image`, `new-image`, `newImage` and
+ * `NewImage` all mean `new_image`.
+ */
 const foldEventName = (raw: string): string =>
   raw
     .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .replace(/[\s-]+/g, '_');
 

@@ -33,14 +33,14 @@ import {
 /** A count or a size: a number (or numeric string) that cannot be negative. */
 const NonNegativeNumberSchema = v.pipe(
   NumberLikeSchema,
-  v.check((value) => toNumber(value) >= 0, 'must not be negative'),
+  v.check((value) => value === undefined || toNumber(value) >= 0, 'must not be negative'),
 );
 
 /** Degrees the image is turned by; SharinPix sends 0, 90, 180, 270 (and, leniently, negatives). */
 const RotationSchema = v.pipe(
   NumberLikeSchema,
   v.check(
-    (value) => Math.abs(toNumber(value)) <= 360,
+    (value) => value === undefined || Math.abs(toNumber(value)) <= 360,
     'must be a rotation between -360 and 360 degrees',
   ),
 );
@@ -175,12 +175,20 @@ export type SharinpixTagEvent = v.InferOutput<typeof SharinpixTagEventSchema>;
 export const MAX_UPLOAD_IMAGE_IDS = 1000;
 
 /**
- * `image_ids` is a single id in the docs' samples and a list in SharinPix's older receivers; it
- * always comes out as a list.
+ * `image_ids` is a single id in the docs' samples, a comma-joined string from some senders and a
+ * list in SharinPix's older receivers; it always comes out as a list.
  */
 const ImageIdListSchema = v.pipe(
   v.union([v.string(), v.array(v.unknown())], 'must be an image id or a list of image ids'),
-  v.transform((value) => (typeof value === 'string' ? [value] : value)),
+  // One string may list several ids, comma-joined (`"a,b,c"`): no id holds a comma.
+  v.transform((value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== '')
+      : value,
+  ),
   v.array(IdSchema),
   v.minLength(1, 'must hold at least 1 image id'),
   v.maxLength(MAX_UPLOAD_IMAGE_IDS, `must hold at most ${MAX_UPLOAD_IMAGE_IDS} image ids`),

@@ -1,5 +1,6 @@
 import { isJsonObject } from '../../json/json-value';
 import { invalid, type Validated, validateEvent } from '../../validation/validation-issue';
+import { collectionCompletedBySpyneEvent } from './completion';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SpyneEvent } from './event';
 import { identifySpyneEvent } from './identity';
@@ -20,4 +21,6 @@ export const spyne: VendorDefinition<SpyneEvent> = {
   identify: identifySpyneEvent,
   normalize: normalizeSpyneEvent,
   imagesExpected: imagesExpectedBySpyneEvent,
+  collections: 'fixed',
+  collectionCompleted: collectionCompletedBySpyneEvent,
 };

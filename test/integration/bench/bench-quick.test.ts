@@ -56,7 +56,7 @@ describe('npm run bench -- --quick', () => {
         'cost per million webhooks',
       ]),
     );
-    expect(results.goals).toHaveLength(12);
+    expect(results.goals).toHaveLength(14);
   });
 
   it('measures every bundle with its five largest contributors, and its cold start', () => {
@@ -69,6 +69,7 @@ describe('npm run bench -- --quick', () => {
       ['ingest-spyne', 5],
       ['ingest-sharinpix', 5],
       ['ingest-image-intelligence', 5],
+      ['ingest-cloudinary', 5],
       ['worker', 5],
       ['read', 5],
     ]);

@@ -13,6 +13,8 @@ import * as v from 'valibot';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { freePort } from '../../../local/servers/free-port';
 import { listCollection } from '../../../scripts/lib/read-api-client';
+import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
+import { cloudinarySignatureHeaders } from '../../../shared/vendors/cloudinary/signature';
 import { toIngestRequest } from '../../../shared/ingest/ingest-request';
 import { resolveIngestRoute } from '../../../shared/ingest/resolve-ingest-route';
 import { quarantineMessage } from '../../../shared/ingest/quarantine';
@@ -89,6 +91,14 @@ const post = (url: string, event: APIGatewayProxyEventV2) => {
     event.body === undefined
       ? undefined
       : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  // A Cloudinary fixture is signed at its own time, which falls outside the 7,200 s window that a
+  // timestamped digest allows: it is signed afresh, over the same bytes, as Cloudinary would.
+  if (event.rawPath === '/webhooks/cloudinary' && body !== undefined) {
+    Object.assign(
+      headers,
+      cloudinarySignatureHeaders(body, new Date(), DEV_SECRETS.CLOUDINARY_API_SECRET),
+    );
+  }
   return fetch(`${url}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`, {
     method: 'POST',
     headers,
@@ -125,6 +135,15 @@ const isQuiet = async (url: string): Promise<true | undefined> => {
     health.worker.inFlightBatches === 0;
   return quiet ? true : undefined;
 };
+
+/** `/health`'s count of the worker's events by outcome. */
+const workerEvents = async (url: string) =>
+  v.parse(
+    v.object({
+      worker: v.object({ events: v.object({ applied: v.number(), duplicate: v.number() }) }),
+    }),
+    await (await fetch(`${url}/health`)).json(),
+  ).worker.events;
 
 const queueDepths = async (url: string): Promise<Record<string, { messages: number }>> => {
   const health = await (await fetch(`${url}/health`)).json();
@@ -235,19 +254,31 @@ describe('the local stack, end to end (npm start as a child process)', () => {
   it('replays the plain bodies with correct credentials: every one is the same event again (npm run replay)', async () => {
     // Prepare
     const args = ['events/bodies', '--url', stack.url];
+    await eventually(() => isQuiet(stack.url));
+    const before = await workerEvents(stack.url);
 
     // Act
     const result = await runScript('replay', args);
+    await eventually(() => isQuiet(stack.url));
+    const after = await workerEvents(stack.url);
 
     // Assess
     const lines = result.stdout.trim().split('\n');
+    const summary = lines.pop();
     expect(result.code).toBe(0);
     expect(lines.length).toBeGreaterThanOrEqual(fixtureEventIds.size);
+    expect(summary).toMatch(
+      new RegExp(
+        `^${lines.length} deliveries to ${stack.url}: \\d+ accepted, \\d+ duplicates?, \\d+ ignored, 0 rejected$`,
+      ),
+    );
     for (const line of lines) {
       const match = /^events\/bodies\/\S+\.json {2}200 (accepted|ignored) (\S+)$/.exec(line);
       expect(match).not.toBeNull();
       expect(fixtureEventIds.has(match?.[2] ?? '')).toBe(true);
     }
+    expect(after.applied).toBe(before.applied);
+    expect(after.duplicate - before.duplicate).toBe(lines.length);
   });
 
   it('invokes one handler against the running stack’s tables and queues (npm run invoke)', async () => {
@@ -276,10 +307,12 @@ describe('the local stack, end to end (npm start as a child process)', () => {
     expect(JSON.parse(output.body)).toEqual(await getRecord(stack.url, 'spyne', imageId));
   });
 
-  it('moves DLQ messages back and re-validates quarantined deliveries (npm run redrive)', async () => {
+  it('lists, shows, deletes and redrives DLQ and quarantine messages (npm run dlq, npm run quarantine)', async () => {
     // Prepare
     const now = new Date();
     await sendMessage(sqs, stack.info.queues.dlq.url, spyneEnvelopeMessage('from-dlq', now));
+    const doomedMessage = spyneEnvelopeMessage('dlq-deleted', now);
+    await sendMessage(sqs, stack.info.queues.dlq.url, doomedMessage);
     const fixed = webhookFixtures().find(
       (fixture) => fixture.name === 'image-intelligence/ask--completed.json',
     );
@@ -301,10 +334,26 @@ describe('the local stack, end to end (npm start as a child process)', () => {
     const fixedImageIds = [...fixedBody.matchAll(/"id":"(e2e-quarantine-[^"]+)"/g)].map(
       (m) => m[1] ?? '',
     );
+    const EntrySchema = v.object({
+      id: v.string(),
+      reason: v.string(),
+      vendor: v.optional(v.string()),
+      eventId: v.optional(v.string()),
+      ageSeconds: v.number(),
+      receives: v.number(),
+    });
+    const queues = (args: string[]) => runScript('queues', [...args, '--data-dir', dataDir]);
 
     // Act
-    const dlq = await runScript('redrive', ['dlq', '--data-dir', dataDir]);
-    const quarantine = await runScript('redrive', ['quarantine', '--data-dir', dataDir]);
+    const listed = await queues(['dlq', 'list', '--json']);
+    const entries = v.parse(v.array(EntrySchema), JSON.parse(listed.stdout));
+    const doomed = entries.find((entry) => entry.eventId === doomedMessage.attributes.eventId);
+    const shown = await queues(['dlq', 'show', doomed?.id ?? '', '--json']);
+    const unconfirmed = await queues(['dlq', 'delete', doomed?.id ?? '']);
+    const deleted = await queues(['dlq', 'delete', doomed?.id ?? '', '--yes']);
+    const dlq = await queues(['dlq', 'redrive']);
+    const quarantineList = await queues(['quarantine', 'list']);
+    const quarantine = await queues(['quarantine', 'redrive']);
     const fromDlq = await eventually(() => getRecord(stack.url, 'spyne', 'image-from-dlq'));
     const fromQuarantine = await eventually(async () => {
       for (const id of fixedImageIds) {
@@ -315,15 +364,32 @@ describe('the local stack, end to end (npm start as a child process)', () => {
     });
 
     // Assess
-    expect(refused.status).toBe(400);
+    expect(listed.code).toBe(0);
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ vendor: 'spyne', receives: 0 });
+      expect(entry.reason).toBe('worker failed it 0 times');
+      expect(entry.ageSeconds).toBeGreaterThanOrEqual(0);
+    }
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      id: doomed?.id,
+      body: { vendor: 'spyne', eventId: doomed?.eventId },
+    });
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.stderr).toContain('not deleted (give --yes');
+    expect(deleted.code).toBe(0);
     expect(dlq.code).toBe(0);
-    expect(dlq.stdout).toMatch(/^moved {6}\S+ {2}spyne:/m);
-    expect(dlq.stdout).toContain('1 moved to the main queue, 0 left in the dlq');
+    expect(dlq.stdout).toContain('1 moved to the main queue by move task, 0 left in the dlq');
+    expect(refused.status).toBe(400);
+    expect(quarantineList.stdout).toMatch(/ image-intelligence +\S+ +invalid_payload/);
+    expect(quarantineList.stdout).toContain('2 message(s) in the quarantine');
     expect(quarantine.code).toBe(0);
     expect(quarantine.stdout).toMatch(/^kept {7}\S+ {2}image-intelligence: invalid_payload: /m);
     expect(quarantine.stdout).toContain('1 moved to the main queue, 1 left in the quarantine');
     expect(fromDlq?.status).toBe('done');
     expect(fromQuarantine?.collection?.kind).toBe('job');
+    expect(await getRecord(stack.url, 'spyne', 'image-dlq-deleted')).toBeUndefined();
     expect((await queueDepths(stack.url)).quarantine?.messages).toBe(1);
   });
 

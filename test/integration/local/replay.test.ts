@@ -14,6 +14,7 @@ const SECRETS: WebhookSecrets & Record<string, string> = {
   SPYNE_URL_TOKEN: 'staging-spyne-url-token',
   SHARINPIX_SECRET: 'staging-sharinpix-secret',
   IMAGE_INTELLIGENCE_TOKEN: 'staging-ii-token',
+  CLOUDINARY_API_SECRET: 'staging-cloudinary-secret',
 };
 
 interface Captured {
@@ -85,7 +86,7 @@ describe('npm run replay', () => {
       'events/bodies/spyne/v1-single-image.json  200 accepted event-2',
       'events/sharinpix/new_image.form.json  200 accepted event-3',
       'events/bodies/image-intelligence/detect--completed.json  200 accepted event-4',
-      'events/worker/spyne--v1-sample.json  skipped: an SQS event for the worker (try npm run invoke -- worker <file>)',
+      `4 deliveries to ${server.url}: 4 accepted, 0 duplicates, 0 ignored, 0 rejected; 1 file skipped (--verbose lists them)`,
     ]);
     const [spyneV2, spyneV1, sharinpix, imageIntelligence] = server.captured;
     const now = new Date();
@@ -97,7 +98,7 @@ describe('npm run replay', () => {
         SECRETS,
         now,
       ),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true });
     expect(
       authenticateSpyneDelivery(
         sourceOf(spyneV1 ?? missingRequest()),
@@ -105,7 +106,7 @@ describe('npm run replay', () => {
         SECRETS,
         now,
       ),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true });
     expect(sharinpix?.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(sharinpix?.headers['x-sharinpix-event']).toBe('new_image');
     expect(
@@ -114,14 +115,38 @@ describe('npm run replay', () => {
         'x-sharinpix-secret',
         SECRETS.SHARINPIX_SECRET,
       ),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true });
     expect(imageIntelligence?.path).toBe('/webhooks/image-intelligence');
     expect(
       authenticateQueryToken(
         sourceOf(imageIntelligence ?? missingRequest()),
         SECRETS.IMAGE_INTELLIGENCE_TOKEN,
       ),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true });
+  });
+
+  it('names skipped files with --verbose', async () => {
+    // Prepare
+    const server = await captureServer(() => ({ status: 200, body: {} }));
+
+    // Act
+    const result = await runScript('replay', [
+      'events/worker/spyne--v1-sample.json',
+      'events/sam-local-env.json',
+      '--verbose',
+      '--url',
+      server.url,
+    ]);
+    await server.close();
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(server.captured).toHaveLength(0);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'events/worker/spyne--v1-sample.json  skipped: an SQS event for the worker (try npm run invoke -- worker <file>)',
+      'events/sam-local-env.json  skipped: environment variables for sam local invoke --env-vars',
+      `0 deliveries to ${server.url}: 0 accepted, 0 duplicates, 0 ignored, 0 rejected; 2 files skipped`,
+    ]);
   });
 
   it('reports refusals and exits 1 when any delivery was not accepted', async () => {
@@ -138,7 +163,10 @@ describe('npm run replay', () => {
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.stdout.trim()).toBe('events/bodies/sharinpix/new_image.json  401 unauthorized');
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'events/bodies/sharinpix/new_image.json  401 unauthorized',
+      `1 delivery to ${server.url}: 0 accepted, 0 duplicates, 0 ignored, 1 rejected (1 unauthorized)`,
+    ]);
   });
 });
 

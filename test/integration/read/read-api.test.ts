@@ -123,7 +123,10 @@ describe('GET /images/{vendor}/{imageId}', () => {
         error: 'invalid_request',
         message: 'invalid vendor',
         issues: [
-          { path: 'vendor', message: 'must be one of spyne, sharinpix, image-intelligence' },
+          {
+            path: 'vendor',
+            message: 'must be one of spyne, sharinpix, image-intelligence, cloudinary',
+          },
         ],
       },
     });
@@ -188,6 +191,89 @@ describe('GET /images/{vendor}/{imageId}', () => {
     expect(response.headers?.['retry-after']).toBe('1');
     expect(JSON.parse(String(response.body))).toEqual({ error: 'temporarily_unavailable' });
     unreachable.destroy();
+  });
+});
+
+describe('GET /images/{vendor}/{imageId}?explain=true', () => {
+  const first = eventClock(new Date('2026-11-23T11:00:00.000Z'), 'spyne:explain:0001');
+  const second = eventClock(new Date('2026-11-23T11:05:00.000Z'), 'spyne:explain:0002');
+
+  beforeAll(async () => {
+    await pipeline.store.apply({
+      vendor: 'spyne',
+      imageId: 'img-explain',
+      clock: first,
+      patch: {
+        core: { collection: { kind: 'sku', id: 'sku-explain' }, status: 'processing' },
+        urls: { input: 'https://cdn.example.com/in.jpg' },
+        tags: { t1: { name: 'front' } },
+      },
+    });
+    await pipeline.store.apply({
+      vendor: 'spyne',
+      imageId: 'img-explain',
+      clock: second,
+      patch: { core: { status: 'done' }, urls: { output: 'https://cdn.example.com/out.jpg' } },
+    });
+  });
+
+  it('answers the record and, per field path, the event that set it', async () => {
+    // Act
+    const plain = await pipeline.request(getImageEvent('spyne', 'img-explain'));
+    const explained = await pipeline.request(
+      getImageEvent('spyne', 'img-explain', { explain: 'true' }),
+    );
+
+    // Assess
+    expect(explained.statusCode).toBe(200);
+    const setBy = (clock: string) => ({
+      eventTime: clock.slice(0, clock.indexOf('|')),
+      eventId: clock.slice(clock.indexOf('|') + 1),
+    });
+    expect(explained.body).toEqual({
+      record: plain.body,
+      provenance: {
+        collection: setBy(first),
+        lastEventAt: setBy(second),
+        status: setBy(second),
+        'tags.t1': setBy(first),
+        'urls.input': setBy(first),
+        'urls.output': setBy(second),
+      },
+    });
+  });
+
+  it('reads the same one item at the same read units as the plain GET', async () => {
+    // Prepare
+    pipeline.tally.reset();
+    await pipeline.request(getImageEvent('spyne', 'img-explain'));
+    const plain = pipeline.tally.totals(pipeline.tables.records);
+    pipeline.tally.reset();
+
+    // Act
+    await pipeline.request(getImageEvent('spyne', 'img-explain', { explain: 'true' }));
+
+    // Assess
+    const explained = pipeline.tally.totals(pipeline.tables.records);
+    expect(plain.reads).toBe(1);
+    expect(explained).toEqual(plain);
+  });
+
+  it('answers 400 naming explain for a value other than true or false', async () => {
+    // Act
+    const response = await pipeline.request(
+      getImageEvent('spyne', 'img-explain', { explain: '1' }),
+    );
+
+    // Assess
+    expect(response).toEqual({
+      statusCode: 400,
+      body: {
+        error: 'invalid_request',
+        message: 'invalid explain',
+        issues: [{ path: 'explain', message: 'must be true or false' }],
+      },
+    });
   });
 });
 
@@ -269,6 +355,28 @@ describe('GET /images?vendor=&collection=', () => {
 
     // Assess
     expect(response).toEqual({ statusCode: 200, body: { items: [] } });
+  });
+
+  it('answers a collection written with its kind with a 400 that says what to send', async () => {
+    // Act
+    const response = await pipeline.request(
+      listImagesEvent({ vendor: 'spyne', collection: `sku:${SKU}` }),
+    );
+
+    // Assess
+    expect(response).toEqual({
+      statusCode: 400,
+      body: {
+        error: 'invalid_request',
+        message: 'invalid collection',
+        issues: [
+          {
+            path: 'collection',
+            message: `is the collection id without its kind: send "${SKU}", not "sku:${SKU}"`,
+          },
+        ],
+      },
+    });
   });
 
   it('refuses a tampered token and a token of another collection with 400 on next', async () => {

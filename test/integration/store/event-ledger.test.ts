@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CapacityTally } from '../../../shared/store/capacity';
-import { DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';
+import { ABANDONED_LEASE, DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';
 import type { ClaimRequest } from '../../../shared/store/event-ledger';
+import { DynamoDbLedgerReader } from '../../../shared/store/ledger-reader';
 import { LeaseHeldError, LeaseLostError } from '../../../shared/store/store-errors';
 import { localDynamoDb, uniqueName } from '../../support/local-clients';
 import { envelopeOf, envelopeOfBody } from '../worker/support/envelopes';
@@ -104,6 +105,45 @@ describe('DynamoDbEventLedger', () => {
     expect(entry?.status).toBe('ignored');
     expect(entry?.archive).toBeUndefined();
     expect(entry?.expiresAt).toBe(Math.floor(T0.getTime() / 1000) + WINDOW_SECONDS);
+  });
+
+  it('records the images refused for good on the completed entry', async () => {
+    // Prepare
+    const ledger = ledgerAt({ now: T0 });
+    const eventId = uniqueName('event');
+    await ledger.claim(claimFor(eventId, 'msg-1'));
+    const refused = [{ imageId: 'owned-elsewhere', reason: 'collection_mismatch' as const }];
+
+    // Act
+    await ledger.complete({
+      eventId,
+      messageId: 'msg-1',
+      status: 'completed',
+      imagesApplied: 2,
+      refused,
+    });
+
+    // Assess
+    const entry = await ledger.find(eventId);
+    expect(entry).toMatchObject({ imagesApplied: 2, imagesRefused: 1, refusedImages: refused });
+  });
+
+  it('binds a signature to its first event for one write unit, and refuses it for another', async () => {
+    // Prepare
+    const tally = new CapacityTally();
+    const ledger = ledgerAt({ now: T0 }, tally);
+    const digest = randomBytes(32).toString('hex');
+    const expiresAt = '2027-11-14T12:00:00.000Z';
+
+    // Act
+    const first = await ledger.bindSignature({ digest, eventId: 'spyne:p:s:1111', expiresAt });
+    const firstCost = tally.totals();
+    const again = await ledger.bindSignature({ digest, eventId: 'spyne:p:s:1111', expiresAt });
+    const other = await ledger.bindSignature({ digest, eventId: 'spyne:p:s:2222', expiresAt });
+
+    // Assess
+    expect([first, again, other]).toEqual(['bound', 'bound', 'reused']);
+    expect(firstCost).toMatchObject({ writes: 1, writeUnits: 1, reads: 0 });
   });
 
   it('counts every later delivery within the window as a duplicate', async () => {
@@ -293,6 +333,93 @@ describe('DynamoDbEventLedger', () => {
       indexWriteUnits: 0,
       reads: 0,
       writes: 3,
+    });
+  });
+
+  describe('the sparse index of unfinished events', () => {
+    /** A reader of the test's ledger table (created in beforeAll). */
+    const reader = () => new DynamoDbLedgerReader({ client, tableName: tables.ledger });
+
+    it('costs no index write on the happy path: claim and complete leave the index alone', async () => {
+      // Prepare
+      const tally = new CapacityTally();
+      const ledger = ledgerAt({ now: T0 }, tally);
+      const eventId = `happy-${uniqueName('e')}`;
+
+      // Act
+      await ledger.claim(claimFor(eventId, 'msg-1'));
+      await ledger.complete({ eventId, messageId: 'msg-1', status: 'completed', imagesApplied: 1 });
+
+      // Assess
+      const totals = tally.totals(tables.ledger);
+      expect(totals.writes).toBe(2);
+      expect(totals.indexWriteUnits).toBe(0);
+      expect(await reader().unfinished('spyne')).not.toContainEqual(
+        expect.objectContaining({ eventId }),
+      );
+    });
+
+    it('indexes an event from its first noted failure until it completes, keeping the failure count', async () => {
+      // Prepare
+      const clock = { now: T0 };
+      const tally = new CapacityTally();
+      const ledger = ledgerAt(clock, tally);
+      const eventId = `failing-${uniqueName('e')}`;
+      await ledger.claim(claimFor(eventId, 'msg-1'));
+
+      // Act
+      await ledger.noteFailure({ eventId, vendor: 'spyne', error: 'StoreOperationError: PutItem' });
+      clock.now = secondsAfter(T0, 30);
+      await ledger.noteFailure({ eventId, vendor: 'spyne', error: 'ConcurrentUpdateError: x' });
+      const whileFailing = await reader().unfinished('spyne');
+      await ledger.complete({ eventId, messageId: 'msg-1', status: 'completed', imagesApplied: 1 });
+      const afterwards = await reader().unfinished('spyne');
+      const entry = await ledger.find(eventId);
+
+      // Assess
+      expect(whileFailing).toContainEqual(
+        expect.objectContaining({
+          eventId,
+          status: 'processing',
+          failures: 2,
+          lastError: 'ConcurrentUpdateError: x',
+          unfinishedSince: T0.toISOString(),
+        }),
+      );
+      expect(afterwards).not.toContainEqual(expect.objectContaining({ eventId }));
+      expect(entry).toMatchObject({ status: 'completed', failures: 2 });
+      expect(entry?.unfinishedSince).toBeUndefined();
+      expect(tally.totals(tables.ledger).indexWriteUnits).toBeGreaterThan(0);
+    });
+
+    it('notes nothing on a completed event, and indexes an abandoned lease at takeover', async () => {
+      // Prepare
+      const clock = { now: T0 };
+      const ledger = ledgerAt(clock);
+      const done = `done-${uniqueName('e')}`;
+      const abandoned = `abandoned-${uniqueName('e')}`;
+      await ledger.claim(claimFor(done, 'msg-1'));
+      await ledger.complete({
+        eventId: done,
+        messageId: 'msg-1',
+        status: 'completed',
+        imagesApplied: 0,
+      });
+      await ledger.claim(claimFor(abandoned, 'msg-crashed'));
+
+      // Act
+      await ledger.noteFailure({ eventId: done, vendor: 'spyne', error: 'late note' });
+      clock.now = secondsAfter(T0, LEASE_SECONDS + 1);
+      await ledger.claim(claimFor(abandoned, 'msg-retry'));
+
+      // Assess
+      expect((await ledger.find(done))?.failures).toBeUndefined();
+      expect(await ledger.find(abandoned)).toMatchObject({
+        owner: 'msg-retry',
+        failures: 1,
+        lastError: ABANDONED_LEASE,
+        unfinishedSince: clock.now.toISOString(),
+      });
     });
   });
 });

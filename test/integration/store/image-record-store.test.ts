@@ -66,6 +66,50 @@ const modelRecord = (changes: readonly ImageChange[]): Omit<ImageRecord, 'update
 };
 
 describe('DynamoDbImageRecordStore.apply', () => {
+  it('refuses a change that names an image stored under another collection, and writes nothing', async () => {
+    // Prepare
+    const tally = new CapacityTally();
+    const store = storeWith({ tally });
+    const owner = change('img-owned', 1, 'e1', { core: { collection: ALBUM, name: 'Owner' } });
+    await store.apply(owner);
+    const before = await store.get('sharinpix', 'img-owned');
+    tally.reset();
+    const intruder = change('img-owned', 2, 'e2', {
+      core: { collection: { kind: 'album', id: 'other-album' }, name: 'Intruder' },
+    });
+
+    // Act
+    const fixed = await store.apply(intruder, 'new', 'fixed');
+    const cost = tally.totals();
+
+    // Assess
+    expect(fixed).toMatchObject({ outcome: 'refused', reason: 'collection_mismatch' });
+    // The check costs nothing beyond the refused create DynamoDB answered with the stored item.
+    expect(cost.writes).toBe(1);
+    expect(cost.reads).toBe(0);
+    expect((await store.get('sharinpix', 'img-owned'))?.rev).toBe(before?.rev);
+    expect(await storedRecord(store, 'img-owned')).toEqual(modelRecord([owner]));
+  });
+
+  it('moves the image when the vendor says its images move', async () => {
+    // Prepare
+    const store = storeWith();
+    const first = change('img-moves', 1, 'e1', { core: { collection: ALBUM } });
+    const other = { kind: 'album' as const, id: 'next-album' };
+    await store.apply(first);
+
+    // Act
+    const moved = await store.apply(
+      change('img-moves', 2, 'e2', { core: { collection: other } }),
+      'existing',
+      'moves',
+    );
+
+    // Assess
+    expect(moved.outcome).toBe('updated');
+    expect((await storedRecord(store, 'img-moves'))?.collection).toEqual(other);
+  });
+
   it('creates a new image with exactly one write, and reports its units', async () => {
     // Prepare
     const tally = new CapacityTally();

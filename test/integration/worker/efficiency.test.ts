@@ -44,7 +44,7 @@ const deliverCounting = async (
 };
 
 describe('write units per event', () => {
-  it('meets images + 2 table units for a new event with items under 1 KB, and 1 per duplicate', async () => {
+  it('meets images + 2 table units (+1 completing) for a new event with items under 1 KB, and 1 per duplicate', async () => {
     // Prepare: Spyne v2 sample A, two images whose items are under 1 KB.
     const pipeline = await createTestPipeline(client, { archiveEvents: false });
     const envelope = envelopeOfBody('spyne', 'v2-sample-a');
@@ -54,31 +54,33 @@ describe('write units per event', () => {
     const duplicate = await deliverCounting(pipeline, envelope);
 
     // Assess
-    expect(fresh).toEqual({ tableWriteUnits: 2 + 2, indexWriteUnits: 2, reads: 0 });
+    // The SKU is done, so the event also records its completion (1 unit, no index entry).
+    expect(fresh).toEqual({ tableWriteUnits: 2 + 2 + 1, indexWriteUnits: 2, reads: 0 });
     expect(duplicate).toEqual({ tableWriteUnits: 1, indexWriteUnits: 0, reads: 0 });
   });
 
   it.each<[Vendor, string, boolean, Cost, Cost]>([
-    // vendor, body, archive, new event, duplicate
+    // vendor, body, archive, new event, duplicate. The Spyne samples (SKU done) and the
+    // completed detect job complete their collection: one more unit for the completion item.
     [
       'spyne',
       'v2-sample-a',
       true,
-      { tableWriteUnits: 4, indexWriteUnits: 2, reads: 0 },
+      { tableWriteUnits: 5, indexWriteUnits: 2, reads: 0 },
       { tableWriteUnits: 1, indexWriteUnits: 0, reads: 0 },
     ],
     [
       'spyne',
       'v2-sample-b',
       false,
-      { tableWriteUnits: 5, indexWriteUnits: 3, reads: 0 },
+      { tableWriteUnits: 6, indexWriteUnits: 3, reads: 0 },
       { tableWriteUnits: 1, indexWriteUnits: 0, reads: 0 },
     ],
     [
       'spyne',
       'v2-sample-b',
       true,
-      { tableWriteUnits: 5, indexWriteUnits: 3, reads: 0 },
+      { tableWriteUnits: 6, indexWriteUnits: 3, reads: 0 },
       { tableWriteUnits: 2, indexWriteUnits: 0, reads: 0 },
     ],
     [
@@ -99,14 +101,14 @@ describe('write units per event', () => {
       'image-intelligence',
       'detect--partial-error',
       false,
-      { tableWriteUnits: 5, indexWriteUnits: 3, reads: 0 },
+      { tableWriteUnits: 6, indexWriteUnits: 3, reads: 0 },
       { tableWriteUnits: 1, indexWriteUnits: 0, reads: 0 },
     ],
     [
       'image-intelligence',
       'detect--partial-error',
       true,
-      { tableWriteUnits: 5, indexWriteUnits: 3, reads: 0 },
+      { tableWriteUnits: 6, indexWriteUnits: 3, reads: 0 },
       { tableWriteUnits: 2, indexWriteUnits: 0, reads: 0 },
     ],
   ])(
@@ -162,8 +164,12 @@ describe('write units per event', () => {
 
     // Assess: per image one refused put (estimated from the item size; with the state deflated
     // these items stay under 1 KB, so 1 unit) and one conditional put (1 unit table, 1 index);
-    // plus claim and complete.
-    expect(pipeline.tally.totals().writes).toBe(2 * 2 + 2);
-    expect(update).toEqual({ tableWriteUnits: 2 * 1 + 2 * 1 + 2, indexWriteUnits: 2, reads: 0 });
+    // plus claim and complete, and the completion of the (again done) SKU.
+    expect(pipeline.tally.totals().writes).toBe(2 * 2 + 2 + 1);
+    expect(update).toEqual({
+      tableWriteUnits: 2 * 1 + 2 * 1 + 2 + 1,
+      indexWriteUnits: 2,
+      reads: 0,
+    });
   });
 });

@@ -103,6 +103,8 @@ const crashingBeforeComplete = (ledger: EventLedger): EventLedger => {
   let crashed = false;
   return {
     claim: (request) => ledger.claim(request),
+    bindSignature: (request) => ledger.bindSignature(request),
+    noteFailure: (note) => ledger.noteFailure(note),
     complete: async (request) => {
       if (!crashed) {
         crashed = true;

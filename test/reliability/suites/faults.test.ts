@@ -155,7 +155,7 @@ describe('faults: SQS down, DynamoDB down or throttled, the worker killed', () =
     expect(violations.slice(before)).toEqual([]);
   });
 
-  it('retries while DynamoDB is down, dead-letters after 5 receives, and npm run redrive brings every event home', async () => {
+  it('retries while DynamoDB is down, dead-letters after 5 receives, and npm run dlq -- redrive brings every event home', async () => {
     // Prepare
     const webhooks = uniqueWebhooks(scale.faultEvents, `dynamodb-down-${seed}`);
     const before = violations.length;
@@ -175,8 +175,9 @@ describe('faults: SQS down, DynamoDB down or throttled, the worker killed', () =
     const appliedWhileDown = ids.length - (await unfinished(ids)).length;
     const failedReceives = ids.map((id) => stack.workerLog.failed.get(id) ?? 0);
     await stack.dynamoDbProxy.set({ kind: 'pass' });
-    const redrive = await runProjectScript('redrive', [
+    const redrive = await runProjectScript('queues', [
       'dlq',
+      'redrive',
       '--url',
       stack.queues.dlq.url,
       '--to',
@@ -201,7 +202,7 @@ describe('faults: SQS down, DynamoDB down or throttled, the worker killed', () =
     );
     check(
       redrive.code === 0 && redrive.stdout.includes(`${ids.length} moved to the main queue`),
-      `npm run redrive -- dlq failed: ${redrive.stdout}${redrive.stderr}`,
+      `npm run dlq -- redrive failed: ${redrive.stdout}${redrive.stderr}`,
     );
     check(
       missing.length === 0,

@@ -41,7 +41,14 @@ export const startLocalStackProcess = async (options: StackOptions): Promise<Loc
   const stack = await spawnLocalStack({
     dataDir,
     ports: { port, dynamoDbPort, sqsPort },
-    args: ['--in-memory', '--visibility-timeout', String(options.visibilityTimeoutSeconds)],
+    // The suites count the worker's records, so they read Powertools' JSON, as CloudWatch would.
+    args: [
+      '--in-memory',
+      '--log-format',
+      'json',
+      '--visibility-timeout',
+      String(options.visibilityTimeoutSeconds),
+    ],
     ...(options.env ? { env: options.env } : {}),
     onOutput: (stream, text) => log.consume(stream, text),
     describe: () => log.tail(),

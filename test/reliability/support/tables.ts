@@ -1,5 +1,7 @@
 import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { fromLedgerItem, type LedgerEntry } from '../../../shared/store/ledger-item';
+import { isCompletionKey } from '../../../shared/store/completion-item';
+import { signatureKey } from '../../../shared/store/dynamodb-event-ledger';
 import { isVendor, type Vendor } from '../../../shared/vendors/vendor';
 
 /**
@@ -17,6 +19,8 @@ export const scanLedger = async (
     { TableName: tableName, ConsistentRead: true },
   )) {
     for (const item of page.Items ?? []) {
+      // Signature bindings share the ledger table; they are not events.
+      if (item.eventId?.S?.startsWith(signatureKey(''))) continue;
       const parsed = fromLedgerItem(item);
       if (!parsed.ok) {
         throw new Error(`corrupt ledger item: ${JSON.stringify(parsed.issues.slice(0, 3))}`);
@@ -33,7 +37,7 @@ export interface RecordKey {
   readonly imageId: string;
 }
 
-/** The key of every stored image record (`pk` = `<vendor>#<imageId>`). */
+/** The key of every stored image record (`pk` = `<vendor>#<imageId>`), completion items aside. */
 export const scanRecordKeys = async (
   client: DynamoDBClient,
   tableName: string,
@@ -51,6 +55,8 @@ export const scanRecordKeys = async (
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const pk = item.pk?.S ?? '';
+      // Completion outbox items share the table; they are not image records.
+      if (isCompletionKey(pk)) continue;
       const separator = pk.indexOf('#');
       const vendor = pk.slice(0, separator);
       if (separator < 0 || !isVendor(vendor)) throw new Error(`unexpected record key "${pk}"`);

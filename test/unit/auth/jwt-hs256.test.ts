@@ -26,7 +26,35 @@ describe('verifyHs256Jwt', () => {
     const result = verifyHs256Jwt(token, SECRET, NOW);
 
     // Assess
-    expect(result).toEqual({ ok: true, claims: CLAIMS });
+    expect(result).toEqual({
+      ok: true,
+      claims: CLAIMS,
+      validUntil: CLAIMS.exp + 60,
+      tokenDigest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  it('gives every token its own digest, and refuses another spelling of the same token', () => {
+    // Prepare
+    const token = signJwt(CLAIMS, SECRET);
+    const other = signJwt({ ...CLAIMS, iat: CLAIMS.iat - 1 }, SECRET);
+    const [head = '', body = '', signature = ''] = token.split('.');
+    // 32 bytes leave 4 unused bits in the last base64url character; flipping them keeps the bytes.
+    const last = signature.at(-1) ?? 'A';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respelled = alphabet[alphabet.indexOf(last) ^ 1] ?? last;
+    const variant = `${head}.${body}.${signature.slice(0, -1)}${respelled}`;
+
+    // Act
+    const digests = [token, other, variant].map((jwt) => {
+      const result = verifyHs256Jwt(jwt, SECRET, NOW);
+      return result.ok ? result.tokenDigest : result.failure;
+    });
+
+    // Assess
+    expect(variant).not.toBe(token);
+    expect(digests[1]).not.toBe(digests[0]);
+    expect(digests[2]).toBe('jwt_malformed');
   });
 
   it('accepts a token signed with any value of the rotation list', () => {

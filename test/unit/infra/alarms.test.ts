@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { AppContextError } from '../../../infra/vendor-webhooks-app';
+import { StackConfigError } from '../../../infra/stack-config';
 import {
   propertiesOf,
   ref,
@@ -17,9 +17,16 @@ const AlarmSchema = v.object({
   Namespace: v.optional(v.string()),
   Dimensions: v.optional(v.array(v.object({ Name: v.string(), Value: v.unknown() }))),
   Metrics: v.optional(v.array(v.unknown())),
+  Period: v.optional(v.number()),
   Threshold: v.number(),
   ComparisonOperator: v.string(),
   TreatMissingData: v.string(),
+});
+
+const MetricFilterSchema = v.object({
+  LogGroupName: v.unknown(),
+  FilterPattern: v.string(),
+  MetricTransformations: v.array(v.unknown()),
 });
 
 const SubscriptionSchema = v.object({
@@ -36,14 +43,21 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT_MS);
 
 describe('alarms', () => {
-  it('are the five pipeline alarms, each notifying the topic on alarm and on recovery', () => {
+  it('are the pipeline alarms, each notifying the topic on alarm and on recovery', () => {
     // Act
     const alarms = resourcesOfType(synthesized.parsed, 'AWS::CloudWatch::Alarm');
 
     // Assess
     expect(alarms.map(([id]) => id).sort()).toEqual([
       'ApiServerErrorRateAlarm',
+      'ApiThrottledRequestsAlarm',
+      'ApiUnauthorizedRateAlarm',
       'DeadLetterQueueNotEmptyAlarm',
+      'ImagesRefusedAlarm',
+      'IngestCloudinaryFunctionInvocationSpikeAlarm',
+      'IngestImageIntelligenceFunctionInvocationSpikeAlarm',
+      'IngestSharinpixFunctionInvocationSpikeAlarm',
+      'IngestSpyneFunctionInvocationSpikeAlarm',
       'QuarantineReceivingAlarm',
       'QueueOldestMessageAgeAlarm',
       'WorkerErrorsAlarm',
@@ -54,6 +68,19 @@ describe('alarms', () => {
       expect(properties.OKActions).toEqual([ref('AlarmTopic')]);
       expect(properties.TreatMissingData).toBe('notBreaching');
     }
+  });
+
+  it('fires on the first image the worker refuses', () => {
+    // Act
+    const properties = alarm('ImagesRefusedAlarm');
+
+    // Assess
+    expect([properties.Namespace, properties.MetricName]).toEqual([
+      'VendorWebhooks-prod',
+      'ImagesRefused',
+    ]);
+    expect(properties.Dimensions).toEqual([{ Name: 'service', Value: 'worker' }]);
+    expect(properties.Threshold).toBe(1);
   });
 
   it('fires as soon as the DLQ holds one message', () => {
@@ -97,6 +124,79 @@ describe('alarms', () => {
     expect(metrics).toContain('"MetricName":"Count"');
     expect(metrics).toContain('100 * serverErrors / requests');
     expect(alarm('ApiServerErrorRateAlarm').Threshold).toBe(5);
+  });
+
+  it('counts 429s and 401s from the access log, where every request lands with its status', () => {
+    // Act
+    const filters = Object.fromEntries(
+      resourcesOfType(synthesized.parsed, 'AWS::Logs::MetricFilter').map(([id, resource]) => {
+        const properties = propertiesOf(resource, MetricFilterSchema);
+        return [id, { ...properties, MetricTransformations: properties.MetricTransformations[0] }];
+      }),
+    );
+
+    // Assess
+    expect(Object.keys(filters).sort()).toEqual([
+      'AccessLogRequestsMetricFilter',
+      'AccessLogThrottledMetricFilter',
+      'AccessLogUnauthorizedMetricFilter',
+    ]);
+    for (const filter of Object.values(filters)) {
+      expect(filter.LogGroupName).toEqual(ref('HttpApiAccessLogGroup'));
+      expect(filter.MetricTransformations).toEqual(
+        expect.objectContaining({
+          MetricNamespace: 'VendorWebhooks-prod/AccessLog',
+          MetricValue: '1',
+          DefaultValue: 0,
+        }),
+      );
+    }
+    expect(filters.AccessLogThrottledMetricFilter?.FilterPattern).toBe('{ $.status = "429" }');
+    expect(filters.AccessLogUnauthorizedMetricFilter?.FilterPattern).toBe('{ $.status = "401" }');
+    expect(filters.AccessLogRequestsMetricFilter?.FilterPattern).toBe('');
+  });
+
+  it('fires on the first 429: every route is sized above its vendor’s bursts', () => {
+    // Act
+    const properties = alarm('ApiThrottledRequestsAlarm');
+
+    // Assess
+    expect([properties.Namespace, properties.MetricName]).toEqual([
+      'VendorWebhooks-prod/AccessLog',
+      'Throttled',
+    ]);
+    expect([properties.ComparisonOperator, properties.Threshold]).toEqual([
+      'GreaterThanOrEqualToThreshold',
+      1,
+    ]);
+  });
+
+  it('watches the share of 401s among logged requests, not their raw count', () => {
+    // Act
+    const properties = alarm('ApiUnauthorizedRateAlarm');
+    const metrics = JSON.stringify(properties.Metrics);
+
+    // Assess
+    expect(metrics).toContain('"MetricName":"Unauthorized"');
+    expect(metrics).toContain('"MetricName":"Requests"');
+    expect(metrics).toContain('100 * unauthorized / requests');
+    expect(properties.Threshold).toBe(25);
+  });
+
+  it.each([
+    'IngestSpyneFunction',
+    'IngestSharinpixFunction',
+    'IngestImageIntelligenceFunction',
+    'IngestCloudinaryFunction',
+  ])('fires when %s’s invocations spike within a minute', (functionId) => {
+    // Act
+    const properties = alarm(`${functionId}InvocationSpikeAlarm`);
+
+    // Assess
+    expect([properties.Namespace, properties.MetricName]).toEqual(['AWS/Lambda', 'Invocations']);
+    expect(properties.Dimensions).toEqual([{ Name: 'FunctionName', Value: ref(functionId) }]);
+    expect(properties.Period).toBe(60);
+    expect(properties.Threshold).toBe(600);
   });
 
   it('fires on any worker function error', () => {
@@ -155,6 +255,6 @@ describe('alarm email', () => {
     const synthesize = () => synthesizeVendorWebhooks({ context: { alarmEmail: 'oncall' } });
 
     // Assess
-    expect(synthesize).toThrow(AppContextError);
+    expect(synthesize).toThrow(StackConfigError);
   });
 });

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { FUNCTION_LOGICAL_IDS } from '../../../infra/constructs/pipeline-functions';
+import { DEFAULT_ROUTE_THROTTLE, ROUTE_THROTTLES } from '../../../infra/route-throttles';
 import { HTTP_ROUTES, routeKeyOf } from '../../../shared/http/routes';
 import {
   getAtt,
@@ -28,13 +29,16 @@ const IntegrationSchema = v.object({
   PayloadFormatVersion: v.string(),
 });
 
+const ThrottleSchema = v.object({
+  ThrottlingBurstLimit: v.number(),
+  ThrottlingRateLimit: v.number(),
+});
+
 const StageSchema = v.object({
   StageName: v.string(),
   AutoDeploy: v.boolean(),
-  DefaultRouteSettings: v.object({
-    ThrottlingBurstLimit: v.number(),
-    ThrottlingRateLimit: v.number(),
-  }),
+  DefaultRouteSettings: ThrottleSchema,
+  RouteSettings: v.record(v.string(), ThrottleSchema),
   AccessLogSettings: v.object({ DestinationArn: v.unknown(), Format: v.string() }),
 });
 
@@ -72,6 +76,7 @@ describe('HTTP API routes', () => {
     expect(routeKeys).toEqual([
       'GET /images',
       'GET /images/{vendor}/{imageId}',
+      'POST /webhooks/cloudinary',
       'POST /webhooks/image-intelligence',
       'POST /webhooks/sharinpix',
       'POST /webhooks/spyne',
@@ -121,6 +126,7 @@ describe('HTTP API routes', () => {
       'POST NONE',
       'POST NONE',
       'POST NONE',
+      'POST NONE',
     ]);
   });
 });
@@ -138,15 +144,71 @@ describe('HTTP API stage', () => {
     expect(AutoDeploy).toBe(true);
   });
 
-  it('throttles requests', () => {
+  it('gives every route its own throttle, as sized in ROUTE_THROTTLES', () => {
+    // Act
+    const { RouteSettings } = stage();
+
+    // Assess
+    expect(Object.keys(RouteSettings).sort()).toEqual(HTTP_ROUTES.map(routeKeyOf).sort());
+    for (const route of HTTP_ROUTES) {
+      const sized = ROUTE_THROTTLES[routeKeyOf(route)] ?? DEFAULT_ROUTE_THROTTLE;
+      expect(RouteSettings[routeKeyOf(route)]).toEqual({
+        ThrottlingRateLimit: sized.rateLimit,
+        ThrottlingBurstLimit: sized.burstLimit,
+      });
+    }
+  });
+
+  it('sizes each webhook route above its vendor’s documented bursts, reads on their own limit', () => {
+    // Act
+    const { RouteSettings } = stage();
+
+    // Assess
+    expect(RouteSettings['POST /webhooks/spyne']).toEqual({
+      ThrottlingRateLimit: 50,
+      ThrottlingBurstLimit: 100,
+    });
+    expect(RouteSettings['POST /webhooks/sharinpix']).toEqual({
+      ThrottlingRateLimit: 100,
+      ThrottlingBurstLimit: 500,
+    });
+    expect(RouteSettings['POST /webhooks/image-intelligence']).toEqual({
+      ThrottlingRateLimit: 20,
+      ThrottlingBurstLimit: 50,
+    });
+    expect(RouteSettings['GET /images/{vendor}/{imageId}']).toEqual({
+      ThrottlingRateLimit: 50,
+      ThrottlingBurstLimit: 100,
+    });
+    expect(RouteSettings['GET /images']).toEqual({
+      ThrottlingRateLimit: 20,
+      ThrottlingBurstLimit: 40,
+    });
+  });
+
+  it('falls back to the modest default only for a route without its own setting', () => {
     // Act
     const { DefaultRouteSettings } = stage();
 
     // Assess
-    expect(DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
-    expect(DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThanOrEqual(
-      DefaultRouteSettings.ThrottlingRateLimit,
+    expect(DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: DEFAULT_ROUTE_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: DEFAULT_ROUTE_THROTTLE.burstLimit,
+    });
+  });
+
+  it('is created after every route, since CloudFormation refuses settings for a missing route', () => {
+    // Prepare
+    const routeIds = resourcesOfType(synthesized.parsed, 'AWS::ApiGatewayV2::Route').map(
+      ([id]) => id,
     );
+
+    // Act
+    const dependsOn = resourceById(synthesized.parsed, 'HttpApiDefaultStage').DependsOn ?? [];
+
+    // Assess
+    expect(routeIds).toHaveLength(HTTP_ROUTES.length);
+    expect(dependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
   it('writes JSON access logs to its own log group, with a retention period', () => {

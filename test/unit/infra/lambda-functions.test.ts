@@ -22,6 +22,7 @@ const FunctionSchema = v.object({
   LoggingConfig: v.object({ LogFormat: v.string(), LogGroup: v.unknown() }),
   Environment: v.object({ Variables: v.record(v.string(), v.unknown()) }),
   Role: v.unknown(),
+  ReservedConcurrentExecutions: v.optional(v.number()),
 });
 
 const INGEST: readonly FunctionName[] = [
@@ -34,7 +35,7 @@ const INGEST: readonly FunctionName[] = [
 const IMAGE_INTELLIGENCE_WAIT_SECONDS = 10;
 
 /** A plain environment value that cannot be a credential: numbers, flags, names. */
-const HARMLESS_PLAIN_VALUE = /^(\d{1,10}|true|false|[a-z][a-z-]{0,30}|VendorWebhooks)$/;
+const HARMLESS_PLAIN_VALUE = /^(\d{1,10}|true|false|[a-z][a-z-]{0,30}|VendorWebhooks-prod)$/;
 
 let synthesized: SynthesizedStack;
 const fn = (name: FunctionName) =>
@@ -55,12 +56,12 @@ describe('the five functions', () => {
     expect(ids).toContain('WorkerFunction');
   });
 
-  it.each(FUNCTION_NAMES)('%s runs nodejs22.x on arm64, bundled as index.handler', (name) => {
+  it.each(FUNCTION_NAMES)('%s runs nodejs24.x on arm64, bundled as index.handler', (name) => {
     // Act
     const properties = fn(name);
 
     // Assess
-    expect(properties.Runtime).toBe('nodejs22.x');
+    expect(properties.Runtime).toBe('nodejs24.x');
     expect(properties.Architectures).toEqual(['arm64']);
     expect(properties.Handler).toBe('index.handler');
   });
@@ -87,7 +88,7 @@ describe('the five functions', () => {
 
       // Assess
       expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
-      expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('VendorWebhooks');
+      expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('VendorWebhooks-prod');
       expect(variables).not.toHaveProperty('AWS_NODEJS_CONNECTION_REUSE_ENABLED');
     },
   );
@@ -100,6 +101,17 @@ describe('the five functions', () => {
     expect(Timeout).toBeLessThanOrEqual(IMAGE_INTELLIGENCE_WAIT_SECONDS - 3);
     expect(MemorySize).toBeGreaterThanOrEqual(512);
   });
+
+  it.each(FUNCTION_NAMES)(
+    '%s reserves no concurrency: route throttles and the worker’s mapping bound it instead',
+    (name) => {
+      // Act
+      const { ReservedConcurrentExecutions } = fn(name);
+
+      // Assess
+      expect(ReservedConcurrentExecutions).toBeUndefined();
+    },
+  );
 
   it('sizes the worker and the read function explicitly', () => {
     // Act

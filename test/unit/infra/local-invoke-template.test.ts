@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { FUNCTION_LOGICAL_IDS } from '../../../infra/constructs/pipeline-functions';
-import { AppContextError } from '../../../infra/vendor-webhooks-app';
+import { StackConfigError } from '../../../infra/stack-config';
 import { FUNCTION_NAMES, type FunctionName } from '../../../shared/http/routes';
 import {
   type ParsedTemplate,
@@ -19,6 +19,7 @@ const SAM_OVERRIDABLE: Readonly<Record<FunctionName, readonly string[]>> = {
   'ingest-spyne': ['SPYNE_SIGNING_SECRET', 'SPYNE_URL_TOKEN', 'AWS_ENDPOINT_URL_SQS'],
   'ingest-sharinpix': ['SHARINPIX_SECRET', 'AWS_ENDPOINT_URL_SQS'],
   'ingest-image-intelligence': ['IMAGE_INTELLIGENCE_TOKEN', 'AWS_ENDPOINT_URL_SQS'],
+  'ingest-cloudinary': ['CLOUDINARY_API_SECRET', 'AWS_ENDPOINT_URL_SQS'],
   worker: ['AWS_ENDPOINT_URL_DYNAMODB'],
   read: ['CURSOR_SIGNING_KEY', 'AWS_ENDPOINT_URL_DYNAMODB'],
 };
@@ -68,6 +69,6 @@ describe('the sam local invoke template (context localInvoke=true)', () => {
     const synthesize = () => synthesizeVendorWebhooks({ context: { localInvoke: 'yes' } });
 
     // Assess
-    expect(synthesize).toThrow(AppContextError);
+    expect(synthesize).toThrow(StackConfigError);
   });
 });

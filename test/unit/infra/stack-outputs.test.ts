@@ -22,6 +22,8 @@ describe('stack outputs', () => {
 
     // Assess
     expect(ids).toEqual([
+      'CloudinaryWebhookSecretName',
+      'CloudinaryWebhookUrl',
       'CursorSigningSecretName',
       'DeadLetterQueueUrl',
       'ImageIntelligenceWebhookSecretName',
@@ -46,6 +48,7 @@ describe('stack outputs', () => {
       '/webhooks/image-intelligence',
       /\?token=<IMAGE_INTELLIGENCE_TOKEN/,
     ],
+    ['CloudinaryWebhookUrl', '/webhooks/cloudinary', /CLOUDINARY_API_SECRET/],
   ] as const)(
     '%s is the API URL of its route and says how to add the credential',
     (id, path, how) => {
@@ -87,6 +90,7 @@ describe('stack outputs', () => {
     ['SpyneWebhookSecretName', 'SpyneWebhookSecret'],
     ['SharinpixWebhookSecretName', 'SharinpixWebhookSecret'],
     ['ImageIntelligenceWebhookSecretName', 'ImageIntelligenceWebhookSecret'],
+    ['CloudinaryWebhookSecretName', 'CloudinaryWebhookSecret'],
     ['CursorSigningSecretName', 'CursorSigningSecret'],
   ])('%s names its secret, never its value', (id, secretId) => {
     // Act

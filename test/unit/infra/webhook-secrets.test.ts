@@ -11,13 +11,15 @@ import {
 
 const SecretSchema = v.object({
   SecretString: v.optional(v.unknown()),
-  GenerateSecretString: v.object({
-    GenerateStringKey: v.string(),
-    SecretStringTemplate: v.string(),
-    PasswordLength: v.number(),
-    ExcludePunctuation: v.boolean(),
-    IncludeSpace: v.boolean(),
-  }),
+  GenerateSecretString: v.optional(
+    v.object({
+      GenerateStringKey: v.string(),
+      SecretStringTemplate: v.string(),
+      PasswordLength: v.number(),
+      ExcludePunctuation: v.boolean(),
+      IncludeSpace: v.boolean(),
+    }),
+  ),
 });
 
 let synthesized: SynthesizedStack;
@@ -32,6 +34,11 @@ const secret = (id: string) => {
   if (found === undefined) throw new Error(`no secret ${id}`);
   return found;
 };
+const generatorOf = (id: string) => {
+  const generator = secret(id).GenerateSecretString;
+  if (generator === undefined) throw new Error(`secret ${id} generates nothing`);
+  return generator;
+};
 
 beforeAll(() => {
   synthesized = synthesizeVendorWebhooks();
@@ -44,6 +51,7 @@ describe('secrets', () => {
 
     // Assess
     expect(ids).toEqual([
+      'CloudinaryWebhookSecret',
       'CursorSigningSecret',
       'ImageIntelligenceWebhookSecret',
       'SharinpixWebhookSecret',
@@ -64,8 +72,8 @@ describe('secrets', () => {
 
       // Assess
       expect(properties.SecretString).toBeUndefined();
-      expect(properties.GenerateSecretString.GenerateStringKey).toBe(key);
-      expect(JSON.parse(properties.GenerateSecretString.SecretStringTemplate)).toEqual(rest);
+      expect(generatorOf(id).GenerateStringKey).toBe(key);
+      expect(JSON.parse(generatorOf(id).SecretStringTemplate)).toEqual(rest);
     },
   );
 
@@ -73,7 +81,7 @@ describe('secrets', () => {
     '%s generates a long value safe in a URL, a header and a rotation list',
     (id) => {
       // Act
-      const generator = secret(id).GenerateSecretString;
+      const generator = generatorOf(id);
 
       // Assess
       expect(generator.PasswordLength).toBeGreaterThanOrEqual(32);
@@ -82,11 +90,18 @@ describe('secrets', () => {
     },
   );
 
+  it('creates Cloudinary’s secret with an empty API secret and nothing generated', () => {
+    // Act
+    const properties = secret('CloudinaryWebhookSecret');
+
+    // Assess
+    expect(properties.GenerateSecretString).toBeUndefined();
+    expect(JSON.parse(String(properties.SecretString))).toEqual({ CLOUDINARY_API_SECRET: '' });
+  });
+
   it('leaves Spyne’s signing secret empty, so signed deliveries stay refused until it is set', () => {
     // Act
-    const template = JSON.parse(
-      secret('SpyneWebhookSecret').GenerateSecretString.SecretStringTemplate,
-    );
+    const template = JSON.parse(generatorOf('SpyneWebhookSecret').SecretStringTemplate);
 
     // Assess
     expect(template).toEqual({ SPYNE_SIGNING_SECRET: '' });

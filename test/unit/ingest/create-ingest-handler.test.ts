@@ -23,6 +23,8 @@ const explodingDefinition: VendorDefinition<VendorEvent> = {
   },
   normalize: () => [],
   imagesExpected: () => 'new',
+  collections: 'fixed',
+  collectionCompleted: () => undefined,
 };
 
 describe('createIngestHandler', () => {

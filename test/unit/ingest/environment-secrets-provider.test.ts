@@ -54,6 +54,7 @@ describe('createWebhookSecretsProvider', () => {
     const provider = createWebhookSecretsProvider(
       { secretsArn: undefined, secretsCacheSeconds: 300 },
       env,
+      { warn: () => undefined },
     );
 
     // Assess
@@ -68,7 +69,11 @@ describe('createWebhookSecretsProvider', () => {
     };
 
     // Act
-    const provider = createWebhookSecretsProvider(config, { SHARINPIX_SECRET: 'ignored' });
+    const provider = createWebhookSecretsProvider(
+      config,
+      { SHARINPIX_SECRET: 'ignored' },
+      { warn: () => undefined },
+    );
 
     // Assess
     expect(provider).toBeInstanceOf(SecretsManagerSecretsProvider);

@@ -19,6 +19,7 @@ describe('readIngestConfig', () => {
       queueUrl: BASE.QUEUE_URL,
       quarantineQueueUrl: BASE.QUARANTINE_QUEUE_URL,
       maxBodyBytes: 1_048_576,
+      signatureMaxAgeSeconds: 7200,
       secretsArn: undefined,
       secretsCacheSeconds: 300,
     });

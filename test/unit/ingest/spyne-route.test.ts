@@ -99,6 +99,56 @@ describe('POST /webhooks/spyne: accepted', () => {
     });
   });
 
+  it('names the signature on the envelope by a digest, never the signature itself', async () => {
+    // Prepare
+    const { deliver, eventQueue } = ingestHarness('spyne');
+    const body = signedV2();
+
+    // Act
+    await deliver({ body, headers: JSON_HEADERS });
+    await deliver({ body: signedV2(SPYNE_SECRET_NEXT), headers: JSON_HEADERS });
+
+    // Assess
+    const [first, second] = eventQueue.bodies() as Array<{ signedBy?: { digest: string } }>;
+    expect(first?.signedBy).toEqual({
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+      expiresAt: expect.any(String),
+    });
+    expect(second?.signedBy?.digest).not.toBe(first?.signedBy?.digest);
+    const [, , signaturePart = ''] = body.signature.split('.');
+    expect(JSON.stringify(first)).not.toContain(signaturePart);
+  });
+
+  it('reads "signature": null as no signature and accepts the URL token', async () => {
+    // Prepare
+    const { deliver, eventQueue } = ingestHarness('spyne');
+
+    // Act
+    const answer = await deliver({
+      body: { ...sampleV2(), signature: null },
+      headers: JSON_HEADERS,
+      rawQueryString: V1_QUERY,
+    });
+
+    // Assess
+    expect(answer).toMatchObject({ status: 200, body: { status: 'accepted' } });
+    expect(eventQueue.bodies()[0]).not.toHaveProperty('signedBy');
+  });
+
+  it('refuses "signature": null without the URL token', async () => {
+    // Prepare
+    const { deliver } = ingestHarness('spyne');
+
+    // Act
+    const answer = await deliver({
+      body: { ...sampleV2(), signature: null },
+      headers: JSON_HEADERS,
+    });
+
+    // Assess
+    expect(answer.status).toBe(401);
+  });
+
   it('answers a repeat delivery (re-signed) 200 accepted with the same eventId', async () => {
     // Prepare
     const { deliver, eventQueue } = ingestHarness('spyne');

@@ -32,30 +32,59 @@ describe('npm run records table', () => {
       'vendor  collection  seq  imageId  status  name   error                 lastEventAt',
     );
     expect(table[2]).toBe(
-      'spyne   sku:sku-1   1    img-1    done    front                        2026-11-01T00:00:00.000Z',
+      'spyne   sku-1       1    img-1    done    front                        2026-11-01T00:00:00.000Z',
     );
     expect(table[3]).toContain('img-22   failed         IMAGE_DOWNLOAD_ERROR');
     expect(table).toHaveLength(4);
   });
 
-  it('shows tags and detections compactly and cuts long cells', () => {
+  it('prints the collection as the read API takes it: the id, without its kind', () => {
     // Prepare
-    const longId = 'x'.repeat(60);
+    const records = [record({ collection: { kind: 'sku', id: '523a07fa' } })];
+
+    // Act
+    const table = recordsTable(records);
+
+    // Assess
+    expect(table.split('\n')[2]).toMatch(/^spyne {3}523a07fa /);
+    expect(table).not.toContain('sku:');
+  });
+
+  it('fits 120 columns by cutting the widest values, never the status or timestamp', () => {
+    // Prepare
     const records = [
       record({
-        imageId: longId,
+        imageId: 'x'.repeat(70),
+        name: 'n'.repeat(50),
         tags: [{ id: 't1', name: 'damage' }],
         detections: [{ label: 'car', confidence: 0.971, source: 'detect' }],
       }),
     ];
 
     // Act
-    const table = recordsTable(records);
+    const lines = recordsTable(records).split('\n');
 
     // Assess
-    expect(table).toContain(`${'x'.repeat(39)}…`);
-    expect(table).toContain('damage');
-    expect(table).toContain('car:0.97');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(120);
+    expect(lines[2]).toContain('…');
+    expect(lines[2]).toContain('done');
+    expect(lines[2]).toContain('2026-11-01T00:00:00.000Z');
+    expect(lines[2]).toContain('car:0.97');
+  });
+
+  it('prints every value whole without a width (--wide)', () => {
+    // Prepare
+    const longId = 'x'.repeat(70);
+    const records = [record({ imageId: longId, name: 'n'.repeat(50) })];
+
+    // Act
+    const lines = recordsTable(records, { maxWidth: undefined }).split('\n');
+
+    // Assess
+    expect(lines[2]).toContain(longId);
+    expect(lines[2]).toContain('n'.repeat(50));
+    expect(lines[2]).not.toContain('…');
+    expect(lines[2]?.length).toBeGreaterThan(120);
   });
 
   it('says so when there are no records', () => {

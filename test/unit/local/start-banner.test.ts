@@ -73,7 +73,7 @@ describe('the curl lines printed at start', () => {
         { ...DEV_SECRETS, SPYNE_SIGNING_SECRET: signingSecret },
         NOW,
       );
-    expect(check('rotated-secret')).toEqual({ ok: true });
+    expect(check('rotated-secret')).toMatchObject({ ok: true });
     expect(check(DEV_SECRETS.SPYNE_SIGNING_SECRET).ok).toBe(false);
   });
 
@@ -107,6 +107,7 @@ describe('the curl lines printed at start', () => {
       startupMs: 4200,
       restored: { main: 0, dlq: 0, quarantine: 0 },
       recoveredFromCrash: false,
+      iamEnforced: true,
       now: NOW,
     });
     const curls = sampleCurls(URL, secrets, NOW);
@@ -147,6 +148,7 @@ describe('the start banner', () => {
       startupMs: 4200,
       restored: { main: 2, dlq: 1, quarantine: 0 },
       recoveredFromCrash: false,
+      iamEnforced: true,
       now: NOW,
     });
 
@@ -164,5 +166,27 @@ describe('the start banner', () => {
     expect(banner).toContain(
       'Restored 2 messages to the main queue, 1 to the DLQ, 0 to quarantine.',
     );
+  });
+
+  it('says IAM is enforced, and warns loudly when --no-iam turned it off', () => {
+    // Prepare
+    const input = {
+      info: STACK,
+      env: {},
+      startupMs: 4200,
+      restored: { main: 0, dlq: 0, quarantine: 0 },
+      recoveredFromCrash: false,
+      now: NOW,
+    };
+
+    // Act
+    const enforced = startBanner({ ...input, iamEnforced: true });
+    const off = startBanner({ ...input, iamEnforced: false });
+
+    // Assess
+    expect(enforced).toContain('checked against its role from the CDK app');
+    expect(enforced).not.toContain('IAM denied:');
+    expect(enforced).not.toContain('WARNING');
+    expect(off).toContain('WARNING: --no-iam');
   });
 });

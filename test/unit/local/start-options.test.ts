@@ -21,8 +21,53 @@ describe('npm start options', () => {
       dataDir: resolve(CWD, '.data'),
       visibilityTimeoutSeconds: 30,
       pollers: 2,
+      iam: { enforce: true, revoke: [], callsLogFile: undefined },
+      logs: { format: 'pretty', level: 'INFO' },
       help: false,
     });
+  });
+
+  it('enforces IAM unless --no-iam, and takes revocations and a calls log', () => {
+    // Prepare
+    const argv = [
+      '--iam-revoke',
+      'worker=dynamodb:GetItem',
+      '--iam-revoke=ingest-spyne=sqs:SendMessage',
+      '--iam-calls-log',
+      'calls.jsonl',
+    ];
+
+    // Act
+    const options = parseStartOptions(argv, {}, CWD);
+    const off = parseStartOptions(['--no-iam'], { IAM_CALLS_LOG: 'env-calls.jsonl' }, CWD);
+
+    // Assess
+    expect(options.iam).toEqual({
+      enforce: true,
+      revoke: [
+        { functionName: 'worker', action: 'dynamodb:GetItem' },
+        { functionName: 'ingest-spyne', action: 'sqs:SendMessage' },
+      ],
+      callsLogFile: resolve(CWD, 'calls.jsonl'),
+    });
+    expect(off.iam).toEqual({
+      enforce: false,
+      revoke: [],
+      callsLogFile: resolve(CWD, 'env-calls.jsonl'),
+    });
+  });
+
+  it('takes the log format and level, the level also from POWERTOOLS_LOG_LEVEL', () => {
+    // Prepare
+    const env = { POWERTOOLS_LOG_LEVEL: 'warn' };
+
+    // Act
+    const fromEnv = parseStartOptions([], env, CWD);
+    const fromFlags = parseStartOptions(['--log-format', 'json', '--log-level', 'DEBUG'], env, CWD);
+
+    // Assess
+    expect(fromEnv.logs).toEqual({ format: 'pretty', level: 'WARN' });
+    expect(fromFlags.logs).toEqual({ format: 'json', level: 'DEBUG' });
   });
 
   it('takes every flag, and flags win over the PORT variables', () => {
@@ -75,8 +120,13 @@ describe('npm start options', () => {
     [['--sqs-port', '3000'], /must differ/],
     [['--visibility-timeout', '0'], /--visibility-timeout must be between/],
     [['--pollers', '11'], /--pollers must be between 1 and 10/],
+    [['--log-format', 'xml'], /--log-format must be one of pretty, json, got "xml"/],
+    [['--log-level', 'loud'], /--log-level \(or POWERTOOLS_LOG_LEVEL\) must be one of TRACE/],
     [['--bogus'], /Unknown option '--bogus'/],
     [['extra'], /positional/],
+    [['--iam-revoke', 'nobody=sqs:SendMessage'], /FUNCTION=service:Action/],
+    [['--iam-revoke', 'worker'], /FUNCTION=service:Action/],
+    [['--no-iam', '--iam-revoke', 'worker=dynamodb:GetItem'], /drop --no-iam/],
   ])('refuses %j with a usage error', (argv, message) => {
     // Prepare
     const parse = () => parseStartOptions(argv, {}, CWD);

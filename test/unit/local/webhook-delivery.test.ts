@@ -19,6 +19,7 @@ const CONFIGURED: WebhookSecrets = {
   SPYNE_URL_TOKEN: 'configured-url-token',
   SHARINPIX_SECRET: 'configured-sharinpix-secret',
   IMAGE_INTELLIGENCE_TOKEN: 'configured-ii-token',
+  CLOUDINARY_API_SECRET: 'configured-cloudinary-secret',
 };
 
 const load = (path: string): unknown => JSON.parse(readFileSync(join(EVENTS, path), 'utf8'));
@@ -74,12 +75,13 @@ describe('reading replayable files', () => {
     );
   });
 
-  it('skips SQS events, read-API events and plain bodies outside a vendor folder', () => {
+  it('skips SQS events, read-API events, sam env files and plain bodies outside a vendor folder', () => {
     // Prepare
     const cases = [
       ['worker/spyne--v1-sample.json', load('worker/spyne--v1-sample.json')],
       ['read/get-image.json', load('read/get-image.json')],
       ['elsewhere/body.json', { project_id: 'p' }],
+      ['sam-local-env.json', load('sam-local-env.json')],
     ] as const;
 
     // Act
@@ -88,12 +90,15 @@ describe('reading replayable files', () => {
     );
 
     // Assess
-    expect(sources.map((source) => source.kind)).toEqual(['skip', 'skip', 'skip']);
+    expect(sources.map((source) => source.kind)).toEqual(['skip', 'skip', 'skip', 'skip']);
     expect(sources[0]).toMatchObject({ reason: expect.stringContaining('SQS event') });
     expect(sources[1]).toMatchObject({
       reason: 'not a webhook (GET /images/spyne/img-0f0d6707-d264-44fe-82ce-ab912b0a8ea0)',
     });
     expect(sources[2]).toMatchObject({ reason: expect.stringContaining('cannot tell the vendor') });
+    expect(sources[3]).toMatchObject({
+      reason: 'environment variables for sam local invoke --env-vars',
+    });
   });
 });
 
@@ -109,7 +114,7 @@ describe('putting the configured credentials on a delivery', () => {
     const payload: unknown = JSON.parse(signed.body.toString('utf8'));
     expect(
       authenticateSpyneDelivery(credentialSource(signed.query), payload, CONFIGURED, NOW),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true });
     expect(
       authenticateSpyneDelivery(
         credentialSource(delivery.query),
@@ -153,14 +158,14 @@ describe('putting the configured credentials on a delivery', () => {
         'x-sharinpix-secret',
         CONFIGURED.SHARINPIX_SECRET,
       ),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true });
     expect(sharinpixOut.body.equals(sharinpix.body)).toBe(true);
     expect(
       authenticateQueryToken(
         credentialSource(imageIntelligenceOut.query),
         CONFIGURED.IMAGE_INTELLIGENCE_TOKEN,
       ),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true });
   });
 
   it('leaves a credential alone when it is not configured', () => {

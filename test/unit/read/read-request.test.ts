@@ -17,7 +17,7 @@ describe('parseReadRequest: GET /images/{vendor}/{imageId}', () => {
     // Assess
     expect(parsed).toEqual({
       ok: true,
-      request: { kind: 'get', vendor: 'sharinpix', imageId: 'IMG 2041' },
+      request: { kind: 'get', vendor: 'sharinpix', imageId: 'IMG 2041', explain: false },
     });
   });
 
@@ -28,7 +28,29 @@ describe('parseReadRequest: GET /images/{vendor}/{imageId}', () => {
     // Assess
     expect(parsed).toEqual({
       ok: true,
-      request: { kind: 'get', vendor: 'spyne', imageId: 'IMG 2041/a' },
+      request: { kind: 'get', vendor: 'spyne', imageId: 'IMG 2041/a', explain: false },
+    });
+  });
+
+  it('reads ?explain=true as a flag', () => {
+    // Act
+    const parsed = parseReadRequest(getImageEvent('spyne', 'img-1', { explain: 'true' }));
+
+    // Assess
+    expect(parsed).toEqual({
+      ok: true,
+      request: { kind: 'get', vendor: 'spyne', imageId: 'img-1', explain: true },
+    });
+  });
+
+  it('refuses an explain value other than true or false, naming the parameter', () => {
+    // Act
+    const parsed = parseReadRequest(getImageEvent('spyne', 'img-1', { explain: 'yes' }));
+
+    // Assess
+    expect(parsed).toEqual({
+      ok: false,
+      refusal: { kind: 'invalid', issues: [{ path: 'explain', message: 'must be true or false' }] },
     });
   });
 
@@ -42,7 +64,10 @@ describe('parseReadRequest: GET /images/{vendor}/{imageId}', () => {
       refusal: {
         kind: 'invalid',
         issues: [
-          { path: 'vendor', message: 'must be one of spyne, sharinpix, image-intelligence' },
+          {
+            path: 'vendor',
+            message: 'must be one of spyne, sharinpix, image-intelligence, cloudinary',
+          },
         ],
       },
     });
@@ -67,6 +92,14 @@ describe('parseReadRequest: GET /images', () => {
       ok: true,
       request: { kind: 'list', vendor: 'spyne', collectionId: 'sku-1', limit: 25 },
     });
+  });
+
+  it('takes a colon inside an id that does not start with a collection kind', () => {
+    // Act
+    const parsed = parseReadRequest(listImagesEvent({ vendor: 'spyne', collection: 'lot:7' }));
+
+    // Assess
+    expect(parsed).toMatchObject({ ok: true, request: { collectionId: 'lot:7' } });
   });
 
   it('accepts limits from 1 to 100 and passes the next token on for verification', () => {
@@ -117,6 +150,16 @@ describe('parseReadRequest: GET /images', () => {
       'must be an integer from 1 to 100',
     ],
     [{ vendor: 'spyne', collection: 'sku-1', next: '' }, 'next', 'must not be empty'],
+    [
+      { vendor: 'spyne', collection: 'sku:523a07fa' },
+      'collection',
+      'is the collection id without its kind: send "523a07fa", not "sku:523a07fa"',
+    ],
+    [
+      { vendor: 'sharinpix', collection: 'album:a-1:b' },
+      'collection',
+      'is the collection id without its kind: send "a-1:b", not "album:a-1:b"',
+    ],
   ])('refuses %p at %s', (query, path, message) => {
     // Act
     const parsed = parseReadRequest(listImagesEvent(query));

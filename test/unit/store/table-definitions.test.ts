@@ -34,7 +34,7 @@ describe('table definitions', () => {
     expect(toTimeToLiveInput(RECORDS_TABLE, 'records-test')).toBeUndefined();
   });
 
-  it('creates the ledger keyed by eventId, with TTL on expiresAt', () => {
+  it('creates the ledger keyed by eventId, with the sparse unfinished index and TTL on expiresAt', () => {
     // Act
     const input = toCreateTableInput(LEDGER_TABLE, 'ledger-test');
     const timeToLive = toTimeToLiveInput(LEDGER_TABLE, 'ledger-test');
@@ -43,8 +43,22 @@ describe('table definitions', () => {
     expect(input).toEqual({
       TableName: 'ledger-test',
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
+      AttributeDefinitions: [
+        { AttributeName: 'eventId', AttributeType: 'S' },
+        { AttributeName: 'unfinishedVendor', AttributeType: 'S' },
+        { AttributeName: 'unfinishedSince', AttributeType: 'S' },
+      ],
       KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'unfinished',
+          KeySchema: [
+            { AttributeName: 'unfinishedVendor', KeyType: 'HASH' },
+            { AttributeName: 'unfinishedSince', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     });
     expect(timeToLive).toEqual({
       TableName: 'ledger-test',

@@ -83,6 +83,10 @@ describe('createWorkerHandler', () => {
     for (const line of log.lines) {
       expect(line.attributes).toMatchObject({ vendor: 'sharinpix', eventId: envelope.eventId });
     }
+    expect(log.lines.map((line) => line.attributes.outcome).sort()).toEqual([
+      'applied',
+      'duplicate',
+    ]);
     const logged = JSON.stringify(log.lines);
     expect(logged).not.toMatch(/cdn\.sharinpix\.com|NorthBuilding|Villa|example\.com/);
   });

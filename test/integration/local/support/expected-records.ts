@@ -3,7 +3,7 @@ import { parseBody } from '../../../../shared/ingest/body-parser';
 import { bodyFormatOf } from '../../../../shared/ingest/content-type';
 import { toIngestRequest } from '../../../../shared/ingest/ingest-request';
 import { eventClock } from '../../../../shared/record/event-clock';
-import type { ImageChange } from '../../../../shared/record/image-change';
+import type { AliasedImageChange, ImageChange } from '../../../../shared/record/image-change';
 import type { ImageRecord } from '../../../../shared/record/image-record';
 import { mergeAll, toImageRecord } from '../../../../shared/record/record-state';
 import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
@@ -28,13 +28,16 @@ export const timeless = (record: ImageRecord): TimelessRecord => {
  * The records the pipeline must end with after these deliveries, computed with the project's own
  * pure model (vendor definitions, normalizers, the order-safe merge), independently of the
  * queue, the worker and DynamoDB: each distinct eventId counts once (retries are duplicates), and
- * `sentAt` stands in for the gateway's receipt time. Keyed `<vendor>/<imageId>`.
+ * `sentAt` stands in for the gateway's receipt time; a change naming its image by an alias lands
+ * on the image that registered the alias. Keyed `<vendor>/<imageId>`.
  */
 export const expectedRecords = (
   deliveries: readonly SentDelivery[],
 ): Map<string, TimelessRecord> => {
   const seen = new Set<string>();
   const changes = new Map<string, ImageChange[]>();
+  const aliasOf = new Map<string, string>();
+  const aliased: AliasedImageChange[] = [];
   for (const { vendor, event, sentAt } of deliveries) {
     const definition = VENDOR_DEFINITIONS[vendor];
     if (!definition) throw new Error(`no definition for ${vendor}`);
@@ -55,7 +58,23 @@ export const expectedRecords = (
     for (const change of definition.normalize(read.value, clock)) {
       const key = `${change.vendor}/${change.imageId}`;
       changes.set(key, [...(changes.get(key) ?? []), change]);
+      for (const alias of change.aliases ?? [])
+        aliasOf.set(`${change.vendor}/${alias}`, change.imageId);
     }
+    aliased.push(...(definition.aliasChanges?.(read.value, clock) ?? []));
+  }
+  // A change that names its image only by an alias lands on the image that registered it.
+  for (const change of aliased) {
+    const imageId = aliasOf.get(`${change.vendor}/${change.alias}`);
+    if (imageId === undefined) continue;
+    const key = `${change.vendor}/${imageId}`;
+    const resolved: ImageChange = {
+      vendor: change.vendor,
+      imageId,
+      clock: change.clock,
+      patch: change.patch,
+    };
+    changes.set(key, [...(changes.get(key) ?? []), resolved]);
   }
   const records = new Map<string, TimelessRecord>();
   for (const [key, imageChanges] of changes) {

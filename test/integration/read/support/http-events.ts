@@ -39,11 +39,15 @@ const httpEvent = (
 };
 
 /** `GET /images/{vendor}/{imageId}` with API Gateway's (decoded) path parameters. */
-export const getImageEvent = (vendor: string, imageId: string): APIGatewayProxyEventV2 =>
+export const getImageEvent = (
+  vendor: string,
+  imageId: string,
+  query?: Readonly<Record<string, string>>,
+): APIGatewayProxyEventV2 =>
   httpEvent(
     'GET /images/{vendor}/{imageId}',
     `/images/${encodeURIComponent(vendor)}/${encodeURIComponent(imageId)}`,
-    undefined,
+    query,
     { vendor, imageId },
   );
 

@@ -3,6 +3,7 @@ import type { BodyFile } from '../../../../scripts/fixtures/build-fixtures';
 import { sharinpixEventName } from '../../../../scripts/fixtures/build-fixtures';
 import { signSpyneSignature } from '../../../../scripts/lib/spyne-signature';
 import { DEV_SECRETS } from '../../../../shared/config/dev-secrets';
+import { cloudinarySignatureHeaders } from '../../../../shared/vendors/cloudinary/signature';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 import type { HttpRequest } from '../http-client';
 import { allowedStatuses, BODY_LIMIT_BYTES } from './fuzz-oracle';
@@ -452,11 +453,18 @@ export const materialize = (spec: FuzzSpec, fixtures: readonly BodyFile[]): Fuzz
     spyne: DEV_SECRETS.SPYNE_URL_TOKEN,
     sharinpix: DEV_SECRETS.SHARINPIX_SECRET,
     'image-intelligence': DEV_SECRETS.IMAGE_INTELLIGENCE_TOKEN,
+    cloudinary: DEV_SECRETS.CLOUDINARY_API_SECRET,
   }[spec.route];
   const credential = credentialValue(spec, secret);
   if (spec.route === 'sharinpix') {
     if (credential !== undefined) headers['x-sharinpix-secret'] = credential;
     headers['x-sharinpix-event'] = spec.sharinpixEvent ?? sharinpixEventName(fixture.name);
+  } else if (spec.route === 'cloudinary') {
+    // Signed over the final bytes, as Cloudinary signs what it sends; a bad credential signs
+    // with the wrong secret (or sends no signature).
+    if (credential !== undefined) {
+      Object.assign(headers, cloudinarySignatureHeaders(body, new Date(), credential));
+    }
   } else if (credential !== undefined) {
     queryParts.push(`token=${encodeURIComponent(credential)}`);
   }

@@ -30,6 +30,7 @@ const ROUTE_FORMATS: Readonly<Record<Vendor, readonly ContentTypeClass[]>> = {
   spyne: ['json'],
   sharinpix: ['json', 'form'],
   'image-intelligence': ['json'],
+  cloudinary: ['json'],
 };
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -30,6 +30,11 @@ export interface SynthesizeOptions {
    */
   readonly bundle?: boolean;
   readonly context?: Readonly<Record<string, unknown>>;
+  /**
+   * Run cfn-guard too. Off by default: it is an external binary taking seconds per synth, and
+   * only `guard-exemptions.test.ts` checks its findings; `npm test` runs `cdk synth`, with it.
+   */
+  readonly guard?: boolean;
 }
 
 /** The synthesized app, its stack, and the template both as assertions and as parsed data. */
@@ -41,7 +46,7 @@ export interface SynthesizedStack {
   readonly parsed: ParsedTemplate;
 }
 
-/** Builds the app exactly as `infra/app.ts` does (cdk-nag included) and synthesizes it. */
+/** Builds the app as `infra/app.ts` does (cdk-nag included, cfn-guard on request) and synthesizes it. */
 export const synthesizeVendorWebhooks = (options: SynthesizeOptions = {}): SynthesizedStack => {
   const app = new App({
     context: {
@@ -50,7 +55,7 @@ export const synthesizeVendorWebhooks = (options: SynthesizeOptions = {}): Synth
       ...options.context,
     },
   });
-  const stack = buildVendorWebhooksApp(app);
+  const stack = buildVendorWebhooksApp(app, { guard: options.guard ?? false });
   const assembly = app.synth();
   const json: unknown = assembly.getStackByName(stack.stackName).template;
   return {

@@ -9,6 +9,7 @@ export const TEST_SECRETS = {
   SPYNE_URL_TOKEN: 'spyne-url-token-5c2e81',
   SHARINPIX_SECRET: 'sharinpix-shared-9d3a60',
   IMAGE_INTELLIGENCE_TOKEN: 'ii-token-4e7b1f',
+  CLOUDINARY_API_SECRET: 'cld-secret-2026-8d1e07,cld-secret-2027-3f95ab',
 } as const satisfies WebhookSecrets;
 
 /** The first and second values of the Spyne rotation list. */

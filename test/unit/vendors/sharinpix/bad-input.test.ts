@@ -298,7 +298,7 @@ describe('SharinPix upload_done: invalid values', () => {
     ['a numeric album_id', upload({ album_id: 7 }), 'album_id'],
     ['no image_ids', withoutKey(body('upload_done--web'), 'image_ids'), 'image_ids'],
     ['an empty image_ids list', upload({ image_ids: [] }), 'image_ids'],
-    ['an empty image id string', upload({ image_ids: '' }), 'image_ids.0'],
+    ['an empty image id string', upload({ image_ids: '' }), 'image_ids'],
     ['an empty id inside the list', upload({ image_ids: ['img-1', ''] }), 'image_ids.1'],
     ['a number inside the list', upload({ image_ids: ['img-1', 2] }), 'image_ids.1'],
     ['image_ids as a number', upload({ image_ids: 42 }), 'image_ids'],

@@ -1,17 +1,28 @@
-import type { ImageChange } from '../../../../shared/record/image-change';
+import {
+  type CollectionRule,
+  movesToAnotherCollection,
+} from '../../../../shared/record/collection-ownership';
+import type { ImageChange, ImageExpectation } from '../../../../shared/record/image-change';
 import { applyChange } from '../../../../shared/record/record-state';
 import type {
   ClaimOutcome,
   ClaimRequest,
   CompleteRequest,
   EventLedger,
+  SignatureBinding,
+  FailureNote,
 } from '../../../../shared/store/event-ledger';
+import { type CollectionCompletion, completionKey } from '../../../../shared/store/completion-item';
 import type {
   ApplyResult,
   CollectionPage,
   ImageRecordStore,
 } from '../../../../shared/store/image-record-store';
-import { recordKey, type StoredRecord } from '../../../../shared/store/record-item';
+import {
+  type RecordCause,
+  recordKey,
+  type StoredRecord,
+} from '../../../../shared/store/record-item';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 
 /** A ledger in memory: claims, duplicates and completions, without leases or clocks. */
@@ -37,6 +48,19 @@ export class InMemoryLedger implements EventLedger {
     return { kind: 'resumed' };
   }
 
+  readonly signatures = new Map<string, string>();
+
+  async bindSignature(request: SignatureBinding): Promise<'bound' | 'reused'> {
+    const bound = this.signatures.get(request.digest);
+    if (bound !== undefined && bound !== request.eventId) return 'reused';
+    this.signatures.set(request.digest, request.eventId);
+    return 'bound';
+  }
+
+  async noteFailure(note: FailureNote): Promise<void> {
+    this.calls.push(`failure ${note.eventId} ${note.error}`);
+  }
+
   async complete(request: CompleteRequest): Promise<void> {
     this.calls.push(`complete ${request.eventId}`);
     const entry = this.entries.get(request.eventId);
@@ -48,11 +72,22 @@ export class InMemoryLedger implements EventLedger {
 export class InMemoryStore implements ImageRecordStore {
   readonly records = new Map<string, StoredRecord>();
   readonly applied: ImageChange[] = [];
+  readonly completions = new Map<string, CollectionCompletion>();
+  readonly causes: RecordCause[] = [];
 
-  async apply(change: ImageChange): Promise<ApplyResult> {
+  async apply(
+    change: ImageChange,
+    _expectation?: ImageExpectation,
+    collections: CollectionRule = 'fixed',
+    cause?: RecordCause,
+  ): Promise<ApplyResult> {
     this.applied.push(change);
+    if (cause) this.causes.push(cause);
     const key = recordKey(change.vendor, change.imageId);
     const current = this.records.get(key);
+    if (movesToAnotherCollection(current?.state, change, collections)) {
+      return { outcome: 'refused', reason: 'collection_mismatch', writeUnits: 0, attempts: 0 };
+    }
     const merged = applyChange(current?.state, change);
     if (!merged.changed) return { outcome: 'stale', writeUnits: 0, attempts: 1 };
     this.records.set(key, {
@@ -61,6 +96,13 @@ export class InMemoryStore implements ImageRecordStore {
       updatedAt: '2026-11-23T12:00:00.000Z',
     });
     return { outcome: current ? 'updated' : 'created', writeUnits: 1, attempts: 1 };
+  }
+
+  async recordCompletion(completion: CollectionCompletion): Promise<'recorded' | 'exists'> {
+    const key = completionKey(completion.vendor, completion.cause.eventId);
+    if (this.completions.has(key)) return 'exists';
+    this.completions.set(key, completion);
+    return 'recorded';
   }
 
   async get(vendor: Vendor, imageId: string): Promise<StoredRecord | undefined> {

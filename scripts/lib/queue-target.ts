@@ -5,11 +5,11 @@ import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
 import type { StackFile } from '../../local/stack/stack-file';
 import { readJsonFile } from './json-file';
 
-/** Which queue to drain. */
-export type RedriveSource = 'dlq' | 'quarantine';
+/** Which queue an operator command looks at. */
+export type QueueSource = 'dlq' | 'quarantine';
 
-/** Where a redrive reads and writes, and the client to do it with. */
-export interface RedriveTarget {
+/** The queue a command looks at, the main queue it redrives to, and the client for both. */
+export interface QueueTarget {
   readonly sourceUrl: string;
   readonly mainUrl: string;
   readonly client: SQSClient;
@@ -54,7 +54,7 @@ const clientFor = (url: URL, region: string | undefined): SQSClient => {
 };
 
 /** Queue URLs from a `cdk deploy --outputs-file` file. */
-const fromOutputsFile = (path: string, source: RedriveSource) => {
+const fromOutputsFile = (path: string, source: QueueSource) => {
   const outputs = v.safeParse(CdkOutputsSchema, readJsonFile(path));
   if (!outputs.success) throw new UsageError(`${path} is not a cdk outputs file`);
   for (const values of Object.values(outputs.output)) {
@@ -67,17 +67,17 @@ const fromOutputsFile = (path: string, source: RedriveSource) => {
 };
 
 /**
- * Resolves where to redrive: explicit `--url` (source queue) and `--to` (main queue), or a
+ * Resolves the queues a command works on: explicit `--url` (source queue) and `--to` (main queue), or a
  * `cdk deploy --outputs-file` file (`--outputs`), or else the running local stack.
  */
-export const resolveRedriveTarget = (input: {
-  source: RedriveSource;
+export const resolveQueueTarget = (input: {
+  source: QueueSource;
   url?: string;
   to?: string;
   outputs?: string;
   region?: string;
   localStack: StackFile | undefined;
-}): RedriveTarget => {
+}): QueueTarget => {
   if (input.outputs !== undefined || input.url !== undefined) {
     const urls =
       input.outputs !== undefined

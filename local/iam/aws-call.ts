@@ -1,0 +1,129 @@
+import * as v from 'valibot';
+import type { LocalArnScope } from './template-bindings';
+
+/** The services the functions call, by the prefix of their JSON protocol's `X-Amz-Target`. */
+export const SERVICE_TARGETS = {
+  dynamodb: 'DynamoDB_20120810.',
+  sqs: 'AmazonSQS.',
+  secretsmanager: 'secretsmanager.',
+} as const;
+export type LocalService = keyof typeof SERVICE_TARGETS;
+
+/** One API call as IAM authorizes it. */
+export interface AwsCall {
+  readonly service: LocalService;
+  /** `service:Operation`, e.g. `dynamodb:GetItem`. */
+  readonly action: string;
+  readonly resource: string;
+}
+
+const DynamoDbBodySchema = v.object({
+  TableName: v.optional(v.string()),
+  IndexName: v.optional(v.string()),
+});
+const SqsBodySchema = v.object({ QueueUrl: v.optional(v.string()) });
+const SecretsBodySchema = v.object({ SecretId: v.optional(v.string()) });
+
+/**
+ * The secret ARN a `SecretId` stands for: the ARN itself, or the ARN of the local secret of that
+ * name (`SecretId` may be either, as in Secrets Manager).
+ */
+export type SecretArnOf = (secretId: string) => string | undefined;
+
+/**
+ * Which action on which resource an SDK request asks for, from its `X-Amz-Target` header and JSON
+ * body, as the service's authorization does: DynamoDB on the table, or on `table/<t>/index/<i>`
+ * when the request names an index; SQS on the queue the URL names; Secrets Manager on the secret.
+ * `undefined` for a request that is not one of these services' JSON calls.
+ */
+export const awsCallOf = (
+  target: string | undefined,
+  body: unknown,
+  scope: LocalArnScope,
+  secretArnOf: SecretArnOf,
+): AwsCall | undefined => {
+  if (target === undefined) return undefined;
+  const { region, accountId } = scope;
+  for (const [service, prefix] of Object.entries(SERVICE_TARGETS) as [LocalService, string][]) {
+    if (!target.startsWith(prefix)) continue;
+    const operation = target.slice(prefix.length);
+    const action = `${service}:${operation}`;
+    switch (service) {
+      case 'dynamodb': {
+        const parsed = v.safeParse(DynamoDbBodySchema, body);
+        const table = parsed.success ? parsed.output.TableName : undefined;
+        if (table === undefined) return { service, action, resource: '*' };
+        const tableArn = `arn:aws:dynamodb:${region}:${accountId}:table/${table}`;
+        const index = parsed.success ? parsed.output.IndexName : undefined;
+        return {
+          service,
+          action,
+          resource: index === undefined ? tableArn : `${tableArn}/index/${index}`,
+        };
+      }
+      case 'sqs': {
+        const parsed = v.safeParse(SqsBodySchema, body);
+        const url = parsed.success ? parsed.output.QueueUrl : undefined;
+        const name = url?.split('/').pop();
+        return {
+          service,
+          action,
+          resource: name ? `arn:aws:sqs:${region}:${accountId}:${name}` : '*',
+        };
+      }
+      case 'secretsmanager': {
+        const parsed = v.safeParse(SecretsBodySchema, body);
+        const id = parsed.success ? parsed.output.SecretId : undefined;
+        return { service, action, resource: (id && secretArnOf(id)) ?? id ?? '*' };
+      }
+    }
+  }
+  return undefined;
+};
+
+/** The access key id a SigV4 `Authorization` header was signed with. */
+export const accessKeyIdOf = (authorization: string | undefined): string | undefined =>
+  authorization?.match(/Credential=([^/,\s]+)\//)?.[1];
+
+/** What a denied call answers, in the shape each service uses, so the SDK raises its real error. */
+export interface DeniedResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * The refusal AWS sends: DynamoDB `AccessDeniedException` (400), SQS `AccessDenied` (403, with the
+ * query-compatible error header the SDK reads the code from), Secrets Manager
+ * `AccessDeniedException` (400). The message is IAM's own sentence.
+ */
+export const deniedResponse = (call: AwsCall, principalArn: string): DeniedResponse => {
+  const message = `User: ${principalArn} is not authorized to perform: ${call.action} on resource: ${call.resource} because no identity-based policy allows the ${call.action} action`;
+  const json = { 'content-type': 'application/x-amz-json-1.0' };
+  switch (call.service) {
+    case 'dynamodb':
+      return {
+        status: 400,
+        headers: json,
+        body: JSON.stringify({
+          __type: 'com.amazon.coral.service#AccessDeniedException',
+          Message: message,
+        }),
+      };
+    case 'sqs':
+      return {
+        status: 403,
+        headers: { ...json, 'x-amzn-query-error': 'AccessDenied;Sender' },
+        body: JSON.stringify({
+          __type: 'com.amazon.coral.service#AccessDeniedException',
+          message,
+        }),
+      };
+    case 'secretsmanager':
+      return {
+        status: 400,
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+        body: JSON.stringify({ __type: 'AccessDeniedException', Message: message }),
+      };
+  }
+};

@@ -1,0 +1,257 @@
+import { presentValues } from '../../json/json-value';
+import type { EventClock } from '../../record/event-clock';
+import type {
+  AliasedImageChange,
+  ImageChange,
+  ImageExpectation,
+  ImagePatch,
+  StatedStatus,
+} from '../../record/image-change';
+import type { Collection, Tag } from '../../record/image-record';
+import { numberOrUndefined, toIsoTime, urlOrUndefined } from '../common-schemas';
+import type { CloudinaryEvent, SupportedCloudinaryEvent } from './event';
+import { isImage } from './image-scope';
+import type {
+  CloudinaryContextChanged,
+  CloudinaryEager,
+  CloudinaryModeration,
+  CloudinaryRename,
+  CloudinaryUpload,
+} from './schema';
+
+/** A patch and the image it is for: by `asset_id`, or by public id alone. */
+type Targeted =
+  | { readonly imageId: string; readonly patch: ImagePatch; readonly aliases?: readonly string[] }
+  | { readonly alias: string; readonly patch: ImagePatch };
+
+/** An asset folder as the record's collection; `""` (the root folder) clears it. */
+const folderOf = (folder: string | null | undefined): Collection | null | undefined => {
+  if (folder === undefined || folder === null) return undefined;
+  return folder === '' ? null : { kind: 'folder', id: folder };
+};
+
+const tagsOf = (names: readonly string[] | null | undefined, present: boolean) =>
+  Object.fromEntries(
+    (names ?? []).map((name): [string, Omit<Tag, 'id'> | null] => [
+      name,
+      present ? { name } : null,
+    ]),
+  );
+
+/** `context.<key>` in `vendorMeta`, one key per context entry, so entries merge one by one. */
+const contextKey = (name: string): string => `context.${name}`;
+
+/**
+ * The status an upload implies: done, unless a moderation step is still pending or queued
+ * (processing) or has rejected it (failed, with the reason). The error is cleared otherwise, so
+ * an overwrite that passes moderation stops reporting an older rejection.
+ */
+const uploadStatus = (upload: CloudinaryUpload): { status: StatedStatus; error: string | null } => {
+  const steps = upload.moderation ?? [];
+  const rejected = steps.find((step) => step.status === 'rejected');
+  if (rejected) return { status: 'failed', error: moderationError(rejected.kind) };
+  if (steps.some((step) => step.status === 'pending' || step.status === 'queued')) {
+    return { status: 'processing', error: null };
+  }
+  return { status: 'done', error: null };
+};
+
+const moderationError = (kind: string | null | undefined): string =>
+  kind ? `moderation rejected (${kind})` : 'moderation rejected';
+
+/**
+ * upload (record mapping, Cloudinary): a snapshot of the asset. `name` is the display name, else
+ * the public id; the public id is also kept in `vendorMeta` and registered as an alias.
+ */
+const uploadPatch = (upload: CloudinaryUpload): ImagePatch => ({
+  core: {
+    collection: folderOf(upload.asset_folder),
+    name: upload.display_name || upload.public_id,
+    width: numberOrUndefined(upload.width),
+    height: numberOrUndefined(upload.height),
+    format: upload.format || undefined,
+    sizeBytes: numberOrUndefined(upload.bytes),
+    createdAt: upload.created_at ? toIsoTime(upload.created_at) : undefined,
+    ...uploadStatus(upload),
+  },
+  urls: { output: urlOrUndefined(upload.secure_url) ?? urlOrUndefined(upload.url) },
+  tags: tagsOf(upload.tags, true),
+  vendorMeta: {
+    ...presentValues({
+      public_id: upload.public_id,
+      type: upload.type,
+      version: upload.version == null ? undefined : Number(upload.version),
+    }),
+    ...Object.fromEntries(
+      Object.entries(upload.context?.custom ?? {}).map(([name, value]) => [
+        contextKey(name),
+        value,
+      ]),
+    ),
+  },
+});
+
+/** eager: the derived versions, as the latest eager batch reported them. */
+const eagerPatch = (eager: CloudinaryEager): ImagePatch => ({
+  vendorMeta: {
+    eager: eager.eager.map((derived) =>
+      presentValues({
+        transformation: derived.transformation,
+        url: urlOrUndefined(derived.secure_url) ?? urlOrUndefined(derived.url),
+        width: numberOrUndefined(derived.width),
+        height: numberOrUndefined(derived.height),
+        bytes: numberOrUndefined(derived.bytes),
+        format: derived.format ?? undefined,
+        status: derived.status ?? undefined,
+        reason: derived.reason ?? undefined,
+      }),
+    ),
+  },
+});
+
+/**
+ * moderation: approved → done; rejected → failed with the error; pending or queued → processing.
+ * Other states (aborted: another step rejected first) leave the status to that step.
+ */
+const moderationPatch = (moderation: CloudinaryModeration): ImagePatch => {
+  const { moderation_status: status, moderation_kind: kind } = moderation;
+  const stated =
+    status === 'approved'
+      ? { status: 'done' as const, error: null }
+      : status === 'rejected'
+        ? { status: 'failed' as const, error: moderationError(kind) }
+        : status === 'pending' || status === 'queued'
+          ? { status: 'processing' as const }
+          : {};
+  return {
+    core: stated,
+    urls: { output: urlOrUndefined(moderation.secure_url) ?? urlOrUndefined(moderation.url) },
+    vendorMeta: { moderation: presentValues({ kind: kind ?? undefined, status }) },
+  };
+};
+
+/**
+ * rename: the same record (`asset_id`) under a new public id. The delivery URLs embed the public
+ * id, so the stored output URL is cleared until the next upload or eager result names one.
+ */
+const renamePatch = (rename: CloudinaryRename): ImagePatch => ({
+  core: {
+    name: rename.display_name || rename.to_public_id,
+    collection: folderOf(rename.asset_folder),
+  },
+  urls: { output: null },
+  vendorMeta: { public_id: rename.to_public_id },
+});
+
+const contextPatch = (item: CloudinaryContextChanged['resources'][number]): ImagePatch => {
+  const entries: Array<[string, string | null]> = [];
+  for (const { name, value } of [...(item.added ?? []), ...(item.updated ?? [])]) {
+    entries.push([contextKey(name), value ?? null]);
+  }
+  for (const name of item.removed ?? []) entries.push([contextKey(name), null]);
+  return { vendorMeta: Object.fromEntries(entries) };
+};
+
+/** A bulk item's patch, addressed by `asset_id` where sent, else by its public id. */
+const itemChange = (
+  item: { readonly asset_id?: string | null; readonly public_id?: string | null },
+  patch: ImagePatch,
+): Targeted =>
+  item.asset_id ? { imageId: item.asset_id, patch } : { alias: item.public_id ?? '', patch };
+
+const targetedOf = (event: SupportedCloudinaryEvent): Targeted[] => {
+  switch (event.eventType) {
+    case 'upload':
+      return isImage(event.payload)
+        ? [
+            {
+              imageId: event.payload.asset_id,
+              patch: uploadPatch(event.payload),
+              aliases: [event.payload.public_id],
+            },
+          ]
+        : [];
+    case 'eager':
+      return [{ imageId: event.payload.asset_id, patch: eagerPatch(event.payload) }];
+    case 'moderation':
+      return isImage(event.payload)
+        ? [itemChange(event.payload, moderationPatch(event.payload))]
+        : [];
+    case 'rename':
+      return isImage(event.payload)
+        ? [
+            {
+              imageId: event.payload.asset_id,
+              patch: renamePatch(event.payload),
+              aliases: [event.payload.to_public_id],
+            },
+          ]
+        : [];
+    case 'delete':
+      return event.payload.resources
+        .filter(isImage)
+        .map((item) => itemChange(item, { deleted: true }));
+    case 'resource_tags_changed':
+      return event.payload.resources.filter(isImage).map((item) =>
+        itemChange(item, {
+          tags: {
+            ...tagsOf(item.added, true),
+            ...tagsOf(item.updated, true),
+            ...tagsOf(item.removed, false),
+          },
+        }),
+      );
+    case 'resource_context_changed':
+      return event.payload.resources
+        .filter(isImage)
+        .map((item) => itemChange(item, contextPatch(item)));
+    case 'resource_display_name_changed':
+      return event.payload.resources
+        .filter(isImage)
+        .map((item) => itemChange(item, { core: { name: item.new_display_name } }));
+    case 'move':
+      return event.payload.resources
+        .filter(isImage)
+        .map((item) => itemChange(item, { core: { collection: folderOf(item.to_asset_folder) } }));
+  }
+};
+
+const targetedChanges = (event: CloudinaryEvent): Targeted[] =>
+  event.unsupported ? [] : targetedOf(event);
+
+/**
+ * The record changes of one notification for images named by `asset_id` (record mapping,
+ * Cloudinary). Videos and raw files make none, nor do unsupported types.
+ */
+export const normalizeCloudinaryEvent = (
+  event: CloudinaryEvent,
+  clock: EventClock,
+): ImageChange[] =>
+  targetedChanges(event).flatMap((target) =>
+    'imageId' in target
+      ? [
+          {
+            vendor: 'cloudinary' as const,
+            imageId: target.imageId,
+            clock,
+            patch: target.patch,
+            ...(target.aliases ? { aliases: target.aliases } : {}),
+          },
+        ]
+      : [],
+  );
+
+/** The changes for images the notification names only by public id (moderation, old items). */
+export const aliasChangesOfCloudinaryEvent = (
+  event: CloudinaryEvent,
+  clock: EventClock,
+): AliasedImageChange[] =>
+  targetedChanges(event).flatMap((target) =>
+    'alias' in target
+      ? [{ vendor: 'cloudinary' as const, alias: target.alias, clock, patch: target.patch }]
+      : [],
+  );
+
+/** An upload announces its asset; every other notification is about an asset already there. */
+export const imagesExpectedByCloudinaryEvent = (event: CloudinaryEvent): ImageExpectation =>
+  event.unsupported || event.eventType === 'upload' ? 'new' : 'existing';

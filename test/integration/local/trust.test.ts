@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as v from 'valibot';
+import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
+import { freePort } from '../../../local/servers/free-port';
+import { signFreshSpyneSignature } from '../../../scripts/lib/spyne-signature';
+import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
+import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
+import { DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';
+import type { LedgerEntry } from '../../../shared/store/ledger-item';
+import { type StackProcess, startStackProcess } from './support/stack-process';
+
+jest.setTimeout(180_000);
+
+const AnswerSchema = v.object({ status: v.string(), eventId: v.string() });
+const PageSchema = v.object({ items: v.array(ImageRecordSchema) });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` returns a value, or gives up with `undefined` after `timeoutMs`. */
+const eventually = async <T>(check: () => Promise<T | undefined>, timeoutMs = 60_000) => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await sleep(200);
+  }
+};
+
+const PROJECT = 'trust-project';
+
+/** A Spyne v2 SKU body, as Spyne sends it but without its signature. */
+const skuBody = (skuId: string, images: ReadonlyArray<Record<string, unknown>>) => ({
+  project_id: PROJECT,
+  sku_id: skuId,
+  sku_status: 'Done',
+  image_data: images,
+});
+
+const image = (imageId: string, output: string, status = 'done') => ({
+  image_id: imageId,
+  image_name: `${imageId}_Exterior`,
+  image_category: 'Exterior',
+  frame_no: '1',
+  input_image: `https://media.example.com/raw/${imageId}.jpg`,
+  output_image: output,
+  status,
+});
+
+/** A signature Spyne would issue now for this SKU, with the dev secret the stack uses. */
+const signatureFor = (skuId: string, now = new Date()) =>
+  signFreshSpyneSignature(
+    { project_id: PROJECT, sku_id: skuId },
+    DEV_SECRETS.SPYNE_SIGNING_SECRET,
+    now,
+  );
+
+describe('trust, against the local stack (npm start as a child process)', () => {
+  let dataDir: string;
+  let stack: StackProcess;
+  let dynamoDb: DynamoDBClient;
+  let ledger: DynamoDbEventLedger;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'trust-'));
+    const ports = {
+      port: await freePort(),
+      dynamoDbPort: await freePort(),
+      sqsPort: await freePort(),
+    };
+    stack = await startStackProcess(dataDir, ports, ['--in-memory']);
+    dynamoDb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.info.dynamoDbEndpoint });
+    ledger = new DynamoDbEventLedger({
+      client: dynamoDb,
+      tableName: stack.info.tables.ledger,
+      dedupeWindowSeconds: 60,
+      leaseSeconds: 60,
+      archiveRetentionSeconds: 60,
+    });
+  });
+
+  afterAll(async () => {
+    dynamoDb?.destroy();
+    await stack?.stop('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const postSpyne = async (body: unknown) => {
+    const response = await fetch(`${stack.url}/webhooks/spyne`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as unknown };
+  };
+
+  const getRecord = async (imageId: string): Promise<ImageRecord | undefined> => {
+    const response = await fetch(`${stack.url}/images/spyne/${encodeURIComponent(imageId)}`);
+    return response.status === 200 ? v.parse(ImageRecordSchema, await response.json()) : undefined;
+  };
+
+  const listSku = async (skuId: string): Promise<string[]> => {
+    const response = await fetch(`${stack.url}/images?vendor=spyne&collection=${skuId}`);
+    return v.parse(PageSchema, await response.json()).items.map((record) => record.imageId);
+  };
+
+  /** The ledger entry once the event is finished (completed, ignored or refused). */
+  const finishedEntry = (eventId: string): Promise<LedgerEntry | undefined> =>
+    eventually(async () => {
+      const entry = await ledger.find(eventId);
+      return entry && entry.status !== 'processing' ? entry : undefined;
+    });
+
+  it("refuses a SKU token replayed with another SKU's image id, and keeps the victim's record", async () => {
+    // Prepare: SKU B owns its image.
+    const victim = skuBody('sku-b', [image('img-of-b', 'https://media.example.com/edited/b.png')]);
+    const owner = await postSpyne({ ...victim, signature: signatureFor('sku-b') });
+    expect(owner.status).toBe(200);
+    const stored = await eventually(async () => (await getRecord('img-of-b')) ?? undefined);
+    expect(stored?.collection).toEqual({ kind: 'sku', id: 'sku-b', parentId: PROJECT });
+
+    // Act: a captured SKU A delivery's token, posted with SKU B's image, the attacker's output and
+    // status failed, next to one genuine SKU A image.
+    const attack = skuBody('sku-a', [
+      image('img-of-a', 'https://media.example.com/edited/a.png'),
+      image('img-of-b', 'https://attacker.example.net/defaced.png', 'failed'),
+    ]);
+    const answer = await postSpyne({ ...attack, signature: signatureFor('sku-a') });
+    const { eventId } = v.parse(AnswerSchema, answer.body);
+    const entry = await finishedEntry(eventId);
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(entry).toMatchObject({
+      status: 'completed',
+      imagesApplied: 1,
+      imagesRefused: 1,
+      refusedImages: [{ imageId: 'img-of-b', reason: 'collection_mismatch' }],
+    });
+    expect(entry?.archive).toBeDefined();
+    const after = await getRecord('img-of-b');
+    expect(after).toMatchObject({
+      collection: { kind: 'sku', id: 'sku-b', parentId: PROJECT },
+      status: 'done',
+      urls: { output: 'https://media.example.com/edited/b.png' },
+    });
+    expect(await listSku('sku-b')).toEqual(['img-of-b']);
+    expect(await listSku('sku-a')).toEqual(['img-of-a']);
+  });
+
+  it('refuses a captured signature posted again with another body, and keeps genuine re-signed retries', async () => {
+    // Prepare: Spyne delivers SKU C once, signed.
+    const genuine = skuBody('sku-c', [image('img-of-c', 'https://media.example.com/edited/c.png')]);
+    const captured = signatureFor('sku-c');
+    const first = await postSpyne({ ...genuine, signature: captured });
+    const firstId = v.parse(AnswerSchema, first.body).eventId;
+    expect((await finishedEntry(firstId))?.status).toBe('completed');
+
+    // Act: the captured signature with a forged body (same SKU, so the claims still match), then
+    // Spyne's own retry of the genuine body, re-signed as Spyne does.
+    const forged = skuBody('sku-c', [
+      image('img-of-c', 'https://attacker.example.net/defaced.png', 'failed'),
+    ]);
+    const replay = await postSpyne({ ...forged, signature: captured });
+    const replayId = v.parse(AnswerSchema, replay.body).eventId;
+    const replayEntry = await finishedEntry(replayId);
+    const retry = await postSpyne({
+      ...genuine,
+      signature: signatureFor('sku-c', new Date(Date.now() + 1000)),
+    });
+
+    // Assess
+    expect(replay.status).toBe(200);
+    expect(replayId).not.toBe(firstId);
+    expect(replayEntry).toMatchObject({
+      status: 'refused',
+      imagesApplied: 0,
+      refusedImages: [{ imageId: 'img-of-c', reason: 'signature_reused' }],
+    });
+    expect(replayEntry?.archive).toBeDefined();
+    expect(await getRecord('img-of-c')).toMatchObject({
+      status: 'done',
+      urls: { output: 'https://media.example.com/edited/c.png' },
+    });
+    expect(retry.status).toBe(200);
+    expect(v.parse(AnswerSchema, retry.body).eventId).toBe(firstId);
+    const counted = await eventually(async () => {
+      const entry = await ledger.find(firstId);
+      return entry && entry.deliveries.length === 2 ? entry : undefined;
+    });
+    expect(counted?.status).toBe('completed');
+  });
+
+  it('keeps no nested user or email of an unsupported SharinPix event in the ledger archive', async () => {
+    // Prepare
+    const body = {
+      id: 'pub-trust-1',
+      publication: { title: 'Spring', user: { email: 'jane.doe@example.com', name: 'Jane' } },
+      owner_note: 'ask jane.doe@example.com',
+    };
+
+    // Act
+    const response = await fetch(`${stack.url}/webhooks/sharinpix`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-sharinpix-event': 'new_publication',
+        'x-sharinpix-secret': DEV_SECRETS.SHARINPIX_SECRET,
+      },
+      body: JSON.stringify(body),
+    });
+    const { eventId } = v.parse(AnswerSchema, await response.json());
+    const entry = await finishedEntry(eventId);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(entry?.status).toBe('ignored');
+    const archived = gunzipSync(entry?.archive ?? new Uint8Array()).toString('utf8');
+    expect(archived).toContain('Spring');
+    expect(archived).not.toContain('jane.doe');
+    expect(archived).not.toContain('"user"');
+  });
+});

@@ -1,0 +1,172 @@
+import { authorize, roleArnOf } from '../../../local/iam/iam-evaluator';
+import { type FunctionRoles, loadFunctionRoles } from '../../../local/iam/function-roles';
+import {
+  type LocalStatement,
+  localResourcesOf,
+  localStatementsOf,
+} from '../../../local/iam/template-bindings';
+import type { FunctionName } from '../../../shared/http/routes';
+
+const SCOPE = { region: 'us-east-1', accountId: '123456789012' };
+const TABLE_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table';
+const LOCAL_ENVIRONMENT = {
+  RECORDS_TABLE: 'records-local',
+  LEDGER_TABLE: 'ledger-local',
+  QUEUE_URL: 'http://127.0.0.1:9324/123456789012/events-local',
+  QUARANTINE_QUEUE_URL: 'http://127.0.0.1:9324/123456789012/quarantine-local',
+};
+
+/** Synthesizing the app in process takes seconds on a busy machine; later loads hit the cache. */
+const SYNTH_TIMEOUT_MS = 180_000;
+
+let roles: FunctionRoles;
+beforeAll(async () => {
+  roles = (await loadFunctionRoles()).roles;
+}, SYNTH_TIMEOUT_MS);
+
+const statementsOf = (name: FunctionName): readonly LocalStatement[] => {
+  const role = roles.functions[name];
+  return localStatementsOf(
+    role,
+    localResourcesOf(role, LOCAL_ENVIRONMENT, roles.resourceTypes, SCOPE),
+    SCOPE,
+  );
+};
+
+const decide = async (name: FunctionName, action: string, resource: string) =>
+  (await authorize(statementsOf(name), roleArnOf(name, SCOPE), { action, resource }, SCOPE)).result;
+
+describe('roles read from the CDK app synthesized in process', () => {
+  it('map template resources to local ARNs through the function environment', () => {
+    // Prepare
+    const worker = roles.functions.worker;
+
+    // Act
+    const resources = localResourcesOf(worker, LOCAL_ENVIRONMENT, roles.resourceTypes, SCOPE);
+
+    // Assess
+    expect(worker.environment.RECORDS_TABLE).toEqual({ Ref: expect.any(String) as string });
+    expect([...resources.values()].map((resource) => resource.arn).sort()).toEqual([
+      `${TABLE_ARN}/ledger-local`,
+      `${TABLE_ARN}/records-local`,
+    ]);
+  });
+
+  it('leave resources with no local counterpart (log groups) unmapped instead of guessing', () => {
+    // Act
+    const logStatement = statementsOf('worker').find((statement) =>
+      statement.actions.includes('logs:PutLogEvents'),
+    );
+
+    // Assess
+    expect(logStatement?.resources).toEqual([]);
+    expect(logStatement?.unmapped).toEqual(['WorkerFunctionLogGroup']);
+  });
+
+  it('resolve the index ARN the read role is granted Query on', () => {
+    // Act
+    const query = statementsOf('read').find((statement) =>
+      statement.actions.includes('dynamodb:Query'),
+    );
+
+    // Assess
+    expect(query?.resources).toEqual([`${TABLE_ARN}/records-local/index/byCollection`]);
+  });
+});
+
+describe('authorizing calls against the synthesized roles', () => {
+  it.each([
+    ['worker', 'dynamodb:GetItem', `${TABLE_ARN}/records-local`, 'Allowed'],
+    ['worker', 'dynamodb:PutItem', `${TABLE_ARN}/records-local`, 'Allowed'],
+    ['worker', 'dynamodb:UpdateItem', `${TABLE_ARN}/ledger-local`, 'Allowed'],
+    ['worker', 'dynamodb:GetItem', `${TABLE_ARN}/ledger-local`, 'ImplicitlyDenied'],
+    ['worker', 'dynamodb:DeleteItem', `${TABLE_ARN}/records-local`, 'ImplicitlyDenied'],
+    ['read', 'dynamodb:GetItem', `${TABLE_ARN}/records-local`, 'Allowed'],
+    ['read', 'dynamodb:Query', `${TABLE_ARN}/records-local/index/byCollection`, 'Allowed'],
+    ['read', 'dynamodb:Query', `${TABLE_ARN}/records-local`, 'ImplicitlyDenied'],
+    ['read', 'dynamodb:PutItem', `${TABLE_ARN}/records-local`, 'ImplicitlyDenied'],
+    [
+      'ingest-sharinpix',
+      'sqs:SendMessage',
+      'arn:aws:sqs:us-east-1:123456789012:quarantine-local',
+      'Allowed',
+    ],
+    [
+      'ingest-sharinpix',
+      'sqs:DeleteMessage',
+      'arn:aws:sqs:us-east-1:123456789012:events-local',
+      'ImplicitlyDenied',
+    ],
+    ['ingest-spyne', 'dynamodb:PutItem', `${TABLE_ARN}/records-local`, 'ImplicitlyDenied'],
+  ] as const)('%s %s on %s: %s', async (name, action, resource, expected) => {
+    // Act
+    const result = await decide(name, action, resource);
+
+    // Assess
+    expect(result).toBe(expected);
+  });
+});
+
+describe('the evaluator', () => {
+  const allowGet: LocalStatement = {
+    sid: 'Get',
+    effect: 'Allow',
+    actions: ['dynamodb:GetItem'],
+    resources: [`${TABLE_ARN}/t`],
+    unmapped: [],
+    condition: undefined,
+  };
+  const principal = roleArnOf('fn', SCOPE);
+  const request = { action: 'dynamodb:GetItem', resource: `${TABLE_ARN}/t` };
+
+  it('lets an explicit deny win over an allow', async () => {
+    // Prepare
+    const deny: LocalStatement = { ...allowGet, sid: 'Deny', effect: 'Deny' };
+
+    // Act
+    const decision = await authorize([allowGet, deny], principal, request, SCOPE);
+
+    // Assess
+    expect(decision).toEqual({ allowed: false, result: 'ExplicitlyDenied' });
+  });
+
+  it('evaluates conditions against the request context', async () => {
+    // Prepare
+    const leadingKeys: LocalStatement = {
+      ...allowGet,
+      condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['tenant-a'] } },
+    };
+
+    // Act
+    const own = await authorize(
+      [leadingKeys],
+      principal,
+      {
+        ...request,
+        context: { 'dynamodb:LeadingKeys': ['tenant-a'] },
+      },
+      SCOPE,
+    );
+    const other = await authorize(
+      [leadingKeys],
+      principal,
+      {
+        ...request,
+        context: { 'dynamodb:LeadingKeys': ['tenant-b'] },
+      },
+      SCOPE,
+    );
+
+    // Assess
+    expect(own.result).toBe('Allowed');
+    expect(other.result).toBe('ImplicitlyDenied');
+  });
+
+  it('denies when no statement is left, as a role without grants is denied', async () => {
+    // Act
+    const decision = await authorize([], principal, request, SCOPE);
+
+    // Assess
+    expect(decision.allowed).toBe(false);
+  });
+});
