@@ -7,6 +7,7 @@ import { readJsonFile } from './lib/json-file';
 import { jsonFilesUnder } from './lib/json-files';
 import { ReplaySummary } from './lib/replay-summary';
 import { resolveGateway } from './lib/running-stack';
+import { SigningClock } from './lib/signing-clock';
 import { replaySourceOf, withCredentials } from './lib/webhook-delivery';
 
 const USAGE = `Usage: npm run replay -- <file|dir>... [--url URL] [--form] [--verbose] [--data-dir DIR]
@@ -45,16 +46,16 @@ runCommand(async () => {
   const files = positionals.flatMap(jsonFilesUnder);
   const verbose = values.verbose ?? false;
   const summary = new ReplaySummary();
+  const clock = new SigningClock();
   for (const file of files) {
     const label = relative(process.cwd(), file) || file;
-    const now = new Date();
-    const source = replaySourceOf(file, readJsonFile(file), { form: values.form ?? false, now });
+    const source = replaySourceOf(file, readJsonFile(file), { form: values.form ?? false, clock });
     if (source.kind === 'skip') {
       summary.skip();
       if (verbose) console.log(`${label}  skipped: ${source.reason}`);
       continue;
     }
-    const delivery = withCredentials(source.delivery, secrets, now);
+    const delivery = withCredentials(source.delivery, secrets, clock);
     const target = `${baseUrl}${delivery.path}${delivery.query ? `?${delivery.query}` : ''}`;
     try {
       const response = await fetch(target, {

@@ -6,6 +6,7 @@ import { spyneVersionOf } from '../../shared/vendors/spyne/schema';
 import { isVendor, VENDORS, type Vendor } from '../../shared/vendors/vendor';
 import { deliveriesOf } from '../fixtures/build-fixtures';
 import { firstSecretOf, signFreshSpyneSignature } from './spyne-signature';
+import type { SigningClock } from './signing-clock';
 
 /** One POST to a webhook route: what `npm run replay` sends. */
 export interface WebhookDelivery {
@@ -80,7 +81,7 @@ const fromGatewayEvent = (event: v.InferOutput<typeof GatewayEventSchema>): Repl
 export const replaySourceOf = (
   path: string,
   json: unknown,
-  options: { form: boolean; now: Date },
+  options: { form: boolean; clock: SigningClock },
 ): ReplaySource => {
   const event = v.safeParse(GatewayEventSchema, json);
   if (event.success) return fromGatewayEvent(event.output);
@@ -107,7 +108,7 @@ export const replaySourceOf = (
     vendor,
     name,
     body: body.output,
-    timeEpoch: options.now.getTime(),
+    timeEpoch: options.clock.timeFor(vendor, body.output),
   });
   const chosen =
     variants.find((variant) => variant.variant === (options.form ? 'form' : 'json')) ?? variants[0];
@@ -132,7 +133,11 @@ const withQueryToken = (query: string, token: string | undefined): string => {
 };
 
 /** Re-signs a Spyne v2 body (fresh `iat`/`exp`) with the configured secret. */
-const resignedSpyneBody = (body: Buffer, secret: string | undefined, now: Date): Buffer => {
+const resignedSpyneBody = (
+  body: Buffer,
+  secret: string | undefined,
+  clock: SigningClock,
+): Buffer => {
   if (secret === undefined) return body;
   let payload: unknown;
   try {
@@ -150,7 +155,7 @@ const resignedSpyneBody = (body: Buffer, secret: string | undefined, now: Date):
   const signature = signFreshSpyneSignature(
     { project_id: fields.project_id, sku_id: fields.sku_id },
     secret,
-    now,
+    new Date(clock.timeFor('spyne', fields)),
   );
   return Buffer.from(JSON.stringify({ ...fields, signature }), 'utf8');
 };
@@ -166,7 +171,7 @@ const resignedSpyneBody = (body: Buffer, secret: string | undefined, now: Date):
 export const withCredentials = (
   delivery: WebhookDelivery,
   secrets: WebhookSecrets,
-  now: Date,
+  clock: SigningClock,
 ): WebhookDelivery => {
   switch (delivery.vendor) {
     case 'spyne': {
@@ -176,7 +181,7 @@ export const withCredentials = (
         query: hasToken
           ? withQueryToken(delivery.query, firstSecretOf(secrets.SPYNE_URL_TOKEN))
           : delivery.query,
-        body: resignedSpyneBody(delivery.body, firstSecretOf(secrets.SPYNE_SIGNING_SECRET), now),
+        body: resignedSpyneBody(delivery.body, firstSecretOf(secrets.SPYNE_SIGNING_SECRET), clock),
       };
     }
     case 'sharinpix': {
@@ -198,7 +203,11 @@ export const withCredentials = (
             ...delivery,
             headers: {
               ...delivery.headers,
-              ...cloudinarySignatureHeaders(delivery.body, now, secret),
+              ...cloudinarySignatureHeaders(
+                delivery.body,
+                new Date(clock.timeFor('cloudinary', {})),
+                secret,
+              ),
             },
           };
     }

@@ -1,5 +1,11 @@
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
-import { acceptedEventId, type Delivered, deliverAll, runProjectScript } from '../support/deliver';
+import {
+  acceptedEventId,
+  type Delivered,
+  deliverAll,
+  describeDelivered,
+  runProjectScript,
+} from '../support/deliver';
 import { HttpClient } from '../support/http-client';
 import { examples } from '../support/pipeline-checks';
 import { reliabilityScale, reliabilitySeed } from '../support/scale';
@@ -144,7 +150,7 @@ describe('faults: SQS down, DynamoDB down or throttled, the worker killed', () =
     );
     check(
       pending.length === 0,
-      `SQS down: ${pending.length} deliveries still refused after SQS came back`,
+      `SQS down: ${pending.length} deliveries still refused after SQS came back${examples(pending.map(describeDelivered))}`,
     );
     check(
       missing.length === 0,
@@ -284,7 +290,9 @@ describe('faults: SQS down, DynamoDB down or throttled, the worker killed', () =
     // Assess
     check(
       ids.length === webhooks.length,
-      `worker killed: ${webhooks.length - ids.length} webhooks not accepted`,
+      `worker killed: ${webhooks.length - ids.length} webhooks not accepted${examples(
+        delivered.filter((item) => acceptedEventId(item) === undefined).map(describeDelivered),
+      )}`,
     );
     check(
       inFlightAtKill > 0,

@@ -48,6 +48,7 @@ describe('load: webhooks of every vendor as fast as the stack takes them', () =>
 
     // Assess
     const accepted = new Set<string>();
+    const webhooksByEvent = new Map<string, string[]>();
     const refused: string[] = [];
     for (const [index, response] of result.responses.entries()) {
       const checked = checkWebhookResponse({
@@ -60,6 +61,9 @@ describe('load: webhooks of every vendor as fast as the stack takes them', () =>
       });
       if (checked.ok && (checked.answer.kind === 'accepted' || checked.answer.kind === 'ignored')) {
         accepted.add(checked.answer.eventId);
+        const names = webhooksByEvent.get(checked.answer.eventId) ?? [];
+        names.push(`${webhooks[index]?.vendor}/${webhooks[index]?.name} #${index}`);
+        webhooksByEvent.set(checked.answer.eventId, names);
       } else {
         refused.push(
           `${webhooks[index]?.vendor}/${webhooks[index]?.name}: ${checked.ok ? checked.answer.status : checked.problem}`,
@@ -83,7 +87,13 @@ describe('load: webhooks of every vendor as fast as the stack takes them', () =>
         ? [`${refused.length} webhooks not accepted${examples(refused)}`]
         : []),
       ...(accepted.size !== webhooks.length
-        ? [`${accepted.size} distinct events accepted for ${webhooks.length} distinct webhooks`]
+        ? [
+            `${accepted.size} distinct events accepted for ${webhooks.length} distinct webhooks${examples(
+              [...webhooksByEvent.values()]
+                .filter((names) => names.length > 1)
+                .map((names) => names.join(' = ')),
+            )}`,
+          ]
         : []),
       ...(comparison.lost.length > 0
         ? [`${comparison.lost.length} accepted events lost${examples(comparison.lost)}`]

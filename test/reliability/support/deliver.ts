@@ -58,3 +58,7 @@ export const runProjectScript = (name: string, args: readonly string[]): Promise
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
+
+/** `vendor/name: status body`, for the examples of a violation. */
+export const describeDelivered = (delivered: Delivered): string =>
+  `${delivered.webhook.vendor}/${delivered.webhook.name}: ${delivered.response.status} ${delivered.response.body.slice(0, 160)}`;

@@ -1,5 +1,6 @@
 import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { fromLedgerItem, type LedgerEntry } from '../../../shared/store/ledger-item';
+import { isAliasKey } from '../../../shared/store/alias-item';
 import { isCompletionKey } from '../../../shared/store/completion-item';
 import { signatureKey } from '../../../shared/store/dynamodb-event-ledger';
 import { isVendor, type Vendor } from '../../../shared/vendors/vendor';
@@ -37,7 +38,7 @@ export interface RecordKey {
   readonly imageId: string;
 }
 
-/** The key of every stored image record (`pk` = `<vendor>#<imageId>`), completion items aside. */
+/** The key of every stored image record (`pk` = `<vendor>#<imageId>`), other item kinds aside. */
 export const scanRecordKeys = async (
   client: DynamoDBClient,
   tableName: string,
@@ -55,8 +56,8 @@ export const scanRecordKeys = async (
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const pk = item.pk?.S ?? '';
-      // Completion outbox items share the table; they are not image records.
-      if (isCompletionKey(pk)) continue;
+      // Completion outbox items and aliases share the table; they are not image records.
+      if (isCompletionKey(pk) || isAliasKey(pk)) continue;
       const separator = pk.indexOf('#');
       const vendor = pk.slice(0, separator);
       if (separator < 0 || !isVendor(vendor)) throw new Error(`unexpected record key "${pk}"`);

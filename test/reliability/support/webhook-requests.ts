@@ -4,6 +4,7 @@ import {
   deliveriesOf,
   readBodyFiles,
 } from '../../../scripts/fixtures/build-fixtures';
+import { SigningClock } from '../../../scripts/lib/signing-clock';
 import type { Vendor } from '../../../shared/vendors/vendor';
 import type { HttpRequest } from './http-client';
 
@@ -22,6 +23,9 @@ export const toHttpRequest = (delivery: Delivery): HttpRequest => ({
   body: Buffer.from(delivery.body, 'utf8'),
 });
 
+/** One clock for the run: a burst of Spyne deliveries for one SKU is signed in distinct seconds. */
+const SIGNING_CLOCK = new SigningClock();
+
 /**
  * How the vendor delivers this body with the dev secrets (see `deliveriesOf`): Spyne v2 signed,
  * v1 and Image Intelligence with `?token=`, SharinPix as JSON and as a form. `name` carries the
@@ -31,12 +35,17 @@ export const deliveriesFor = (
   vendor: Vendor,
   name: string,
   body: Record<string, unknown>,
-): Delivery[] => deliveriesOf({ vendor, name, body, timeEpoch: Date.now() });
+): Delivery[] =>
+  deliveriesOf({ vendor, name, body, timeEpoch: SIGNING_CLOCK.timeFor(vendor, body) });
 
-/** Keys whose string values are vendor ids (of images, albums, SKUs, jobs, tag links). */
+/** Keys whose string values are vendor ids (of images, albums, SKUs, jobs, tag links, folders). */
 const ID_KEYS = new Set([
   'id',
   'public_id',
+  'asset_id',
+  'from_public_id',
+  'to_public_id',
+  'folder_path',
   'album_id',
   'sku_id',
   'project_id',

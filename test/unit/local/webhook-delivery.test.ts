@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SigningClock } from '../../../scripts/lib/signing-clock';
 import {
   replaySourceOf,
   type WebhookDelivery,
@@ -14,6 +15,8 @@ import { credentialSource } from './credential-source';
 
 const EVENTS = join(__dirname, '..', '..', '..', 'events');
 const NOW = new Date('2026-11-23T10:00:00.000Z');
+/** A signing clock whose now is fixed, as a single replayed file sees it. */
+const clockAt = (date: Date): SigningClock => new SigningClock(() => date.getTime());
 const CONFIGURED: WebhookSecrets = {
   SPYNE_SIGNING_SECRET: 'configured-signing-secret,older-secret',
   SPYNE_URL_TOKEN: 'configured-url-token',
@@ -25,7 +28,7 @@ const CONFIGURED: WebhookSecrets = {
 const load = (path: string): unknown => JSON.parse(readFileSync(join(EVENTS, path), 'utf8'));
 
 const deliveryOf = (path: string, form = false): WebhookDelivery => {
-  const source = replaySourceOf(join(EVENTS, path), load(path), { form, now: NOW });
+  const source = replaySourceOf(join(EVENTS, path), load(path), { form, clock: clockAt(NOW) });
   if (source.kind !== 'delivery') throw new Error(`skipped: ${source.reason}`);
   return source.delivery;
 };
@@ -86,7 +89,7 @@ describe('reading replayable files', () => {
 
     // Act
     const sources = cases.map(([path, json]) =>
-      replaySourceOf(join(EVENTS, path), json, { form: false, now: NOW }),
+      replaySourceOf(join(EVENTS, path), json, { form: false, clock: clockAt(NOW) }),
     );
 
     // Assess
@@ -108,7 +111,7 @@ describe('putting the configured credentials on a delivery', () => {
     const delivery = deliveryOf('spyne/v2-sample-a.json');
 
     // Act
-    const signed = withCredentials(delivery, CONFIGURED, NOW);
+    const signed = withCredentials(delivery, CONFIGURED, clockAt(NOW));
 
     // Assess
     const payload: unknown = JSON.parse(signed.body.toString('utf8'));
@@ -130,7 +133,7 @@ describe('putting the configured credentials on a delivery', () => {
     const delivery = deliveryOf('bodies/spyne/v1-sample.json');
 
     // Act
-    const withToken = withCredentials(delivery, CONFIGURED, NOW);
+    const withToken = withCredentials(delivery, CONFIGURED, clockAt(NOW));
 
     // Assess
     const payload: unknown = JSON.parse(withToken.body.toString('utf8'));
@@ -148,8 +151,8 @@ describe('putting the configured credentials on a delivery', () => {
     const imageIntelligence = deliveryOf('bodies/image-intelligence/match--completed.json');
 
     // Act
-    const sharinpixOut = withCredentials(sharinpix, CONFIGURED, NOW);
-    const imageIntelligenceOut = withCredentials(imageIntelligence, CONFIGURED, NOW);
+    const sharinpixOut = withCredentials(sharinpix, CONFIGURED, clockAt(NOW));
+    const imageIntelligenceOut = withCredentials(imageIntelligence, CONFIGURED, clockAt(NOW));
 
     // Assess
     expect(
@@ -176,10 +179,50 @@ describe('putting the configured credentials on a delivery', () => {
     const unchanged = withCredentials(
       delivery,
       { ...CONFIGURED, IMAGE_INTELLIGENCE_TOKEN: '' },
-      NOW,
+      clockAt(NOW),
     );
 
     // Assess
     expect(unchanged.query).toBe(delivery.query);
+  });
+});
+
+describe('signing clock', () => {
+  it('gives two deliveries for one Spyne SKU distinct seconds, and other vendors now', () => {
+    // Prepare
+    const clock = clockAt(NOW);
+    const sku = { project_id: 'p1', sku_id: 's1' };
+
+    // Act
+    const first = clock.timeFor('spyne', sku);
+    const second = clock.timeFor('spyne', sku);
+    const otherSku = clock.timeFor('spyne', { project_id: 'p1', sku_id: 's2' });
+    const cloudinary = clock.timeFor('cloudinary', {});
+
+    // Assess
+    expect(first).toBe(NOW.getTime());
+    expect(Math.floor(second / 1000)).toBe(Math.floor(NOW.getTime() / 1000) - 1);
+    expect(otherSku).toBe(NOW.getTime());
+    expect(cloudinary).toBe(NOW.getTime());
+  });
+
+  it('replays two Spyne bodies of one SKU with two different signatures', () => {
+    // Prepare
+    const clock = clockAt(NOW);
+    const path = 'bodies/spyne/v2-sample-a.json';
+    const body = load(path);
+
+    // Act
+    const signatures = [body, { ...(body as Record<string, unknown>), note: 'edited' }].map(
+      (json) => {
+        const source = replaySourceOf(join(EVENTS, path), json, { form: false, clock });
+        if (source.kind !== 'delivery') throw new Error(`skipped: ${source.reason}`);
+        const delivered = withCredentials(source.delivery, CONFIGURED, clock);
+        return (JSON.parse(delivered.body.toString('utf8')) as { signature: string }).signature;
+      },
+    );
+
+    // Assess
+    expect(signatures[0]).not.toBe(signatures[1]);
   });
 });

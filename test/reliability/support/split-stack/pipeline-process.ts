@@ -11,7 +11,7 @@ import {
 } from '../../../../local/stack/lambda-environment';
 import { MAX_RECEIVE_COUNT } from '../../../../local/stack/queue-layout';
 import { WorkerFeed } from '../../../../local/worker-feed/worker-feed';
-import type { FunctionName } from '../../../../shared/http/routes';
+import { type FunctionName, HTTP_ROUTES } from '../../../../shared/http/routes';
 import {
   PIPELINE_CONFIG_VARIABLE,
   PIPELINE_READY_LINE,
@@ -43,12 +43,8 @@ const main = async (): Promise<void> => {
     }),
   );
   if (config.role === 'gateway') {
-    const names: FunctionName[] = [
-      'ingest-spyne',
-      'ingest-sharinpix',
-      'ingest-image-intelligence',
-      'read',
-    ];
+    // Every function behind an HTTP route, from the one route table.
+    const names = [...new Set<FunctionName>(HTTP_ROUTES.map((route) => route.functionName))];
     const handlers = new Map<FunctionName, LambdaHandler>();
     for (const name of names) handlers.set(name, await loadHandler(name));
     const gateway = await startGateway({
