@@ -148,6 +148,13 @@ describe('fuzz: generated requests against every webhook route of the running st
 
     // Assess
     const log = stack.log;
+    const refusedOtherwise = comparison.refused
+      .filter(
+        (entry) =>
+          entry.vendor !== 'spyne' ||
+          (entry.refusedImages ?? []).some((image) => image.reason !== 'signature_reused'),
+      )
+      .map((entry) => entry.eventId);
     const doubleApplied = log.doubleApplied();
     const violations = [
       ...(serverErrors > 0 ? [`${serverErrors} responses were 5xx`] : []),
@@ -169,6 +176,13 @@ describe('fuzz: generated requests against every webhook route of the running st
       ...(comparison.unexpected.length > 0
         ? [
             `${comparison.unexpected.length} ledger entries belong to no accepted request${examples(comparison.unexpected)}`,
+          ]
+        : []),
+      // A mutated Spyne body keeps its fixture's signature: a replay, refused whole and kept.
+      // Any other reason to refuse a whole accepted event is a defect.
+      ...(refusedOtherwise.length > 0
+        ? [
+            `${refusedOtherwise.length} accepted events refused for a reason other than a reused signature${examples(refusedOtherwise)}`,
           ]
         : []),
       ...(doubleApplied.length > 0 ? [`${doubleApplied.length} events were applied twice`] : []),
@@ -229,6 +243,8 @@ describe('fuzz: generated requests against every webhook route of the running st
         'over 1 MiB': overLimit,
         'distinct accepted events': acceptedIds.size,
         'ledger entries': ledger.length,
+        'refused as replays (reused signature)':
+          comparison.refused.length - refusedOtherwise.length,
         quarantined: quarantined.length,
         'records served': reads.records.size,
         'uncaught exceptions': log.crashLines.length,

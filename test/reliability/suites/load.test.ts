@@ -101,6 +101,11 @@ describe('load: webhooks of every vendor as fast as the stack takes them', () =>
       ...(comparison.unexpected.length > 0
         ? [`${comparison.unexpected.length} ledger entries for no accepted webhook`]
         : []),
+      ...(comparison.refused.length > 0
+        ? [
+            `${comparison.refused.length} genuine events refused by the worker${examples(comparison.refused.map((entry) => entry.eventId))}`,
+          ]
+        : []),
       ...(applied.length !== accepted.size
         ? [`${accepted.size - applied.length} accepted events never applied by the worker`]
         : []),

@@ -19,11 +19,17 @@ export interface LedgerComparison {
   readonly unexpected: readonly string[];
   /** Entries still `processing` after the queue drained. */
   readonly unfinished: readonly string[];
+  /**
+   * Accepted events the worker refused as a whole and kept (`refused`, with each image's reason):
+   * finished, not lost, but genuine traffic should have none.
+   */
+  readonly refused: readonly LedgerEntry[];
 }
 
 /**
- * Accepted = completed: every `eventId` answered 200 has a finished entry (`completed`, or
- * `ignored` for unsupported SharinPix types), and no entry exists for an event nobody accepted.
+ * Accepted = finished: every `eventId` answered 200 has a finished entry (`completed`, `ignored`
+ * for unsupported types, or `refused` and kept with its reasons), and no entry exists for an event
+ * nobody accepted.
  */
 export const compareLedger = (
   entries: readonly LedgerEntry[],
@@ -33,12 +39,15 @@ export const compareLedger = (
   return {
     lost: [...acceptedIds].filter((id) => {
       const status = byId.get(id)?.status;
-      return status !== 'completed' && status !== 'ignored';
+      return status !== 'completed' && status !== 'ignored' && status !== 'refused';
     }),
     unexpected: entries.map((entry) => entry.eventId).filter((id) => !acceptedIds.has(id)),
     unfinished: entries
       .filter((entry) => entry.status === 'processing')
       .map((entry) => entry.eventId),
+    refused: entries.filter(
+      (entry) => entry.status === 'refused' && acceptedIds.has(entry.eventId),
+    ),
   };
 };
 
