@@ -23,14 +23,20 @@ const PROJECTION_TYPES: Readonly<Record<'ALL', dynamodb.ProjectionType>> = {
   ALL: dynamodb.ProjectionType.ALL,
 };
 
+const STREAM_VIEW_TYPES: Readonly<
+  Record<NonNullable<TableDefinition['stream']>, dynamodb.StreamViewType>
+> = {
+  NEW_AND_OLD_IMAGES: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+};
+
 /** Durability settings that differ per table; everything key-shaped comes from the definition. */
 interface TableDurability {
   readonly deletionProtection: boolean;
 }
 
 /**
- * Maps one shared `TableDefinition` to a table. Keys, indexes and TTL come only from the
- * definition, the same object the local stack turns into `CreateTable`, so AWS and the laptop
+ * Maps one shared `TableDefinition` to a table. Keys, indexes, TTL and the stream come only from
+ * the definition, the same object the local stack turns into `CreateTable`, so AWS and the laptop
  * cannot drift apart.
  *
  * Common to both tables: on-demand billing (webhook traffic is bursty and small; nothing to
@@ -52,6 +58,9 @@ const tableFromDefinition = (
       projectionType: PROJECTION_TYPES[index.projection],
     })),
     timeToLiveAttribute: definition.timeToLiveAttribute,
+    ...(definition.stream === undefined
+      ? {}
+      : { dynamoStream: STREAM_VIEW_TYPES[definition.stream] }),
     billing: dynamodb.Billing.onDemand(),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: durability.deletionProtection,

@@ -9,13 +9,27 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type TableDefinition, toCreateTableInput, toTimeToLiveInput } from './table-definitions';
 
-/** Creates, one UpdateTable each, the definition's indexes an existing table lacks. */
-const addMissingIndexes = async (
+/**
+ * Creates, one UpdateTable each, the definition's indexes an existing table lacks, and enables its
+ * stream when the table has none.
+ */
+const addMissingParts = async (
   client: DynamoDBClient,
   definition: TableDefinition,
   tableName: string,
 ): Promise<void> => {
   const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (
+    definition.stream !== undefined &&
+    described.Table?.StreamSpecification?.StreamEnabled !== true
+  ) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream },
+      }),
+    );
+  }
   const present = new Set(
     (described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName),
   );
@@ -39,7 +53,8 @@ const TABLE_ACTIVE_WAIT_SECONDS = 60;
  * Creates a table from its shared definition unless it exists, waits until it is active and
  * enables its TTL. The local stack and integration tests use it; in AWS the CDK stack creates the
  * same tables from the same definitions. An existing table (a `.data` directory from an earlier
- * version) gets the indexes its definition gained since; nothing else about it changes.
+ * version) gets the indexes and the stream its definition gained since; nothing else about it
+ * changes.
  */
 export const ensureTable = async (
   client: DynamoDBClient,
@@ -50,7 +65,7 @@ export const ensureTable = async (
     await client.send(new CreateTableCommand(toCreateTableInput(definition, tableName)));
   } catch (error) {
     if (error instanceof ResourceInUseException) {
-      await addMissingIndexes(client, definition, tableName);
+      await addMissingParts(client, definition, tableName);
       return 'existed';
     }
     throw error;

@@ -30,15 +30,22 @@ export interface TableDefinition {
   readonly globalIndexes: readonly GlobalIndexDefinition[];
   /** Epoch seconds; DynamoDB deletes the item some time (up to about 48 h) after it passes. */
   readonly timeToLiveAttribute?: string;
+  /** The table's stream, when it has one: what each stream record carries of the item. */
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
 }
 
 /**
  * Image records: one item per image under `pk = <vendor>#<imageId>` (no sort key), and the sparse
  * index `byCollection` that lists one collection ordered by sequence, then imageId. See
  * `record-item.ts` for the attributes and why the record is one item, not an item collection.
+ *
+ * Its stream carries every committed write with the item before and after (`NEW_AND_OLD_IMAGES`):
+ * the change publisher reads it to say what changed, so a change is published whenever it is
+ * committed, whatever happens to the worker after the write.
  */
 export const RECORDS_TABLE = {
   partitionKey: { name: 'pk', type: 'S' },
+  stream: 'NEW_AND_OLD_IMAGES',
   globalIndexes: [
     {
       indexName: 'byCollection',
@@ -97,6 +104,9 @@ export const toCreateTableInput = (
       AttributeType,
     })),
     KeySchema: [{ AttributeName: definition.partitionKey.name, KeyType: 'HASH' }],
+    ...(definition.stream === undefined
+      ? {}
+      : { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }),
     ...(definition.globalIndexes.length > 0
       ? {
           GlobalSecondaryIndexes: definition.globalIndexes.map((index) => ({

@@ -6,7 +6,7 @@ import {
 } from '../../../shared/store/table-definitions';
 
 describe('table definitions', () => {
-  it('creates the records table with its key and the byCollection index', () => {
+  it('creates the records table with its key, the byCollection index and a stream of both images', () => {
     // Act
     const input = toCreateTableInput(RECORDS_TABLE, 'records-test');
 
@@ -20,6 +20,7 @@ describe('table definitions', () => {
         { AttributeName: 'collectionSort', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
       GlobalSecondaryIndexes: [
         {
           IndexName: 'byCollection',
@@ -60,6 +61,7 @@ describe('table definitions', () => {
         },
       ],
     });
+    expect(input.StreamSpecification).toBeUndefined();
     expect(timeToLive).toEqual({
       TableName: 'ledger-test',
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
