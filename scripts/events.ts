@@ -1,17 +1,22 @@
 import { runCommand } from '../local/cli/run-command';
 import { integerOption, parseCommandArgs, UsageError } from '../local/cli/usage-error';
+import { DynamoDbImageAliasStore } from '../shared/store/dynamodb-image-alias-store';
+import { DynamoDbImageRecordStore } from '../shared/store/dynamodb-image-record-store';
 import { DynamoDbLedgerReader } from '../shared/store/ledger-reader';
 import { LEDGER_STATUSES, type LedgerEntry } from '../shared/store/ledger-item';
 import { StoreOperationError } from '../shared/store/store-errors';
+import { VENDOR_DEFINITIONS } from '../shared/vendors/registry';
 import { isVendor, VENDORS } from '../shared/vendors/vendor';
 import { eventDetailsOf, formatEventDetails, formatEventLine } from './lib/event-details';
+import { reprocessArchive } from './lib/reprocess/reprocess-archive';
+import { formatReprocessSummary } from './lib/reprocess/reprocess-summary';
 import { dataDirOf, findRunningStack } from './lib/running-stack';
 import { sinceOption } from './lib/since-option';
 import { resolveTablesTarget } from './lib/tables-target';
 
 const STATUSES = [...LEDGER_STATUSES, 'failing'] as const;
 
-const USAGE = `Usage: npm run events -- show <eventId> | list [options]
+const USAGE = `Usage: npm run events -- show <eventId> | list [options] | reprocess [options]
 
   show <eventId>   status, vendor and type, first seen and completed times, deliveries, the
                    images it touched and refused, failures, and the archived (redacted) payload
@@ -20,6 +25,14 @@ const USAGE = `Usage: npm run events -- show <eventId> | list [options]
     --status S     ${STATUSES.join(', ')} (failing: not completed, failed at least once)
     --since T      a duration back from now (2h, 30m, 7d) or an ISO date-time
     --limit N      at most N events (default 50)
+  reprocess        re-applies archived events through today's normalizers: each image they
+                   touch is rebuilt from all its archived events, keeping the fields no archived
+                   event set (events older than the archive's retention); idempotent
+    --vendor V     only this vendor's events
+    --collection C only images of this collection id (SKU, album, job, folder)
+    --event ID     only the images this event touches
+    --since T      only events received since T
+    --dry-run      print what would change, write nothing
 
 Local stack (default): the running npm start's ledger. AWS: --outputs cdk-outputs.json, or
 --ledger-table and --records-table (with --region), using your usual AWS credentials.
@@ -27,7 +40,9 @@ Local stack (default): the running npm start's ledger. AWS: --outputs cdk-output
 
 Cost in AWS: list --status failing reads the ledger's sparse "unfinished" index, which holds only
 events that failed and did not complete since (no index write on the happy path). Any other
-list scans the ledger table, read units by its whole size; use Logs Insights for history at scale.`;
+list scans the ledger table, read units by its whole size; use Logs Insights for history at scale.
+reprocess scans the ledger once (of one vendor with --vendor) and writes only records that change,
+each conditioned on its revision, so a concurrent worker write is merged, never lost.`;
 
 runCommand(
   async () => {
@@ -39,6 +54,9 @@ runCommand(
           status: { type: 'string' },
           since: { type: 'string' },
           limit: { type: 'string' },
+          collection: { type: 'string' },
+          event: { type: 'string' },
+          'dry-run': { type: 'boolean' },
           json: { type: 'boolean' },
           outputs: { type: 'string' },
           'ledger-table': { type: 'string' },
@@ -57,10 +75,16 @@ runCommand(
     const [action, eventId, ...extra] = positionals;
     if (
       (action === 'show' && (eventId === undefined || extra.length > 0)) ||
-      (action === 'list' && eventId !== undefined) ||
-      (action !== 'show' && action !== 'list')
+      ((action === 'list' || action === 'reprocess') && eventId !== undefined) ||
+      (action !== 'show' && action !== 'list' && action !== 'reprocess')
     ) {
       throw new UsageError(USAGE);
+    }
+    if (
+      action !== 'reprocess' &&
+      (values.collection !== undefined || values.event !== undefined || values['dry-run'])
+    ) {
+      throw new UsageError('--collection, --event and --dry-run are options of reprocess');
     }
     const vendor = values.vendor;
     if (vendor !== undefined && !isVendor(vendor)) {
@@ -97,6 +121,36 @@ runCommand(
         const details = eventDetailsOf(entry, true);
         console.log(json ? JSON.stringify(details) : formatEventDetails(details));
         return 0;
+      }
+      if (action === 'reprocess') {
+        const since = sinceOption(values.since, new Date());
+        const summary = await reprocessArchive(
+          {
+            ...(vendor !== undefined ? { vendor } : {}),
+            ...(values.collection !== undefined ? { collection: values.collection } : {}),
+            ...(values.event !== undefined ? { eventId: values.event } : {}),
+            ...(since !== undefined ? { since } : {}),
+          },
+          {
+            archive: reader,
+            records: new DynamoDbImageRecordStore({
+              client: target.client,
+              tableName: target.recordsTable,
+            }),
+            aliases: new DynamoDbImageAliasStore({
+              client: target.client,
+              tableName: target.recordsTable,
+            }),
+            definitions: VENDOR_DEFINITIONS,
+            dryRun: values['dry-run'] ?? false,
+          },
+        );
+        console.log(
+          json
+            ? JSON.stringify(summary)
+            : `${formatReprocessSummary(summary)} (${target.description})`,
+        );
+        return summary.failed.length > 0 ? 1 : 0;
       }
       const limit = integerOption(values.limit, '--limit', 50, { min: 1, max: 10_000 });
       const since = sinceOption(values.since, new Date());

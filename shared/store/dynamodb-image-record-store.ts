@@ -51,6 +51,11 @@ export interface DynamoDbImageRecordStoreOptions {
   readonly now?: () => Date;
 }
 
+/** `replace` wrote, or another write got there first and `current` is what is stored now. */
+export type ReplaceOutcome =
+  | { readonly written: true }
+  | { readonly written: false; readonly current: StoredRecord | undefined };
+
 /** The outcome of one conditional PutItem. */
 type PutOutcome =
   | { readonly won: true; readonly writeUnits: number }
@@ -126,6 +131,22 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
       // our writes (records are never deleted, but be exact): then create it again.
       stored = put.current;
     }
+  }
+
+  /**
+   * Writes a whole state in place of the stored one: PutItem on `rev = storedRev` (or on
+   * `attribute_not_exists(pk)` without one), with rev + 1 and `cause` kept, as `apply` writes. For
+   * reprocessing, which rebuilds a state outside the merge: a refused condition hands back the
+   * current item, so the caller rebuilds on it instead of overwriting a concurrent write.
+   * Throws `RecordTooLargeError` for a state that cannot fit, as `apply` does.
+   */
+  async replace(
+    state: RecordState,
+    storedRev: number | undefined,
+    cause: RecordCause,
+  ): Promise<ReplaceOutcome> {
+    const put = await this.conditionalPut(state, storedRev, cause);
+    return put.won ? { written: true } : { written: false, current: put.current };
   }
 
   /**

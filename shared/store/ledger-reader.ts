@@ -162,8 +162,11 @@ export class DynamoDbLedgerReader {
     return found.sort(newestFirst).slice(0, filter.limit);
   }
 
-  /** Every entry that still holds an archive, archive included: what reprocessing reads. */
-  async archived(): Promise<LedgerEntry[]> {
+  /**
+   * Every entry that still holds an archive, archive included, of one vendor or all: what
+   * reprocessing reads. A Scan, so it reads (and is charged for) the whole ledger once.
+   */
+  async archived(options: { vendor?: Vendor } = {}): Promise<LedgerEntry[]> {
     const found: LedgerEntry[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
@@ -171,8 +174,17 @@ export class DynamoDbLedgerReader {
         this.client.send(
           new ScanCommand({
             TableName: this.tableName,
-            FilterExpression: 'attribute_exists(#archive)',
-            ExpressionAttributeNames: { '#archive': 'archive' },
+            FilterExpression:
+              options.vendor === undefined
+                ? 'attribute_exists(#archive)'
+                : 'attribute_exists(#archive) AND #vendor = :vendor',
+            ExpressionAttributeNames: {
+              '#archive': 'archive',
+              ...(options.vendor === undefined ? {} : { '#vendor': 'vendor' }),
+            },
+            ...(options.vendor === undefined
+              ? {}
+              : { ExpressionAttributeValues: { ':vendor': { S: options.vendor } } }),
             ExclusiveStartKey: startKey,
             ReturnConsumedCapacity: 'TOTAL',
           }),

@@ -5,6 +5,7 @@ import { DynamoDbImageRecordStore } from '../../../../shared/store/dynamodb-imag
 import type { EventLedger } from '../../../../shared/store/event-ledger';
 import type { ImageRecordStore } from '../../../../shared/store/image-record-store';
 import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
+import type { ProcessEventDeps } from '../../../../shared/worker/process-event';
 import { readWorkerConfig } from '../../../../shared/worker/worker-config';
 import {
   createWorkerHandler,
@@ -56,6 +57,8 @@ export interface TestWorkerOptions {
   readonly now?: () => Date;
   /** Wraps the real ledger, e.g. to crash before `complete`. */
   readonly wrapLedger?: (ledger: EventLedger) => EventLedger;
+  /** The vendor definitions the worker normalizes with (the registry's by default). */
+  readonly definitions?: ProcessEventDeps['definitions'];
   /** Wraps the real store. */
   readonly wrapStore?: (store: ImageRecordStore) => ImageRecordStore;
 }
@@ -98,7 +101,7 @@ export const createTestWorker = (options: TestWorkerOptions): TestWorker => {
   const handler = createWorkerHandler({
     ledger: options.wrapLedger ? options.wrapLedger(ledger) : ledger,
     store: options.wrapStore ? options.wrapStore(store) : store,
-    definitions: VENDOR_DEFINITIONS,
+    definitions: options.definitions ?? VENDOR_DEFINITIONS,
     archiveEvents: options.archiveEvents ?? config.archiveEvents,
     applyConcurrency: config.applyConcurrency,
     log,
