@@ -1,6 +1,7 @@
 import { CfnOutput, type Stack } from 'aws-cdk-lib';
 import type { WebhookHttpApi } from './constructs/http-api';
 import type { ImageTables } from './constructs/image-tables';
+import type { OperationsDashboard } from './constructs/operations-dashboard';
 import type { WebhookQueues } from './constructs/webhook-queues';
 import type { WebhookSecrets } from './constructs/webhook-secrets';
 
@@ -10,6 +11,7 @@ export interface StackOutputSources {
   readonly tables: ImageTables;
   readonly queues: WebhookQueues;
   readonly secrets: WebhookSecrets;
+  readonly dashboard: OperationsDashboard;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface StackOutputSources {
  * values stay in Secrets Manager.
  */
 export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void => {
-  const { httpApi, tables, queues, secrets } = sources;
+  const { httpApi, tables, queues, secrets, dashboard } = sources;
   const output = (id: string, value: string, description: string): void => {
     new CfnOutput(stack, id, { value, description });
   };
@@ -101,5 +103,10 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
     'CursorSigningSecretName',
     secrets.cursorSigning.secretName,
     'Secret holding CURSOR_SIGNING_KEY, which signs the read API pagination token.',
+  );
+  output(
+    'OperationsDashboardUrl',
+    dashboard.url,
+    'CloudWatch dashboard: webhooks per vendor and outcome, ack latency, queues, DLQ, worker errors and refused images, alarms.',
   );
 };

@@ -6,6 +6,7 @@ import { ALARM_THRESHOLD_DEFAULTS, type StackConfig } from './stack-config';
 import { PipelineAlarms } from './constructs/alarms';
 import { WebhookHttpApi } from './constructs/http-api';
 import { ImageTables } from './constructs/image-tables';
+import { OperationsDashboard } from './constructs/operations-dashboard';
 import { FUNCTION_LOGICAL_IDS, PipelineFunctions } from './constructs/pipeline-functions';
 import { WebhookQueues } from './constructs/webhook-queues';
 import { WebhookSecrets } from './constructs/webhook-secrets';
@@ -32,6 +33,7 @@ export class VendorWebhooksStack extends Stack {
   readonly functions: PipelineFunctions;
   readonly httpApi: WebhookHttpApi;
   readonly alarms: PipelineAlarms;
+  readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: VendorWebhooksStackProps) {
     super(scope, id, props);
@@ -87,7 +89,21 @@ export class VendorWebhooksStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
 
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+      namePrefix: this.stackName,
+      metricsNamespace: this.stackName,
+      api: this.httpApi.api,
+      accessLogGroup: this.httpApi.accessLogGroup,
+      queue: this.queues.queue,
+      deadLetterQueue: this.queues.deadLetterQueue,
+      quarantineQueue: this.queues.quarantineQueue,
+      worker: this.functions.byName.worker.function,
+      workerLogGroup: this.functions.byName.worker.logGroup,
+      alarms: this.alarms.alarms,
+    });
+
     addStackOutputs(this, {
+      dashboard: this.dashboard,
       httpApi: this.httpApi,
       tables: this.tables,
       queues: this.queues,

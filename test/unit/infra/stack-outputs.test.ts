@@ -29,6 +29,7 @@ describe('stack outputs', () => {
       'ImageIntelligenceWebhookSecretName',
       'ImageIntelligenceWebhookUrl',
       'LedgerTableName',
+      'OperationsDashboardUrl',
       'QuarantineQueueUrl',
       'ReadApiBaseUrl',
       'RecordsTableName',
@@ -61,6 +62,15 @@ describe('stack outputs', () => {
       expect(description).toMatch(how);
     },
   );
+
+  it('gives the operations dashboard’s URL in the stack’s region', () => {
+    // Act
+    const { value } = output('OperationsDashboardUrl');
+
+    // Assess
+    expect(value).toContain('{"Ref":"AWS::Region"}');
+    expect(value).toContain(`#dashboards/dashboard/${synthesized.stack.stackName}-operations`);
+  });
 
   it('gives the read API base URL and says requests are SigV4-signed', () => {
     // Act
