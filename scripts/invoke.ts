@@ -1,7 +1,13 @@
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { runCommand } from '../local/cli/run-command';
+import { parseRevocation } from '../local/cli/start-options';
 import { parseCommandArgs, UsageError } from '../local/cli/usage-error';
-import { type InvocationOutcome, invokeHandler } from '../local/lambda/invoke-handler';
+import { startHandlerUnderIam } from '../local/iam/handler-under-iam';
+import {
+  type InvocationOutcome,
+  invokeHandler,
+  type LambdaHandler,
+} from '../local/lambda/invoke-handler';
 import { isFunctionName, loadHandler } from '../local/lambda/load-handler';
 import {
   startResourcesFor,
@@ -16,11 +22,18 @@ import { divertStdout } from './lib/stdout-for-results';
 import { sizingOf } from '../infra/function-sizing';
 
 const USAGE = `Usage: npm run invoke -- <function> <event.json> [--data-dir DIR]
+                         [--no-iam] [--iam-revoke FN=ACTION]...
 
 Runs one handler on one event, like "sam local invoke", and prints its result as JSON.
 <function> is a folder under functions/: ${FUNCTION_NAMES.join(', ')}.
 With a local stack running (npm start) it uses that stack's queues and tables; otherwise it
-starts what the function needs, in memory, for this call only.`;
+starts what the function needs, in memory, for this call only.
+As npm start does, it enforces the function's IAM role from the CDK app on every AWS call:
+--no-iam turns that off (with a warning), --iam-revoke takes an action out of the role.`;
+
+/** Printed when --no-iam turns enforcement off, as npm start's banner warns. */
+const NO_IAM_WARNING =
+  "WARNING: --no-iam: the function's IAM role is NOT enforced. A call its role does not allow succeeds here and fails in AWS.";
 
 /** What Lambda reports for a failed invocation. */
 const errorResult = (outcome: Exclude<InvocationOutcome, { kind: 'returned' }>) =>
@@ -58,7 +71,12 @@ runCommand(async () => {
   const { values, positionals } = parseCommandArgs(
     {
       allowPositionals: true,
-      options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        'data-dir': { type: 'string' },
+        'no-iam': { type: 'boolean' },
+        'iam-revoke': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
     USAGE,
   );
@@ -74,6 +92,11 @@ runCommand(async () => {
       `unknown function "${name}"; expected one of ${FUNCTION_NAMES.join(', ')}`,
     );
   }
+  const enforceIam = values['no-iam'] !== true;
+  const revoke = (values['iam-revoke'] ?? []).map(parseRevocation);
+  if (!enforceIam && revoke.length > 0) {
+    throw new UsageError('--iam-revoke needs IAM enforced; drop --no-iam');
+  }
   const event = readJsonFile(eventPath);
   const dataDir = dataDirOf(values['data-dir']);
 
@@ -87,11 +110,33 @@ runCommand(async () => {
       : 'no local stack running: started what this function needs, in memory, for this call',
   );
   const output = divertStdout();
+  let closeHandler = async (): Promise<void> => {};
   try {
     const wiring = stack ? wiringOfStack(stack) : resources?.wiring;
     if (!wiring) throw new UsageError('no local servers to run against');
     applyEnvironment(lambdaEnvironment(process.env, wiring));
-    const handler = await loadHandler(name);
+    let handler: LambdaHandler;
+    if (enforceIam) {
+      const underIam = await startHandlerUnderIam(name, {
+        wiring,
+        revoke,
+        callsLogFile: process.env.IAM_CALLS_LOG || undefined,
+        log: (line) => console.error(line),
+      });
+      closeHandler = underIam.close;
+      handler = underIam.handler;
+      console.error(
+        `IAM: ${name}'s role from the CDK app (${underIam.roles.fromCache ? 'cached' : 'synthesized'} in ${underIam.roles.ms} ms) is enforced on every AWS call`,
+      );
+      for (const revocation of revoke) {
+        console.error(
+          `IAM drill: ${revocation.action} taken out of ${revocation.functionName}'s role (--iam-revoke)`,
+        );
+      }
+    } else {
+      console.error(NO_IAM_WARNING);
+      handler = await loadHandler(name);
+    }
     const outcome = await invokeHandler(handler, event, {
       functionName: name,
       // The deployed timeout, enforced locally too.
@@ -102,6 +147,7 @@ runCommand(async () => {
     output.writeResult(`${JSON.stringify(result, null, 2)}\n`);
     return outcome.kind === 'returned' ? 0 : 1;
   } finally {
+    await closeHandler();
     output.restore();
     await resources?.stop();
   }

@@ -173,7 +173,7 @@ const parseFlags = (argv: readonly string[]) =>
   });
 
 /** `worker=dynamodb:GetItem` → the function and the action to take out of its role. */
-const parseRevocation = (value: string): Revocation => {
+export const parseRevocation = (value: string): Revocation => {
   const match = /^([a-z-]+)=([a-z0-9-]+:[A-Za-z]+)$/.exec(value);
   const functionName = match?.[1];
   const action = match?.[2];

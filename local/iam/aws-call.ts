@@ -9,6 +9,16 @@ export const SERVICE_TARGETS = {
 } as const;
 export type LocalService = keyof typeof SERVICE_TARGETS;
 
+/**
+ * SQS batch operations have no IAM action of their own: IAM authorizes each as the operation it
+ * batches (a role with `sqs:DeleteMessage` may call DeleteMessageBatch).
+ */
+const SQS_BATCH_ACTIONS: Readonly<Record<string, string>> = {
+  SendMessageBatch: 'SendMessage',
+  DeleteMessageBatch: 'DeleteMessage',
+  ChangeMessageVisibilityBatch: 'ChangeMessageVisibility',
+};
+
 /** One API call as IAM authorizes it. */
 export interface AwsCall {
   readonly service: LocalService;
@@ -47,7 +57,7 @@ export const awsCallOf = (
   for (const [service, prefix] of Object.entries(SERVICE_TARGETS) as [LocalService, string][]) {
     if (!target.startsWith(prefix)) continue;
     const operation = target.slice(prefix.length);
-    const action = `${service}:${operation}`;
+    const action = `${service}:${(service === 'sqs' ? SQS_BATCH_ACTIONS[operation] : undefined) ?? operation}`;
     switch (service) {
       case 'dynamodb': {
         const parsed = v.safeParse(DynamoDbBodySchema, body);

@@ -18,7 +18,7 @@ import { LocalStackError } from '../stack/local-stack-error';
 const ROOT = join(__dirname, '..', '..');
 
 /** Where synthesized roles are kept between runs, keyed by the hash of what they derive from. */
-const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'local-iam');
+export const ROLES_CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'local-iam');
 
 /** The folders and files the synthesized roles and environments can depend on. */
 const SOURCES = ['infra', 'shared', 'cdk.json', 'package-lock.json'];
@@ -40,6 +40,11 @@ const FunctionRoleSchema = v.object({
   statements: v.array(TemplateStatementSchema),
   /** Environment variables as in the template: strings or intrinsic functions. */
   environment: v.record(v.string(), v.unknown()),
+  /**
+   * The `EventSourceArn` of each event source mapping that invokes the function, as in the
+   * template: the mapping polls its source with the function's role.
+   */
+  eventSources: v.array(v.unknown()),
 });
 export type FunctionRole = v.InferOutput<typeof FunctionRoleSchema>;
 
@@ -66,6 +71,10 @@ const LambdaPropertiesSchema = v.object({
   Environment: v.optional(v.object({ Variables: v.record(v.string(), v.unknown()) }), {
     Variables: {},
   }),
+});
+const EventSourceMappingPropertiesSchema = v.object({
+  FunctionName: v.unknown(),
+  EventSourceArn: v.unknown(),
 });
 const PolicyPropertiesSchema = v.object({
   Roles: v.array(v.object({ Ref: v.string() })),
@@ -111,6 +120,11 @@ export const functionRolesOf = (
   const policies = Object.values(Resources)
     .filter((resource) => resource.Type === 'AWS::IAM::Policy')
     .map((resource) => v.parse(PolicyPropertiesSchema, resource.Properties));
+  const mappings = Object.values(Resources)
+    .filter((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping')
+    .map((resource) => v.parse(EventSourceMappingPropertiesSchema, resource.Properties));
+  const namesFunction = (value: unknown, logicalId: string): boolean =>
+    typeof value === 'object' && value !== null && 'Ref' in value && value.Ref === logicalId;
   const functionRole = (name: FunctionName): FunctionRole => {
     const logicalId = logicalIds[name];
     const resource = Resources[logicalId];
@@ -126,6 +140,9 @@ export const functionRolesOf = (
         .filter((policy) => policy.Roles.some((role) => role.Ref === roleLogicalId))
         .flatMap((policy) => policy.PolicyDocument.Statement),
       environment: properties.Environment.Variables,
+      eventSources: mappings
+        .filter((mapping) => namesFunction(mapping.FunctionName, logicalId))
+        .map((mapping) => mapping.EventSourceArn),
     };
   };
   return {
@@ -187,7 +204,7 @@ export interface LoadedRoles {
  */
 export const loadFunctionRoles = async (): Promise<LoadedRoles> => {
   const startedAt = Date.now();
-  const cacheFile = join(CACHE_DIR, `roles-${sourcesHash()}.json`);
+  const cacheFile = join(ROLES_CACHE_DIR, `roles-${sourcesHash()}.json`);
   try {
     const cached = v.safeParse(
       FunctionRolesSchema,
@@ -201,7 +218,7 @@ export const loadFunctionRoles = async (): Promise<LoadedRoles> => {
   }
   const roles = await synthesizeFunctionRoles();
   try {
-    mkdirSync(CACHE_DIR, { recursive: true });
+    mkdirSync(ROLES_CACHE_DIR, { recursive: true });
     // Written whole under a unique name, then renamed: concurrent starts never read half a file.
     const partial = `${cacheFile}.${process.pid}.tmp`;
     writeFileSync(partial, JSON.stringify(roles));

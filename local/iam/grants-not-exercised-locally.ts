@@ -10,10 +10,4 @@ export const GRANTS_NOT_EXERCISED_LOCALLY: NotExercisedLocally = {
     "Lambda's runtime writes the function's log group with the role; locally logs go to stdout",
   '* logs:PutLogEvents':
     "Lambda's runtime writes the function's log group with the role; locally logs go to stdout",
-  'worker sqs:ReceiveMessage':
-    'the event source mapping polls the queue with the worker role; locally the worker feed polls',
-  'worker sqs:DeleteMessage':
-    'the event source mapping deletes handled messages with the worker role; locally the worker feed does',
-  'worker sqs:GetQueueAttributes':
-    'the event source mapping reads the queue attributes with the worker role; locally the worker feed does',
 };

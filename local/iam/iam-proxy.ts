@@ -17,8 +17,8 @@ import type { LocalArnScope } from './template-bindings';
 export type Authorizer = (name: FunctionName, call: AwsCall) => Promise<AuthorizationDecision>;
 
 export interface IamProxyOptions {
-  /** Where allowed DynamoDB and SQS calls go. */
-  readonly upstreams: Readonly<Record<Exclude<LocalService, 'secretsmanager'>, string>>;
+  /** Where allowed DynamoDB and SQS calls go; a service with none is unreachable, as if down. */
+  readonly upstreams: Readonly<Partial<Record<Exclude<LocalService, 'secretsmanager'>, string>>>;
   /** The secrets this proxy serves itself as a local Secrets Manager (GetSecretValue). */
   readonly secrets: readonly LocalSecret[];
   /** Which function signs with which access key id. */
@@ -127,6 +127,7 @@ export const startIamProxy = async (options: IamProxyOptions): Promise<IamProxy>
   const upstreamBody = (call: AwsCall, body: Buffer): Buffer => {
     if (call.service !== 'sqs') return body;
     const text = body.toString('utf8');
+    if (options.upstreams.sqs === undefined) return body;
     const own = JSON.stringify(endpoint()).slice(1, -1);
     const upstream = JSON.stringify(options.upstreams.sqs).slice(1, -1);
     return Buffer.from(text.replaceAll(`"QueueUrl":"${own}/`, `"QueueUrl":"${upstream}/`));
@@ -225,8 +226,14 @@ export const startIamProxy = async (options: IamProxyOptions): Promise<IamProxy>
       return;
     }
     counters.allowed += 1;
-    if (call.service === 'secretsmanager') serveSecret(res, call);
-    else forward(req, res, upstreamBody(call, body), options.upstreams[call.service]);
+    if (call.service === 'secretsmanager') {
+      serveSecret(res, call);
+      return;
+    }
+    const upstream = options.upstreams[call.service];
+    // No server behind: the client sees a dropped connection, as with a server that is down.
+    if (upstream === undefined) res.destroy();
+    else forward(req, res, upstreamBody(call, body), upstream);
   };
 
   const server = createServer((req, res) => {

@@ -7,6 +7,7 @@ import { type IamProxy, startIamProxy } from './iam-proxy';
 import { localSecretsFor } from './local-secrets';
 import {
   type LocalArnScope,
+  type LocalResource,
   type LocalStatement,
   localResourcesOf,
   localStatementsOf,
@@ -22,11 +23,22 @@ export interface LocalIamOptions {
   readonly roles: FunctionRoles;
   /** The environment every function starts from (the stack's overlay already applied). */
   readonly baseEnvironment: Env;
-  readonly dynamoDbEndpoint: string;
-  readonly sqsEndpoint: string;
+  /** The servers behind the proxy; a command that needs only one of them starts only that one. */
+  readonly dynamoDbEndpoint: string | undefined;
+  readonly sqsEndpoint: string | undefined;
   readonly scope: LocalArnScope;
   readonly revoke: readonly Revocation[];
+  /**
+   * What the stack polls for a function on its behalf, as the template's event source mappings
+   * do with the function's role (the worker feed's queue for the worker).
+   */
+  readonly eventSources?: Partial<Record<FunctionName, readonly LocalResource[]>>;
   readonly callsLogFile?: string;
+  /**
+   * Whether the calls log also gets the grants this run enforces (default true). A stack's runs
+   * record them for the grants table; a single invocation records only its calls.
+   */
+  readonly recordGrants?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -35,6 +47,17 @@ export interface LocalIam {
   /** The environment a function's thread gets: its own credentials, endpoints through the proxy. */
   readonly environmentOf: (name: FunctionName) => Readonly<Record<string, string>>;
   readonly statementsOf: (name: FunctionName) => readonly LocalStatement[];
+  /**
+   * SDK client settings that make calls as the function through the proxy: what the stack uses
+   * for the calls an event source mapping makes with the function's role.
+   */
+  readonly clientConfigOf: (name: FunctionName) => {
+    readonly region: string;
+    readonly endpoint: string;
+    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  };
+  /** A local SQS queue URL as a function's calls name it: on the proxy's host. */
+  readonly queueUrlViaProxy: (url: string) => string;
 }
 
 /** The access key id a function's thread signs with; the proxy knows the function by it. */
@@ -67,7 +90,10 @@ export const startLocalIam = async (options: LocalIamOptions): Promise<LocalIam>
   const statements = new Map<FunctionName, readonly LocalStatement[]>();
   const principals = new Map(FUNCTION_NAMES.map((name) => [accessKeyIdFor(name), name]));
   const proxy = await startIamProxy({
-    upstreams: { dynamodb: options.dynamoDbEndpoint, sqs: options.sqsEndpoint },
+    upstreams: {
+      ...(options.dynamoDbEndpoint === undefined ? {} : { dynamodb: options.dynamoDbEndpoint }),
+      ...(options.sqsEndpoint === undefined ? {} : { sqs: options.sqsEndpoint }),
+    },
     secrets: secrets.secrets,
     principals,
     principalArnOf: (name) =>
@@ -85,6 +111,11 @@ export const startLocalIam = async (options: LocalIamOptions): Promise<LocalIam>
   });
   const base = stringsOf(options.baseEnvironment);
   const environments = new Map<FunctionName, Record<string, string>>();
+  const { sqsEndpoint } = options;
+  const queueUrlViaProxy = (url: string): string =>
+    sqsEndpoint !== undefined && url.startsWith(`${sqsEndpoint}/`)
+      ? proxy.endpoint + url.slice(sqsEndpoint.length)
+      : url;
   for (const name of FUNCTION_NAMES) {
     const env: Record<string, string> = {
       ...base,
@@ -97,16 +128,12 @@ export const startLocalIam = async (options: LocalIamOptions): Promise<LocalIam>
     };
     // The SQS client sends each call to its QueueUrl's host, as in AWS where that host is the
     // service's: the queue URLs a function gets name the proxy, which restores the server's.
-    for (const [variable, value] of Object.entries(env)) {
-      if (value.startsWith(`${options.sqsEndpoint}/`)) {
-        env[variable] = proxy.endpoint + value.slice(options.sqsEndpoint.length);
-      }
-    }
+    for (const [variable, value] of Object.entries(env)) env[variable] = queueUrlViaProxy(value);
     environments.set(name, env);
     const role = roles.functions[name];
     const resolved = localStatementsOf(
       role,
-      localResourcesOf(role, env, roles.resourceTypes, scope),
+      localResourcesOf(role, env, roles.resourceTypes, scope, options.eventSources?.[name]),
       scope,
     );
     const revoked = options.revoke
@@ -116,8 +143,10 @@ export const startLocalIam = async (options: LocalIamOptions): Promise<LocalIam>
   }
   if (options.callsLogFile !== undefined) {
     // The grants as this stack enforces them, beside its calls: what the grants table compares.
+    // Revocations are always recorded, so a drill's denied calls are not taken for ungranted ones.
+    const recordGrants = options.recordGrants ?? true;
     const lines = FUNCTION_NAMES.flatMap((name) => [
-      ...(statements.get(name) ?? [])
+      ...(recordGrants ? (statements.get(name) ?? []) : [])
         .filter((statement) => statement.effect === 'Allow')
         .flatMap((statement) =>
           statement.actions.map((action) => ({
@@ -139,5 +168,11 @@ export const startLocalIam = async (options: LocalIamOptions): Promise<LocalIam>
     proxy,
     environmentOf: (name) => environments.get(name) ?? {},
     statementsOf: (name) => statements.get(name) ?? [],
+    clientConfigOf: (name) => ({
+      region: scope.region,
+      endpoint: proxy.endpoint,
+      credentials: { accessKeyId: accessKeyIdFor(name), secretAccessKey: 'local' },
+    }),
+    queueUrlViaProxy,
   };
 };

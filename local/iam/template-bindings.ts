@@ -1,3 +1,4 @@
+import { LocalStackError } from '../stack/local-stack-error';
 import type { FunctionRole, TemplateStatement } from './function-roles';
 
 /** The account and region local ARNs are built in (the local servers use the same). */
@@ -32,19 +33,50 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const refOf = (value: unknown): string | undefined =>
   isRecord(value) && typeof value.Ref === 'string' ? value.Ref : undefined;
 
+/** The logical id a `{ "Fn::GetAtt": [id, "Arn"] }` names, if the value is one. */
+const arnOf = (value: unknown): string | undefined => {
+  const getAtt = isRecord(value) ? value['Fn::GetAtt'] : undefined;
+  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' && getAtt[1] === 'Arn'
+    ? getAtt[0]
+    : undefined;
+};
+
 /**
  * The local value of each template resource a function's environment names, derived the way
  * Lambda gets them: the template sets `RECORDS_TABLE` to `{ Ref: RecordsTable… }`, the local
  * environment sets `RECORDS_TABLE` to the local table's name, so that `Ref` is that name locally.
  * `Arn` follows from the resource type (a queue's from the last segment of its URL).
+ *
+ * `eventSources` are what the local stack feeds the function from, in the order of the template's
+ * event source mappings (the worker feed's queue for the worker's SQS mapping): a mapping polls
+ * with the function's role, so its source is one of the role's resources. None are given when
+ * nothing polls for the function (a single `npm run invoke`).
  */
 export const localResourcesOf = (
   role: FunctionRole,
   localEnvironment: Readonly<Record<string, string | undefined>>,
   resourceTypes: Readonly<Record<string, string>>,
   scope: LocalArnScope,
+  eventSources: readonly LocalResource[] = [],
 ): ReadonlyMap<string, LocalResource> => {
   const resources = new Map<string, LocalResource>();
+  if (eventSources.length > 0) {
+    if (eventSources.length !== role.eventSources.length) {
+      throw new LocalStackError(
+        `${role.logicalId} has ${role.eventSources.length} event source mapping(s) in the template, but ${eventSources.length} local source(s) were given`,
+      );
+    }
+    role.eventSources.forEach((templateValue, index) => {
+      const logicalId = arnOf(templateValue);
+      const local = eventSources[index];
+      if (logicalId === undefined || local === undefined) {
+        throw new LocalStackError(
+          `${role.logicalId}'s event source ${JSON.stringify(templateValue)} names no resource's ARN`,
+        );
+      }
+      resources.set(logicalId, local);
+    });
+  }
   for (const [name, templateValue] of Object.entries(role.environment)) {
     const logicalId = refOf(templateValue);
     const local = localEnvironment[name];

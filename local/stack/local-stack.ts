@@ -273,6 +273,8 @@ const wireStack = async (
         sqsEndpoint: sqsServer.endpoint,
         scope: { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID },
         revoke: options.iam.revoke,
+        // The worker's event source mapping polls the main queue with the worker's role.
+        eventSources: { worker: [{ ref: queues.main.url, arn: queues.main.arn }] },
         ...(options.iam.callsLogFile === undefined
           ? {}
           : { callsLogFile: options.iam.callsLogFile }),
@@ -312,9 +314,16 @@ const wireStack = async (
   const worker = handlers.get('worker');
   if (!worker) throw new LocalStackError('the worker handler did not load');
 
+  // With IAM enforced the feed polls and deletes as the worker, through the proxy, as the event
+  // source mapping does with the worker's role: a role that cannot poll leaves messages queued.
+  const feedSqs = iam === undefined ? sqs : new SQSClient(iam.clientConfigOf('worker'));
   const feed = new WorkerFeed({
-    sqs,
-    queue: { url: queues.main.url, arn: queues.main.arn, region: LOCAL_AWS.region },
+    sqs: feedSqs,
+    queue: {
+      url: iam === undefined ? queues.main.url : iam.queueUrlViaProxy(queues.main.url),
+      arn: queues.main.arn,
+      region: LOCAL_AWS.region,
+    },
     handler: worker,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     pollers: options.pollers,
@@ -402,6 +411,7 @@ const wireStack = async (
       for (const close of closers.reverse()) await close().catch(() => undefined);
       dynamoDb.destroy();
       sqs.destroy();
+      if (feedSqs !== sqs) feedSqs.destroy();
     },
   };
 };

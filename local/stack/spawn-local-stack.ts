@@ -50,6 +50,8 @@ export interface SpawnStackOptions {
   readonly describe: () => string;
   /** How long it may take to answer 200 on `/health`; 90 s by default. */
   readonly healthyWithinMs?: number;
+  /** The checkout to start it from (a scratch copy with an edit); this repository by default. */
+  readonly root?: string;
 }
 
 /** `npm start` running as a child process. */
@@ -93,7 +95,7 @@ export const spawnLocalStack = async (options: SpawnStackOptions): Promise<Spawn
       ...(options.args ?? []),
     ],
     {
-      cwd: REPOSITORY_ROOT,
+      cwd: options.root ?? REPOSITORY_ROOT,
       env: stackChildEnvironment(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -1,5 +1,6 @@
 import {
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type SQSClient,
@@ -25,6 +26,10 @@ export interface BatchReport {
 
 /** The queue to poll, the handler to feed, and the event source mapping's settings. */
 export interface WorkerFeedOptions {
+  /**
+   * The client the feed polls and deletes with. The event source mapping does that with the
+   * worker's role, so the local stack gives it the worker's credentials through the IAM proxy.
+   */
   readonly sqs: SQSClient;
   readonly queue: { readonly url: string; readonly arn: string; readonly region: string };
   readonly handler: LambdaHandler;
@@ -50,6 +55,11 @@ export interface WorkerFeedStats {
   readonly succeeded: number;
   readonly failed: number;
   readonly inFlightBatches: number;
+  /**
+   * `OK`, or why the feed cannot poll right now (`PROBLEM: …`, as the event source mapping's
+   * `LastProcessingResult` says), e.g. a role without `sqs:ReceiveMessage`: messages stay queued.
+   */
+  readonly polling: string;
 }
 
 interface HeldMessage {
@@ -87,6 +97,8 @@ export class WorkerFeed {
   #succeeded = 0;
   #failed = 0;
   #inFlight = 0;
+  #pollingProblem: string | undefined;
+  #queueChecked: Promise<boolean> | undefined;
 
   constructor(options: WorkerFeedOptions) {
     this.#options = options;
@@ -114,6 +126,7 @@ export class WorkerFeed {
       succeeded: this.#succeeded,
       failed: this.#failed,
       inFlightBatches: this.#inFlight,
+      polling: this.#pollingProblem === undefined ? 'OK' : `PROBLEM: ${this.#pollingProblem}`,
     };
   }
 
@@ -139,7 +152,41 @@ export class WorkerFeed {
     return Math.min(wanted, Math.floor(this.#options.visibilityTimeoutSeconds / 5));
   }
 
+  /**
+   * Reads the queue's attributes before the first receive, as the event source mapping does (the
+   * reason Lambda asks for `sqs:GetQueueAttributes`), retrying each second while it fails. Shared
+   * by the pollers; false when the feed stopped first.
+   */
+  #checkQueue(): Promise<boolean> {
+    this.#queueChecked ??= (async () => {
+      for (let failing = false; ; failing = true) {
+        if (this.#stopping) return false;
+        try {
+          await this.#options.sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: this.#options.queue.url,
+              AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'],
+            }),
+          );
+          if (failing) this.#options.log('worker feed: the queue answers again');
+          this.#pollingProblem = undefined;
+          return true;
+        } catch (error) {
+          if (!failing) {
+            this.#options.log(
+              `worker feed: cannot read the queue's attributes (${describe(error)}); nothing is polled until it can, retrying`,
+            );
+          }
+          this.#pollingProblem = `GetQueueAttributes: ${describe(error)}`;
+          await sleep(1000);
+        }
+      }
+    })();
+    return this.#queueChecked;
+  }
+
   async #poll(): Promise<void> {
+    if (!(await this.#checkQueue())) return;
     let idle = true;
     let failingSince: number | undefined;
     for (;;) {
@@ -161,12 +208,16 @@ export class WorkerFeed {
         messages = uniqueById(output.Messages ?? []);
         if (failingSince !== undefined) this.#options.log('worker feed: SQS answers again');
         failingSince = undefined;
+        this.#pollingProblem = undefined;
       } catch (error) {
         if (this.#stopping) return;
         if (failingSince === undefined) {
           failingSince = Date.now();
-          this.#options.log(`worker feed: cannot receive from SQS (${describe(error)}); retrying`);
+          this.#options.log(
+            `worker feed: cannot receive from SQS (${describe(error)}); messages stay queued, retrying`,
+          );
         }
+        this.#pollingProblem = `ReceiveMessage: ${describe(error)}`;
         await sleep(1000);
         continue;
       }

@@ -8,6 +8,7 @@ import {
   SAMPLE_IMAGE_INTELLIGENCE_BODY,
   SAMPLE_SHARINPIX_BODY,
 } from '../../../local/stack/sample-deliveries';
+import { scratchCopyWith } from './support/scratch-copy';
 import { type StackProcess, startStackProcess } from './support/stack-process';
 
 /** Starting a stack and waiting out five redeliveries takes a while on a busy machine. */
@@ -19,6 +20,7 @@ const HealthSchema = v.object({
     dlq: v.object({ messages: v.number(), inFlight: v.number() }),
     quarantine: v.object({ messages: v.number(), inFlight: v.number() }),
   }),
+  worker: v.object({ batches: v.number(), polling: v.string() }),
   iam: v.object({
     enforced: v.boolean(),
     allowed: v.optional(v.number()),
@@ -67,14 +69,17 @@ const imageUrl = (stack: StackProcess) =>
 /** The same image, processed later: a new width, so the update is visible in the record. */
 const PROCESSED = { ...SAMPLE_SHARINPIX_BODY, width: 2400, created_at: '2026-11-01T09:45:00Z' };
 
-const startDrillStack = async (args: readonly string[]) => {
+const startDrillStack = async (
+  args: readonly string[],
+  from: Parameters<typeof startStackProcess>[3] = {},
+) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'iam-drill-'));
   const ports = {
     port: await freePort(),
     dynamoDbPort: await freePort(),
     sqsPort: await freePort(),
   };
-  const stack = await startStackProcess(dataDir, ports, ['--in-memory', ...args]);
+  const stack = await startStackProcess(dataDir, ports, ['--in-memory', ...args], from);
   return {
     stack,
     stop: async () => {
@@ -196,6 +201,57 @@ describe('IAM drills: a grant missing from a role fails locally as in AWS', () =
       expect(stack.output()).toMatch(
         /IAM denied: ingest-image-intelligence sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:vendor-webhooks-events/,
       );
+    },
+    DRILL_TIMEOUT_MS,
+  );
+});
+
+describe('a grant deleted from infra/ is refused as AWS refuses it', () => {
+  let scratch: ReturnType<typeof scratchCopyWith>;
+  let drill: Awaited<ReturnType<typeof startDrillStack>>;
+  beforeAll(async () => {
+    // A reviewer's drill: take the action out of the worker's polling grant in a scratch copy and
+    // start that copy. The roles come from synthesizing the edited CDK app.
+    scratch = scratchCopyWith({
+      file: 'infra/constructs/pipeline-functions.ts',
+      find: "  'sqs:ReceiveMessage',\n",
+      replace: '',
+    });
+    drill = await startDrillStack([], {
+      root: scratch.root,
+      // The edited roles are not the project's: their calls stay out of the grants record.
+      env: { IAM_CALLS_LOG: '' },
+      healthyWithinMs: DRILL_TIMEOUT_MS - 30_000,
+    });
+  }, DRILL_TIMEOUT_MS);
+  afterAll(async () => {
+    await drill?.stop();
+    scratch?.remove();
+  }, DRILL_TIMEOUT_MS);
+
+  it(
+    'leaves webhooks queued when the worker role may not ReceiveMessage: its event source mapping cannot poll',
+    async () => {
+      // Prepare
+      const { stack } = drill;
+
+      // Act
+      const accepted = await postSharinpix(stack, 'new_image', SAMPLE_SHARINPIX_BODY);
+      const report = await waitForHealth(
+        stack,
+        (state) => (state.iam.denied ?? 0) > 0 && state.queues.main.messages === 1,
+      );
+
+      // Assess
+      expect(accepted.status).toBe(200);
+      expect(report.worker.batches).toBe(0);
+      expect(report.worker.polling).toMatch(/^PROBLEM: ReceiveMessage: AccessDenied/);
+      expect(report.queues.dlq.messages).toBe(0);
+      expect(stack.output()).toContain(
+        'IAM denied: worker sqs:ReceiveMessage on arn:aws:sqs:us-east-1:123456789012:vendor-webhooks-events',
+      );
+      expect(stack.output()).toContain('worker feed: cannot receive from SQS');
+      expect((await fetch(imageUrl(stack))).status).toBe(404);
     },
     DRILL_TIMEOUT_MS,
   );

@@ -52,6 +52,50 @@ describe('roles read from the CDK app synthesized in process', () => {
     ]);
   });
 
+  it("resolve the queue the worker's event source mapping polls to the queue the local feed polls", () => {
+    // Prepare
+    const worker = roles.functions.worker;
+    const feedQueue = {
+      ref: 'http://127.0.0.1:9324/123456789012/events-local',
+      arn: 'arn:aws:sqs:us-east-1:123456789012:events-local',
+    };
+
+    // Act
+    const polling = localStatementsOf(
+      worker,
+      localResourcesOf(worker, LOCAL_ENVIRONMENT, roles.resourceTypes, SCOPE, [feedQueue]),
+      SCOPE,
+    ).find((statement) => statement.actions.includes('sqs:ReceiveMessage'));
+    const withoutFeed = statementsOf('worker').find((statement) =>
+      statement.actions.includes('sqs:ReceiveMessage'),
+    );
+
+    // Assess
+    expect(worker.eventSources).toHaveLength(1);
+    expect([...(polling?.actions ?? [])].sort()).toEqual([
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+    ]);
+    expect(polling?.resources).toEqual([feedQueue.arn]);
+    expect(polling?.unmapped).toEqual([]);
+    expect(withoutFeed?.resources).toEqual([]);
+    expect(roles.functions.read.eventSources).toEqual([]);
+  });
+
+  it('refuse local event sources that do not match the mappings in the template', () => {
+    // Prepare
+    const read = roles.functions.read;
+    const queue = { ref: 'http://127.0.0.1:9324/123456789012/q', arn: 'arn:aws:sqs:us-east-1:1:q' };
+
+    // Act
+    const resolve = () =>
+      localResourcesOf(read, LOCAL_ENVIRONMENT, roles.resourceTypes, SCOPE, [queue]);
+
+    // Assess
+    expect(resolve).toThrow('ReadFunction has 0 event source mapping(s) in the template');
+  });
+
   it('leave resources with no local counterpart (log groups) unmapped instead of guessing', () => {
     // Act
     const logStatement = statementsOf('worker').find((statement) =>

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { REPOSITORY_ROOT } from '../../../../local/lambda/load-handler';
 import {
   type SpawnedStack,
+  type SpawnStackOptions,
   spawnLocalStack,
   stackChildEnvironment,
 } from '../../../../local/stack/spawn-local-stack';
@@ -25,9 +26,11 @@ export const startStackProcess = async (
   dataDir: string,
   ports: StackPorts,
   extraArgs: readonly string[] = [],
+  from: Pick<SpawnStackOptions, 'root' | 'env' | 'healthyWithinMs'> = {},
 ): Promise<StackProcess> => {
   let output = '';
   const stack = await spawnLocalStack({
+    ...from,
     dataDir,
     ports,
     args: extraArgs,
