@@ -16,6 +16,14 @@ export interface HealthReport {
   readonly body: Readonly<Record<string, unknown>>;
 }
 
+/** A request to a local-only page of the gateway (the console), before any route matching. */
+export interface LocalPageRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingMessage['headers'];
+}
+
 /** How the gateway listens and whom it calls; the handlers are looked up per request. */
 export interface GatewayOptions {
   readonly port: number;
@@ -23,6 +31,11 @@ export interface GatewayOptions {
   /** The handler behind a route, or `undefined` while the stack is not ready (answers 503). */
   readonly handlerFor: (name: FunctionName) => LambdaHandler | undefined;
   readonly health: () => Promise<HealthReport>;
+  /**
+   * Local-only pages (the console): asked first for every request under `/console`; `undefined`
+   * lets the request go on to the routes, as any other.
+   */
+  readonly localPages?: (request: LocalPageRequest) => Promise<GatewayResponse | undefined>;
   readonly timeoutMs?: number;
   readonly maxBodyBytes?: number;
   /** The flag named in a "port in use" error. */
@@ -57,7 +70,8 @@ const sourceIpOf = (request: IncomingMessage): string =>
  * CDK stack uses), turns each request into the exact `APIGatewayProxyEventV2`, invokes the
  * function's handler and maps its result back. It enforces API Gateway's limits: 10 MB bodies
  * (413 beyond) and the 30 s integration timeout (504). Unknown routes get 404
- * `{"error":"not_found"}`; `GET /health` (local only) reports readiness.
+ * `{"error":"not_found"}`; `GET /health` (local only) reports readiness, and `/console…` (local only)
+ * goes to `localPages`.
  */
 export const startGateway = async (options: GatewayOptions): Promise<Gateway> => {
   const timeoutMs = options.timeoutMs ?? GATEWAY_TIMEOUT_MS;
@@ -85,6 +99,19 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       const report = await options.health();
       send(response, gatewayJson(report.ready ? 200 : 503, report.body), requestId);
       return;
+    }
+    if (options.localPages && (rawPath === '/console' || rawPath.startsWith('/console/'))) {
+      request.resume();
+      const page = await options.localPages({
+        method,
+        path: rawPath,
+        query: new URLSearchParams(rawQueryString),
+        headers: request.headers,
+      });
+      if (page) {
+        send(response, page, requestId);
+        return;
+      }
     }
     const matched = matchRoute(method, rawPath);
     if (!matched) {

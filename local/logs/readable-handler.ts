@@ -1,3 +1,4 @@
+import type { ObservedInvocation } from '../console/delivery-feed';
 import type { LambdaHandler } from '../lambda/invoke-handler';
 import {
   type CapturedLine,
@@ -16,6 +17,8 @@ export interface ReadableLogOptions {
   readonly print: (line: string) => void;
   /** Each worker batch's counts, for `/health`. */
   readonly onWorkerBatch?: (counts: WorkerEventCounts) => void;
+  /** Every invocation with its event, result and lines, for the console's delivery feed. */
+  readonly onInvocation?: (invocation: ObservedInvocation) => void;
 }
 
 /** JSON mode: the records as Powertools printed them, at the level asked for. */
@@ -41,6 +44,13 @@ export const withReadableLogs = (
     const at = new Date();
     const lines = capturedLines(writes);
     if (functionName === 'worker') options.onWorkerBatch?.(workerCounts(lines));
+    options.onInvocation?.({
+      functionName,
+      at,
+      event,
+      result: outcome.status === 'fulfilled' ? outcome.value : undefined,
+      lines,
+    });
     const printed =
       options.settings.format === 'json'
         ? jsonLines(lines, options.settings)

@@ -6,7 +6,10 @@ import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes';
 import { ensureTable } from '../../shared/store/ensure-table';
 import { LEDGER_TABLE, RECORDS_TABLE } from '../../shared/store/table-definitions';
 import type { IamOptions } from '../cli/start-options';
-import { type Gateway, startGateway } from '../gateway/gateway-server';
+import { createConsolePages } from '../console/console-pages';
+import { DeliveryFeed } from '../console/delivery-feed';
+import { type Gateway, type LocalPageRequest, startGateway } from '../gateway/gateway-server';
+import { type GatewayResponse, gatewayJson } from '../gateway/http-api-result';
 import { type LoadedRoles, loadFunctionRoles } from '../iam/function-roles';
 import { type LocalIam, startLocalIam } from '../iam/local-iam';
 import type { LambdaHandler } from '../lambda/invoke-handler';
@@ -140,12 +143,20 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
 
   const health = new StackHealth();
   const handlers = new Map<FunctionName, LambdaHandler>();
+  let consolePages:
+    ((request: LocalPageRequest) => Promise<GatewayResponse | undefined>) | undefined;
   const gateway: Gateway = await startGateway({
     port: options.port,
     host: HOST,
     portFlag: '--port',
     handlerFor: (name) => (health.phase === 'running' ? handlers.get(name) : undefined),
     health: health.report,
+    localPages: (request) =>
+      consolePages && health.phase === 'running'
+        ? consolePages(request)
+        : Promise.resolve(
+            gatewayJson(503, { error: 'temporarily_unavailable' }, { 'retry-after': '1' }),
+          ),
     log,
   });
 
@@ -179,6 +190,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
       roles,
     );
     stoppers.push(running.close);
+    consolePages = running.consolePages;
     health.setPhase('running');
     writeStackFile(options.dataDir, running.info);
     let stopping: Promise<SavedCounts> | undefined;
@@ -296,6 +308,7 @@ const wireStack = async (
     throw error;
   }
   installOutputCapture();
+  const deliveries = new DeliveryFeed();
   const events: WorkerEventCounts = { ...EMPTY_WORKER_COUNTS };
   for (const [name, handler] of [...handlers]) {
     handlers.set(
@@ -308,6 +321,7 @@ const wireStack = async (
             events[key] += counts[key];
           }
         },
+        onInvocation: (invocation) => deliveries.observe(invocation),
       }),
     );
   }
@@ -395,11 +409,22 @@ const wireStack = async (
     return withHeldMessages(visible, feed.heldMessages(Date.now()), MAX_RECEIVE_COUNT);
   };
 
+  const consolePages = createConsolePages({
+    port: options.port,
+    health: health.report,
+    deliveries,
+    dynamoDb,
+    recordsTable: tables.records,
+    sqs,
+    queues,
+  });
+
   return {
     info,
     queues,
     restored,
     feed,
+    consolePages,
     collectQueues,
     iam: {
       enforced: iam !== undefined,

@@ -12,40 +12,56 @@ export interface CollectionRef {
 
 const COLLECTION_KEY = RECORDS_TABLE.globalIndexes[0].partitionKey.name;
 
+/** One collection and how many records the index holds for it. */
+export interface CollectionCount extends CollectionRef {
+  readonly records: number;
+}
+
 /**
- * Every collection in a local stack's records table. The read API can only list one collection
- * at a time, so `npm run records` without `--collection` first asks DynamoDB Local which
- * collections exist: a Scan of the sparse `byCollection` index, reading only its partition key
- * (`<vendor>#<collectionId>`; vendor names never contain `#`). Records are still read through
- * the API. Local only: a deployed table is never scanned.
+ * Every collection in a local records table, with its record count: a Scan of the sparse
+ * `byCollection` index, reading only its partition key (`<vendor>#<collectionId>`; vendor names
+ * never contain `#`). Local only: a deployed table is never scanned.
  */
-export const localCollections = async (stack: StackFile): Promise<CollectionRef[]> => {
-  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.dynamoDbEndpoint });
-  const keys = new Set<string>();
-  try {
-    const pages = paginateScan(
-      { client },
-      {
-        TableName: stack.tables.records,
-        IndexName: BY_COLLECTION_INDEX,
-        ProjectionExpression: '#key',
-        ExpressionAttributeNames: { '#key': COLLECTION_KEY },
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const key = item[COLLECTION_KEY]?.S;
-        if (key !== undefined) keys.add(key);
-      }
+export const collectionCounts = async (
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<CollectionCount[]> => {
+  const counts = new Map<string, number>();
+  const pages = paginateScan(
+    { client },
+    {
+      TableName: tableName,
+      IndexName: BY_COLLECTION_INDEX,
+      ProjectionExpression: '#key',
+      ExpressionAttributeNames: { '#key': COLLECTION_KEY },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      const key = item[COLLECTION_KEY]?.S;
+      if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-  } finally {
-    client.destroy();
   }
-  return [...keys].sort().flatMap((key) => {
+  return [...counts.keys()].sort().flatMap((key) => {
     const separator = key.indexOf('#');
     const vendor = key.slice(0, separator);
     return separator > 0 && isVendor(vendor)
-      ? [{ vendor, collectionId: key.slice(separator + 1) }]
+      ? [{ vendor, collectionId: key.slice(separator + 1), records: counts.get(key) ?? 0 }]
       : [];
   });
+};
+
+/**
+ * Every collection in a local stack's records table. The read API can only list one collection
+ * at a time, so `npm run records` without `--collection` first asks DynamoDB Local which
+ * collections exist (`collectionCounts`); records are still read through the API.
+ */
+export const localCollections = async (stack: StackFile): Promise<CollectionRef[]> => {
+  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.dynamoDbEndpoint });
+  try {
+    const found = await collectionCounts(client, stack.tables.records);
+    return found.map(({ vendor, collectionId }) => ({ vendor, collectionId }));
+  } finally {
+    client.destroy();
+  }
 };
