@@ -1,4 +1,11 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
+import { MemoryCheckpointStore } from '../../../local/stream-feed/stream-checkpoints';
+import { StreamFeed } from '../../../local/stream-feed/stream-feed';
+import type { ChangeEvent } from '../../../shared/changes/change-event';
+import { createPublisherHandler } from '../../../shared/changes/publish-changes';
 import type { EventEnvelope } from '../../../shared/queue/event-envelope';
 import type { ImageRecord } from '../../../shared/record/image-record';
 import { DynamoDbImageAliasStore } from '../../../shared/store/dynamodb-image-alias-store';
@@ -295,5 +302,75 @@ describe('events reprocess beside a live worker', () => {
     expect(record.status).toBe('failed');
     expect(record.vendorMeta.normalizer).toBeUndefined();
     expect(content(record)).toEqual(content(await reference.getRecord('spyne', 'r-1')));
+  });
+});
+
+describe('events reprocess and change events', () => {
+  it('each rewritten record reaches consumers through the table’s stream, caused by the reprocess', async () => {
+    // Prepare: the publisher on the records table's stream, as the stack runs it.
+    const pipeline = await brokenPipeline();
+    const published: ChangeEvent[] = [];
+    const streams = new DynamoDBStreamsClient({
+      ...LOCAL_AWS,
+      endpoint: process.env.TEST_DYNAMODB_ENDPOINT ?? '',
+    });
+    const described = await client.send(
+      new DescribeTableCommand({ TableName: pipeline.tables.records }),
+    );
+    const publish = createPublisherHandler({
+      bus: {
+        put: async (events) => {
+          published.push(...events);
+          return { failed: [] };
+        },
+      },
+      store: pipeline.store,
+      log: { info: () => {}, error: () => {} },
+    });
+    const feed = new StreamFeed({
+      streams,
+      streamArn: described.Table?.LatestStreamArn ?? '',
+      functionName: 'publisher',
+      // The feed hands over the event in Lambda's DynamoDB stream shape.
+      handler: (event) => publish(event as DynamoDBStreamEvent),
+      checkpoints: new MemoryCheckpointStore(),
+      batchSize: 100,
+      functionTimeoutMs: 10_000,
+      retryAttempts: 10,
+      maxRecordAgeMs: 3_600_000,
+      bisectOnError: true,
+      onFailure: async () => {},
+      idlePollMs: 50,
+      log: () => undefined,
+    });
+    feed.start();
+    const byReprocess = () =>
+      published.flatMap((event) =>
+        event.detailType === 'Image Record Changed' && event.detail.cause.eventType === 'reprocess'
+          ? [event.detail]
+          : [],
+      );
+
+    try {
+      // Act
+      const summary = await reprocess(pipeline);
+      const deadline = Date.now() + 20_000;
+      while (byReprocess().length < summary.rewritten.length && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+
+      // Assess
+      const details = byReprocess().sort((a, b) => a.imageId.localeCompare(b.imageId));
+      expect(details.map((detail) => detail.imageId)).toEqual(SPYNE_IMAGES);
+      for (const detail of details) {
+        expect(detail.changed).toEqual(['urls.output', 'vendorMeta.normalizer']);
+        expect(detail.cause).toEqual(summary.cause);
+        expect(detail.revision).toBe((await pipeline.store.get('spyne', detail.imageId))?.rev);
+        expect(detail.record).toEqual(await pipeline.getRecord('spyne', detail.imageId));
+      }
+    } finally {
+      await feed.stop();
+      streams.destroy();
+    }
   });
 });
