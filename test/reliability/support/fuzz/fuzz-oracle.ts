@@ -36,7 +36,7 @@ const ROUTE_FORMATS: Readonly<Record<Vendor, readonly ContentTypeClass[]>> = {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The body's JSON value if it parses the way the contract says (form: exactly one field `p`). */
-export const parseAsBrief = (
+export const parseAsContract = (
   body: Buffer,
   format: 'json' | 'form',
 ): { readonly ok: true; readonly value: unknown } | { readonly ok: false } => {
@@ -71,7 +71,7 @@ export const allowedStatuses = (input: OracleInput): readonly number[] => {
   if (input.body.length > BODY_LIMIT_BYTES) return [413];
   const format = classifyContentType(input.contentType);
   if (format === 'unsupported' || !ROUTE_FORMATS[input.route].includes(format)) return [415];
-  const parsed = parseAsBrief(input.body, format);
+  const parsed = parseAsContract(input.body, format);
   if (input.route !== 'spyne') {
     if (!input.authenticated) return [401];
     return parsed.ok ? ACCEPTABLE : [400];
