@@ -1,6 +1,6 @@
 import type { ImageRefusal } from '../../shared/record/image-refusal';
 import { readArchivedEnvelope } from '../../shared/store/archived-envelope';
-import type { LedgerEntry, LedgerStatus } from '../../shared/store/ledger-item';
+import { deliveryCount, type LedgerEntry, type LedgerStatus } from '../../shared/store/ledger-item';
 import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
 import { eventChangesOf } from '../../shared/worker/process-event';
 
@@ -21,6 +21,9 @@ export interface EventDetails {
   /** The images the event touches, read from its archive with today's normalizers. */
   readonly images?: readonly string[];
   readonly refused: readonly ImageRefusal[];
+  /** Values that did not reach a record (dropped optional fields, cut labels), and how many. */
+  readonly notes: readonly string[];
+  readonly noteCount: number;
   readonly failures: number;
   readonly lastError?: string;
   /** The archived payload, as ingest queued it (already redacted). */
@@ -67,9 +70,11 @@ export const eventDetailsOf = (entry: LedgerEntry, withArchive: boolean): EventD
   ...(entry.eventType !== undefined ? { eventType: entry.eventType } : {}),
   firstSeen: entry.receivedAt ?? entry.claimedAt,
   ...(entry.completedAt !== undefined ? { completedAt: entry.completedAt } : {}),
-  deliveries: entry.deliveries.length,
+  deliveries: deliveryCount(entry),
   ...(entry.imagesApplied !== undefined ? { imagesApplied: entry.imagesApplied } : {}),
   refused: entry.refusedImages ?? [],
+  notes: entry.notes ?? [],
+  noteCount: entry.noteCount ?? 0,
   failures: entry.failures ?? 0,
   ...(entry.lastError !== undefined ? { lastError: entry.lastError } : {}),
   ...(withArchive ? fromArchive(entry) : {}),
@@ -101,6 +106,11 @@ export const formatEventDetails = (details: EventDetails): string => {
     `refused     ${details.refused.length === 0 ? '(none)' : details.refused.map((r) => `${r.imageId} (${r.reason})`).join(', ')}`,
     `failures    ${details.failures}${details.lastError ? `, last: ${details.lastError}` : ''}`,
   ];
+  if (details.noteCount > 0) {
+    const more = details.noteCount - details.notes.length;
+    lines.push(`notes       ${details.notes.join('\n            ')}`);
+    if (more > 0) lines.push(`            … and ${more} more`);
+  }
   if (details.archiveNote) lines.push(`archive     ${details.archiveNote}`);
   if (details.payload !== undefined) {
     lines.push('payload', JSON.stringify(details.payload, null, 2));

@@ -5,7 +5,7 @@ import {
   SQS_MAX_MESSAGE_BYTES,
 } from '../queue/sqs-event-queue';
 import { toEventEnvelope } from '../queue/to-event-envelope';
-import type { ValidationIssue } from '../validation/validation-issue';
+import type { DroppedField, ValidationIssue } from '../validation/validation-issue';
 import type { Vendor } from '../vendors/vendor';
 import type {
   EventIdentity,
@@ -17,7 +17,13 @@ import { envelopeMessage } from './envelope-message';
 
 /** A parsed delivery turned into its queue message, or why it cannot be queued. */
 export type EventMessage =
-  | { readonly ok: true; readonly message: QueueMessage; readonly identity: EventIdentity }
+  | {
+      readonly ok: true;
+      readonly message: QueueMessage;
+      readonly identity: EventIdentity;
+      /** Optional fields dropped for failing their format. */
+      readonly dropped: readonly DroppedField[];
+    }
   | {
       readonly ok: false;
       readonly reason: 'invalid_payload';
@@ -56,5 +62,5 @@ export const toEventMessage = (input: {
   if (queueMessageBytes(message) > SQS_MAX_MESSAGE_BYTES) {
     return { ok: false, reason: 'too_large', limitBytes: SQS_MAX_MESSAGE_BYTES };
   }
-  return { ok: true, message, identity };
+  return { ok: true, message, identity, dropped: read.value.dropped ?? [] };
 };

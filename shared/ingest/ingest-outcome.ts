@@ -15,7 +15,13 @@ export type UnavailableCause = 'enqueue_failed' | 'quarantine_failed' | 'secrets
  * `toIngestResponse`.
  */
 export type IngestOutcome =
-  | { readonly kind: 'accepted'; readonly eventId: string; readonly eventType: string }
+  | {
+      readonly kind: 'accepted';
+      readonly eventId: string;
+      readonly eventType: string;
+      /** Paths of optional fields dropped for failing their format; absent when none was. */
+      readonly dropped?: readonly string[];
+    }
   | { readonly kind: 'ignored'; readonly eventId: string; readonly eventType: string }
   | { readonly kind: 'payload_too_large'; readonly limitBytes: number }
   | { readonly kind: 'unsupported_media_type' }

@@ -166,13 +166,18 @@ export const runIngestPipeline = async (
       { kind: 'invalid_payload', message, issues, quarantined: true },
     );
   }
-  const { message, identity } = event;
+  const { message, identity, dropped } = event;
   try {
     await dependencies.eventQueue.send(message);
   } catch (error) {
     return { kind: 'unavailable', cause: 'enqueue_failed', error, eventId: identity.eventId };
   }
   return identity.supported
-    ? { kind: 'accepted', eventId: identity.eventId, eventType: identity.eventType }
+    ? {
+        kind: 'accepted',
+        eventId: identity.eventId,
+        eventType: identity.eventType,
+        ...(dropped.length > 0 ? { dropped: dropped.map((field) => field.path) } : {}),
+      }
     : { kind: 'ignored', eventId: identity.eventId, eventType: identity.eventType };
 };

@@ -65,6 +65,11 @@ const failureFields = (error: unknown): Record<string, string> => {
 const outcomeFields = (outcome: IngestOutcome): Record<string, unknown> => {
   switch (outcome.kind) {
     case 'accepted':
+      return {
+        eventId: outcome.eventId,
+        eventType: outcome.eventType,
+        ...(outcome.dropped ? { droppedPaths: outcome.dropped } : {}),
+      };
     case 'ignored':
       return { eventId: outcome.eventId, eventType: outcome.eventType };
     case 'payload_too_large':
@@ -96,7 +101,8 @@ const UNAVAILABLE_METRICS = {
 } as const;
 
 /**
- * The metrics an outcome adds: Accepted, Ignored, Rejected (with a `reason` dimension),
+ * The metrics an outcome adds: Accepted (and OptionalFieldsDropped, the fields an accepted
+ * delivery lost for failing their format), Ignored, Rejected (with a `reason` dimension),
  * Quarantined, EnqueueFailed, QuarantineFailed, SecretsUnavailable. All carry the `vendor`
  * dimension.
  */
@@ -104,6 +110,9 @@ const addOutcomeMetrics = (meter: Metrics, outcome: IngestOutcome): void => {
   switch (outcome.kind) {
     case 'accepted':
       meter.addMetric('Accepted', MetricUnit.Count, 1);
+      if (outcome.dropped) {
+        meter.addMetric('OptionalFieldsDropped', MetricUnit.Count, outcome.dropped.length);
+      }
       return;
     case 'ignored':
       meter.addMetric('Ignored', MetricUnit.Count, 1);

@@ -9,6 +9,9 @@ import { VENDORS } from '../vendors/vendor';
  */
 export const EVENT_ENVELOPE_VERSION = 1;
 
+/** Most dropped fields an envelope lists (a 1 MiB body could name thousands). */
+export const MAX_DROPPED_FIELDS = 20;
+
 const IsoTimestamp = v.pipe(v.string(), v.isoTimestamp());
 const NonEmpty = v.pipe(v.string(), v.minLength(1));
 
@@ -34,6 +37,17 @@ export const EventEnvelopeSchema = v.object({
       digest: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
       expiresAt: IsoTimestamp,
     }),
+  ),
+  /**
+   * Optional fields ingest dropped from the payload because they failed their format (a
+   * placeholder where a URL goes, a number beyond the finite range): the event was accepted
+   * without them, and the worker notes them on the event's ledger entry.
+   */
+  dropped: v.optional(
+    v.pipe(
+      v.array(v.object({ path: v.string(), message: v.string() })),
+      v.maxLength(MAX_DROPPED_FIELDS),
+    ),
   ),
   payload: v.unknown(),
 });

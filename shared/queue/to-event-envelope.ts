@@ -1,7 +1,7 @@
 import type { SignedBy } from '../auth/auth-result';
 import type { Vendor } from '../vendors/vendor';
 import type { EventIdentity, VendorEvent } from '../vendors/vendor-definition';
-import { EVENT_ENVELOPE_VERSION, type EventEnvelope } from './event-envelope';
+import { EVENT_ENVELOPE_VERSION, type EventEnvelope, MAX_DROPPED_FIELDS } from './event-envelope';
 
 /**
  * The queue message for one validated event. Ingest sends it; the fixture generator and replay
@@ -30,6 +30,9 @@ export const toEventEnvelope = (input: {
           expiresAt: input.signedBy.expiresAt.toISOString(),
         },
       }
+    : {}),
+  ...(input.event.dropped && input.event.dropped.length > 0
+    ? { dropped: input.event.dropped.slice(0, MAX_DROPPED_FIELDS) }
     : {}),
   payload: input.event.payload,
 });

@@ -2,6 +2,7 @@ import { canonicalJson, type JsonValue } from '../json/json-value';
 import type { Vendor } from '../vendors/vendor';
 import { clockTime, type EventClock } from './event-clock';
 import type { ImageChange, ImagePatch } from './image-change';
+import { keysOverCaps } from './record-bounds';
 import {
   DETECTION_SOURCES,
   type Detection,
@@ -76,23 +77,31 @@ export interface MergeResult {
 /**
  * Merges one event's change into an image's state under the contract's order rules: per field, the
  * latest event time wins, ties to the larger `eventId`; tags converge per tag id; deletion is
- * terminal because nothing ever clears `flag:deleted`. Pure: no I/O, no clock reads.
+ * terminal because nothing ever clears `flag:deleted`. The record caps then keep the most recently
+ * changed tag ids and metadata keys (`keysOverCaps`), which ranks by clock alone and so keeps the
+ * merge order-independent. Pure: no I/O, no clock reads.
  */
 export const applyChange = (state: RecordState | undefined, change: ImageChange): MergeResult => {
   const fields: Record<string, FieldEntry> = { ...state?.fields };
-  let changed = state === undefined;
+  const written = new Set<string>();
   const entries = patchEntries(change.patch);
   entries.push([LAST_EVENT_AT, clockTime(change.clock)]);
   for (const [key, value] of entries) {
     const candidate: FieldEntry = { value, clock: change.clock };
     if (wins(candidate, fields[key])) {
       fields[key] = candidate;
-      changed = true;
+      written.add(key);
     }
+  }
+  // The record caps: an entry this change wrote and the cap evicted at once changed nothing.
+  let evictedHeld = false;
+  for (const key of keysOverCaps(fields)) {
+    if (!written.delete(key)) evictedHeld = true;
+    delete fields[key];
   }
   return {
     state: { vendor: change.vendor, imageId: change.imageId, fields },
-    changed,
+    changed: state === undefined || written.size > 0 || evictedHeld,
   };
 };
 

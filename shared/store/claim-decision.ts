@@ -1,4 +1,4 @@
-import type { LedgerEntry } from './ledger-item';
+import { deliveryCount, type LedgerEntry } from './ledger-item';
 
 /**
  * What a claim found, decided from the ledger entry as it was before this claim touched it (the
@@ -37,7 +37,7 @@ export const windowStart = (now: Date, dedupeWindowSeconds: number): string =>
  * deletes expired items up to about 48 hours late. A finished event counts as a duplicate even
  * for the message that finished it (an SQS redelivery after the batch response was lost), so it
  * is never applied twice; `deliveries` is a set of vendor deliveries, so neither that case nor
- * one delivery queued twice inflates the count.
+ * one delivery queued twice inflates the count (past the listed ones, see `deliveryCount`).
  */
 export const decideClaim = (
   previous: LedgerEntry | undefined,
@@ -47,8 +47,10 @@ export const decideClaim = (
   const nowIso = context.now.toISOString();
   if (previous.status !== 'processing') {
     if (finishedAt(previous) > windowStart(context.now, context.dedupeWindowSeconds)) {
-      const deliveries = new Set([...previous.deliveries, context.deliveryId]).size;
-      return { kind: 'duplicate', deliveries };
+      const known =
+        previous.deliveries.includes(context.deliveryId) ||
+        previous.lastDelivery === context.deliveryId;
+      return { kind: 'duplicate', deliveries: deliveryCount(previous) + (known ? 0 : 1) };
     }
     return { kind: 'takeover', previous };
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import {
   type AttributeValue,
@@ -47,6 +48,22 @@ export const ABANDONED_LEASE = 'lease expired: the previous attempt crashed or t
  */
 export const MAX_LISTED_REFUSALS = 100;
 
+/**
+ * Most deliveries listed by id on a ledger entry (`deliveries`); later ones are counted in
+ * `moreDeliveries`. With ids of at most `MAX_DELIVERY_ID_LENGTH` characters the list stays under
+ * 4 KB, so the entry (archive, refusals and notes at their caps included) stays under DynamoDB's
+ * 400 KB item limit however often an event is repeated. Before this cap, every repeat added an id
+ * to the item that also holds the archive, and past about 1,000 repeats the claim itself failed.
+ */
+export const MAX_LISTED_DELIVERIES = 50;
+
+/** Longest delivery id kept as is; a longer one is kept as a digest (gateway ids are ~16). */
+export const MAX_DELIVERY_ID_LENGTH = 64;
+
+/** Most notes listed on a ledger entry (`notes`), each at most `MAX_NOTE_LENGTH` characters. */
+export const MAX_LISTED_NOTES = 20;
+const MAX_NOTE_LENGTH = 300;
+
 /** The ledger's client, table and timing; the worker fills it from `WorkerConfig`. */
 export interface DynamoDbEventLedgerOptions {
   /** Created once per process by the caller, never per call. */
@@ -83,6 +100,12 @@ const attributeNamesOf = (...expressions: Array<string | undefined>): Record<str
  */
 export const signatureKey = (digest: string): string => `signature#${digest}`;
 
+/** The id a delivery is counted by: the gateway request id, or a digest of an unusually long one. */
+export const deliveryKey = (deliveryId: string): string =>
+  deliveryId.length <= MAX_DELIVERY_ID_LENGTH
+    ? deliveryId
+    : `sha256:${createHash('sha256').update(deliveryId).digest('hex').slice(0, 32)}`;
+
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 const plusSeconds = (date: Date, seconds: number): Date =>
   new Date(date.getTime() + seconds * 1000);
@@ -92,10 +115,13 @@ const number = (value: number): AttributeValue => ({ N: String(value) });
 /**
  * The event ledger in DynamoDB. On the happy path an event costs two writes and no read:
  *
- * - **Claim**: ONE unconditional UpdateItem that sets the claim fields only where they are absent
- *   (`if_not_exists`), adds the delivery (the envelope's gateway request id) to `deliveries`, and returns the item as it was before
- *   (`ALL_OLD`). `decideClaim` reads that old image: no item means we own the event; otherwise it
- *   is ours already, a counted duplicate, held by a live lease, or up for takeover.
+ * - **Claim**: ONE UpdateItem that sets the claim fields only where they are absent
+ *   (`if_not_exists`), adds the delivery (the envelope's gateway request id) to `deliveries`, and
+ *   returns the item as it was before (`ALL_OLD`). `decideClaim` reads that old image: no item
+ *   means we own the event; otherwise it is ours already, a counted duplicate, held by a live
+ *   lease, or up for takeover. Its one condition keeps `deliveries` to `MAX_LISTED_DELIVERIES`
+ *   ids: past them, the refused claim still returns the item, and a duplicate is counted with a
+ *   second UpdateItem (`moreDeliveries`), so only the 51st and later repeats cost two writes.
  * - **Takeover** (rare): ONE UpdateItem whose condition re-checks, on the server, the previous
  *   owner and that its lease has expired or its completion lies outside the dedupe window; a lost
  *   race becomes `LeaseHeldError`.
@@ -124,40 +150,18 @@ export class DynamoDbEventLedger implements EventLedger {
 
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     const now = this.now();
-    const output = await this.update('claim', {
-      Key: { eventId: text(request.eventId) },
-      UpdateExpression: [
-        'SET #status = if_not_exists(#status, :processing)',
-        '#owner = if_not_exists(#owner, :messageId)',
-        '#leaseUntil = if_not_exists(#leaseUntil, :leaseUntil)',
-        '#claimedAt = if_not_exists(#claimedAt, :now)',
-        '#expiresAt = if_not_exists(#expiresAt, :expiresAt)',
-        '#vendor = if_not_exists(#vendor, :vendor)',
-        '#eventType = if_not_exists(#eventType, :eventType)',
-        '#receivedAt = if_not_exists(#receivedAt, :receivedAt)',
-      ]
-        .join(', ')
-        .concat(' ADD #deliveries :delivery'),
-      ExpressionAttributeValues: {
-        ':processing': text('processing'),
-        ':messageId': text(request.messageId),
-        ':leaseUntil': text(plusSeconds(now, this.leaseSeconds).toISOString()),
-        ':now': text(now.toISOString()),
-        ':expiresAt': number(epochSeconds(plusSeconds(now, this.dedupeWindowSeconds))),
-        ':vendor': text(request.vendor),
-        ':eventType': text(request.eventType),
-        ':receivedAt': text(request.receivedAt),
-        ':delivery': { SS: [request.deliveryId] },
-      },
-      ReturnValues: 'ALL_OLD',
-    });
-    const previous = output.Attributes && this.parse(output.Attributes, request.eventId);
-    const decision = decideClaim(previous, {
+    const delivery = deliveryKey(request.deliveryId);
+    const previous = await this.claimUpdate(request, delivery, now);
+    const decision = decideClaim(previous.entry, {
       messageId: request.messageId,
-      deliveryId: request.deliveryId,
+      deliveryId: delivery,
       now,
       dedupeWindowSeconds: this.dedupeWindowSeconds,
     });
+    // A delivery past the listed ones is counted once it is known not to be retried (held).
+    if (!previous.listed && (decision.kind === 'duplicate' || decision.kind === 'takeover')) {
+      await this.countUnlisted(request.eventId, delivery);
+    }
     switch (decision.kind) {
       case 'claimed':
       case 'resumed':
@@ -172,6 +176,85 @@ export class DynamoDbEventLedger implements EventLedger {
     }
   }
 
+  /**
+   * The claim's UpdateItem, and the entry as it was before it. `listed` is false when the entry
+   * already lists `MAX_LISTED_DELIVERIES` other deliveries: then the condition refuses the write
+   * and DynamoDB returns the entry with the refusal.
+   */
+  private async claimUpdate(
+    request: ClaimRequest,
+    delivery: string,
+    now: Date,
+  ): Promise<{ entry: LedgerEntry | undefined; listed: boolean }> {
+    let output: UpdateItemCommandOutput;
+    try {
+      output = await this.update('claim', {
+        Key: { eventId: text(request.eventId) },
+        UpdateExpression: [
+          'SET #status = if_not_exists(#status, :processing)',
+          '#owner = if_not_exists(#owner, :messageId)',
+          '#leaseUntil = if_not_exists(#leaseUntil, :leaseUntil)',
+          '#claimedAt = if_not_exists(#claimedAt, :now)',
+          '#expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+          '#vendor = if_not_exists(#vendor, :vendor)',
+          '#eventType = if_not_exists(#eventType, :eventType)',
+          '#receivedAt = if_not_exists(#receivedAt, :receivedAt)',
+        ]
+          .join(', ')
+          .concat(' ADD #deliveries :delivery'),
+        ExpressionAttributeValues: {
+          ':processing': text('processing'),
+          ':messageId': text(request.messageId),
+          ':leaseUntil': text(plusSeconds(now, this.leaseSeconds).toISOString()),
+          ':now': text(now.toISOString()),
+          ':expiresAt': number(epochSeconds(plusSeconds(now, this.dedupeWindowSeconds))),
+          ':vendor': text(request.vendor),
+          ':eventType': text(request.eventType),
+          ':receivedAt': text(request.receivedAt),
+          ':delivery': { SS: [delivery] },
+          ':deliveryText': text(delivery),
+          ':listedCap': number(MAX_LISTED_DELIVERIES),
+        },
+        ConditionExpression:
+          'attribute_not_exists(#deliveries) OR size(#deliveries) < :listedCap OR ' +
+          'contains(#deliveries, :deliveryText)',
+        ReturnValues: 'ALL_OLD',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException) || error.Item === undefined) {
+        throw error;
+      }
+      return { entry: this.parse(error.Item, request.eventId), listed: false };
+    }
+    const entry = output.Attributes && this.parse(output.Attributes, request.eventId);
+    return { entry, listed: true };
+  }
+
+  /**
+   * Counts a delivery past the listed ones: ONE UpdateItem adding 1 to `moreDeliveries`, unless
+   * it is the delivery counted last (the same delivery queued twice arrives back to back).
+   */
+  private async countUnlisted(eventId: string, delivery: string): Promise<void> {
+    try {
+      await this.update('count', {
+        Key: { eventId: text(eventId) },
+        UpdateExpression:
+          'SET #moreDeliveries = if_not_exists(#moreDeliveries, :zero) + :one, #lastDelivery = :delivery',
+        ConditionExpression:
+          'attribute_exists(#eventId) AND (attribute_not_exists(#lastDelivery) OR #lastDelivery <> :delivery)',
+        ExpressionAttributeValues: {
+          ':zero': number(0),
+          ':one': number(1),
+          ':delivery': text(delivery),
+        },
+      });
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+  }
+
   async complete(request: CompleteRequest): Promise<void> {
     const now = this.now();
     const archive = request.archive && this.compress(request.archive);
@@ -180,6 +263,7 @@ export class DynamoDbEventLedger implements EventLedger {
       archive?.kept ? this.archiveRetentionSeconds : 0,
     );
     const refused = request.refused ?? [];
+    const notes = request.notes ?? [];
     const sets = [
       '#status = :status',
       '#completedAt = :now',
@@ -188,6 +272,7 @@ export class DynamoDbEventLedger implements EventLedger {
       ...(refused.length > 0
         ? ['#imagesRefused = :imagesRefused', '#refusedImages = :refused']
         : []),
+      ...(notes.length > 0 ? ['#notes = :notes', '#noteCount = :noteCount'] : []),
       ...(archive?.kept ? ['#archive = :archive'] : []),
       ...(archive && !archive.kept ? ['#archiveSkipped = :archiveSkipped'] : []),
     ];
@@ -207,6 +292,16 @@ export class DynamoDbEventLedger implements EventLedger {
             ? {
                 ':imagesRefused': number(refused.length),
                 ':refused': text(JSON.stringify(refused.slice(0, MAX_LISTED_REFUSALS))),
+              }
+            : {}),
+          ...(notes.length > 0
+            ? {
+                ':notes': text(
+                  JSON.stringify(
+                    notes.slice(0, MAX_LISTED_NOTES).map((note) => note.slice(0, MAX_NOTE_LENGTH)),
+                  ),
+                ),
+                ':noteCount': number(notes.length),
               }
             : {}),
           ...(archive?.kept ? { ':archive': { B: archive.bytes } } : {}),
@@ -311,7 +406,7 @@ export class DynamoDbEventLedger implements EventLedger {
               '#lastFailedAt = :now, #unfinishedVendor = :vendor, ' +
               '#unfinishedSince = if_not_exists(#unfinishedSince, :now)'
             : '') +
-          ' REMOVE #completedAt, #imagesApplied, #imagesRefused, #refusedImages, #archive, #archiveSkipped',
+          ' REMOVE #completedAt, #imagesApplied, #imagesRefused, #refusedImages, #notes, #noteCount, #archive, #archiveSkipped',
         ConditionExpression:
           '#owner = :previousOwner AND ((#status = :processing AND #leaseUntil <= :now) OR ' +
           '(#status IN (:completed, :ignored, :refused) AND #completedAt <= :windowStart))',
@@ -355,7 +450,7 @@ export class DynamoDbEventLedger implements EventLedger {
    * `StoreOperationError`.
    */
   private async update(
-    purpose: 'claim' | 'takeover' | 'complete' | 'bind' | 'failure',
+    purpose: 'claim' | 'count' | 'takeover' | 'complete' | 'bind' | 'failure',
     input: Omit<
       UpdateItemCommandInput,
       'TableName' | 'ReturnConsumedCapacity' | 'ExpressionAttributeNames'

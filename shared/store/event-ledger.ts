@@ -86,6 +86,8 @@ export interface CompleteRequest {
   readonly imagesApplied: number;
   /** Images whose change was refused for good; the event is complete without them. */
   readonly refused?: readonly ImageRefusal[];
+  /** Values that did not reach a record (dropped optional fields, cut labels), in words. */
+  readonly notes?: readonly string[];
   /** The envelope to keep for replay or inspection; omitted when archiving is off. */
   readonly archive?: EventEnvelope;
 }

@@ -20,14 +20,21 @@ export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
  * One item of the event ledger, keyed by `eventId`:
  * - `status`, `owner` (the SQS messageId that holds or held the claim), `leaseUntil` (ISO; while
  *   processing), `claimedAt`, `completedAt` (ISO);
- * - `deliveries` (SS): every SQS messageId that carried the event. A vendor retry is a new SQS
- *   message, an SQS redelivery is not, so `deliveries - 1` counts real duplicates and a message
- *   retried after meeting a held lease is not counted twice;
+ * - `deliveries` (SS): the vendor deliveries (gateway request ids) that carried the event, the
+ *   first `MAX_LISTED_DELIVERIES` of them. A vendor retry is a new delivery, an SQS redelivery or
+ *   a SendMessage retried after a timeout is not, so a set counts real duplicates exactly;
+ * - `moreDeliveries` (N): deliveries past the listed ones, counted but not kept, so the item
+ *   stays bounded however often an event is repeated (`deliveryCount` adds both);
+ * - `lastDelivery` (S): the latest delivery counted in `moreDeliveries`, so the same one arriving
+ *   twice in a row is counted once;
  * - `vendor`, `eventType`, `receivedAt`; `imagesApplied` (N): the image changes the event made
  *   (stale ones included, so a retry after a crash records the same number);
  * - `imagesRefused` (N) and `refusedImages` (S, JSON `[{imageId, reason}]`, the first 100): the
  *   images whose change was refused for good (see `ImageRefusal`); absent when none was;
  * - `archive` (B): the envelope as gzip-compressed JSON, for replay (when archiving is on);
+ * - `notes` (S, JSON string list, the first `MAX_LISTED_NOTES`) and `noteCount` (N): values that
+ *   did not reach a record, such as an optional field dropped for failing its format or a label
+ *   cut by the record caps; absent when there were none;
  * - `expiresAt` (N, epoch seconds): the TTL attribute;
  * - `failures` (N), `lastError`, `lastFailedAt`: failed attempts, kept after completion;
  * - `unfinishedVendor`, `unfinishedSince`: the keys of the sparse `unfinished` index, present only
@@ -41,12 +48,16 @@ export interface LedgerEntry {
   readonly leaseUntil?: string;
   readonly completedAt?: string;
   readonly deliveries: readonly string[];
+  readonly moreDeliveries?: number;
+  readonly lastDelivery?: string;
   readonly vendor?: string;
   readonly eventType?: string;
   readonly receivedAt?: string;
   readonly imagesApplied?: number;
   readonly imagesRefused?: number;
   readonly refusedImages?: readonly ImageRefusal[];
+  readonly notes?: readonly string[];
+  readonly noteCount?: number;
   readonly archive?: Uint8Array;
   readonly expiresAt?: number;
   readonly archiveSkipped?: string;
@@ -67,6 +78,8 @@ const LedgerItemSchema = v.object({
   leaseUntil: v.optional(isoTimeAttribute),
   completedAt: v.optional(isoTimeAttribute),
   deliveries: v.optional(stringSetAttribute, { SS: [] }),
+  moreDeliveries: v.optional(integerAttribute),
+  lastDelivery: v.optional(nonEmptyStringAttribute),
   vendor: v.optional(nonEmptyStringAttribute),
   eventType: v.optional(nonEmptyStringAttribute),
   receivedAt: v.optional(isoTimeAttribute),
@@ -84,6 +97,8 @@ const LedgerItemSchema = v.object({
       ),
     ),
   ),
+  notes: v.optional(v.pipe(stringAttribute, v.parseJson(), v.array(v.string()))),
+  noteCount: v.optional(integerAttribute),
   archive: v.optional(binaryAttribute),
   expiresAt: v.optional(integerAttribute),
   archiveSkipped: v.optional(nonEmptyStringAttribute),
@@ -92,6 +107,10 @@ const LedgerItemSchema = v.object({
   lastFailedAt: v.optional(isoTimeAttribute),
   unfinishedSince: v.optional(isoTimeAttribute),
 });
+
+/** Distinct vendor deliveries that carried the event: the listed ones and those counted past them. */
+export const deliveryCount = (entry: Pick<LedgerEntry, 'deliveries' | 'moreDeliveries'>): number =>
+  entry.deliveries.length + (entry.moreDeliveries ?? 0);
 
 /** Parses a ledger item (as DynamoDB returns it) without trusting its shape. */
 export const fromLedgerItem = (

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { droppable } from '../validation/validation-issue';
 
 /**
  * Building blocks shared by the vendor schemas. The rule: strict on what records
@@ -89,8 +90,9 @@ export const BooleanLikeSchema = v.union(
 
 /**
  * A number sent as a number or a numeric string. A string beyond the finite range (`"1e999"`)
- * reads as absent: it names no number a record can hold, and taking it as Infinity would erase the
- * field (JSON has no Infinity), so the rest of the event is accepted without it.
+ * fails: it names no number a record can hold, and taking it as Infinity would erase the field
+ * (JSON has no Infinity). Optional fields hold it with `optionalFormat`, so the event is accepted
+ * without the value, and the drop is counted and noted.
  */
 export const NumberLikeSchema = v.union(
   [
@@ -99,7 +101,7 @@ export const NumberLikeSchema = v.union(
       v.string(),
       v.trim(),
       v.regex(/^-?\d{1,15}(\.\d{1,15})?([eE][-+]?\d{1,3})?$/),
-      v.transform((text) => (Number.isFinite(Number(text)) ? text : undefined)),
+      v.check((text) => Number.isFinite(Number(text)), 'must be a finite number'),
     ),
   ],
   'must be a number, or a string holding one',
@@ -140,6 +142,15 @@ export const DateTimeSchema = v.pipe(
 /** `null` and absent mean the same on these wires. */
 export const optional = <TSchema extends v.GenericSchema>(schema: TSchema) =>
   v.optional(v.nullable(schema));
+
+/**
+ * An optional field with a format (a URL, a number, a date, a bounded blob): a value that fails it
+ * is dropped from the event, which is accepted without it, and the drop is counted and noted (see
+ * `validateDropping`). A vendor that gets a 4xx may give up on the whole event, and the event can
+ * be applied without this field.
+ */
+export const optionalFormat = <TSchema extends v.GenericSchema>(schema: TSchema) =>
+  optional(droppable(schema));
 
 /** A bounded array. */
 export const listOf = <TSchema extends v.GenericSchema>(item: TSchema, minItems = 0) =>

@@ -2,7 +2,7 @@ import type { CollectionRule } from '../record/collection-ownership';
 import type { EventClock } from '../record/event-clock';
 import type { AliasedImageChange, ImageChange, ImageExpectation } from '../record/image-change';
 import type { Collection } from '../record/image-record';
-import type { Validated } from '../validation/validation-issue';
+import type { DroppedField, Validated } from '../validation/validation-issue';
 import type { Vendor } from './vendor';
 
 /** What a webhook carries, once its bytes are parsed. */
@@ -68,6 +68,11 @@ export interface VendorDefinition<TEvent extends VendorEvent> {
 export interface VendorEvent {
   readonly eventType: string;
   readonly payload: unknown;
+  /**
+   * Optional fields left out of `payload` because they failed their format (see
+   * `validateDropping`): the event is accepted without them, and they are counted and noted.
+   */
+  readonly dropped?: readonly DroppedField[];
 }
 
 /**

@@ -5,6 +5,7 @@ import type { AliasedImageChange, ImageChange, ImageExpectation } from '../recor
 import type { ImageAliasStore } from '../store/image-alias-store';
 import { applyAliasChanges, linkAliases } from './apply-aliases';
 import type { ImageRefusal } from '../record/image-refusal';
+import { boundChange, clockFits } from '../record/record-bounds';
 import type { Collection } from '../record/image-record';
 import type { EventLedger } from '../store/event-ledger';
 import type { ApplyResult, ImageRecordStore } from '../store/image-record-store';
@@ -43,6 +44,8 @@ export interface AppliedImages {
   readonly refused: readonly ImageRefusal[];
   /** Changes held with an alias that no event has registered yet (applied when one does). */
   readonly held?: number;
+  /** Values the record caps cut or left out of the event's changes (noted on the ledger). */
+  readonly trimmed?: number;
 }
 
 /**
@@ -66,11 +69,14 @@ export interface EventChanges {
   readonly collections: CollectionRule;
   /** The collection the event completes, by the vendor's completion rule. */
   readonly completes?: Collection;
+  /** What the record caps took out of the changes, per image (`boundPatch`); usually none. */
+  readonly trimmed: readonly string[];
 }
 
 /**
  * The record changes an envelope implies: its payload read again through the vendor definition
- * (the queue is a boundary), normalized under the event's clock. Pure.
+ * (the queue is a boundary), normalized under the event's clock, and bounded by the record caps
+ * (`boundChange`), so that any accepted change fits a record. Pure.
  */
 export const eventChangesOf = (
   envelope: EventEnvelope,
@@ -84,12 +90,24 @@ export const eventChangesOf = (
   }
   const completes = definition.collectionCompleted(event.value);
   const clock = eventClock(new Date(envelope.eventTime), envelope.eventId);
+  const trimmed: string[] = [];
+  const changes = definition.normalize(event.value, clock).map((change) => {
+    const bounded = boundChange(change);
+    for (const note of bounded.notes) trimmed.push(`${change.imageId}: ${note}`);
+    return bounded.change;
+  });
+  const aliasChanges = (definition.aliasChanges?.(event.value, clock) ?? []).map((change) => {
+    const bounded = boundChange(change);
+    for (const note of bounded.notes) trimmed.push(`${change.alias}: ${note}`);
+    return bounded.change;
+  });
   return {
-    changes: definition.normalize(event.value, clock),
-    aliasChanges: definition.aliasChanges?.(event.value, clock) ?? [],
+    changes,
+    aliasChanges,
     imagesExpected: definition.imagesExpected(event.value),
     collections: definition.collections,
     ...(completes ? { completes } : {}),
+    trimmed,
   };
 };
 
@@ -104,6 +122,7 @@ const NO_CHANGES: EventChanges = {
   aliasChanges: [],
   imagesExpected: 'new',
   collections: 'fixed',
+  trimmed: [],
 };
 
 /** One image's change, applied, refused for good, or failed in a way a retry may cure. */
@@ -125,6 +144,15 @@ const countImages = (outcomes: readonly ImageOutcome[], held: number): AppliedIm
     ...(held > 0 ? { held } : {}),
   };
 };
+
+/**
+ * What the event's ledger entry notes about values that did not reach a record: the optional
+ * fields ingest dropped for failing their format, then what the record caps cut.
+ */
+const eventNotes = (envelope: EventEnvelope, trimmed: readonly string[]): string[] => [
+  ...(envelope.dropped ?? []).map((field) => `dropped ${field.path}: ${field.message}`),
+  ...trimmed,
+];
 
 /**
  * Notes a failed attempt on the event's ledger entry, so operators can find it (`events list`).
@@ -156,19 +184,18 @@ const applyImage = async (
   store: ImageRecordStore,
   cause: RecordCause,
 ): Promise<ImageOutcome> => {
+  const tooLarge: ImageOutcome = {
+    kind: 'result',
+    result: { outcome: 'refused', reason: 'record_too_large', writeUnits: 0, attempts: 0 },
+    imageId: change.imageId,
+  };
+  if (!clockFits(change)) return tooLarge;
   try {
     const result = await store.apply(change, imagesExpected, collections, cause);
     return { kind: 'result', result, imageId: change.imageId };
   } catch (error) {
-    if (error instanceof RecordTooLargeError) {
-      const refused: ApplyResult = {
-        outcome: 'refused',
-        reason: 'record_too_large',
-        writeUnits: 0,
-        attempts: 0,
-      };
-      return { kind: 'result', result: refused, imageId: change.imageId };
-    }
+    // Unreachable within the record caps; kept so that a record that still cannot fit fails alone.
+    if (error instanceof RecordTooLargeError) return tooLarge;
     return { kind: 'failed', error };
   }
 };
@@ -224,9 +251,8 @@ export const processEvent = async (
   messageId: string,
   deps: ProcessEventDeps,
 ): Promise<ProcessResult> => {
-  const { changes, aliasChanges, imagesExpected, collections, completes } = envelope.supported
-    ? eventChangesOf(envelope, deps.definitions)
-    : NO_CHANGES;
+  const { changes, aliasChanges, imagesExpected, collections, completes, trimmed } =
+    envelope.supported ? eventChangesOf(envelope, deps.definitions) : NO_CHANGES;
   const claim = await deps.ledger.claim({
     eventId: envelope.eventId,
     messageId,
@@ -258,7 +284,8 @@ export const processEvent = async (
       return { kind: 'refused', refused };
     }
   }
-  const eventChanges = { changes, aliasChanges, imagesExpected, collections };
+  const eventChanges = { changes, aliasChanges, imagesExpected, collections, trimmed };
+  const notes = eventNotes(envelope, trimmed);
   const cause = { eventId: envelope.eventId, eventType: envelope.eventType };
   let images: AppliedImages;
   try {
@@ -268,7 +295,10 @@ export const processEvent = async (
     const byAlias = await applyThroughAliases(eventChanges, direct, deps, cause);
     const outcomes = [...direct, ...byAlias.outcomes];
     for (const outcome of outcomes) if (outcome.kind === 'failed') throw outcome.error;
-    images = countImages(outcomes, byAlias.held);
+    images = {
+      ...countImages(outcomes, byAlias.held),
+      ...(trimmed.length > 0 ? { trimmed: trimmed.length } : {}),
+    };
     if (completes) {
       await deps.store.recordCompletion({
         vendor: envelope.vendor,
@@ -283,6 +313,7 @@ export const processEvent = async (
       status: envelope.supported ? 'completed' : 'ignored',
       imagesApplied: outcomes.length - images.refused.length,
       ...(images.refused.length > 0 ? { refused: images.refused } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
       ...(deps.archiveEvents || images.refused.length > 0 ? { archive: envelope } : {}),
     });
   } catch (error) {

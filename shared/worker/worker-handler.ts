@@ -24,10 +24,18 @@ export interface WorkerMetrics {
  * nothing; `ImagesRefused` counts image changes refused for good (another collection's image, a
  * record that cannot fit), which an alarm watches; `Deferred` counts messages that met another
  * delivery's live lease (retried later, not an error); `Failed` counts messages that failed for
- * any other reason.
+ * any other reason; `ValuesTrimmed` counts what the record caps cut or left out of applied
+ * changes (a label cut, detections beyond the cap, an oversized blob), each noted on the ledger.
  */
 export type WorkerMetricName =
-  'Applied' | 'Duplicate' | 'Ignored' | 'Stale' | 'ImagesRefused' | 'Deferred' | 'Failed';
+  | 'Applied'
+  | 'Duplicate'
+  | 'Ignored'
+  | 'Stale'
+  | 'ImagesRefused'
+  | 'ValuesTrimmed'
+  | 'Deferred'
+  | 'Failed';
 
 /** Everything the batch handler needs, injected so tests can count logs and metrics. */
 export interface WorkerHandlerDeps extends ProcessEventDeps {
@@ -86,6 +94,9 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
         case 'applied':
           metrics.addMetric('Applied', 'Count', 1);
           if (result.images.stale > 0) metrics.addMetric('Stale', 'Count', result.images.stale);
+          if (result.images.trimmed) {
+            metrics.addMetric('ValuesTrimmed', 'Count', result.images.trimmed);
+          }
           if (result.images.refused.length > 0) {
             metrics.addMetric('ImagesRefused', 'Count', result.images.refused.length);
             log.warn('Event applied without its refused images (kept in the ledger)', {
@@ -101,6 +112,7 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
             updated: result.images.updated,
             stale: result.images.stale,
             refused: result.images.refused.length,
+            ...(result.images.trimmed ? { trimmed: result.images.trimmed } : {}),
           });
           break;
         case 'duplicate':

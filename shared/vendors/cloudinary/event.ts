@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../json/json-value';
+import type { WithDroppedFields } from '../../validation/validation-issue';
 import type {
   CloudinaryContextChanged,
   CloudinaryDelete,
@@ -15,20 +16,21 @@ import type {
  * A validated Cloudinary notification that becomes record changes; a switch on `eventType`
  * narrows the payload. `unsupported` is absent here, so checking it narrows `CloudinaryEvent`.
  */
-export type SupportedCloudinaryEvent = { readonly unsupported?: false } & (
-  | { readonly eventType: 'upload'; readonly payload: CloudinaryUpload }
-  | { readonly eventType: 'eager'; readonly payload: CloudinaryEager }
-  | { readonly eventType: 'moderation'; readonly payload: CloudinaryModeration }
-  | { readonly eventType: 'rename'; readonly payload: CloudinaryRename }
-  | { readonly eventType: 'delete'; readonly payload: CloudinaryDelete }
-  | { readonly eventType: 'resource_tags_changed'; readonly payload: CloudinaryTagsChanged }
-  | { readonly eventType: 'resource_context_changed'; readonly payload: CloudinaryContextChanged }
-  | {
-      readonly eventType: 'resource_display_name_changed';
-      readonly payload: CloudinaryDisplayNameChanged;
-    }
-  | { readonly eventType: 'move'; readonly payload: CloudinaryMove }
-);
+export type SupportedCloudinaryEvent = { readonly unsupported?: false } & WithDroppedFields &
+  (
+    | { readonly eventType: 'upload'; readonly payload: CloudinaryUpload }
+    | { readonly eventType: 'eager'; readonly payload: CloudinaryEager }
+    | { readonly eventType: 'moderation'; readonly payload: CloudinaryModeration }
+    | { readonly eventType: 'rename'; readonly payload: CloudinaryRename }
+    | { readonly eventType: 'delete'; readonly payload: CloudinaryDelete }
+    | { readonly eventType: 'resource_tags_changed'; readonly payload: CloudinaryTagsChanged }
+    | { readonly eventType: 'resource_context_changed'; readonly payload: CloudinaryContextChanged }
+    | {
+        readonly eventType: 'resource_display_name_changed';
+        readonly payload: CloudinaryDisplayNameChanged;
+      }
+    | { readonly eventType: 'move'; readonly payload: CloudinaryMove }
+  );
 
 /**
  * An authentic notification of a type we do not map (`create_folder`, `resource_metadata_changed`,

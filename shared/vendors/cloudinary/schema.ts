@@ -6,6 +6,7 @@ import {
   MAX_ID_LENGTH,
   NumberLikeSchema,
   optional,
+  optionalFormat,
   TextSchema,
   toNumber,
   UrlSchema,
@@ -35,7 +36,7 @@ export const MAX_NAME_LENGTH = MAX_ID_LENGTH;
 /** A non-negative size or pixel count, as a number or a numeric string. */
 const SizeSchema = v.pipe(
   NumberLikeSchema,
-  v.check((value) => value === undefined || toNumber(value) >= 0, 'must not be negative'),
+  v.check((value) => toNumber(value) >= 0, 'must not be negative'),
 );
 
 /** A tag or a context key: short text without control characters. */
@@ -56,11 +57,11 @@ const NamesSchema = v.pipe(
 );
 
 /** `{ triggered_at, triggered_by }` on every type that has it; only the time is kept. */
-const NotificationContextSchema = v.object({ triggered_at: optional(DateTimeSchema) });
+const NotificationContextSchema = v.object({ triggered_at: optionalFormat(DateTimeSchema) });
 
 /** Fields every notification may carry that date it. */
 const DatedFields = {
-  timestamp: optional(DateTimeSchema),
+  timestamp: optionalFormat(DateTimeSchema),
   request_id: optional(IdSchema),
   notification_context: optional(NotificationContextSchema),
 };
@@ -87,20 +88,20 @@ export const CloudinaryUploadSchema = v.object({
   asset_id: IdSchema,
   public_id: IdSchema,
   /** Unix seconds of this upload; grows on overwrite. */
-  version: optional(IntegerLikeSchema),
+  version: optionalFormat(IntegerLikeSchema),
   version_id: optional(IdSchema),
-  width: optional(SizeSchema),
-  height: optional(SizeSchema),
+  width: optionalFormat(SizeSchema),
+  height: optionalFormat(SizeSchema),
   format: optional(TextSchema),
   resource_type: optional(TextSchema),
   type: optional(TextSchema),
-  created_at: optional(DateTimeSchema),
+  created_at: optionalFormat(DateTimeSchema),
   tags: optional(NamesSchema),
-  bytes: optional(SizeSchema),
+  bytes: optionalFormat(SizeSchema),
   etag: optional(TextSchema),
   placeholder: optional(BooleanLikeSchema),
-  url: optional(UrlSchema),
-  secure_url: optional(UrlSchema),
+  url: optionalFormat(UrlSchema),
+  secure_url: optionalFormat(UrlSchema),
   asset_folder: optional(FolderSchema),
   display_name: optional(TextSchema),
   original_filename: optional(TextSchema),
@@ -117,12 +118,12 @@ export type CloudinaryUpload = v.InferOutput<typeof CloudinaryUploadSchema>;
 /** One derived version of an eager notification. */
 const EagerDerivationSchema = v.object({
   transformation: v.pipe(TextSchema, v.maxLength(MAX_ID_LENGTH * 4)),
-  width: optional(SizeSchema),
-  height: optional(SizeSchema),
-  bytes: optional(SizeSchema),
+  width: optionalFormat(SizeSchema),
+  height: optionalFormat(SizeSchema),
+  bytes: optionalFormat(SizeSchema),
   format: optional(TextSchema),
-  url: optional(UrlSchema),
-  secure_url: optional(UrlSchema),
+  url: optionalFormat(UrlSchema),
+  secure_url: optionalFormat(UrlSchema),
   status: optional(TextSchema),
   reason: optional(TextSchema),
 });
@@ -150,14 +151,14 @@ export const CloudinaryModerationSchema = v.object({
   ...DatedFields,
   moderation_status: v.pipe(TextSchema, v.trim(), v.toLowerCase(), v.minLength(1)),
   moderation_kind: optional(TextSchema),
-  moderation_updated_at: optional(DateTimeSchema),
+  moderation_updated_at: optionalFormat(DateTimeSchema),
   public_id: IdSchema,
   asset_id: optional(IdSchema),
   resource_type: optional(TextSchema),
-  uploaded_at: optional(DateTimeSchema),
-  version: optional(IntegerLikeSchema),
-  url: optional(UrlSchema),
-  secure_url: optional(UrlSchema),
+  uploaded_at: optionalFormat(DateTimeSchema),
+  version: optionalFormat(IntegerLikeSchema),
+  url: optionalFormat(UrlSchema),
+  secure_url: optionalFormat(UrlSchema),
   etag: optional(TextSchema),
 });
 export type CloudinaryModeration = v.InferOutput<typeof CloudinaryModerationSchema>;
@@ -218,7 +219,7 @@ const BulkItemFields = {
 
 const DeleteItemSchema = v.object({
   ...BulkItemFields,
-  version: optional(IntegerLikeSchema),
+  version: optionalFormat(IntegerLikeSchema),
   asset_folder: optional(FolderSchema),
   display_name: optional(TextSchema),
 });

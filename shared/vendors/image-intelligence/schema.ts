@@ -5,6 +5,7 @@ import {
   listOf,
   MAX_ISO_EPOCH_MS,
   optional,
+  optionalFormat,
   TextSchema,
   UrlSchema,
   BooleanLikeSchema,
@@ -145,7 +146,7 @@ export type DetectedObject = v.InferOutput<typeof DetectedObjectSchema>;
 const imageResultEntries = {
   id: IdSchema,
   url: RequiredUrlSchema,
-  proxyUrl: optional(UrlSchema),
+  proxyUrl: optionalFormat(UrlSchema),
   customId: optional(IdSchema),
   status: StatusTokenSchema,
 };
@@ -181,9 +182,9 @@ export const DetectJobResultSchema = v.object({
     v.object({
       id: IdSchema,
       url: RequiredUrlSchema,
-      proxyUrl: optional(UrlSchema),
+      proxyUrl: optionalFormat(UrlSchema),
       customId: optional(IdSchema),
-      confidence: optional(ConfidenceSchema),
+      confidence: optionalFormat(ConfidenceSchema),
     }),
   ),
 });
@@ -204,10 +205,10 @@ export type DetectJob = v.InferOutput<typeof DetectJobSchema>;
 export const ChosenImageSchema = v.object({
   id: optional(IdSchema),
   url: RequiredUrlSchema,
-  proxyUrl: optional(UrlSchema),
+  proxyUrl: optionalFormat(UrlSchema),
   customId: optional(IdSchema),
   /** Not in the spec; used when a match result carries a score. */
-  confidence: optional(ConfidenceSchema),
+  confidence: optionalFormat(ConfidenceSchema),
 });
 export type ChosenImage = v.InferOutput<typeof ChosenImageSchema>;
 
@@ -257,8 +258,8 @@ export const AskJobSchema = v.object({
   ),
   examples: optional(
     v.object({
-      yes: optional(listOf(RequiredUrlSchema)),
-      no: optional(listOf(RequiredUrlSchema)),
+      yes: optionalFormat(listOf(RequiredUrlSchema)),
+      no: optionalFormat(listOf(RequiredUrlSchema)),
     }),
   ),
   jobResults: AskJobResultSchema,

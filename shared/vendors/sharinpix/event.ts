@@ -1,3 +1,4 @@
+import type { WithDroppedFields } from '../../validation/validation-issue';
 import type { JsonObject } from '../../json/json-value';
 import type {
   SharinpixEinsteinPrediction,
@@ -16,15 +17,16 @@ export type SharinpixTagEventType = 'new_tag_image' | 'delete_tag_image';
  * so a check of that flag narrows a `SharinpixEvent` to this union, and a switch on `eventType`
  * then narrows the payload.
  */
-export type SupportedSharinpixEvent = { readonly unsupported?: false } & (
-  | { readonly eventType: SharinpixImageEventType; readonly payload: SharinpixImage }
-  | { readonly eventType: SharinpixTagEventType; readonly payload: SharinpixTagEvent }
-  | { readonly eventType: 'upload_done'; readonly payload: SharinpixUploadDone }
-  | {
-      readonly eventType: 'new_einstein_prediction';
-      readonly payload: SharinpixEinsteinPrediction;
-    }
-);
+export type SupportedSharinpixEvent = { readonly unsupported?: false } & WithDroppedFields &
+  (
+    | { readonly eventType: SharinpixImageEventType; readonly payload: SharinpixImage }
+    | { readonly eventType: SharinpixTagEventType; readonly payload: SharinpixTagEvent }
+    | { readonly eventType: 'upload_done'; readonly payload: SharinpixUploadDone }
+    | {
+        readonly eventType: 'new_einstein_prediction';
+        readonly payload: SharinpixEinsteinPrediction;
+      }
+  );
 
 /**
  * An authentic event of a type we do not turn into records (`new_publication`,

@@ -11,6 +11,7 @@ import {
   MAX_TEXT_LENGTH,
   NumberLikeSchema,
   optional,
+  optionalFormat,
   TextSchema,
   toNumber,
   UrlSchema,
@@ -33,14 +34,14 @@ import {
 /** A count or a size: a number (or numeric string) that cannot be negative. */
 const NonNegativeNumberSchema = v.pipe(
   NumberLikeSchema,
-  v.check((value) => value === undefined || toNumber(value) >= 0, 'must not be negative'),
+  v.check((value) => toNumber(value) >= 0, 'must not be negative'),
 );
 
 /** Degrees the image is turned by; SharinPix sends 0, 90, 180, 270 (and, leniently, negatives). */
 const RotationSchema = v.pipe(
   NumberLikeSchema,
   v.check(
-    (value) => value === undefined || Math.abs(toNumber(value)) <= 360,
+    (value) => Math.abs(toNumber(value)) <= 360,
     'must be a rotation between -360 and 360 degrees',
   ),
 );
@@ -86,9 +87,9 @@ const AnyJsonSchema = v.pipe(
 
 /** The thumbnails SharinPix renders; each may be missing while processing runs. */
 export const ThumbnailsSchema = v.object({
-  full: optional(UrlSchema),
-  large: optional(UrlSchema),
-  mini: optional(UrlSchema),
+  full: optionalFormat(UrlSchema),
+  large: optionalFormat(UrlSchema),
+  mini: optionalFormat(UrlSchema),
 });
 
 /**
@@ -100,27 +101,27 @@ export const SharinpixImageSchema = v.pipe(
   v.object({
     id: optional(IdSchema),
     public_id: optional(IdSchema),
-    metadatas: optional(JsonObjectSchema),
-    width: optional(NonNegativeNumberSchema),
-    height: optional(NonNegativeNumberSchema),
-    rotation: optional(RotationSchema),
-    gps: optional(GpsSchema),
-    size: optional(NonNegativeNumberSchema),
+    metadatas: optionalFormat(JsonObjectSchema),
+    width: optionalFormat(NonNegativeNumberSchema),
+    height: optionalFormat(NonNegativeNumberSchema),
+    rotation: optionalFormat(RotationSchema),
+    gps: optionalFormat(GpsSchema),
+    size: optionalFormat(NonNegativeNumberSchema),
     format: optional(TextSchema),
-    original_url: optional(UrlSchema),
+    original_url: optionalFormat(UrlSchema),
     filename: optional(TextSchema),
-    created_at: optional(DateTimeSchema),
-    taken_at: optional(DateTimeSchema),
-    infos: optional(JsonObjectSchema),
+    created_at: optionalFormat(DateTimeSchema),
+    taken_at: optionalFormat(DateTimeSchema),
+    infos: optionalFormat(JsonObjectSchema),
     page: optional(v.union([v.pipe(v.number(), v.finite()), TextSchema], 'must be a page number')),
     group_id: optional(v.union([TextSchema, v.pipe(v.number(), v.finite())], 'must be a group id')),
-    exifs: optional(JsonObjectSchema),
+    exifs: optionalFormat(JsonObjectSchema),
     processed: optional(BooleanLikeSchema),
     /** Never shown with a value in the docs: text expected, any JSON kept. */
     processing_error: optional(AnyJsonSchema),
     /** The Salesforce record the album belongs to; absent until the image is filed. */
     album_id: optional(IdSchema),
-    thumbnails: optional(ThumbnailsSchema),
+    thumbnails: optionalFormat(ThumbnailsSchema),
   }),
   v.forward(
     v.partialCheck(
@@ -196,7 +197,7 @@ const ImageIdListSchema = v.pipe(
 
 /** upload_done: the user finished uploading images into an album (web or mobile app). */
 export const SharinpixUploadDoneSchema = v.object({
-  count: optional(NonNegativeNumberSchema),
+  count: optionalFormat(NonNegativeNumberSchema),
   /** `web` or `mobile` in the docs; other values pass. */
   platform: optional(TextSchema),
   album_id: IdSchema,

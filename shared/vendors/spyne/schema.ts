@@ -7,6 +7,7 @@ import {
   listOf,
   NumberLikeSchema,
   optional,
+  optionalFormat,
   TextSchema,
   UrlSchema,
 } from '../common-schemas';
@@ -23,15 +24,15 @@ export const SpyneV2ImageSchema = v.object({
   image_name: optional(TextSchema),
   image_category: optional(TextSchema),
   /** A string holding an integer in both samples. */
-  frame_no: optional(IntegerLikeSchema),
-  input_image: optional(UrlSchema),
-  output_image: optional(UrlSchema),
-  lowres_output: optional(UrlSchema),
+  frame_no: optionalFormat(IntegerLikeSchema),
+  input_image: optionalFormat(UrlSchema),
+  output_image: optionalFormat(UrlSchema),
+  lowres_output: optionalFormat(UrlSchema),
   /** A number in one sample, a string in the other. */
   background_id: optional(v.union([v.number(), TextSchema])),
   /** `done` in one sample, `Done` in the other; compared case-insensitively. */
   status: optional(TextSchema),
-  image_meta_data: optional(JsonObjectSchema),
+  image_meta_data: optionalFormat(JsonObjectSchema),
   angle: optional(v.union([v.number(), TextSchema])),
   reject_reason: optional(TextSchema),
 });
@@ -42,10 +43,10 @@ export const SpyneV2Schema = v.object({
   project_id: IdSchema,
   sku_id: IdSchema,
   sku_status: optional(TextSchema),
-  sku_meta_data: optional(JsonObjectSchema),
+  sku_meta_data: optionalFormat(JsonObjectSchema),
   image_data: listOf(SpyneV2ImageSchema, 1),
   sku_name: optional(TextSchema),
-  total_frame_count: optional(NumberLikeSchema),
+  total_frame_count: optionalFormat(NumberLikeSchema),
   VIN: optional(TextSchema),
   team_name: optional(TextSchema),
   source: optional(TextSchema),
@@ -57,15 +58,15 @@ export const SpyneV1ImageSchema = v.object({
   image_id: IdSchema,
   image_name: optional(TextSchema),
   image_category: optional(TextSchema),
-  sequenceNumber: optional(IntegerLikeSchema),
-  input_image_hres_url: optional(UrlSchema),
-  input_image_lres_url: optional(UrlSchema),
-  output_image_hres_url: optional(UrlSchema),
-  output_image_lres_url: optional(UrlSchema),
-  output_image_lres_wm_url: optional(UrlSchema),
+  sequenceNumber: optionalFormat(IntegerLikeSchema),
+  input_image_hres_url: optionalFormat(UrlSchema),
+  input_image_lres_url: optionalFormat(UrlSchema),
+  output_image_hres_url: optionalFormat(UrlSchema),
+  output_image_lres_url: optionalFormat(UrlSchema),
+  output_image_lres_wm_url: optionalFormat(UrlSchema),
   source: optional(TextSchema),
   /** When the image output was created: the one vendor time that dates a Spyne change. */
-  created_on: optional(DateTimeSchema),
+  created_on: optionalFormat(DateTimeSchema),
 });
 export type SpyneV1Image = v.InferOutput<typeof SpyneV1ImageSchema>;
 

@@ -1,8 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CapacityTally } from '../../../shared/store/capacity';
-import { ABANDONED_LEASE, DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';
+import {
+  ABANDONED_LEASE,
+  DynamoDbEventLedger,
+  MAX_ARCHIVE_BYTES,
+  MAX_LISTED_DELIVERIES,
+  MAX_LISTED_REFUSALS,
+} from '../../../shared/store/dynamodb-event-ledger';
+import { itemBytes, MAX_ITEM_BYTES } from '../../../shared/store/item-size';
+import { deliveryCount } from '../../../shared/store/ledger-item';
 import type { ClaimRequest } from '../../../shared/store/event-ledger';
 import { DynamoDbLedgerReader } from '../../../shared/store/ledger-reader';
 import { LeaseHeldError, LeaseLostError } from '../../../shared/store/store-errors';
@@ -50,6 +58,18 @@ const claimFor = (
   eventType: 'sku.v2',
   receivedAt: T0.toISOString(),
 });
+
+/** The size of a ledger item as DynamoDB counts it, read raw. */
+const entryBytes = async (eventId: string): Promise<number> => {
+  const output = await client.send(
+    new GetItemCommand({
+      TableName: tables.ledger,
+      Key: { eventId: { S: eventId } },
+      ConsistentRead: true,
+    }),
+  );
+  return output.Item ? itemBytes(output.Item) : 0;
+};
 
 const secondsAfter = (date: Date, seconds: number): Date =>
   new Date(date.getTime() + seconds * 1000);
@@ -314,6 +334,96 @@ describe('DynamoDbEventLedger', () => {
     expect(entry?.status).toBe('completed');
     expect(entry?.archive).toBeUndefined();
   });
+
+  it('counts 1,050 repeats of one event exactly, while its entry stops growing at 50 listed deliveries', async () => {
+    // Prepare: before the list was capped, each repeat added its 36-character id to the item that
+    // also holds the archive, and with a large archive the claim itself failed about 1,000 repeats
+    // in (DynamoDB's item limit), so every further repeat was dead-lettered.
+    const tally = new CapacityTally();
+    const ledger = ledgerAt({ now: T0 }, tally);
+    const eventId = uniqueName('event');
+    await ledger.claim(claimFor(eventId, 'msg-0', randomUUID()));
+    await ledger.complete({
+      eventId,
+      messageId: 'msg-0',
+      status: 'completed',
+      imagesApplied: 2,
+      archive: envelopeOfBody('spyne', 'v2-sample-a'),
+    });
+    const repeats = 1050;
+    const sizes: number[] = [];
+
+    // Act
+    for (let repeat = 1; repeat <= repeats; repeat += 1) {
+      const claim = await ledger.claim(claimFor(eventId, `msg-${repeat}`, randomUUID()));
+      if (claim.kind !== 'duplicate' || claim.deliveries !== repeat + 1) {
+        throw new Error(`repeat ${repeat} answered ${JSON.stringify(claim)}`);
+      }
+      if (repeat === MAX_LISTED_DELIVERIES + 10 || repeat === repeats) {
+        sizes.push(await entryBytes(eventId));
+      }
+    }
+    const again = await ledger.claim(claimFor(eventId, 'msg-again', 'delivery-twice'));
+    const twice = await ledger.claim(claimFor(eventId, 'msg-again-2', 'delivery-twice'));
+
+    // Assess
+    expect(again).toEqual({ kind: 'duplicate', deliveries: repeats + 2 });
+    expect(twice).toEqual({ kind: 'duplicate', deliveries: repeats + 2 });
+    const entry = await ledger.find(eventId);
+    expect(entry?.deliveries).toHaveLength(MAX_LISTED_DELIVERIES);
+    expect(entry && deliveryCount(entry)).toBe(repeats + 2);
+    expect(entry?.archive).toBeDefined();
+    const [at60, atEnd] = sizes;
+    expect(atEnd).toBeDefined();
+    // `moreDeliveries` gains a digit or two; nothing else grows.
+    expect((atEnd ?? 0) - (at60 ?? 0)).toBeLessThanOrEqual(2);
+    const totals = tally.totals(tables.ledger);
+    console.log(
+      `ledger: ${repeats + 3} deliveries of one event, ${totals.writes} writes, ` +
+        `${totals.writeUnits} write units; entry ${atEnd} bytes after ${repeats} repeats`,
+    );
+  }, 300_000);
+
+  it('keeps an entry at every cap (archive, refusals, notes) under the item limit past the listed deliveries', async () => {
+    // Prepare: an archive just under its cap (random bytes do not compress), 100 refused images
+    // with the longest ids and 40 notes: the largest entry an event can leave.
+    const ledger = ledgerAt({ now: T0 });
+    const eventId = uniqueName('event');
+    const envelope = envelopeOf('spyne', {
+      project_id: 'p-1',
+      sku_id: 'sku-1',
+      image_data: Array.from({ length: 8 }, (_, index) => ({
+        image_id: `img-${index}`,
+        image_meta_data: { noise: randomBytes(41 * 1024).toString('base64') },
+      })),
+    });
+    await ledger.claim(claimFor(eventId, 'msg-0', randomUUID()));
+    await ledger.complete({
+      eventId,
+      messageId: 'msg-0',
+      status: 'completed',
+      imagesApplied: 8,
+      refused: Array.from({ length: MAX_LISTED_REFUSALS }, (_, index) => ({
+        imageId: `${index}-${'i'.repeat(250)}`,
+        reason: 'collection_mismatch' as const,
+      })),
+      notes: Array.from({ length: 40 }, (_, index) => `${index} ${'n'.repeat(400)}`),
+      archive: envelope,
+    });
+
+    // Act
+    for (let repeat = 1; repeat <= MAX_LISTED_DELIVERIES + 10; repeat += 1) {
+      await ledger.claim(claimFor(eventId, `msg-${repeat}`, `${randomUUID()}-${'d'.repeat(200)}`));
+    }
+
+    // Assess
+    const entry = await ledger.find(eventId);
+    expect(entry && deliveryCount(entry)).toBe(MAX_LISTED_DELIVERIES + 11);
+    expect(entry?.archive?.byteLength).toBeGreaterThan(0.9 * MAX_ARCHIVE_BYTES);
+    expect(entry?.notes).toHaveLength(20);
+    expect(entry?.noteCount).toBe(40);
+    expect(await entryBytes(eventId)).toBeLessThan(MAX_ITEM_BYTES);
+  }, 120_000);
 
   it('costs one write unit per claim and per complete, with no reads', async () => {
     // Prepare

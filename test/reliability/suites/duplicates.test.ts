@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
+import { deliveryCount } from '../../../shared/store/ledger-item';
 import { deliveriesOf } from '../../../scripts/fixtures/build-fixtures';
 import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency';
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
@@ -96,11 +97,9 @@ describe('duplicate storms: every fixture delivered 6 times at once', () => {
         lost.push(eventId);
         continue;
       }
-      const counted = entry.deliveries.length;
+      const counted = deliveryCount(entry);
       if (counted !== deliveries) {
-        miscounted.push(
-          `${eventId}: ledger counts ${entry.deliveries.length} deliveries, sent ${deliveries}`,
-        );
+        miscounted.push(`${eventId}: ledger counts ${counted} deliveries, sent ${deliveries}`);
       }
       // Deliveries that applied the event (the same delivery retried after a timed-out batch
       // re-applies idempotently and is not a second application).
@@ -134,7 +133,7 @@ describe('duplicate storms: every fixture delivered 6 times at once', () => {
     ];
     const latencies = storms.flatMap((storm) => storm.responses.map((response) => response.ms));
     const duplicatesCounted = [...ledger.values()].reduce(
-      (sum, entry) => sum + entry.deliveries.length - 1,
+      (sum, entry) => sum + deliveryCount(entry) - 1,
       0,
     );
     saveFigures({

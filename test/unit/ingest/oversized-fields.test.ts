@@ -9,12 +9,13 @@ import { TEST_SECRETS } from './support/test-secrets';
 /**
  * Regressions found by the reliability fuzz suite: bodies under the 1 MiB limit whose size sits
  * in one field. Before the fixes, a Spyne SKU with a huge `sku_meta_data` was accepted and then
- * dead-lettered forever (its records exceed DynamoDB's item limit), and an invalid Image
+ * dead-lettered forever (its records exceed DynamoDB's item limit); it is now accepted without the
+ * blob, which no record could hold (the record caps would drop it anyway), and an invalid Image
  * Intelligence body quoting a huge value got a 503 on every retry (the issue messages quoted the
  * value, so the quarantine message outgrew SQS).
  */
 describe('bodies whose size sits in one field', () => {
-  it('refuses a free-form metadata blob that no record could hold (400, quarantined, nothing queued)', async () => {
+  it('accepts a SKU whose free-form metadata blob is over the limit, without the blob (200, queued, the path named)', async () => {
     // Prepare
     const { deliver, eventQueue, quarantineQueue } = ingestHarness('spyne');
     const body = {
@@ -30,18 +31,15 @@ describe('bodies whose size sits in one field', () => {
     });
 
     // Assess
-    expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({
-      error: 'invalid_payload',
-      issues: [
-        {
-          path: 'sku_meta_data',
-          message: `must be at most ${MAX_JSON_OBJECT_BYTES} bytes as JSON`,
-        },
-      ],
-    });
-    expect(eventQueue.messages).toHaveLength(0);
-    expect(quarantineQueue.messages).toHaveLength(1);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'accepted' });
+    expect(quarantineQueue.messages).toHaveLength(0);
+    expect(eventQueue.messages).toHaveLength(1);
+    const queued = JSON.parse(eventQueue.messages[0]?.body ?? '{}') as Record<string, unknown>;
+    expect(queued.dropped).toEqual([
+      { path: 'sku_meta_data', message: `must be at most ${MAX_JSON_OBJECT_BYTES} bytes as JSON` },
+    ]);
+    expect(JSON.stringify(queued.payload)).not.toContain('nnnn');
   });
 
   it('keeps a blob of exactly the limit', () => {

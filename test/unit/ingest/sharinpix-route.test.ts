@@ -327,7 +327,7 @@ describe('POST /webhooks/sharinpix: rejections', () => {
     // Prepare
     const { deliver, quarantineQueue } = ingestHarness('sharinpix');
     const depth = 200_000;
-    const deep = `{"id":"x","user":{"email":"jane.example@example.com"},"metadatas":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const deep = `{"id":"x","user":{"email":"jane.example@example.com"},"processing_error":${'['.repeat(depth)}${']'.repeat(depth)}}`;
 
     // Act
     const answer = await deliver({ body: deep, headers: sharinpixHeaders('new_image') });

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { eventClock } from '../../../shared/record/event-clock';
 import type { ImageChange, ImagePatch } from '../../../shared/record/image-change';
 import { ImageRecordSchema } from '../../../shared/record/image-record';
+import { MAX_META_ENTRIES, MAX_TAG_ENTRIES } from '../../../shared/record/record-bounds';
 import { applyChange, mergeAll, toImageRecord } from '../../../shared/record/record-state';
 
 const UPDATED_AT = '2026-11-23T12:00:00.000Z';
@@ -234,6 +235,100 @@ describe('applyChange: properties', () => {
         expect(v.safeParse(ImageRecordSchema, record).issues).toBeUndefined();
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+/**
+ * Histories long enough to hit the record caps: many tag ids and metadata keys, added, changed and
+ * removed by many events, so that eviction runs in every order.
+ */
+const cappedTimeArb = fc
+  .integer({ min: 0, max: 40 })
+  .map((minute) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString());
+const cappedPatchArb: fc.Arbitrary<ImagePatch> = fc.record(
+  {
+    tags: fc.dictionary(
+      fc.integer({ min: 0, max: 149 }).map((id) => `t${id}`),
+      fc.option(fc.record({ name: textArb }), { nil: null }),
+      { minKeys: 3, maxKeys: 12 },
+    ),
+    vendorMeta: fc.dictionary(
+      fc.integer({ min: 0, max: 59 }).map((key) => `context.k${key}`),
+      fc.option(textArb, { nil: null }),
+      { minKeys: 1, maxKeys: 6 },
+    ),
+    core: fc.record({ name: textArb }, { requiredKeys: [] }),
+  },
+  { requiredKeys: ['tags'] },
+);
+const cappedEventsArb = fc
+  .array(fc.tuple(cappedTimeArb, cappedPatchArb), { minLength: 10, maxLength: 40 })
+  .map((items) => items.map(([at, patch], index) => change(at, `e${index}`, patch)));
+const cappedWithPermutationArb = cappedEventsArb.chain((changes) =>
+  fc.tuple(fc.constant(changes), fc.shuffledSubarray(changes, { minLength: changes.length })),
+);
+
+const groupSize = (changes: readonly ImageChange[], prefix: string): number =>
+  Object.keys(mergeAll(changes)?.fields ?? {}).filter((key) => key.startsWith(prefix)).length;
+
+describe('applyChange: properties under the record caps', () => {
+  it('yields the identical record for any permutation, with the caps evicting', () => {
+    fc.assert(
+      fc.property(cappedWithPermutationArb, ([changes, shuffled]) => {
+        // Act
+        const inOrder = mergeAll(changes);
+        const permuted = mergeAll(shuffled);
+
+        // Assess
+        expect(permuted).toEqual(inOrder);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('treats an event applied twice as applied once, with the caps evicting', () => {
+    fc.assert(
+      fc.property(cappedEventsArb, fc.nat(), (changes, pick) => {
+        // Prepare
+        const repeated = changes[pick % changes.length];
+        if (!repeated) throw new Error('empty');
+
+        // Act
+        const once = mergeAll(changes);
+        const twice = mergeAll([...changes, repeated]);
+
+        // Assess
+        expect(twice).toEqual(once);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never holds more tag ids or metadata keys than the caps', () => {
+    fc.assert(
+      fc.property(cappedEventsArb, (changes) => {
+        // Assess
+        expect(groupSize(changes, 'tag:')).toBeLessThanOrEqual(MAX_TAG_ENTRIES);
+        expect(groupSize(changes, 'meta:')).toBeLessThanOrEqual(MAX_META_ENTRIES);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reports no change exactly when the state is left as it was', () => {
+    fc.assert(
+      fc.property(cappedEventsArb, (changes) => {
+        // Act / Assess: one by one, as the store applies them.
+        let state = mergeAll(changes.slice(0, 1));
+        for (const next of changes.slice(1)) {
+          const result = applyChange(state, next);
+          if (!result.changed) expect(result.state).toEqual(state);
+          else expect(result.state).not.toEqual(state);
+          state = result.state;
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

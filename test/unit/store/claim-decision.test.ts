@@ -97,6 +97,25 @@ describe('decideClaim', () => {
     expect(decision).toEqual({ kind: 'duplicate', deliveries: 1 });
   });
 
+  it('counts the deliveries past the listed ones, and the last of them once', () => {
+    // Prepare
+    const previous = entry({
+      status: 'completed',
+      completedAt: minutesFromNow(-1),
+      deliveries: ['delivery-a', 'delivery-c'],
+      moreDeliveries: 1000,
+      lastDelivery: 'delivery-z',
+    });
+
+    // Act
+    const fresh = decideClaim(previous, CONTEXT);
+    const last = decideClaim(previous, { ...CONTEXT, deliveryId: 'delivery-z' });
+
+    // Assess
+    expect(fresh).toEqual({ kind: 'duplicate', deliveries: 1003 });
+    expect(last).toEqual({ kind: 'duplicate', deliveries: 1002 });
+  });
+
   it('counts an ignored (unsupported) event as a duplicate too', () => {
     // Prepare
     const previous = entry({ status: 'ignored', completedAt: minutesFromNow(-1) });

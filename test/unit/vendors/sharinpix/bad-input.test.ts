@@ -1,6 +1,14 @@
 import { MAX_ID_LENGTH, MAX_TEXT_LENGTH } from '../../../../shared/vendors/common-schemas';
 import { SHARINPIX_EVENT_TYPES } from '../../../../shared/vendors/sharinpix/event-name';
-import { body, child, isRecord, pathsOf, readIssues, readOk } from './sharinpix-test-kit';
+import {
+  body,
+  child,
+  isRecord,
+  pathsOf,
+  readDropped,
+  readIssues,
+  readOk,
+} from './sharinpix-test-kit';
 
 /** A JSON text nested `levels` deep, as `JSON.parse` accepts it. */
 const deeplyNested = (levels: number): string => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
@@ -90,39 +98,8 @@ describe('SharinPix image shape: invalid values', () => {
     ['an over-long public_id', image({ public_id: tooLongId }), 'public_id'],
     ['a control character in the id', image({ public_id: 'abc\u0000def' }), 'public_id'],
     ['an empty album_id', image({ album_id: '' }), 'album_id'],
-    ['a width that is not a number', image({ width: 'wide' }), 'width'],
-    ['a negative size', image({ size: -1 }), 'size'],
-    ['a negative height as a string', image({ height: '-5' }), 'height'],
-    ['a rotation past 360', image({ rotation: 720 }), 'rotation'],
-    ['a latitude past 90', image({ gps: [91, 57.4] }), 'gps.0'],
-    ['a longitude past 180', image({ gps: [-20.3, 181] }), 'gps.1'],
-    ['a one-item gps', image({ gps: [-20.3] }), 'gps'],
-    ['a three-item gps', image({ gps: [-20.3, 57.4, 12] }), 'gps'],
-    ['gps as strings', image({ gps: ['-20.3', '57.4'] }), 'gps'],
-    ['gps as an object', image({ gps: { lat: 1, lng: 2 } }), 'gps'],
-    [
-      'a non-http original_url',
-      image({ original_url: 'ftp://files.example.com/a.jpg' }),
-      'original_url',
-    ],
-    ['a relative original_url', image({ original_url: '/images/a.jpg' }), 'original_url'],
-    [
-      'a javascript: thumbnail',
-      image({ thumbnails: { mini: 'javascript:alert(1)' } }),
-      'thumbnails.mini',
-    ],
-    [
-      'thumbnails as a string',
-      image({ thumbnails: 'https://cdn.example.com/t.jpg' }),
-      'thumbnails',
-    ],
-    ['an unreadable created_at', image({ created_at: 'yesterday' }), 'created_at'],
-    ['a numeric taken_at', image({ taken_at: 1636733715 }), 'taken_at'],
     ['processed as "yes"', image({ processed: 'yes' }), 'processed'],
     ['processed as 1', image({ processed: 1 }), 'processed'],
-    ['metadatas as an array', image({ metadatas: ['a'] }), 'metadatas'],
-    ['metadatas as a string', image({ metadatas: 'none' }), 'metadatas'],
-    ['exifs as a number', image({ exifs: 3 }), 'exifs'],
     ['an over-long filename', image({ filename: tooLongText }), 'filename'],
     ['an over-long format', image({ format: tooLongText }), 'format'],
     ['a page as an object', image({ page: { n: 1 } }), 'page'],
@@ -136,39 +113,45 @@ describe('SharinPix image shape: invalid values', () => {
     expect(pathsOf(issues)).toContain(path);
   });
 
-  it('reports every bad field of one body, at most 10 of them', () => {
+  it('reports every field it refuses for, never one it would only drop', () => {
     // Prepare
     const payload = image({
       public_id: '',
-      id: '',
-      width: -1,
-      height: -1,
-      size: -1,
-      rotation: 999,
-      gps: [100, 200],
-      original_url: 'nope',
-      created_at: 'never',
+      id: 42,
+      album_id: '',
+      filename: tooLongText,
+      format: tooLongText,
+      page: { n: 1 },
+      group_id: ['g'],
       processed: 'maybe',
-      metadatas: [],
+      processing_error: tooLongText,
+      width: -1,
+      original_url: 'nope',
     });
 
     // Act
     const issues = readIssues(payload, 'image_processed');
 
     // Assess
-    expect(issues).toHaveLength(10);
+    expect(pathsOf(issues)).toEqual(
+      expect.arrayContaining(['id', 'album_id', 'filename', 'format', 'processed']),
+    );
+    expect(pathsOf(issues)).not.toContain('width');
+    expect(pathsOf(issues)).not.toContain('original_url');
+    expect(issues.length).toBeLessThanOrEqual(10);
     for (const issue of issues) expect(issue.message.length).toBeGreaterThan(0);
   });
 
-  it('rejects a metadatas blob nested 10,000 levels deep without throwing', () => {
+  it('drops a metadatas blob nested 10,000 levels deep without throwing, and keeps the image', () => {
     // Prepare
     const payload = JSON.parse(`{"public_id":"img-deep","metadatas":${deeplyNested(10_000)}}`);
 
     // Act
-    const issues = readIssues(payload, 'new_image');
+    const read = readDropped(payload, 'new_image');
 
     // Assess
-    expect(pathsOf(issues)).toEqual(['metadatas']);
+    expect(read.dropped).toEqual(['metadatas']);
+    expect(read.payload).toEqual({ public_id: 'img-deep' });
   });
 
   it('rejects a processing_error nested 10,000 levels deep without throwing', () => {
@@ -193,6 +176,50 @@ describe('SharinPix image shape: invalid values', () => {
 
     // Assess
     expect(event.payload).toEqual({ public_id: 'img-deep' });
+  });
+});
+
+describe('SharinPix image shape: optional values that fail their format are dropped', () => {
+  it.each([
+    ['a width that is not a number', image({ width: 'wide' }), 'width'],
+    ['a negative size', image({ size: -1 }), 'size'],
+    ['a negative height as a string', image({ height: '-5' }), 'height'],
+    ['a rotation past 360', image({ rotation: 720 }), 'rotation'],
+    ['a latitude past 90', image({ gps: [91, 57.4] }), 'gps'],
+    ['a longitude past 180', image({ gps: [-20.3, 181] }), 'gps'],
+    ['a one-item gps', image({ gps: [-20.3] }), 'gps'],
+    ['a three-item gps', image({ gps: [-20.3, 57.4, 12] }), 'gps'],
+    ['gps as strings', image({ gps: ['-20.3', '57.4'] }), 'gps'],
+    ['gps as an object', image({ gps: { lat: 1, lng: 2 } }), 'gps'],
+    [
+      'a non-http original_url',
+      image({ original_url: 'ftp://files.example.com/a.jpg' }),
+      'original_url',
+    ],
+    ['a relative original_url', image({ original_url: '/images/a.jpg' }), 'original_url'],
+    [
+      'a javascript: thumbnail',
+      image({ thumbnails: { mini: 'javascript:alert(1)' } }),
+      'thumbnails.mini',
+    ],
+    [
+      'thumbnails as a string',
+      image({ thumbnails: 'https://cdn.example.com/t.jpg' }),
+      'thumbnails',
+    ],
+    ['an unreadable created_at', image({ created_at: 'yesterday' }), 'created_at'],
+    ['a numeric taken_at', image({ taken_at: 1636733715 }), 'taken_at'],
+    ['metadatas as an array', image({ metadatas: ['a'] }), 'metadatas'],
+    ['metadatas as a string', image({ metadatas: 'none' }), 'metadatas'],
+    ['exifs as a number', image({ exifs: 3 }), 'exifs'],
+  ])('accepts the image without %s, naming %s as dropped', (_case, payload, path) => {
+    // Act
+    const read = readDropped(payload, 'image_processed');
+
+    // Assess
+    expect(read.dropped).toEqual([path]);
+    expect(read.payload).toMatchObject({ public_id: expect.any(String) });
+    expect(JSON.stringify(read.payload)).not.toContain(`"${path.split('.').at(-1) ?? path}":`);
   });
 });
 
@@ -279,8 +306,6 @@ describe('SharinPix tag events: invalid values', () => {
     ['a deeply nested label object', tag({ label: JSON.parse(deeplyNested(10_000)) }), 'tag.label'],
     ['no image', withoutKey(body('new_tag_image'), 'image'), 'image'],
     ['an image without ids', taggedImage({ id: null, public_id: null }), 'image.public_id'],
-    ['an image with a bad url', taggedImage({ original_url: 'not a url' }), 'image.original_url'],
-    ['an image with a bad latitude', taggedImage({ gps: [-91, 0] }), 'image.gps.0'],
   ])('reports %s at its path', (_case, payload, path) => {
     // Act
     const added = readIssues(payload, 'new_tag_image');
@@ -290,6 +315,24 @@ describe('SharinPix tag events: invalid values', () => {
     expect(pathsOf(added)).toContain(path);
     expect(pathsOf(removed)).toEqual(pathsOf(added));
   });
+});
+
+describe('SharinPix tag events: optional values that fail their format are dropped', () => {
+  it.each([
+    ['a bad url', taggedImage({ original_url: 'not a url' }), 'image.original_url'],
+    ['a bad latitude', taggedImage({ gps: [-91, 0] }), 'image.gps'],
+  ])(
+    'accepts the tag event with an image with %s, naming %s as dropped',
+    (_case, payload, path) => {
+      // Act
+      const added = readDropped(payload, 'new_tag_image');
+      const removed = readDropped(payload, 'delete_tag_image');
+
+      // Assess
+      expect(added.dropped).toEqual([path]);
+      expect(removed.dropped).toEqual([path]);
+    },
+  );
 });
 
 describe('SharinPix upload_done: invalid values', () => {
@@ -304,8 +347,6 @@ describe('SharinPix upload_done: invalid values', () => {
     ['image_ids as a number', upload({ image_ids: 42 }), 'image_ids'],
     ['image_ids as an object', upload({ image_ids: { 0: 'img-1' } }), 'image_ids'],
     ['1,001 image ids', upload({ image_ids: ids(1001) }), 'image_ids'],
-    ['a negative count', upload({ count: -1 }), 'count'],
-    ['a count that is not a number', upload({ count: 'many' }), 'count'],
     ['an over-long platform', upload({ platform: tooLongText }), 'platform'],
   ])('reports %s at its path', (_case, payload, path) => {
     // Act
@@ -313,6 +354,18 @@ describe('SharinPix upload_done: invalid values', () => {
 
     // Assess
     expect(pathsOf(issues)).toContain(path);
+  });
+
+  it.each([
+    ['a negative count', upload({ count: -1 })],
+    ['a count that is not a number', upload({ count: 'many' })],
+  ])('accepts an upload with %s, dropping the count', (_case, payload) => {
+    // Act
+    const read = readDropped(payload, 'upload_done');
+
+    // Assess
+    expect(read.dropped).toEqual(['count']);
+    expect(read.payload).not.toHaveProperty('count');
   });
 
   it('accepts up to 1,000 image ids, well past the 50 SharinPix documents', () => {

@@ -47,6 +47,19 @@ export const readIssues = (payload: unknown, eventType: string | undefined): Val
   return [...result.issues];
 };
 
+/**
+ * Reads a delivery that is accepted without some of its optional fields: the paths dropped, and
+ * the payload as queued.
+ */
+export const readDropped = (
+  payload: unknown,
+  eventType: string,
+): { dropped: string[]; payload: unknown } => {
+  const event = readOk(payload, eventType);
+  const dropped = event.unsupported ? [] : (event.dropped ?? []);
+  return { dropped: dropped.map((field) => field.path), payload: event.payload };
+};
+
 /** The dotted paths of issues, the part of a 400 a sender acts on. */
 export const pathsOf = (issues: readonly ValidationIssue[]): string[] =>
   issues.map((issue) => issue.path);
