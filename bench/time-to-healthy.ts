@@ -3,31 +3,37 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES_CACHE_DIR } from '../local/iam/function-roles';
+import { HANDLER_BUNDLES_DIR } from '../local/lambda/handler-bundles';
 import { freePort } from '../local/servers/free-port';
 import { spawnLocalStack } from '../local/stack/spawn-local-stack';
 import { median, round } from './support/stats';
 
 /**
- * The three ways `npm start` can come up: without IAM (the floor), with IAM and the roles read
- * from the cache (any start after the first with the same `infra/`), and with IAM after a change
- * under `infra/` or `shared/` (the CDK app synthesized in process before the roles are known).
+ * The three ways `npm start` can come up: without IAM (the floor); with IAM, the roles and the
+ * handler bundles read from their caches (any start after the first on the same sources); and with
+ * IAM on a cold cache, as after an edit under `shared/` (the CDK app synthesized in process and
+ * the handlers bundled before the threads can start).
  */
 const MODES = {
   'no-iam': { label: '--no-iam (floor)', args: ['--no-iam'], clearCache: false },
-  'iam-cached': { label: 'IAM, roles cached', args: [], clearCache: false },
-  'iam-synth': { label: 'IAM, roles synthesized', args: [], clearCache: true },
+  'iam-cached': { label: 'IAM, cached', args: [], clearCache: false },
+  'iam-cold': { label: 'IAM, cold cache', args: [], clearCache: true },
 } as const;
 type Mode = keyof typeof MODES;
 const MODE_NAMES = Object.keys(MODES) as Mode[];
 
 /** What the stack logs about its roles: `(cached in 3 ms)` or `(synthesized in 4091 ms)`. */
 const ROLES_LINE = /role read from the CDK app \((cached|synthesized) in (\d+) ms\)/;
+/** What the stack logs about the handler bundles: `(cached in 30 ms)` or `(built in 900 ms)`. */
+const BUNDLES_LINE =
+  /bundled as for Lambda, to run in a thread of its own \((cached|built) in (\d+) ms\)/;
 
 interface Start {
   readonly mode: Mode;
   readonly healthyMs: number;
-  /** How long reading the roles took, from the stack's own log line (IAM modes only). */
+  /** How long reading the roles and the bundles took, from the stack's log (IAM modes only). */
   readonly rolesMs: number | undefined;
+  readonly bundlesMs: number | undefined;
 }
 
 const progress = (message: string): void => {
@@ -37,7 +43,10 @@ const progress = (message: string): void => {
 /** One `npm start -- --in-memory` on free ports, from spawn to the first 200 on `/health`. */
 const startOnce = async (mode: Mode): Promise<Start> => {
   const spec = MODES[mode];
-  if (spec.clearCache) rmSync(ROLES_CACHE_DIR, { recursive: true, force: true });
+  if (spec.clearCache) {
+    rmSync(ROLES_CACHE_DIR, { recursive: true, force: true });
+    rmSync(HANDLER_BUNDLES_DIR, { recursive: true, force: true });
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'time-to-healthy-'));
   const [port, dynamoDbPort, sqsPort] = [await freePort(), await freePort(), await freePort()];
   let output = '';
@@ -54,16 +63,23 @@ const startOnce = async (mode: Mode): Promise<Start> => {
     });
     await stack.stop('SIGTERM');
     const roles = ROLES_LINE.exec(output);
-    const expected = spec.args.length > 0 ? undefined : spec.clearCache ? 'synthesized' : 'cached';
-    if (roles?.[1] !== expected) {
+    const bundles = BUNDLES_LINE.exec(output);
+    const iam = spec.args.length === 0;
+    const expected = !iam
+      ? [undefined, undefined]
+      : spec.clearCache
+        ? ['synthesized', 'built']
+        : ['cached', 'cached'];
+    if (roles?.[1] !== expected[0] || bundles?.[1] !== expected[1]) {
       throw new Error(
-        `${mode}: expected the roles ${expected ?? 'not to be read'}, the stack said: ${roles?.[0] ?? 'nothing'}`,
+        `${mode}: expected roles ${expected[0] ?? 'unread'} and bundles ${expected[1] ?? 'unused'}, the stack said: ${roles?.[0] ?? '-'}; ${bundles?.[0] ?? '-'}`,
       );
     }
     return {
       mode,
       healthyMs: stack.timeToHealthyMs,
       rolesMs: roles?.[2] === undefined ? undefined : Number(roles[2]),
+      bundlesMs: bundles?.[2] === undefined ? undefined : Number(bundles[2]),
     };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -92,7 +108,9 @@ const table = (rows: readonly (readonly string[])[]): string => {
  * IAM enforced, against the same start without it, measured in one run. Starts are interleaved
  * (each round runs every mode, in an order that rotates), so load on a shared machine falls on
  * every mode alike; the headline is each mode's median as a ratio to the `--no-iam` median and as
- * seconds added, set against the budget (IAM may add at most 3 s).
+ * seconds added, set against the budget (IAM may add at most 3 s). The cold mode deletes this
+ * checkout's role and bundle caches, which would pull them from under a stack starting beside it:
+ * run it alone.
  */
 const main = async (): Promise<void> => {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
@@ -100,8 +118,8 @@ const main = async (): Promise<void> => {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer`);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const loadBefore = loadavg()[0] ?? 0;
-  progress('warm-up start (IAM), not counted: fills the roles cache');
-  await startOnce('iam-synth');
+  progress('warm-up start (IAM), not counted: fills the caches');
+  await startOnce('iam-cold');
   const starts: Start[] = [];
   for (let round = 0; round < runs; round += 1) {
     const order = MODE_NAMES.map((_, index) => MODE_NAMES[(index + round) % MODE_NAMES.length]);
@@ -111,7 +129,9 @@ const main = async (): Promise<void> => {
       starts.push(start);
       progress(
         `round ${round + 1}/${runs} ${mode}: healthy in ${start.healthyMs} ms` +
-          (start.rolesMs === undefined ? '' : ` (roles ${start.rolesMs} ms)`),
+          (start.rolesMs === undefined
+            ? ''
+            : ` (roles ${start.rolesMs} ms, bundles ${start.bundlesMs ?? '-'} ms)`),
       );
     }
   }
@@ -120,13 +140,17 @@ const main = async (): Promise<void> => {
     starts.filter((start) => start.mode === mode).map((start) => start.healthyMs);
   const floor = median(healthyOf('no-iam'));
   const rows = [
-    ['mode', 'median s', 'min s', 'max s', 'ratio', 'added s', 'roles read, median ms'],
+    ['mode', 'median s', 'min s', 'max s', 'ratio', 'added s', 'roles ms', 'bundles ms'],
     ...MODE_NAMES.map((mode) => {
       const samples = healthyOf(mode);
       const value = median(samples);
-      const roles = starts.flatMap((start) =>
-        start.mode === mode && start.rolesMs !== undefined ? [start.rolesMs] : [],
-      );
+      const medianOf = (pick: (start: Start) => number | undefined): string => {
+        const values = starts.flatMap((start) => {
+          const picked = start.mode === mode ? pick(start) : undefined;
+          return picked === undefined ? [] : [picked];
+        });
+        return values.length === 0 ? '-' : String(median(values));
+      };
       return [
         MODES[mode].label,
         seconds(value),
@@ -134,7 +158,8 @@ const main = async (): Promise<void> => {
         seconds(Math.max(...samples)),
         `${round(value / floor, 2).toFixed(2)}x`,
         mode === 'no-iam' ? '-' : seconds(value - floor),
-        roles.length === 0 ? '-' : String(median(roles)),
+        medianOf((start) => start.rolesMs),
+        medianOf((start) => start.bundlesMs),
       ];
     }),
   ];
@@ -145,8 +170,8 @@ const main = async (): Promise<void> => {
   console.log(table(rows));
   const added = (mode: Mode) => median(healthyOf(mode)) - floor;
   console.log(
-    `IAM budget (at most 3 s added): roles cached +${seconds(added('iam-cached'))} s, ` +
-      `roles synthesized +${seconds(added('iam-synth'))} s (medians against the floor)`,
+    `IAM budget (at most 3 s added): cached +${seconds(added('iam-cached'))} s, ` +
+      `cold cache +${seconds(added('iam-cold'))} s (medians against the floor)`,
   );
 };
 

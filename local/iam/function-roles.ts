@@ -96,10 +96,13 @@ const filesUnder = (path: string): string[] => {
   }
 };
 
-/** A hash of every source the roles derive from: editing a grant in `infra/` changes it. */
-export const sourcesHash = (root: string = ROOT): string => {
+/**
+ * A hash of every file under `sources` (folders and files relative to `root`); by default the
+ * sources the roles derive from, so editing a grant in `infra/` changes it.
+ */
+export const sourcesHash = (root: string = ROOT, sources: readonly string[] = SOURCES): string => {
   const hash = createHash('sha256');
-  for (const file of SOURCES.flatMap((source) => filesUnder(join(root, source))).sort()) {
+  for (const file of sources.flatMap((source) => filesUnder(join(root, source))).sort()) {
     hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 32);

@@ -1,4 +1,5 @@
 import type { FunctionName } from '../../shared/http/routes';
+import { bundleHandlers } from '../lambda/handler-bundles';
 import type { LambdaHandler } from '../lambda/invoke-handler';
 import { startThreadedHandler } from '../lambda/threaded-handler';
 import type { LocalWiring } from '../stack/lambda-environment';
@@ -25,7 +26,7 @@ export interface HandlerUnderIam {
 
 /**
  * One function as the local stack runs it: its role read from the CDK app, an IAM proxy in front
- * of the given servers, and the handler in a thread of its own with its own credentials, so each
+ * of the given servers, and its bundle in a thread of its own with its own credentials, so each
  * AWS call it makes is allowed or refused as in AWS. What `npm run invoke` uses; the stack does
  * the same for every function at once. Expects `process.env` to hold the Lambda environment.
  */
@@ -33,7 +34,7 @@ export const startHandlerUnderIam = async (
   name: FunctionName,
   options: HandlerUnderIamOptions,
 ): Promise<HandlerUnderIam> => {
-  const loaded = await loadFunctionRoles();
+  const [loaded, bundles] = await Promise.all([loadFunctionRoles(), bundleHandlers()]);
   const iam = await startLocalIam({
     roles: loaded.roles,
     baseEnvironment: process.env,
@@ -47,7 +48,7 @@ export const startHandlerUnderIam = async (
     log: options.log,
   });
   try {
-    const threaded = await startThreadedHandler(name, iam.environmentOf(name));
+    const threaded = await startThreadedHandler(name, iam.environmentOf(name), bundles);
     return {
       handler: threaded.handler,
       roles: { fromCache: loaded.fromCache, ms: loaded.ms },

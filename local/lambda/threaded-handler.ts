@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import * as v from 'valibot';
 import type { FunctionName } from '../../shared/http/routes';
 import { LocalStackError } from '../stack/local-stack-error';
+import type { HandlerBundles } from './handler-bundles';
 import type { LambdaHandler } from './invoke-handler';
 import {
   HandlerThreadError,
@@ -28,17 +29,26 @@ const bootstrap = (): string =>
   `require(${JSON.stringify(join(__dirname, 'handler-thread.ts'))});`;
 
 /**
- * Starts `functions/<name>/handler.ts` in a worker thread with its own `process.env`, so each
- * function has its own environment and credentials as it does in Lambda, although all of them run
- * in one process. Module-scope SDK clients read that environment, so every AWS call a function
+ * Starts `functions/<name>/handler.ts` (or, given `bundles`, its bundle under the bundled harness:
+ * see `handler-bundles.ts`) in a worker thread with its own `process.env`, so each function has its own environment and credentials as
+ * it does in Lambda, although all of them run in one process. Module-scope SDK clients read that environment, so every AWS call a function
  * makes is signed with its own access key id, which is how the local IAM proxy knows who calls.
  * Resolves once the handler module has loaded (its configuration checked, as at a cold start).
  */
 export const startThreadedHandler = async (
   name: FunctionName,
   env: Readonly<Record<string, string>>,
+  bundles?: Pick<HandlerBundles, 'files' | 'harness'>,
 ): Promise<ThreadedHandler> => {
-  const worker = new Worker(bootstrap(), { eval: true, env: { ...env }, workerData: { name } });
+  const worker =
+    bundles === undefined
+      ? new Worker(bootstrap(), { eval: true, env: { ...env }, workerData: { name } })
+      : new Worker(bundles.harness, {
+          // Plain JavaScript: the parent's `--import tsx` would load TypeScript hooks for nothing.
+          execArgv: [],
+          env: { ...env },
+          workerData: { name, bundle: bundles.files[name] },
+        });
   const pending = new Map<number, (reply: InvocationReply) => void>();
   let nextId = 0;
   let exited: Error | undefined;

@@ -12,6 +12,7 @@ import { type Gateway, type LocalPageRequest, startGateway } from '../gateway/ga
 import { type GatewayResponse, gatewayJson } from '../gateway/http-api-result';
 import { type LoadedRoles, loadFunctionRoles } from '../iam/function-roles';
 import { type LocalIam, startLocalIam } from '../iam/local-iam';
+import { bundleHandlers, type HandlerBundles } from '../lambda/handler-bundles';
 import type { LambdaHandler } from '../lambda/invoke-handler';
 import { loadHandler } from '../lambda/load-handler';
 import { startThreadedHandler } from '../lambda/threaded-handler';
@@ -137,9 +138,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
     { port: options.sqsPort, host: HOST, purpose: 'local SQS', flag: '--sqs-port' },
   ]);
 
-  // The roles are synthesized while DynamoDB Local's JVM starts, so they rarely add to the start.
+  // The roles are synthesized and the handlers bundled while DynamoDB Local's JVM starts, so
+  // they rarely add to the start.
   const roles = options.iam.enforce ? loadFunctionRoles() : undefined;
   roles?.catch(() => undefined);
+  const bundles = options.iam.enforce ? bundleHandlers() : undefined;
+  bundles?.catch(() => undefined);
 
   const health = new StackHealth();
   const handlers = new Map<FunctionName, LambdaHandler>();
@@ -188,6 +192,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
       health,
       handlers,
       roles,
+      bundles,
     );
     stoppers.push(running.close);
     consolePages = running.consolePages;
@@ -241,6 +246,7 @@ const wireStack = async (
   health: StackHealth,
   handlers: Map<FunctionName, LambdaHandler>,
   roles: Promise<LoadedRoles> | undefined,
+  bundles: Promise<HandlerBundles> | undefined,
 ) => {
   const dynamoDb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoDbServer.endpoint });
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsServer.endpoint });
@@ -268,12 +274,16 @@ const wireStack = async (
   let iam: LocalIam | undefined;
   let loadedRoles: LoadedRoles | undefined;
   try {
-    if (roles === undefined) {
+    if (roles === undefined || bundles === undefined) {
       for (const name of FUNCTION_NAMES) handlers.set(name, await loadHandler(name));
     } else {
       loadedRoles = await roles;
       options.log(
         `IAM: each function's role read from the CDK app (${loadedRoles.fromCache ? 'cached' : 'synthesized'} in ${loadedRoles.ms} ms)`,
+      );
+      const built = await bundles;
+      options.log(
+        `each function bundled as for Lambda, to run in a thread of its own (${built.fromCache ? 'cached' : 'built'} in ${built.ms} ms)`,
       );
       for (const { functionName, action } of options.iam.revoke) {
         options.log(`IAM drill: ${action} taken out of ${functionName}'s role (--iam-revoke)`);
@@ -296,7 +306,7 @@ const wireStack = async (
       closers.push(localIam.proxy.close);
       const threads = await Promise.all(
         FUNCTION_NAMES.map(async (name) => {
-          const threaded = await startThreadedHandler(name, localIam.environmentOf(name));
+          const threaded = await startThreadedHandler(name, localIam.environmentOf(name), built);
           closers.push(threaded.close);
           return [name, threaded.handler] as const;
         }),

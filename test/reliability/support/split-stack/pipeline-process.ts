@@ -1,32 +1,61 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as v from 'valibot';
 import { startGateway } from '../../../../local/gateway/gateway-server';
+import { loadFunctionRoles } from '../../../../local/iam/function-roles';
+import { startLocalIam } from '../../../../local/iam/local-iam';
+import { bundleHandlers } from '../../../../local/lambda/handler-bundles';
 import type { LambdaHandler } from '../../../../local/lambda/invoke-handler';
-import { loadHandler } from '../../../../local/lambda/load-handler';
+import { startThreadedHandler } from '../../../../local/lambda/threaded-handler';
 import { LOCAL_AWS } from '../../../../local/servers/dynamodb-local';
 import {
   applyEnvironment,
   lambdaEnvironment,
   localWorkerTimeoutMs,
 } from '../../../../local/stack/lambda-environment';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/stack/local-names';
 import { MAX_RECEIVE_COUNT } from '../../../../local/stack/queue-layout';
 import { WorkerFeed } from '../../../../local/worker-feed/worker-feed';
 import { type FunctionName, HTTP_ROUTES } from '../../../../shared/http/routes';
 import {
   PIPELINE_CONFIG_VARIABLE,
   PIPELINE_READY_LINE,
+  type PipelineConfig,
   PipelineConfigSchema,
 } from './pipeline-config';
 
 /**
  * One half of the local pipeline in its own process, built from the local stack's own parts
- * (the gateway, the handler loader, the worker feed, the Lambda environment): either the HTTP
- * gateway with the ingest and read handlers, or the worker feed with the worker handler. Split
+ * (the gateway, the IAM proxy and handler threads, the worker feed, the Lambda environment):
+ * either the HTTP gateway with the ingest and read handlers, or the worker feed with the worker
+ * handler, every AWS call authorized against the function's role as `npm start` does. Split
  * this way, with SQS and DynamoDB Local outside both, a suite can kill the worker without losing
  * a queued message, and put a fault proxy between the handlers and either server.
  */
 const log = (line: string) =>
   console.log(`[pipeline ${new Date().toISOString().slice(11, 23)}] ${line}`);
+
+/**
+ * IAM as the local stack enforces it: each function's role from the CDK app, an IAM proxy in front
+ * of the servers (or their fault proxies), and each handler in a thread of its own with its own
+ * credentials. The worker's event source mapping polls the main queue with the worker's role.
+ */
+const startIam = async (config: PipelineConfig) => {
+  const [roles, bundles] = await Promise.all([loadFunctionRoles(), bundleHandlers()]);
+  const iam = await startLocalIam({
+    roles: roles.roles,
+    baseEnvironment: process.env,
+    dynamoDbEndpoint: config.dynamoDbEndpoint,
+    sqsEndpoint: config.sqsEndpoint,
+    scope: { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID },
+    revoke: [],
+    eventSources: { worker: [{ ref: config.queues.main.url, arn: config.queues.main.arn }] },
+    ...(process.env.IAM_CALLS_LOG ? { callsLogFile: process.env.IAM_CALLS_LOG } : {}),
+    log,
+  });
+  const handlerOf = async (name: FunctionName): Promise<LambdaHandler> =>
+    (await startThreadedHandler(name, iam.environmentOf(name), bundles)).handler;
+  return { iam, handlerOf };
+};
 
 const main = async (): Promise<void> => {
   const config = v.parse(
@@ -42,11 +71,12 @@ const main = async (): Promise<void> => {
       visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
     }),
   );
+  const { iam, handlerOf } = await startIam(config);
   if (config.role === 'gateway') {
     // Every function behind an HTTP route, from the one route table.
     const names = [...new Set<FunctionName>(HTTP_ROUTES.map((route) => route.functionName))];
     const handlers = new Map<FunctionName, LambdaHandler>();
-    for (const name of names) handlers.set(name, await loadHandler(name));
+    for (const name of names) handlers.set(name, await handlerOf(name));
     const gateway = await startGateway({
       port: config.port ?? 0,
       host: '127.0.0.1',
@@ -59,11 +89,15 @@ const main = async (): Promise<void> => {
       void gateway.close().then(() => process.exit(0));
     });
   } else {
-    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: config.sqsEndpoint });
+    const sqs = new SQSClient(iam.clientConfigOf('worker'));
     const feed = new WorkerFeed({
       sqs,
-      queue: { url: config.queues.main.url, arn: config.queues.main.arn, region: LOCAL_AWS.region },
-      handler: await loadHandler('worker'),
+      queue: {
+        url: iam.queueUrlViaProxy(config.queues.main.url),
+        arn: config.queues.main.arn,
+        region: LOCAL_AWS.region,
+      },
+      handler: await handlerOf('worker'),
       visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
       pollers: config.pollers,
       functionTimeoutMs: localWorkerTimeoutMs(config.visibilityTimeoutSeconds),
