@@ -101,7 +101,10 @@ const readOperation = (route: HttpRoute) =>
         responses: {
           '200': json('The record', 'ImageRecord'),
           '400': json('A parameter is invalid; issues name it', 'ErrorBody'),
-          '404': json('No record for this vendor and id', 'ErrorBody'),
+          '404': json(
+            'No record for this vendor and id, or none served yet (only a SharinPix Einstein prediction names the image)',
+            'ErrorBody',
+          ),
         },
       };
 

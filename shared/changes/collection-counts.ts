@@ -1,7 +1,7 @@
 import type { CollectionCompletedDetail } from './change-event';
 import type { ImageRecordStore } from '../store/image-record-store';
 import type { Vendor } from '../vendors/vendor';
-import { toImageRecord } from '../record/record-state';
+import { isAnnounced, toImageRecord } from '../record/record-state';
 
 export type CollectionCounts = CollectionCompletedDetail['images'];
 
@@ -29,6 +29,7 @@ export const countCollectionImages = async (
       ...(after ? { after } : {}),
     });
     for (const stored of page.records) {
+      if (!isAnnounced(stored.state)) continue;
       const { status } = toImageRecord(stored.state, stored.updatedAt);
       if (status === 'deleted') continue;
       counts.total += 1;

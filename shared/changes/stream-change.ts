@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { toImageRecord } from '../record/record-state';
+import { isAnnounced, toImageRecord } from '../record/record-state';
 import {
   type CollectionCompletion,
   fromCompletionItem,
@@ -69,11 +69,17 @@ export const streamChangeOf = (record: DynamoDBRecord): StreamChange => {
   const before = oldImage === undefined ? undefined : fromRecordItem(fromStreamImage(oldImage));
   if (before !== undefined && !before.ok) return { kind: 'unreadable', issues: before.issues };
   const stored = after.value;
+  // A record no event has announced is not served, so there is nothing to tell consumers yet.
+  if (!isAnnounced(stored.state)) return NONE;
   // Checked as the read API checks a record before serving it, so `record` is what GET returns.
   const checked = validate(ImageRecordSchema, toImageRecord(stored.state, stored.updatedAt));
   if (!checked.ok) return { kind: 'unreadable', issues: checked.issues };
   const recordAfter = checked.value;
-  const recordBefore = before && toImageRecord(before.value.state, before.value.updatedAt);
+  // Before its announcement the record was not served: every path of the first served one changed.
+  const recordBefore =
+    before && isAnnounced(before.value.state)
+      ? toImageRecord(before.value.state, before.value.updatedAt)
+      : undefined;
   const changed = changedPaths(recordBefore, recordAfter);
   if (changed.length === 0) return NONE;
   const { vendor, imageId } = stored.state;

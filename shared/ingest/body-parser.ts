@@ -38,10 +38,32 @@ const parseJsonText = (text: string, what: string): ParsedBody => {
   }
 };
 
+/** A `p` value that is still percent-encoded: its JSON object or array opens with `%7B` or `%5B`. */
+const STILL_ENCODED = /^\s*%(7b|5b)/i;
+
+/**
+ * The JSON of a form's `p` field. SharinPix's older senders percent-encode the JSON once more than
+ * the form needs (its own Lambda receiver decodes the field twice), so a value that is not JSON but
+ * still percent-encoded is decoded once more before it is refused.
+ */
+const parseFormPayload = (text: string): ParsedBody => {
+  const parsed = parseJsonText(text, `form field "${FORM_PAYLOAD_FIELD}"`);
+  if (parsed.ok || !STILL_ENCODED.test(text)) return parsed;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(text);
+  } catch {
+    return parsed;
+  }
+  const again = parseJsonText(decoded, `form field "${FORM_PAYLOAD_FIELD}"`);
+  return again.ok ? again : parsed;
+};
+
 /**
  * Turns body bytes into a JSON value. JSON bodies are parsed directly; form bodies must carry
- * exactly one field `p` holding the JSON. Any JSON value comes back, objects or not: whether it
- * has the right shape is the vendor schema's question (400 invalid_payload), not the parser's.
+ * exactly one field `p` holding the JSON (percent-encoded once or twice). Any JSON value comes
+ * back, objects or not: whether it has the right shape is the vendor schema's question (400
+ * invalid_payload), not the parser's.
  */
 export const parseBody = (bytes: Buffer, format: BodyFormat): ParsedBody => {
   const text = utf8TextOf(bytes);
@@ -49,5 +71,5 @@ export const parseBody = (bytes: Buffer, format: BodyFormat): ParsedBody => {
   if (format === 'json') return parseJsonText(text, 'body');
   const field = formPayloadOf(new URLSearchParams(text));
   if (!field.ok) return field;
-  return parseJsonText(field.text, `form field "${FORM_PAYLOAD_FIELD}"`);
+  return parseFormPayload(field.text);
 };

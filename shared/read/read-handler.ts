@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { jsonResponse } from '../http/json-response';
 import { type ImageRecord, ImageRecordSchema } from '../record/image-record';
 import { provenanceOf } from '../record/record-provenance';
-import { toImageRecord } from '../record/record-state';
+import { isAnnounced, toImageRecord } from '../record/record-state';
 import { encodeCursor } from '../store/collection-cursor';
 import type { ImageRecordStore } from '../store/image-record-store';
 import type { StoredRecord } from '../store/record-item';
@@ -81,6 +81,12 @@ export const createReadHandler = (deps: ReadHandlerDeps): ReadHandler => {
   const answer = async (request: ReadRequest): Promise<APIGatewayProxyStructuredResultV2> => {
     if (request.kind === 'get') {
       const stored = await deps.store.get(request.vendor, request.imageId);
+      if (stored !== undefined && !isAnnounced(stored.state)) {
+        return jsonResponse(404, {
+          error: 'not_found',
+          message: `no ${request.vendor} image with id ${request.imageId} yet: only a prediction names it, and no event has said that it exists`,
+        });
+      }
       return stored === undefined
         ? jsonResponse(404, {
             error: 'not_found',
@@ -104,7 +110,7 @@ export const createReadHandler = (deps: ReadHandlerDeps): ReadHandler => {
     });
     const scope = { vendor: request.vendor, collectionId: request.collectionId };
     return jsonResponse(200, {
-      items: page.records.map(publicRecord),
+      items: page.records.filter((stored) => isAnnounced(stored.state)).map(publicRecord),
       ...(page.next ? { next: encodeCursor(page.next, scope, cursorKey) } : {}),
     });
   };

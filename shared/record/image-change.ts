@@ -52,7 +52,10 @@ export interface ImagePatch {
   readonly vendorMeta?: Readonly<Record<string, JsonValue | null>>;
   /** Deletion is terminal: no later event brings the image back. */
   readonly deleted?: true;
-  /** The image exists. Status `uploaded` shows only while no event has stated a status. */
+  /**
+   * The image exists. Status `uploaded` shows only while no event has stated a status. A patch
+   * with neither this, a status nor `deleted` only annotates an image (see `isAnnounced`).
+   */
   readonly uploaded?: true;
 }
 

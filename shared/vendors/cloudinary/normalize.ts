@@ -216,8 +216,17 @@ const targetedOf = (event: SupportedCloudinaryEvent): Targeted[] => {
   }
 };
 
+/**
+ * Every Cloudinary notification is about an asset that was uploaded, so each one announces its
+ * image (`uploaded`, which shows only until an event states a status; a deletion announces it by
+ * itself): a rename or a tag change that overtakes the upload still makes a record that is served.
+ */
 const targetedChanges = (event: CloudinaryEvent): Targeted[] =>
-  event.unsupported ? [] : targetedOf(event);
+  event.unsupported
+    ? []
+    : targetedOf(event).map((target) =>
+        target.patch.deleted ? target : { ...target, patch: { ...target.patch, uploaded: true } },
+      );
 
 /**
  * The record changes of one notification for images named by `asset_id` (record mapping,

@@ -6,6 +6,7 @@ import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SharinpixEvent, SupportedSharinpixEvent, UnsupportedSharinpixEvent } from './event';
 import { isSupportedEventType, readEventName, type SharinpixEventType } from './event-name';
 import { identifySharinpixEvent } from './identity';
+import { withWebhooksV1Fields, withWebhooksV1Image } from './webhooks-v1';
 import { imagesExpectedBySharinpixEvent, normalizeSharinpixEvent } from './normalize';
 import {
   SharinpixEinsteinPredictionSchema,
@@ -16,18 +17,19 @@ import {
 
 const NOT_AN_OBJECT = 'must be a JSON object';
 
+/** Reads a supported event; image shapes may be the older Webhooks V1 one (`webhooks-v1.ts`). */
 const readSupported = (
   eventType: SharinpixEventType,
-  payload: unknown,
+  payload: Record<string, unknown>,
 ): Validated<SupportedSharinpixEvent> => {
   switch (eventType) {
     case 'new_image':
     case 'image_processed':
     case 'delete_image':
-      return validateEvent(eventType, SharinpixImageSchema, payload);
+      return validateEvent(eventType, SharinpixImageSchema, withWebhooksV1Fields(payload));
     case 'new_tag_image':
     case 'delete_tag_image':
-      return validateEvent(eventType, SharinpixTagEventSchema, payload);
+      return validateEvent(eventType, SharinpixTagEventSchema, withWebhooksV1Image(payload));
     case 'upload_done':
       return validateEvent(eventType, SharinpixUploadDoneSchema, payload);
     case 'new_einstein_prediction':
@@ -63,6 +65,7 @@ const readSharinpixDelivery = ({
   if (!isJsonObject(payload)) return invalid('', NOT_AN_OBJECT);
   // SharinPix bodies carry people (`user` in tag events, emails anywhere): none of it goes further.
   const clean = withoutPersonalData(payload);
+  if (!isJsonObject(clean)) return invalid('', NOT_AN_OBJECT);
   return isSupportedEventType(name.value)
     ? readSupported(name.value, clean)
     : readUnsupported(name.value, clean);

@@ -143,9 +143,9 @@ const einsteinChange = (
     vendor: 'sharinpix',
     imageId: prediction.image_id,
     clock,
+    // No `uploaded`: a prediction annotates an image, it does not say the image exists.
     patch: {
       detections: { einstein: detections },
-      uploaded: true,
       vendorMeta: Object.keys(model).length > 0 ? { einstein: model } : {},
     },
   };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,11 @@ import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
 import { DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';
 import type { LedgerEntry } from '../../../shared/store/ledger-item';
+import {
+  PLACEHOLDER_URL_PATHS,
+  SHARINPIX_DOC_SAMPLES,
+  webhooksV1Image,
+} from '../../support/sharinpix-doc-samples';
 import { type StackProcess, startStackProcess } from './support/stack-process';
 
 jest.setTimeout(180_000);
@@ -100,6 +106,26 @@ describe('trust, against the local stack (npm start as a child process)', () => 
   const getRecord = async (imageId: string): Promise<ImageRecord | undefined> => {
     const response = await fetch(`${stack.url}/images/spyne/${encodeURIComponent(imageId)}`);
     return response.status === 200 ? v.parse(ImageRecordSchema, await response.json()) : undefined;
+  };
+
+  const postSharinpix = async (event: string, body: unknown, form = false) => {
+    const response = await fetch(`${stack.url}/webhooks/sharinpix`, {
+      method: 'POST',
+      headers: {
+        'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
+        'x-sharinpix-event': event,
+        'x-sharinpix-secret': DEV_SECRETS.SHARINPIX_SECRET,
+      },
+      body: form
+        ? new URLSearchParams({ p: JSON.stringify(body) }).toString()
+        : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as unknown };
+  };
+
+  const getImage = async (vendor: string, imageId: string) => {
+    const response = await fetch(`${stack.url}/images/${vendor}/${encodeURIComponent(imageId)}`);
+    return { status: response.status, body: (await response.json()) as unknown };
   };
 
   const listSku = async (skuId: string): Promise<string[]> => {
@@ -222,5 +248,121 @@ describe('trust, against the local stack (npm start as a child process)', () => 
     expect(archived).toContain('Spring');
     expect(archived).not.toContain('jane.doe');
     expect(archived).not.toContain('"user"');
+  });
+
+  it('stores an Image Intelligence job whose one image carries 240 detections of 2,000 characters, instead of dead-lettering it', async () => {
+    // Prepare: 488 KB of body, under the 1 MiB limit; its record would be over DynamoDB's 400 KB.
+    const job = {
+      id: 'job-240-detections',
+      createdAt: Date.now(),
+      status: 'COMPLETED_SUCCESSFULLY',
+      jobResults: [],
+      imageResults: [
+        {
+          id: 'img-240-detections',
+          url: 'https://images.example.com/240.jpg',
+          status: 'COMPLETED_SUCCESSFULLY',
+          objects: Array.from({ length: 240 }, (_, index) => ({
+            class: `${String(index).padStart(3, '0')}-${randomBytes(1500).toString('base64').slice(0, 1996)}`,
+            confidence: (index % 100) / 100,
+            verdict: true,
+          })),
+        },
+      ],
+    };
+    const text = JSON.stringify(job);
+
+    // Act
+    const response = await fetch(
+      `${stack.url}/webhooks/image-intelligence?token=${DEV_SECRETS.IMAGE_INTELLIGENCE_TOKEN}`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: text },
+    );
+    const { eventId } = v.parse(AnswerSchema, await response.json());
+    const entry = await finishedEntry(eventId);
+    const stored = await getImage('image-intelligence', 'img-240-detections');
+
+    // Assess
+    expect(Buffer.byteLength(text)).toBeGreaterThan(480_000);
+    expect(response.status).toBe(200);
+    expect(entry).toMatchObject({ status: 'completed', imagesApplied: 1, noteCount: 2 });
+    expect(entry?.imagesRefused).toBeUndefined();
+    expect(entry?.notes).toEqual([
+      'img-240-detections: detections.detect: kept the 50 most confident of 240',
+      'img-240-detections: detections.detect: 50 labels cut to 256 bytes',
+    ]);
+    expect(stored.status).toBe(200);
+    const record = v.parse(ImageRecordSchema, stored.body);
+    expect(record.detections).toHaveLength(50);
+    expect(record.status).toBe('done');
+  });
+
+  it("accepts all seven of SharinPix's documentation samples, placeholders and all, and notes the URLs it dropped", async () => {
+    // Act
+    const answers = [];
+    for (const sample of SHARINPIX_DOC_SAMPLES) {
+      answers.push(await postSharinpix(sample.event, sample.body));
+    }
+    const eventIds = answers.map((answer) => v.parse(AnswerSchema, answer.body).eventId);
+    const newImage = await finishedEntry(eventIds[0] ?? '');
+
+    // Assess
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200, 200]);
+    expect(newImage?.status).toBe('completed');
+    expect(newImage?.notes).toEqual(
+      PLACEHOLDER_URL_PATHS.map((path) => expect.stringMatching(new RegExp(`^dropped ${path}: `))),
+    );
+    const processed = await eventually(async () => {
+      const answer = await getImage('sharinpix', '26e19efc-5bdf-4534-890e-df44e26975f8');
+      return answer.status === 200 ? v.parse(ImageRecordSchema, answer.body) : undefined;
+    });
+    expect(processed).toMatchObject({ status: 'done', urls: {} });
+  });
+
+  it('reads a Webhooks V1 form body (infos.secure_url, infos.original_filename, album.public_id)', async () => {
+    // Act
+    const answer = await postSharinpix('new_image', webhooksV1Image('v1-trust-img'), true);
+    const record = await eventually(async () => {
+      const got = await getImage('sharinpix', 'v1-trust-img');
+      return got.status === 200 ? v.parse(ImageRecordSchema, got.body) : undefined;
+    });
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(record).toMatchObject({
+      name: 'NorthBuilding',
+      collection: { kind: 'album', id: '0WOB0000000YsjGOAS' },
+      urls: { input: 'https://res.cloudinary.com/sharinpix/image/upload/v1-trust-img.jpg' },
+    });
+  });
+
+  it('keeps an Einstein prediction unserved until an image event names the image, then serves both', async () => {
+    // Prepare
+    const imageId = 'einstein-only-img';
+    const prediction = {
+      probability: [{ probability: 0.9, label: 'car' }],
+      image_id: imageId,
+      status: 'completed',
+    };
+
+    // Act
+    const predicted = await postSharinpix('new_einstein_prediction', prediction);
+    await finishedEntry(v.parse(AnswerSchema, predicted.body).eventId);
+    const before = await getImage('sharinpix', imageId);
+    const uploaded = await postSharinpix('upload_done', {
+      album_id: 'album-einstein',
+      image_ids: imageId,
+    });
+    await finishedEntry(v.parse(AnswerSchema, uploaded.body).eventId);
+    const after = await getImage('sharinpix', imageId);
+
+    // Assess
+    expect(before.status).toBe(404);
+    expect(before.body).toMatchObject({ error: 'not_found' });
+    expect(after.status).toBe(200);
+    expect(v.parse(ImageRecordSchema, after.body)).toMatchObject({
+      status: 'uploaded',
+      collection: { kind: 'album', id: 'album-einstein' },
+      detections: [{ label: 'car', confidence: 0.9, source: 'einstein' }],
+    });
   });
 });

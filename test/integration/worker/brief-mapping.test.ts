@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
 import { localDynamoDb } from '../../support/local-clients';
 import { loadBody } from '../../support/vendor-bodies';
-import { listImagesEvent } from '../read/support/http-events';
+import { getImageEvent, listImagesEvent } from '../read/support/http-events';
 import { envelopeOf, envelopeOfBody } from './support/envelopes';
 import { createTestPipeline } from './support/pipeline';
 
@@ -278,17 +278,35 @@ describe('SharinPix', () => {
     });
   });
 
-  it('sets Einstein predictions as detections with source einstein', async () => {
+  it('keeps Einstein predictions as detections with source einstein, served once an image event names the image', async () => {
     // Prepare
     const pipeline = await createTestPipeline(client);
+    const imageId = '89919357-7324-4abe-8982-ca48fa2bd327';
 
-    // Act
+    // Act: the prediction alone, then the upload that names the image.
     await pipeline.deliver(
       envelopeOfBody('sharinpix', 'new_einstein_prediction', { receivedAt: RECEIVED_AT }),
     );
-    const record = await pipeline.getRecord('sharinpix', '89919357-7324-4abe-8982-ca48fa2bd327');
+    const before = await pipeline.request(getImageEvent('sharinpix', imageId));
+    await pipeline.deliver(
+      envelopeOf(
+        'sharinpix',
+        { album_id: '0WOB0000000YsjGOAS', image_ids: [imageId] },
+        { eventType: 'upload_done', receivedAt: later(1) },
+      ),
+    );
+    const record = await pipeline.getRecord('sharinpix', imageId);
 
     // Assess
+    expect(before.statusCode).toBe(404);
+    expect(before.body).toMatchObject({
+      error: 'not_found',
+      message: expect.stringContaining('prediction'),
+    });
+    expect(record).toMatchObject({
+      status: 'uploaded',
+      collection: { kind: 'album', id: '0WOB0000000YsjGOAS' },
+    });
     expect(record.detections).toEqual([
       { label: 'car', confidence: 0.99653995, source: 'einstein' },
       { label: 'truck', confidence: 0.0034591604, source: 'einstein' },

@@ -122,6 +122,7 @@ describe('createPublisherHandler', () => {
     const big = written(
       undefined,
       imageChange('img-big', '2026-12-01T10:00:00Z', 'ev-big', {
+        core: { status: 'done' },
         vendorMeta: { blob: 'x'.repeat(300 * 1024) },
       }),
       { eventId: 'ev-big', eventType: 'sku.v2' },

@@ -77,6 +77,36 @@ describe('streamChangeOf', () => {
     expect(removal).toEqual({ kind: 'none' });
   });
 
+  it('publishes nothing for an image only a prediction names, and every path once an event announces it', () => {
+    // Prepare
+    const predicted = written(
+      undefined,
+      imageChange('img-2', '2026-12-01T10:00:00Z', 'ev-1', {
+        detections: { einstein: [{ label: 'car', confidence: 0.9, source: 'einstein' }] },
+      }),
+      CAUSE_1,
+    );
+    const announced = written(
+      predicted,
+      imageChange('img-2', '2026-12-01T11:00:00Z', 'ev-2', {
+        core: { collection: { kind: 'album', id: 'a-1' } },
+        uploaded: true,
+      }),
+      CAUSE_2,
+    );
+
+    // Act
+    const first = streamChangeOf(streamRecord('400', itemOf(predicted)));
+    const second = streamChangeOf(streamRecord('401', itemOf(announced), itemOf(predicted)));
+
+    // Assess
+    expect(first).toEqual({ kind: 'none' });
+    if (second.kind !== 'image') throw new Error(`expected an image change, got ${second.kind}`);
+    expect(second.detail.changed).toEqual(
+      expect.arrayContaining(['collection', 'status', 'detections']),
+    );
+  });
+
   it('reads a completion item as a completion, and only on insert', () => {
     // Prepare
     const item = toCompletionItem({

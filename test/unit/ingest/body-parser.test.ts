@@ -60,7 +60,25 @@ describe('parseBody', () => {
     expect(parsed).toEqual({ ok: true, payload: { filename: 'North Building é' } });
   });
 
+  it('parses a p percent-encoded twice, as older SharinPix senders send it', () => {
+    // Prepare
+    const json = '{"public_id":"img-1","infos":{"secure_url":"https://x.example/a%20b.jpg"}}';
+    const body = bytes(`p=${encodeURIComponent(encodeURIComponent(json))}`);
+
+    // Act
+    const parsed = parseBody(body, 'form');
+
+    // Assess
+    expect(parsed).toEqual({ ok: true, payload: JSON.parse(json) });
+  });
+
   it.each([
+    [
+      'p encoded twice but not JSON',
+      `p=${encodeURIComponent('%7Bnope')}`,
+      'form field "p" is not valid JSON',
+    ],
+    ['p encoded twice with a broken escape', 'p=%257B%25ZZ', 'form field "p" is not valid JSON'],
     ['no p', 'q=1', 'form field "p" is missing'],
     ['an empty body', '', 'form field "p" is missing'],
     ['p twice', 'p=%7B%7D&p=%7B%7D', 'form field "p" appears more than once'],

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { eventClock } from '../../../shared/record/event-clock';
 import { ImageRecordSchema } from '../../../shared/record/image-record';
+import { isAnnounced, mergeAll } from '../../../shared/record/record-state';
 import { sharinpix } from '../../../shared/vendors/sharinpix/definition';
 import { processingErrorText } from '../../../shared/vendors/sharinpix/normalize';
 import { bodyNames } from '../../support/vendor-bodies';
@@ -431,17 +432,21 @@ describe('SharinPix upload_done', () => {
 });
 
 describe('SharinPix new_einstein_prediction', () => {
-  it('sets einstein detections, the model in vendorMeta, and marks the image uploaded', () => {
+  it('annotates the image (detections, the model in vendorMeta) without announcing it', () => {
     // Prepare
     const payload = body('new_einstein_prediction');
+    const changes = changesOf(payload, 'new_einstein_prediction');
 
     // Act
-    const record = recordOf(changesOf(payload, 'new_einstein_prediction'));
+    const state = mergeAll(changes);
+    const record = recordOf(changes);
 
-    // Assess
+    // Assess: no status, no collection, not served until an image event names the image.
+    expect(state && isAnnounced(state)).toBe(false);
+    expect(changes[0]?.patch).not.toHaveProperty('uploaded');
+    expect(record).not.toHaveProperty('collection');
     expect(record).toMatchObject({
       imageId: '89919357-7324-4abe-8982-ca48fa2bd327',
-      status: 'uploaded',
       detections: [
         { label: 'car', confidence: 0.99653995, source: 'einstein' },
         { label: 'truck', confidence: 0.0034591604, source: 'einstein' },
@@ -457,6 +462,37 @@ describe('SharinPix new_einstein_prediction', () => {
       },
     });
   });
+
+  it.each([
+    ['before', true],
+    ['after', false],
+  ])(
+    'keeps a prediction that arrives %s the upload_done naming its image',
+    (_when, predictionFirst) => {
+      // Prepare
+      const prediction = changesOf(body('new_einstein_prediction'), 'new_einstein_prediction');
+      const upload = changesOf(
+        { ...body('upload_done--web'), image_ids: '89919357-7324-4abe-8982-ca48fa2bd327' },
+        'upload_done',
+        minutesLater(1),
+      );
+
+      // Act
+      const state = mergeAll(
+        predictionFirst ? [...prediction, ...upload] : [...upload, ...prediction],
+      );
+
+      // Assess
+      expect(state && isAnnounced(state)).toBe(true);
+      const record = recordOf([...prediction, ...upload]);
+      expect(record.status).toBe('uploaded');
+      expect(record.detections.map((detection) => detection.label)).toEqual([
+        'car',
+        'truck',
+        'moto',
+      ]);
+    },
+  );
 
   it('adds detections to a processed image without changing its status; a later prediction replaces them', () => {
     // Prepare

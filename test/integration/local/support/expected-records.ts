@@ -5,7 +5,7 @@ import { toIngestRequest } from '../../../../shared/ingest/ingest-request';
 import { eventClock } from '../../../../shared/record/event-clock';
 import type { AliasedImageChange, ImageChange } from '../../../../shared/record/image-change';
 import type { ImageRecord } from '../../../../shared/record/image-record';
-import { mergeAll, toImageRecord } from '../../../../shared/record/record-state';
+import { isAnnounced, mergeAll, toImageRecord } from '../../../../shared/record/record-state';
 import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 
@@ -79,7 +79,10 @@ export const expectedRecords = (
   const records = new Map<string, TimelessRecord>();
   for (const [key, imageChanges] of changes) {
     const state = mergeAll(imageChanges);
-    if (state) records.set(key, timeless(toImageRecord(state, new Date(0).toISOString())));
+    // An image only a prediction names is not served (`isAnnounced`).
+    if (state && isAnnounced(state)) {
+      records.set(key, timeless(toImageRecord(state, new Date(0).toISOString())));
+    }
   }
   return records;
 };

@@ -44,7 +44,15 @@ export const parseAsContract = (
     const text = strictUtf8.decode(body);
     if (format === 'json') return { ok: true, value: JSON.parse(text) };
     const fields = new URLSearchParams(text).getAll('p');
-    return fields.length === 1 ? { ok: true, value: JSON.parse(fields[0] ?? '') } : { ok: false };
+    if (fields.length !== 1) return { ok: false };
+    const field = fields[0] ?? '';
+    try {
+      return { ok: true, value: JSON.parse(field) };
+    } catch (error) {
+      // The contract reads a `p` percent-encoded twice (older SharinPix senders) as well.
+      if (!/^\s*%(7b|5b)/i.test(field)) throw error;
+      return { ok: true, value: JSON.parse(decodeURIComponent(field)) };
+    }
   } catch {
     return { ok: false };
   }
