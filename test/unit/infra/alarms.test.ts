@@ -128,11 +128,20 @@ describe('alarms', () => {
 
   it('counts 429s and 401s from the access log, where every request lands with its status', () => {
     // Act
+    // Every filter on the access log; the worker's log has its own (see the dashboard tests).
     const filters = Object.fromEntries(
-      resourcesOfType(synthesized.parsed, 'AWS::Logs::MetricFilter').map(([id, resource]) => {
-        const properties = propertiesOf(resource, MetricFilterSchema);
-        return [id, { ...properties, MetricTransformations: properties.MetricTransformations[0] }];
-      }),
+      resourcesOfType(synthesized.parsed, 'AWS::Logs::MetricFilter')
+        .map(([id, resource]) => {
+          const properties = propertiesOf(resource, MetricFilterSchema);
+          return [
+            id,
+            { ...properties, MetricTransformations: properties.MetricTransformations[0] },
+          ] as const;
+        })
+        .filter(
+          ([, filter]) =>
+            JSON.stringify(filter.LogGroupName) === JSON.stringify(ref('HttpApiAccessLogGroup')),
+        ),
     );
 
     // Assess
@@ -142,7 +151,6 @@ describe('alarms', () => {
       'AccessLogUnauthorizedMetricFilter',
     ]);
     for (const filter of Object.values(filters)) {
-      expect(filter.LogGroupName).toEqual(ref('HttpApiAccessLogGroup'));
       expect(filter.MetricTransformations).toEqual(
         expect.objectContaining({
           MetricNamespace: 'VendorWebhooks-prod/AccessLog',
