@@ -124,6 +124,6 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
   output(
     'OperationsDashboardUrl',
     dashboard.url,
-    'CloudWatch dashboard: webhooks per vendor and outcome, ack latency, queues, DLQ, worker errors and refused images, alarms.',
+    'CloudWatch dashboard: webhooks per vendor and outcome, ack latency, queues, DLQ, worker errors and refused images, change events published and publisher lag, alarms.',
   );
 };

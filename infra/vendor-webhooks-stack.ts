@@ -109,6 +109,9 @@ export class VendorWebhooksStack extends Stack {
       quarantineQueue: this.queues.quarantineQueue,
       worker: this.functions.byName.worker.function,
       workerLogGroup: this.functions.byName.worker.logGroup,
+      publisher: this.functions.byName.publisher.function,
+      publisherLogGroup: this.functions.byName.publisher.logGroup,
+      changeStreamFailureQueue: this.changeEvents.failureQueue,
       alarms: this.alarms.alarms,
     });
 

@@ -521,6 +521,7 @@ const wireStack = async (
     recordsTable: tables.records,
     sqs,
     queues,
+    changes: () => changeBus.log,
   });
 
   return {
