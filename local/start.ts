@@ -34,7 +34,6 @@ runCommand(async () => {
       restored: stack.restored,
       recoveredFromCrash: stack.recoveredFromCrash,
       iamEnforced: stack.iam.enforced,
-      forwardChangesUrl: options.forwardChangesUrl,
       now: new Date(),
     }),
   );

@@ -22,9 +22,6 @@ describe('stack outputs', () => {
 
     // Assess
     expect(ids).toEqual([
-      'ChangeEventBusArn',
-      'ChangeEventBusName',
-      'ChangeStreamFailureQueueUrl',
       'CloudinaryWebhookSecretName',
       'CloudinaryWebhookUrl',
       'CursorSigningSecretName',
