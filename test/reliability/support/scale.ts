@@ -45,8 +45,8 @@ const FULL: ReliabilityScale = {
   loadWebhooks: 10_000,
   faultEvents: 200,
   integrityCases: 100,
-  storageRepeats: 5000,
-  storageTagEvents: 10_000,
+  storageRepeats: 2000,
+  storageTagEvents: 5000,
   clientConcurrency: 32,
   suiteTimeoutMs: 900_000,
 };
