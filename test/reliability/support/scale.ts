@@ -33,7 +33,7 @@ const FAST: ReliabilityScale = {
   faultEvents: 20,
   integrityCases: 8,
   storageRepeats: 1050,
-  storageTagEvents: 1200,
+  storageTagEvents: 600,
   clientConcurrency: 16,
   suiteTimeoutMs: 120_000,
 };
