@@ -195,7 +195,8 @@ describe('the local change bus (PutEvents → changes.jsonl, log line, forwardin
     const puts = [];
     for (const change of changes) puts.push(await changeBus.put([change]));
     const loggedBeforeDelivery = bus.log.count;
-    await until(() => consumer.received.length >= 5, 'five forwarded events');
+    // The consumer holds a body before its answer reaches the forwarder: wait for the count.
+    await until(() => bus.stats().forward?.delivered === 5, 'five acknowledged events');
 
     // Assess
     expect(puts.every((put) => put.failed.length === 0)).toBe(true);
@@ -222,7 +223,7 @@ describe('the local change bus (PutEvents → changes.jsonl, log line, forwardin
       });
     const first = await startBus({ forwardUrl: consumer.url });
     await first.changeBus.put([changeOf('img-a', 1)]);
-    await until(() => consumer.received.length === 1, 'the first event');
+    await until(() => first.bus.stats().forward?.delivered === 1, 'the first acknowledgement');
     consumer.setDown(true);
     await first.changeBus.put([changeOf('img-b', 1), changeOf('img-c', 1)]);
     await until(() => consumer.posts() >= 2, 'a refused post');
@@ -232,7 +233,10 @@ describe('the local change bus (PutEvents → changes.jsonl, log line, forwardin
     consumer.setDown(false);
     const second = await startBus({ forwardUrl: consumer.url });
     await second.changeBus.put([changeOf('img-d', 1)]);
-    await until(() => consumer.received.length >= 4, 'the waiting and the new events');
+    await until(
+      () => second.bus.stats().forward?.delivered === 4,
+      'the waiting and the new events',
+    );
     await second.bus.close();
     const third = await startBus({ forwardUrl: newcomer.url });
     await third.changeBus.put([changeOf('img-e', 1)]);
