@@ -61,21 +61,24 @@ export const jsonBytes = (value: unknown): number =>
 
 const ELLIPSIS = '…';
 
+/** Bytes one code point takes inside a JSON string (escapes included). */
+const jsonCharBytes = (point: string): number => jsonBytes(point) - 2;
+
 /**
  * The longest prefix of `text` (whole code points) that, followed by `…`, fits `maxBytes` of JSON;
- * `text` itself when it fits already.
+ * `text` itself when it fits already. One pass over the code points.
  */
 export const fitText = (text: string, maxBytes: number): string => {
   if (jsonBytes(text) <= maxBytes) return text;
-  const points = Array.from(text);
-  let low = 0;
-  let high = points.length;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (jsonBytes(points.slice(0, middle).join('') + ELLIPSIS) <= maxBytes) low = middle;
-    else high = middle - 1;
+  const budget = maxBytes - 2 - jsonCharBytes(ELLIPSIS);
+  let used = 0;
+  let end = 0;
+  for (const point of text) {
+    used += jsonCharBytes(point);
+    if (used > budget) break;
+    end += point.length;
   }
-  return points.slice(0, low).join('') + ELLIPSIS;
+  return text.slice(0, end) + ELLIPSIS;
 };
 
 /** What bounding did to one change, in words an operator can act on (paths, counts, sizes). */

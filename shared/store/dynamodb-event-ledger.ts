@@ -233,7 +233,9 @@ export class DynamoDbEventLedger implements EventLedger {
 
   /**
    * Counts a delivery past the listed ones: ONE UpdateItem adding 1 to `moreDeliveries`, unless
-   * it is the delivery counted last (the same delivery queued twice arrives back to back).
+   * it is the delivery counted last (the same delivery queued twice arrives back to back). Not
+   * idempotent beyond that: a message SQS delivers again after a worker timeout is counted again,
+   * so past the listed deliveries the count is a count of at least every delivery.
    */
   private async countUnlisted(eventId: string, delivery: string): Promise<void> {
     try {

@@ -173,3 +173,58 @@ describe('write units per event', () => {
     });
   });
 });
+
+describe('write units of the trust checks', () => {
+  const SIGNED_BY = { digest: 'a'.repeat(64), expiresAt: '2027-11-23T10:00:00.000Z' };
+
+  it('costs one write unit to bind a Spyne signature, and refuses a reused one without touching a record', async () => {
+    // Prepare
+    const unsigned = await createTestPipeline(client, { archiveEvents: false });
+    const signed = await createTestPipeline(client, { archiveEvents: false });
+    const genuine = envelopeOfBody('spyne', 'v2-sample-a');
+    const forged = envelopeOfBody('spyne', 'v2-sample-b');
+
+    // Act
+    const withoutSignature = await deliverCounting(unsigned, genuine);
+    const withSignature = await deliverCounting(signed, { ...genuine, signedBy: SIGNED_BY });
+    const reused = await deliverCounting(signed, { ...forged, signedBy: SIGNED_BY });
+
+    // Assess: the binding is one conditional UpdateItem on a ~150-byte item; the reuse costs the
+    // claim, the refused binding and the completion (with the archive kept for inspection).
+    expect(withSignature.tableWriteUnits - withoutSignature.tableWriteUnits).toBe(1);
+    expect(withSignature.indexWriteUnits).toBe(withoutSignature.indexWriteUnits);
+    expect(reused).toEqual({ tableWriteUnits: 1 + 1 + 2, indexWriteUnits: 0, reads: 0 });
+    expect(signed.tally.totals().writes).toBe(3);
+  });
+
+  it("costs no extra write unit to refuse another collection's image: only the refused create it starts with", async () => {
+    // Prepare: SKU B owns the sample's two images; SKU A names them too.
+    const pipeline = await createTestPipeline(client, { archiveEvents: false });
+    const sku = v.parse(
+      v.looseObject({ image_data: v.array(v.record(v.string(), v.unknown())) }),
+      loadBody('spyne', 'v2-sample-a'),
+    );
+    await deliverCounting(pipeline, envelopeOf('spyne', { ...sku, sku_id: 'sku-b' }));
+    const later = { receivedAt: new Date('2026-11-23T11:00:00.000Z') };
+    const failed = sku.image_data.map((image) => ({ ...image, status: 'failed' }));
+    const sameSku = envelopeOf('spyne', { ...sku, sku_id: 'sku-b', image_data: failed }, later);
+    const otherSku = envelopeOf('spyne', { ...sku, sku_id: 'sku-a', image_data: failed }, later);
+
+    // Act
+    const refused = await deliverCounting(pipeline, otherSku);
+    const refusedWrites = pipeline.tally.totals().writes;
+    const updated = await deliverCounting(pipeline, sameSku);
+
+    // Assess: per image one refused create (1 unit, which returns the stored item the check reads)
+    // and no put; the same change under the owning SKU costs that create plus a put (1 table, 1
+    // index). Claim, completion of SKU A, and the ledger completion, which keeps the archive of an
+    // event with refused images (2 units).
+    expect(refused).toEqual({ tableWriteUnits: 2 * 1 + 1 + 1 + 2, indexWriteUnits: 0, reads: 0 });
+    expect(refusedWrites).toBe(2 + 1 + 1 + 1);
+    expect(updated).toEqual({
+      tableWriteUnits: 2 * 1 + 2 * 1 + 1 + 1 + 1,
+      indexWriteUnits: 2,
+      reads: 0,
+    });
+  });
+});

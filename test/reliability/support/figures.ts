@@ -29,7 +29,16 @@ export type SuiteFigures = v.InferOutput<typeof SuiteFiguresSchema>;
 export const FIGURES_DIR_VARIABLE = 'RELIABILITY_FIGURES_DIR';
 
 /** The suites, in table order. */
-export const SUITE_ORDER = ['fuzz', 'auth', 'duplicates', 'reordering', 'faults', 'load'] as const;
+export const SUITE_ORDER = [
+  'fuzz',
+  'auth',
+  'duplicates',
+  'reordering',
+  'faults',
+  'load',
+  'integrity',
+  'storage',
+] as const;
 
 /**
  * Records that a suite began, so the closing table can tell a suite that crashed or timed out

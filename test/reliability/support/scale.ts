@@ -13,6 +13,12 @@ export interface ReliabilityScale {
   readonly loadWebhooks: number;
   /** Events per fault drill (SQS down, DynamoDB down, throttling, worker killed). */
   readonly faultEvents: number;
+  /** Cases of the integrity suite (each: a token replay across SKUs, a reused signature, …). */
+  readonly integrityCases: number;
+  /** Repeat deliveries of one event in the storage suite (past the 50 the ledger lists). */
+  readonly storageRepeats: number;
+  /** Tag add and remove events on one image in the storage suite. */
+  readonly storageTagEvents: number;
   /** Concurrent connections of the fuzz and load clients. */
   readonly clientConcurrency: number;
   /** The per-suite jest timeout. */
@@ -25,6 +31,9 @@ const FAST: ReliabilityScale = {
   permutations: 20,
   loadWebhooks: 200,
   faultEvents: 20,
+  integrityCases: 8,
+  storageRepeats: 1050,
+  storageTagEvents: 600,
   clientConcurrency: 16,
   suiteTimeoutMs: 120_000,
 };
@@ -35,6 +44,9 @@ const FULL: ReliabilityScale = {
   permutations: 200,
   loadWebhooks: 10_000,
   faultEvents: 200,
+  integrityCases: 100,
+  storageRepeats: 2000,
+  storageTagEvents: 5000,
   clientConcurrency: 32,
   suiteTimeoutMs: 900_000,
 };

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { eventClock } from '../../../shared/record/event-clock';
 import type { ImageChange, ImagePatch } from '../../../shared/record/image-change';
 import type { Detection } from '../../../shared/record/image-record';
@@ -37,6 +38,27 @@ const detections = (count: number, labelLength: number): Detection[] =>
   }));
 
 describe('fitText', () => {
+  it('always fits, and keeps whole code points of the text', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 400 }),
+        fc.integer({ min: 8, max: 300 }),
+        (text, max) => {
+          // Act
+          const cut = fitText(text, max);
+
+          // Assess
+          if (cut === text) expect(jsonBytes(text)).toBeLessThanOrEqual(max);
+          else {
+            expect(jsonBytes(cut)).toBeLessThanOrEqual(max);
+            expect(text.startsWith(cut.slice(0, -1))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('keeps text that fits and cuts longer text at a code point, ending in …', () => {
     // Prepare
     const emoji = '😀'.repeat(100);
