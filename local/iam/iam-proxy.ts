@@ -138,6 +138,7 @@ export const startIamProxy = async (options: IamProxyOptions): Promise<IamProxy>
     const outgoing = request(
       target,
       {
+        agent,
         method: req.method,
         headers: { ...req.headers, host: target.host, 'content-length': String(body.length) },
       },

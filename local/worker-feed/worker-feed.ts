@@ -70,6 +70,9 @@ interface HeldMessage {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The pause between empty receives when the poller cannot long-poll. */
+const IDLE_PAUSE_MS = 100;
+
 /**
  * Feeds the worker handler from the main queue the way Lambda's SQS event source mapping does:
  * pollers long-poll, invoke the handler with batches of up to 10 as an `SQSEvent`, delete the
@@ -80,9 +83,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * local-aws-sqs answers a long poll only when the batch is full or the wait is over, and it starts
  * a message's visibility timeout when it picks the message, not when it answers. So an idle
  * poller waits `idleWaitSeconds` (1 s, and never more than a fifth of the visibility timeout, or
- * the message could become visible again before the worker sees it) and, once messages flow,
- * polls with no wait until the queue is empty again: about 1 s of latency for the first message,
- * none in a burst.
+ * the message could become visible again before the worker sees it; under 5 s that is no wait,
+ * and it pauses 100 ms between empty receives instead) and, once messages flow, polls with no
+ * wait until the queue is empty again: about 1 s of latency for the first message, none in a
+ * burst.
  *
  * The feed also remembers the messages it left to the visibility timeout, because nothing else
  * can see them: on shutdown the stack saves them with the queues (see `queue-snapshot.ts`).
@@ -224,6 +228,10 @@ export class WorkerFeed {
       idle = messages.length === 0;
       if (idle) {
         if (this.#stopping) return;
+        // With no long-poll wait (a visibility timeout under 5 s) an idle poller would spin, each
+        // empty receive a round trip through the IAM proxy: a short pause between them costs at
+        // most that much latency and spares the CPU the rest of the stack needs.
+        if (waitSeconds === 0) await sleep(IDLE_PAUSE_MS);
         continue;
       }
       await this.#process(messages, receivedAt);
