@@ -37,6 +37,7 @@ export const FUNCTION_ENVIRONMENT_DEFAULTS = {
  */
 const SQS_ENDPOINT = 'AWS_ENDPOINT_URL_SQS';
 const DYNAMODB_ENDPOINT = 'AWS_ENDPOINT_URL_DYNAMODB';
+const EVENTBRIDGE_ENDPOINT = 'AWS_ENDPOINT_URL_EVENTBRIDGE';
 
 const emptyVariables = (names: readonly string[]): Readonly<Record<string, string>> =>
   Object.fromEntries(names.map((name) => [name, '']));
@@ -67,5 +68,6 @@ export const localInvokePlaceholders = (
     'ingest-cloudinary': when([...ingestSecretNames('ingest-cloudinary'), SQS_ENDPOINT]),
     worker: when([DYNAMODB_ENDPOINT]),
     read: when([CURSOR_SIGNING_KEY_NAME, DYNAMODB_ENDPOINT]),
+    publisher: when([DYNAMODB_ENDPOINT, EVENTBRIDGE_ENDPOINT]),
   };
 };

@@ -111,9 +111,50 @@ export const WORKER_BATCHING_WINDOW = Duration.seconds(1);
  */
 export const WORKER_MAX_CONCURRENCY = 10;
 
+/**
+ * Publisher: a batch of up to `PUBLISHER_BATCH_SIZE` stream records, each decoded (the record
+ * state is deflated) and diffed, then `PutEvents` in tens, plus one collection index query per
+ * completion.
+ *
+ * - 512 MB: the records are small and bounded; the work is a little CPU and mostly I/O.
+ * - 60 s: a healthy batch takes well under a second. The rest covers the publisher's own retries
+ *   of refused entries (four puts with backoff per batch of ten) and paging through a large
+ *   collection to count it, so a slow EventBridge ends in a reported retry point, not a timeout.
+ */
+export const PUBLISHER_SIZING: FunctionSizing = {
+  memorySize: 512,
+  timeout: Duration.seconds(60),
+  reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+};
+
+/**
+ * Up to 100 stream records per invocation (the stream default): ten `PutEvents` calls of ten.
+ * Without a batching window, Lambda invokes as soon as its poll (four a second per shard) finds
+ * records, so a change reaches the bus within about a second of its write; a busy stream fills
+ * batches on its own.
+ */
+export const PUBLISHER_BATCH_SIZE = 100;
+
+/**
+ * How long a batch the publisher keeps failing is retried before it goes to the on-failure
+ * queue: 12 hours, half the stream's 24 h retention. An EventBridge outage of hours is ridden out
+ * in order, and a batch given up on still has 12 hours in the stream, from the shard and sequence
+ * range the on-failure message names, to be read and published again.
+ */
+export const PUBLISHER_MAX_RECORD_AGE = Duration.hours(12);
+
+/**
+ * Retries of one failing batch: Lambda's maximum, so in an outage the record age decides, while
+ * a record that fails for a reason no retry fixes still ends in the on-failure queue instead of
+ * holding its shard for 12 hours. Each failed attempt already spends about a second in the
+ * publisher's own backoff, so 10,000 attempts last about as long as the maximum record age.
+ */
+export const PUBLISHER_RETRY_ATTEMPTS = 10_000;
+
 /** The sizing each function is deployed with, by its folder name under `functions/`. */
 export const sizingOf = (name: FunctionName): FunctionSizing => {
   if (name === 'worker') return WORKER_SIZING;
   if (name === 'read') return READ_SIZING;
+  if (name === 'publisher') return PUBLISHER_SIZING;
   return INGEST_SIZING;
 };

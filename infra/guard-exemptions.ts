@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
+import type { ChangeEvents } from './constructs/change-events';
 import type { WebhookHttpApi } from './constructs/http-api';
 import type { PipelineFunctions } from './constructs/pipeline-functions';
 import type { WebhookQueues } from './constructs/webhook-queues';
@@ -54,7 +55,7 @@ export const GUARD_EXEMPTIONS = {
     rule: 'sqs_dlq_check',
     control: 'CT.SQS.PR.1',
     reason:
-      'A parking queue: the dead-letter queue and the quarantine queue are where failed and refused messages wait for an operator. Nothing consumes them automatically, so nothing can fail on them, and a DLQ behind them would never receive a message. Operators move messages back with npm run redrive.',
+      'A parking queue: the dead-letter queue, the quarantine queue and the change stream failure queue are where failed and refused messages wait for an operator. Nothing consumes them automatically, so nothing can fail on them, and a DLQ behind them would never receive a message. Operators move messages back with npm run dlq -- redrive and npm run quarantine -- redrive; the change stream failure queue names a stream range to read again.',
   },
 } as const satisfies Record<string, GuardExemption>;
 
@@ -83,11 +84,12 @@ export interface GuardSubjects {
   readonly functions: PipelineFunctions;
   readonly httpApi: WebhookHttpApi;
   readonly queues: WebhookQueues;
+  readonly changeEvents: ChangeEvents;
 }
 
 /** Records each exemption on exactly the resources it concerns. */
 export const exemptGuardFindings = (subjects: GuardSubjects): void => {
-  const { functions, httpApi, queues } = subjects;
+  const { functions, httpApi, queues, changeEvents } = subjects;
 
   for (const { definition, route } of httpApi.routes) {
     if (!definition.iamAuth) exempt(route, GUARD_EXEMPTIONS.webhookRouteWithoutGatewayAuth);
@@ -111,7 +113,7 @@ export const exemptGuardFindings = (subjects: GuardSubjects): void => {
     exempt(serviceFunction.function, GUARD_EXEMPTIONS.functionsOutsideVpc);
   }
 
-  for (const queue of [queues.deadLetterQueue, queues.quarantineQueue]) {
+  for (const queue of [queues.deadLetterQueue, queues.quarantineQueue, changeEvents.failureQueue]) {
     exempt(queue, GUARD_EXEMPTIONS.parkingQueueWithoutDeadLetterQueue);
   }
 };

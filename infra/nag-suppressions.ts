@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import type { ChangeEvents } from './constructs/change-events';
 import type { WebhookHttpApi } from './constructs/http-api';
 import type { PipelineFunctions } from './constructs/pipeline-functions';
 import type { WebhookQueues } from './constructs/webhook-queues';
@@ -35,6 +36,11 @@ export const NAG_REASONS = {
     reason:
       'The quarantine queue is itself a parking queue: nothing consumes it, so nothing can fail on it and a DLQ behind it would never receive a message. Operators inspect it and move messages back with npm run quarantine -- redrive.',
   },
+  changeStreamFailureQueueHasNoDeadLetterQueue: {
+    ruleId: 'AwsSolutions-SQS3',
+    reason:
+      "The change stream failure queue is itself the dead-letter destination of the publisher's stream mapping: Lambda parks the shard and sequence range of a batch it gave up on there. Nothing consumes it, so nothing can fail on it; its depth alarms.",
+  },
 } as const satisfies Record<string, NagAcknowledgment>;
 
 /** Why each secret is rotated by hand, not by a Secrets Manager rotation Lambda. */
@@ -69,6 +75,7 @@ export interface NagSubjects {
   readonly httpApi: WebhookHttpApi;
   readonly queues: WebhookQueues;
   readonly secrets: WebhookSecrets;
+  readonly changeEvents: ChangeEvents;
 }
 
 /**
@@ -76,7 +83,7 @@ export interface NagSubjects {
  * new resource with the same problem still fails the synth.
  */
 export const acknowledgeNagFindings = (subjects: NagSubjects): void => {
-  const { functions, httpApi, queues, secrets } = subjects;
+  const { functions, httpApi, queues, secrets, changeEvents } = subjects;
 
   for (const { definition, route } of httpApi.routes) {
     if (!definition.iamAuth) acknowledge(route, NAG_REASONS.webhookRouteWithoutGatewayAuth);
@@ -87,6 +94,7 @@ export const acknowledgeNagFindings = (subjects: NagSubjects): void => {
   }
 
   acknowledge(queues.quarantineQueue, NAG_REASONS.quarantineHasNoDeadLetterQueue);
+  acknowledge(changeEvents.failureQueue, NAG_REASONS.changeStreamFailureQueueHasNoDeadLetterQueue);
 
   for (const name of INGEST_FUNCTION_NAMES) {
     acknowledge(secrets.ingest[name], {

@@ -25,6 +25,8 @@ export const STACK_CONFIG_DEFAULTS = {
   customDomainCertificateArn: undefined,
   /** Only for `sam local invoke` templates (see `function-environment.ts`). */
   localInvoke: false,
+  /** No bus given: the stack creates its own custom bus for the change events. */
+  changeEventBusArn: undefined,
 } as const;
 
 /**
@@ -170,6 +172,19 @@ export const StackConfigSchema = v.pipe(
       ),
     ),
     localInvoke: v.optional(BooleanSchema, STACK_CONFIG_DEFAULTS.localInvoke),
+    /**
+     * An existing bus (in this account or another) that gets the change events instead of one the
+     * stack creates. A bus in another account must allow this account's PutEvents in its policy.
+     */
+    changeEventBusArn: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(
+          /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]{1,256}$/,
+          'must be an EventBridge event bus ARN such as arn:aws:events:eu-west-1:123456789012:event-bus/images',
+        ),
+      ),
+    ),
   }),
   v.forward(
     v.check(

@@ -1,4 +1,5 @@
 import { CfnOutput, type Stack } from 'aws-cdk-lib';
+import type { ChangeEvents } from './constructs/change-events';
 import type { WebhookHttpApi } from './constructs/http-api';
 import type { ImageTables } from './constructs/image-tables';
 import type { OperationsDashboard } from './constructs/operations-dashboard';
@@ -12,6 +13,7 @@ export interface StackOutputSources {
   readonly queues: WebhookQueues;
   readonly secrets: WebhookSecrets;
   readonly dashboard: OperationsDashboard;
+  readonly changeEvents: ChangeEvents;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface StackOutputSources {
  * values stay in Secrets Manager.
  */
 export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void => {
-  const { httpApi, tables, queues, secrets, dashboard } = sources;
+  const { httpApi, tables, queues, secrets, dashboard, changeEvents } = sources;
   const output = (id: string, value: string, description: string): void => {
     new CfnOutput(stack, id, { value, description });
   };
@@ -88,6 +90,21 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
     'Authenticated deliveries that failed validation; replay with npm run quarantine -- redrive.',
   );
   output(
+    'ChangeEventBusName',
+    changeEvents.bus.eventBusName,
+    "Bus of the change events (source vendor-webhooks, detail-types 'Image Record Changed' and 'Collection Completed'): attach consumer rules here.",
+  );
+  output(
+    'ChangeEventBusArn',
+    changeEvents.bus.eventBusArn,
+    'ARN of the change event bus, for rules and cross-account targets.',
+  );
+  output(
+    'ChangeStreamFailureQueueUrl',
+    changeEvents.failureQueue.queueUrl,
+    'Batches of record changes the publisher gave up on (shard and sequence range); the records table stream keeps them until they are 24 hours old.',
+  );
+  output(
     'SpyneWebhookSecretName',
     spyneSecret,
     'Secret holding SPYNE_SIGNING_SECRET and SPYNE_URL_TOKEN.',
@@ -107,6 +124,6 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
   output(
     'OperationsDashboardUrl',
     dashboard.url,
-    'CloudWatch dashboard: webhooks per vendor and outcome, ack latency, queues, DLQ, worker errors and refused images, alarms.',
+    'CloudWatch dashboard: webhooks per vendor and outcome, ack latency, queues, DLQ, worker errors and refused images, change events published and publisher lag, alarms.',
   );
 };

@@ -42,7 +42,7 @@ export const buildVendorWebhooksApp = (
     if (options.guard ?? true) Validations.of(app).addPlugins(new ControlTowerGuardChecks());
   }
   return new VendorWebhooksStack(app, stackNameFor(config.stage), {
-    description: `Vendor webhook ingestion (stage ${config.stage}): HTTP API, ingest/worker/read Lambdas, SQS with DLQ and quarantine, DynamoDB records and ledger`,
+    description: `Vendor webhook ingestion (stage ${config.stage}): HTTP API, ingest/worker/read/publisher Lambdas, SQS with DLQ and quarantine, DynamoDB records and ledger, change events on EventBridge`,
     config,
   });
 };

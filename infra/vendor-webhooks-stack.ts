@@ -5,6 +5,7 @@ import { HTTP_ROUTES } from '../shared/http/routes';
 import { ALARM_THRESHOLD_DEFAULTS, type StackConfig } from './stack-config';
 import { PipelineAlarms } from './constructs/alarms';
 import { WebhookHttpApi } from './constructs/http-api';
+import { ChangeEvents } from './constructs/change-events';
 import { ImageTables } from './constructs/image-tables';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 import { FUNCTION_LOGICAL_IDS, PipelineFunctions } from './constructs/pipeline-functions';
@@ -23,13 +24,15 @@ export interface VendorWebhooksStackProps extends StackProps {
 
 /**
  * The whole pipeline in one stack: HTTP API → ingest functions → SQS (DLQ, quarantine) → worker →
- * DynamoDB ← read function, with secrets, least-privilege roles, alarms and outputs. Each concern
- * lives in its own construct; this class only wires them together.
+ * DynamoDB ← read function, and the records table's stream → publisher → EventBridge, with
+ * secrets, least-privilege roles, alarms and outputs. Each concern lives in its own construct;
+ * this class only wires them together.
  */
 export class VendorWebhooksStack extends Stack {
   readonly queues: WebhookQueues;
   readonly tables: ImageTables;
   readonly secrets: WebhookSecrets;
+  readonly changeEvents: ChangeEvents;
   readonly functions: PipelineFunctions;
   readonly httpApi: WebhookHttpApi;
   readonly alarms: PipelineAlarms;
@@ -47,10 +50,15 @@ export class VendorWebhooksStack extends Stack {
     });
     this.tables = new ImageTables(this, 'Tables');
     this.secrets = new WebhookSecrets(this, 'Secrets', { namePrefix: this.stackName });
+    this.changeEvents = new ChangeEvents(this, 'ChangeEvents', {
+      existingBusArn: config.changeEventBusArn,
+      busNamePrefix: this.stackName,
+    });
     this.functions = new PipelineFunctions(this, 'Functions', {
       queues: this.queues,
       tables: this.tables,
       secrets: this.secrets,
+      changeEvents: this.changeEvents,
       logRetention: retention(config.logRetentionDays),
       metricsNamespace: this.stackName,
       localInvokePlaceholders: localInvokePlaceholders(config.localInvoke),
@@ -79,6 +87,8 @@ export class VendorWebhooksStack extends Stack {
       api: this.httpApi.api,
       accessLogGroup: this.httpApi.accessLogGroup,
       worker: this.functions.byName.worker.function,
+      publisher: this.functions.byName.publisher.function,
+      changeStreamFailureQueue: this.changeEvents.failureQueue,
       ingestFunctions: [...webhookFunctionNames].map((name) => ({
         logicalId: FUNCTION_LOGICAL_IDS[name],
         function: this.functions.functionFor(name),
@@ -99,6 +109,9 @@ export class VendorWebhooksStack extends Stack {
       quarantineQueue: this.queues.quarantineQueue,
       worker: this.functions.byName.worker.function,
       workerLogGroup: this.functions.byName.worker.logGroup,
+      publisher: this.functions.byName.publisher.function,
+      publisherLogGroup: this.functions.byName.publisher.logGroup,
+      changeStreamFailureQueue: this.changeEvents.failureQueue,
       alarms: this.alarms.alarms,
     });
 
@@ -108,17 +121,20 @@ export class VendorWebhooksStack extends Stack {
       tables: this.tables,
       queues: this.queues,
       secrets: this.secrets,
+      changeEvents: this.changeEvents,
     });
     exemptGuardFindings({
       functions: this.functions,
       httpApi: this.httpApi,
       queues: this.queues,
+      changeEvents: this.changeEvents,
     });
     acknowledgeNagFindings({
       functions: this.functions,
       httpApi: this.httpApi,
       queues: this.queues,
       secrets: this.secrets,
+      changeEvents: this.changeEvents,
     });
   }
 }

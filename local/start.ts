@@ -34,6 +34,7 @@ runCommand(async () => {
       restored: stack.restored,
       recoveredFromCrash: stack.recoveredFromCrash,
       iamEnforced: stack.iam.enforced,
+      forwardChangesUrl: options.forwardChangesUrl,
       now: new Date(),
     }),
   );

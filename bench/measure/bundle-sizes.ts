@@ -10,6 +10,7 @@ export const BUNDLE_GOAL_BYTES: Readonly<Record<FunctionName, number>> = {
   'ingest-cloudinary': 200 * 1024,
   worker: 250 * 1024,
   read: 250 * 1024,
+  publisher: 250 * 1024,
 };
 
 /**

@@ -15,7 +15,9 @@ export interface BenchEndpoints {
 const ACCOUNT = '123456789012';
 
 const memoryOf = (name: BundleName): number =>
-  name === 'worker' || name === 'read' ? FUNCTION_MEMORY_MB[name] : FUNCTION_MEMORY_MB.ingest;
+  name === 'worker' || name === 'read' || name === 'publisher'
+    ? FUNCTION_MEMORY_MB[name]
+    : FUNCTION_MEMORY_MB.ingest;
 const REGION = 'us-east-1';
 
 /**
@@ -51,6 +53,7 @@ export const lambdaLikeEnvironment = (
     CURSOR_SECRET_ARN: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:bench-cursor-key-AbCdEf`,
     RECORDS_TABLE: endpoints.recordsTable ?? 'vendor-webhooks-records',
     LEDGER_TABLE: endpoints.ledgerTable ?? 'vendor-webhooks-ledger',
+    EVENT_BUS_NAME: 'vendor-webhooks-changes',
     DEDUPE_WINDOW_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.DEDUPE_WINDOW_SECONDS,
     LEASE_SECONDS: String(WORKER_LEASE_SECONDS),
     ARCHIVE_EVENTS: FUNCTION_ENVIRONMENT_DEFAULTS.ARCHIVE_EVENTS,

@@ -14,6 +14,14 @@ import { MAX_RECEIVE_COUNT } from './webhook-queues';
 /** Fewer requests than this in five minutes are too few for a meaningful error rate. */
 const API_ERROR_RATE_MIN_REQUESTS = 10;
 
+/**
+ * How far behind the stream the publisher may fall before it alarms. A change normally reaches
+ * the bus within seconds of its write; ten minutes means it keeps failing (EventBridge refusing
+ * or throttling, a role without PutEvents) or cannot keep up, long before the 12 h maximum
+ * record age would park anything.
+ */
+export const PUBLISHER_ITERATOR_AGE_THRESHOLD = Duration.minutes(10);
+
 /** One webhook route's function, watched for invocation spikes. */
 export interface WatchedIngestFunction {
   /** Its fixed logical id, e.g. `IngestSpyneFunction`; the alarm's id starts with it. */
@@ -47,6 +55,10 @@ export interface PipelineAlarmsProps {
   /** The API's JSON access log, read by metric filters for the 429 and 401 counts. */
   readonly accessLogGroup: logs.ILogGroup;
   readonly worker: lambda.IFunction;
+  /** The change publisher, fed by the records table's stream. */
+  readonly publisher: lambda.IFunction;
+  /** Where the stream mapping parks batches it gave up publishing. */
+  readonly changeStreamFailureQueue: sqs.IQueue;
   readonly ingestFunctions: readonly WatchedIngestFunction[];
   readonly thresholds: AlarmThresholds;
   /** Starts every alarm name and the metric namespace: the stack name, which carries the stage. */
@@ -83,7 +95,11 @@ const ACCESS_LOG_METRICS = {
  * - the worker function itself errors (crash or timeout, not a per-message failure);
  * - the quarantine queue receives a message: a vendor sent something our schema refuses;
  * - the worker refuses an image change for good (`ImagesRefused`): a body named an image of another
- *   collection, or a record could not fit; the rest of its event was applied.
+ *   collection, or a record could not fit; the rest of its event was applied;
+ * - the publisher fails as a whole (crash or timeout), or falls behind the records stream
+ *   (iterator age): consumers are not told of changes that are committed;
+ * - the stream mapping parked a batch it could not publish: those changes were never pushed, and
+ *   the stream keeps them only for the rest of its 24 h.
  *
  * Missing data is "not breaching": SQS and Lambda publish nothing when idle, and idle is healthy.
  */
@@ -205,6 +221,33 @@ export class PipelineAlarms extends Construct {
         'WorkerErrorsAlarm',
         'The worker function failed as a whole (crash or timeout); its batch returns to the queue.',
         props.worker.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+      ),
+      alarm(
+        'PublisherErrorsAlarm',
+        'The change publisher failed as a whole (crash or timeout); the stream mapping retries its batch, so change events are late, not lost.',
+        props.publisher.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+      ),
+      alarm(
+        'PublisherIteratorAgeAlarm',
+        `The change publisher is over ${PUBLISHER_ITERATOR_AGE_THRESHOLD.toMinutes()} minutes behind the records table's stream: it keeps failing to put events (check its log for PutEvents errors) or cannot keep up. Changes are published late; after 12 hours the mapping parks them on the change stream failure queue.`,
+        new cloudwatch.Metric({
+          namespace: 'AWS/Lambda',
+          metricName: 'IteratorAge',
+          dimensionsMap: { FunctionName: props.publisher.functionName },
+          period: fiveMinutes,
+          statistic: 'Maximum',
+        }),
+        PUBLISHER_ITERATOR_AGE_THRESHOLD.toMilliseconds(),
+      ),
+      alarm(
+        'ChangeStreamFailureQueueNotEmptyAlarm',
+        'The stream mapping gave up publishing a batch of record changes and parked its shard and sequence range on the change stream failure queue. Consumers never got those change events; the stream still holds the records until they are 24 hours old.',
+        props.changeStreamFailureQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
         1,
       ),
       alarm(

@@ -38,6 +38,12 @@ export interface OperationsDashboardProps {
   readonly worker: lambda.IFunction;
   /** The worker's log group: its one JSON line per event carries `vendor` and `outcome`. */
   readonly workerLogGroup: logs.ILogGroup;
+  /** The change publisher, fed by the records table's stream. */
+  readonly publisher: lambda.IFunction;
+  /** Its log: one JSON line per stream batch, with the number of change events it published. */
+  readonly publisherLogGroup: logs.ILogGroup;
+  /** Where the stream mapping parks batches it gave up publishing. */
+  readonly changeStreamFailureQueue: sqs.IQueue;
   readonly alarms: readonly cloudwatch.IAlarm[];
 }
 
@@ -57,6 +63,9 @@ const FIVE_MINUTES = Duration.minutes(5);
  * - Queues: depth, messages in flight and the oldest message's age; the DLQ and quarantine depth.
  * - Worker: function errors and throttles, messages that failed or met a live lease, and refused
  *   images.
+ * - Change events: how many the publisher put on the bus (a metric filter on its log line per
+ *   stream batch, which carries the count), its errors, its lag behind the records table's stream
+ *   (Lambda's `IteratorAge`), and the batches the stream mapping gave up on.
  */
 export class OperationsDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -89,6 +98,15 @@ export class OperationsDashboard extends Construct {
       dimensions: { vendor: '$.vendor' },
     });
     pinLogicalId(duplicates, 'WorkerDuplicatesMetricFilter');
+
+    const published = new logs.MetricFilter(this, 'ChangeEventsPublishedFilter', {
+      logGroup: props.publisherLogGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'Change events published'),
+      metricNamespace: `${props.namePrefix}/PublisherLog`,
+      metricName: 'ChangeEventsPublished',
+      metricValue: '$.published',
+    });
+    pinLogicalId(published, 'ChangeEventsPublishedMetricFilter');
 
     const vendorWidget = (vendor: Vendor): cloudwatch.GraphWidget => {
       // Powertools adds the service (the function's name) to every metric it emits.
@@ -156,7 +174,7 @@ export class OperationsDashboard extends Construct {
             width: 24,
             height: 2,
             markdown: [
-              `# ${props.namePrefix}: webhooks, queues and worker`,
+              `# ${props.namePrefix}: webhooks, queues, worker and change events`,
               'Inspect from a terminal with the cdk outputs file: `npm run events -- list --status failing`, `npm run dlq -- list`, `npm run quarantine -- list`, `npm run events -- show <eventId>`.',
             ].join('\n'),
           }),
@@ -235,6 +253,50 @@ export class OperationsDashboard extends Construct {
               worker('Failed', 'failed messages'),
               worker('Deferred', 'deferred (lease held)'),
               worker('ImagesRefused', 'refused images'),
+            ],
+            leftYAxis: { min: 0 },
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Change events: published and publisher lag',
+            width: 12,
+            height: 6,
+            left: [
+              published.metric({
+                period: FIVE_MINUTES,
+                statistic: 'Sum',
+                label: 'change events published',
+              }),
+              props.publisher.metricErrors({
+                period: FIVE_MINUTES,
+                statistic: 'Sum',
+                label: 'publisher errors',
+              }),
+            ],
+            right: [
+              new cloudwatch.Metric({
+                namespace: 'AWS/Lambda',
+                metricName: 'IteratorAge',
+                dimensionsMap: { FunctionName: props.publisher.functionName },
+                period: Duration.minutes(1),
+                statistic: 'Maximum',
+                label: 'publisher lag (ms behind the stream)',
+              }),
+            ],
+            leftYAxis: { min: 0 },
+            rightYAxis: { min: 0 },
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Change stream: batches given up',
+            width: 12,
+            height: 6,
+            left: [
+              props.changeStreamFailureQueue.metricApproximateNumberOfMessagesVisible({
+                period: Duration.minutes(1),
+                statistic: 'Maximum',
+                label: 'parked batches (failure queue)',
+              }),
             ],
             leftYAxis: { min: 0 },
           }),

@@ -1,11 +1,15 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../shared/http/routes';
 import { FUNCTION_ENVIRONMENT_DEFAULTS } from '../function-environment';
 import {
   INGEST_SIZING,
+  PUBLISHER_BATCH_SIZE,
+  PUBLISHER_MAX_RECORD_AGE,
+  PUBLISHER_RETRY_ATTEMPTS,
+  PUBLISHER_SIZING,
   READ_SIZING,
   WORKER_BATCH_SIZE,
   WORKER_BATCHING_WINDOW,
@@ -13,6 +17,7 @@ import {
   WORKER_LEASE_SECONDS,
   WORKER_SIZING,
 } from '../function-sizing';
+import type { ChangeEvents } from './change-events';
 import type { ImageTables } from './image-tables';
 import { ServiceFunction } from './lambda-functions';
 import type { WebhookQueues } from './webhook-queues';
@@ -51,6 +56,29 @@ export const WORKER_QUEUE_ACTIONS = [
   'sqs:GetQueueAttributes',
 ] as const;
 
+/**
+ * What the stream mapping does with the publisher's role, as AWS documents it for DynamoDB stream
+ * triggers: describe the stream to find its shards, get an iterator per shard, read records. No
+ * `ListStreams`: the mapping is given the stream's ARN and never lists streams.
+ */
+export const PUBLISHER_STREAM_ACTIONS = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetShardIterator',
+  'dynamodb:GetRecords',
+] as const;
+
+/**
+ * What the publisher's own code calls: Query on the collection index to count a completed
+ * collection (`countCollectionImages`), and PutEvents on the bus (`EventBridgeChangeBus`).
+ */
+export const PUBLISHER_CODE_ACTIONS = {
+  collectionIndex: ['dynamodb:Query'],
+  bus: ['events:PutEvents'],
+} as const;
+
+/** The stream mapping's on-failure destination: Lambda sends to it with the function's role. */
+export const PUBLISHER_FAILURE_QUEUE_ACTIONS = ['sqs:SendMessage'] as const;
+
 interface IngestFunctionSpec {
   readonly logicalId: string;
   readonly description: string;
@@ -86,6 +114,7 @@ export const FUNCTION_LOGICAL_IDS: Readonly<Record<FunctionName, string>> = {
   'ingest-cloudinary': INGEST_FUNCTIONS['ingest-cloudinary'].logicalId,
   worker: 'WorkerFunction',
   read: 'ReadFunction',
+  publisher: 'PublisherFunction',
 };
 
 /** The resources the functions are wired to and granted on; each grant names one of them. */
@@ -93,6 +122,8 @@ export interface PipelineFunctionsProps {
   readonly queues: WebhookQueues;
   readonly tables: ImageTables;
   readonly secrets: WebhookSecrets;
+  /** The bus the publisher puts change events on, and its stream mapping's on-failure queue. */
+  readonly changeEvents: ChangeEvents;
   /** How long every function's logs are kept (context `logRetentionDays`). */
   readonly logRetention: logs.RetentionDays;
   /** Where every function's Powertools metrics go (the stack name, which carries the stage). */
@@ -108,11 +139,13 @@ export interface PipelineFunctionsProps {
 }
 
 /**
- * The five functions and exactly the permissions each one uses, written as explicit statements
+ * The seven functions and exactly the permissions each one uses, written as explicit statements
  * rather than `grant*` helpers so every action is named here and scoped to one resource:
  * - ingest: SendMessage to the main and quarantine queues, GetSecretValue on its own secret;
  * - worker: item operations on the two tables, and the queue polling the event source mapping does;
- * - read: GetItem/Query on the records table and its index, GetSecretValue on the cursor key.
+ * - read: GetItem/Query on the records table and its index, GetSecretValue on the cursor key;
+ * - publisher: the stream reads its mapping does, Query on the collection index, PutEvents on the
+ *   bus, and SendMessage to the mapping's on-failure queue.
  */
 export class PipelineFunctions extends Construct {
   readonly byName: Readonly<Record<FunctionName, ServiceFunction>>;
@@ -244,6 +277,8 @@ export class PipelineFunctions extends Construct {
       }),
     );
 
+    const publisher = this.#publisher(props);
+
     this.byName = {
       'ingest-spyne': ingest('ingest-spyne'),
       'ingest-sharinpix': ingest('ingest-sharinpix'),
@@ -251,7 +286,96 @@ export class PipelineFunctions extends Construct {
       'ingest-cloudinary': ingest('ingest-cloudinary'),
       worker,
       read,
+      publisher,
     };
+  }
+
+  /**
+   * The publisher, fed by the records table's stream through a Lambda event source mapping rather
+   * than an EventBridge Pipe. A Pipe would still need this function as its enrichment (stream
+   * images carry the deflated record state, `changed` is a diff of two decoded records, and a
+   * completion needs a count from the collection index), so it would add a second hop and its
+   * own per-request charge for nothing the mapping lacks: the mapping has the same partial batch
+   * failures, bisection, bounded retries, maximum record age and on-failure destination, and the
+   * local stack can feed the very same handler the very same event shape.
+   *
+   * The mapping keeps per-shard order (parallelization factor 1), so an image's changes are
+   * published in the order they were committed and the last event for an image carries its
+   * current record.
+   */
+  #publisher(props: PipelineFunctionsProps): ServiceFunction {
+    const { tables, changeEvents, logRetention, metricsNamespace, localInvokePlaceholders } = props;
+    const streamArn = tables.records.tableStreamArn;
+    if (streamArn === undefined) throw new Error('the records table has no stream');
+    const publisher = new ServiceFunction(this, FUNCTION_LOGICAL_IDS.publisher, {
+      functionName: 'publisher',
+      logicalId: FUNCTION_LOGICAL_IDS.publisher,
+      description:
+        'Records table stream → change events on EventBridge (Image Record Changed, Collection Completed)',
+      ...PUBLISHER_SIZING,
+      logRetention,
+      metricsNamespace,
+      environment: {
+        ...localInvokePlaceholders.publisher,
+        // The bus's name when the stack created it, its ARN when it was given (another account's
+        // bus can only be named by ARN).
+        EVENT_BUS_NAME: changeEvents.busCreated
+          ? changeEvents.bus.eventBusName
+          : changeEvents.bus.eventBusArn,
+        RECORDS_TABLE: tables.records.tableName,
+      },
+    });
+    const streamReads = publisher.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadRecordsTableStream',
+        actions: [...PUBLISHER_STREAM_ACTIONS],
+        resources: [streamArn],
+      }),
+    );
+    publisher.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CountCompletedCollections',
+        actions: [...PUBLISHER_CODE_ACTIONS.collectionIndex],
+        resources: tables.recordsDefinition.globalIndexes.map(
+          (index) => `${tables.records.tableArn}/index/${index.indexName}`,
+        ),
+      }),
+    );
+    publisher.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PutChangeEvents',
+        actions: [...PUBLISHER_CODE_ACTIONS.bus],
+        resources: [changeEvents.bus.eventBusArn],
+      }),
+    );
+    const failureSends = publisher.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ParkUnpublishedStreamBatches',
+        actions: [...PUBLISHER_FAILURE_QUEUE_ACTIONS],
+        resources: [changeEvents.failureQueue.queueArn],
+      }),
+    );
+    const mapping = publisher.function.addEventSourceMapping('RecordsStreamMapping', {
+      eventSourceArn: streamArn,
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: PUBLISHER_BATCH_SIZE,
+      parallelizationFactor: 1,
+      reportBatchItemFailures: true,
+      bisectBatchOnError: true,
+      retryAttempts: PUBLISHER_RETRY_ATTEMPTS,
+      maxRecordAge: PUBLISHER_MAX_RECORD_AGE,
+      // The destination is named directly: `SqsDlq` would also grant GetQueueAttributes and
+      // GetQueueUrl, which the mapping does not use.
+      onFailure: {
+        bind: () => ({ destination: changeEvents.failureQueue.queueArn }),
+      },
+    });
+    // Lambda checks the role can read the stream (and send to the destination) when it creates
+    // the mapping, so the policy must exist first.
+    for (const statement of [streamReads, failureSends]) {
+      if (statement.policyDependable) mapping.node.addDependency(statement.policyDependable);
+    }
+    return publisher;
   }
 
   /** The Lambda function behind a route, for the API integrations. */

@@ -32,6 +32,8 @@ export interface StartOptions {
   readonly iam: IamOptions;
   /** `--log-format` and `--log-level` (env `POWERTOOLS_LOG_LEVEL`). */
   readonly logs: LogSettings;
+  /** `--forward-changes URL`: every change event is also POSTed there as JSON. */
+  readonly forwardChangesUrl: string | undefined;
   readonly help: boolean;
 }
 
@@ -52,7 +54,8 @@ export const DEFAULT_PORTS = { gateway: 3000, dynamoDb: 8000, sqs: 9324 } as con
 export const START_USAGE = `Usage: npm start -- [options]
 
 Runs the whole pipeline on this machine: DynamoDB Local, local SQS (main queue, DLQ,
-quarantine), the HTTP API on 127.0.0.1 and the worker fed from the queue.
+quarantine), the HTTP API on 127.0.0.1, the worker fed from the queue, and the change
+publisher fed from the records table's stream (events in <data dir>/changes.jsonl).
 
   --port N                 HTTP API port (env PORT, default ${DEFAULT_PORTS.gateway})
   --dynamodb-port N        DynamoDB Local port (env DYNAMODB_PORT, default ${DEFAULT_PORTS.dynamoDb})
@@ -69,6 +72,8 @@ quarantine), the HTTP API on 127.0.0.1 and the worker fed from the queue.
   --log-format F           pretty: one line per delivery, read and worker batch (default);
                            json: the handlers' Powertools JSON records, as in CloudWatch
   --log-level L            ${LOG_LEVELS.join(', ')} (env POWERTOOLS_LOG_LEVEL, default INFO)
+  --forward-changes URL    also POST every change event as JSON to URL (http or https),
+                           retried with backoff until it answers 2xx
   -h, --help               this text`;
 
 /**
@@ -120,6 +125,7 @@ export const parseStartOptions = (
           : undefined,
     },
     logs: logSettingsOf(values['log-format'], values['log-level'] ?? env.POWERTOOLS_LOG_LEVEL),
+    forwardChangesUrl: forwardUrlOf(values['forward-changes']),
     help: values.help ?? false,
   };
   if (!options.iam.enforce && options.iam.revoke.length > 0) {
@@ -132,6 +138,23 @@ export const parseStartOptions = (
     );
   }
   return options;
+};
+
+/** An absolute http(s) URL, or a usage error that says what was wrong with it. */
+const forwardUrlOf = (value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(
+      `--forward-changes: "${value}" is not a URL; give e.g. http://127.0.0.1:4000/changes`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--forward-changes: the URL must be http or https, got ${url.protocol}`);
+  }
+  return url.toString();
 };
 
 const logSettingsOf = (format: string | undefined, level: string | undefined): LogSettings => {
@@ -168,6 +191,7 @@ const parseFlags = (argv: readonly string[]) =>
       'iam-calls-log': { type: 'string' },
       'log-format': { type: 'string' },
       'log-level': { type: 'string' },
+      'forward-changes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -43,7 +43,7 @@ export interface ConsoleDeps {
   readonly recordsTable: string;
   readonly sqs: SQSClient;
   readonly queues: LocalQueues;
-  /** The local change bus's log, once change events are published locally. */
+  /** The change events the local bus received (`changes.jsonl`, or memory with `--in-memory`). */
   readonly changes?: () => ChangeSource | undefined;
 }
 

@@ -1,11 +1,16 @@
 import * as v from 'valibot';
 import type { LocalArnScope } from './template-bindings';
 
-/** The services the functions call, by the prefix of their JSON protocol's `X-Amz-Target`. */
+/**
+ * The services the functions call, by the prefix of their JSON protocol's `X-Amz-Target`. The
+ * stream reads are the ones the publisher's event source mapping makes with its role.
+ */
 export const SERVICE_TARGETS = {
   dynamodb: 'DynamoDB_20120810.',
+  dynamodbstreams: 'DynamoDBStreams_20120810.',
   sqs: 'AmazonSQS.',
   secretsmanager: 'secretsmanager.',
+  events: 'AWSEvents.',
 } as const;
 export type LocalService = keyof typeof SERVICE_TARGETS;
 
@@ -33,6 +38,29 @@ const DynamoDbBodySchema = v.object({
 });
 const SqsBodySchema = v.object({ QueueUrl: v.optional(v.string()) });
 const SecretsBodySchema = v.object({ SecretId: v.optional(v.string()) });
+const StreamsBodySchema = v.object({
+  StreamArn: v.optional(v.string()),
+  ShardIterator: v.optional(v.string()),
+});
+const EventsBodySchema = v.object({
+  Entries: v.optional(v.array(v.object({ EventBusName: v.optional(v.string()) }))),
+});
+
+/**
+ * A stream's ARN in the local account and region. DynamoDB Local names its streams in its own
+ * (`arn:aws:dynamodb:ddblocal:000000000000:table/…/stream/…`); the rest of the ARN is the table's.
+ */
+export const localStreamArn = (streamArn: string, scope: LocalArnScope): string =>
+  streamArn.replace(
+    /^arn:aws:dynamodb:[^:]*:[^:]*:/,
+    `arn:aws:dynamodb:${scope.region}:${scope.accountId}:`,
+  );
+
+/** `arn:aws:events:<region>:<account>:event-bus/<name>`, or the ARN given instead of a name. */
+const eventBusArnOf = (nameOrArn: string, scope: LocalArnScope): string =>
+  nameOrArn.startsWith('arn:')
+    ? nameOrArn
+    : `arn:aws:events:${scope.region}:${scope.accountId}:event-bus/${nameOrArn}`;
 
 /**
  * The secret ARN a `SecretId` stands for: the ARN itself, or the ARN of the local secret of that
@@ -43,8 +71,10 @@ export type SecretArnOf = (secretId: string) => string | undefined;
 /**
  * Which action on which resource an SDK request asks for, from its `X-Amz-Target` header and JSON
  * body, as the service's authorization does: DynamoDB on the table, or on `table/<t>/index/<i>`
- * when the request names an index; SQS on the queue the URL names; Secrets Manager on the secret.
- * `undefined` for a request that is not one of these services' JSON calls.
+ * when the request names an index; a stream read (`dynamodb:GetRecords`, …) on the stream, named
+ * by its ARN or inside its shard iterator; SQS on the queue the URL names; Secrets Manager on the
+ * secret; `events:PutEvents` on the bus its entries name (a request naming several buses is not
+ * attributed). `undefined` for a request that is not one of these services' JSON calls.
  */
 export const awsCallOf = (
   target: string | undefined,
@@ -86,6 +116,30 @@ export const awsCallOf = (
         const id = parsed.success ? parsed.output.SecretId : undefined;
         return { service, action, resource: (id && secretArnOf(id)) ?? id ?? '*' };
       }
+      case 'dynamodbstreams': {
+        const parsed = v.safeParse(StreamsBodySchema, body);
+        // A shard iterator starts with its stream's ARN (DynamoDB Local's, as AWS's, are opaque
+        // to clients but carry it); IAM authorizes GetRecords on that stream.
+        const arn = parsed.success
+          ? (parsed.output.StreamArn ?? parsed.output.ShardIterator?.split('|')[0])
+          : undefined;
+        return {
+          service,
+          action: `dynamodb:${operation}`,
+          resource: arn?.startsWith('arn:') ? localStreamArn(arn, scope) : '*',
+        };
+      }
+      case 'events': {
+        const parsed = v.safeParse(EventsBodySchema, body);
+        const buses = new Set(
+          (parsed.success ? (parsed.output.Entries ?? []) : []).map((entry) =>
+            eventBusArnOf(entry.EventBusName ?? 'default', scope),
+          ),
+        );
+        if (buses.size > 1) return undefined;
+        const [bus] = buses;
+        return { service, action, resource: bus ?? '*' };
+      }
     }
   }
   return undefined;
@@ -103,15 +157,16 @@ export interface DeniedResponse {
 }
 
 /**
- * The refusal AWS sends: DynamoDB `AccessDeniedException` (400), SQS `AccessDenied` (403, with the
- * query-compatible error header the SDK reads the code from), Secrets Manager
- * `AccessDeniedException` (400). The message is IAM's own sentence.
+ * The refusal AWS sends: DynamoDB and DynamoDB Streams `AccessDeniedException` (400), SQS
+ * `AccessDenied` (403, with the query-compatible error header the SDK reads the code from), Secrets
+ * Manager and EventBridge `AccessDeniedException` (400). The message is IAM's own sentence.
  */
 export const deniedResponse = (call: AwsCall, principalArn: string): DeniedResponse => {
   const message = `User: ${principalArn} is not authorized to perform: ${call.action} on resource: ${call.resource} because no identity-based policy allows the ${call.action} action`;
   const json = { 'content-type': 'application/x-amz-json-1.0' };
   switch (call.service) {
     case 'dynamodb':
+    case 'dynamodbstreams':
       return {
         status: 400,
         headers: json,
@@ -130,6 +185,7 @@ export const deniedResponse = (call: AwsCall, principalArn: string): DeniedRespo
         }),
       };
     case 'secretsmanager':
+    case 'events':
       return {
         status: 400,
         headers: { 'content-type': 'application/x-amz-json-1.1' },

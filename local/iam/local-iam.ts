@@ -26,6 +26,8 @@ export interface LocalIamOptions {
   /** The servers behind the proxy; a command that needs only one of them starts only that one. */
   readonly dynamoDbEndpoint: string | undefined;
   readonly sqsEndpoint: string | undefined;
+  /** The local change bus, which answers the publisher's PutEvents. */
+  readonly eventsEndpoint?: string | undefined;
   readonly scope: LocalArnScope;
   readonly revoke: readonly Revocation[];
   /**
@@ -92,7 +94,11 @@ export const startLocalIam = async (options: LocalIamOptions): Promise<LocalIam>
   const proxy = await startIamProxy({
     upstreams: {
       ...(options.dynamoDbEndpoint === undefined ? {} : { dynamodb: options.dynamoDbEndpoint }),
+      ...(options.dynamoDbEndpoint === undefined
+        ? {}
+        : { dynamodbstreams: options.dynamoDbEndpoint }),
       ...(options.sqsEndpoint === undefined ? {} : { sqs: options.sqsEndpoint }),
+      ...(options.eventsEndpoint === undefined ? {} : { events: options.eventsEndpoint }),
     },
     secrets: secrets.secrets,
     principals,
@@ -125,6 +131,7 @@ export const startLocalIam = async (options: LocalIamOptions): Promise<LocalIam>
       AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
       AWS_ENDPOINT_URL_SQS: proxy.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: proxy.endpoint,
     };
     // The SQS client sends each call to its QueueUrl's host, as in AWS where that host is the
     // service's: the queue URLs a function gets name the proxy, which restores the server's.

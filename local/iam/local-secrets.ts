@@ -60,6 +60,7 @@ export const localSecretsFor = (
     'ingest-cloudinary': {},
     worker: {},
     read: {},
+    publisher: {},
   };
   for (const name of INGEST_FUNCTION_NAMES) {
     const shape = INGEST_SECRET_SHAPES[name];

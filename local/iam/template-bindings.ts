@@ -7,10 +7,12 @@ export interface LocalArnScope {
   readonly accountId: string;
 }
 
-/** What a template resource is locally: the value `Ref` gives and the `Arn` attribute. */
+/** What a template resource is locally: the value `Ref` gives, its `Arn` and `StreamArn`. */
 export interface LocalResource {
   readonly ref: string;
   readonly arn: string | undefined;
+  /** A table's stream, as DynamoDB Local named it (in the local account and region). */
+  readonly streamArn?: string | undefined;
 }
 
 /** A statement with every resource resolved to a local ARN, or left out when not local. */
@@ -33,10 +35,15 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const refOf = (value: unknown): string | undefined =>
   isRecord(value) && typeof value.Ref === 'string' ? value.Ref : undefined;
 
-/** The logical id a `{ "Fn::GetAtt": [id, "Arn"] }` names, if the value is one. */
+/**
+ * The logical id a `{ "Fn::GetAtt": [id, "Arn"] }` (a queue's) or `[id, "StreamArn"]` (a table's
+ * stream) names, if the value is one.
+ */
 const arnOf = (value: unknown): string | undefined => {
   const getAtt = isRecord(value) ? value['Fn::GetAtt'] : undefined;
-  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' && getAtt[1] === 'Arn'
+  return Array.isArray(getAtt) &&
+    typeof getAtt[0] === 'string' &&
+    (getAtt[1] === 'Arn' || getAtt[1] === 'StreamArn')
     ? getAtt[0]
     : undefined;
 };
@@ -45,12 +52,16 @@ const arnOf = (value: unknown): string | undefined => {
  * The local value of each template resource a function's environment names, derived the way
  * Lambda gets them: the template sets `RECORDS_TABLE` to `{ Ref: RecordsTable… }`, the local
  * environment sets `RECORDS_TABLE` to the local table's name, so that `Ref` is that name locally.
- * `Arn` follows from the resource type (a queue's from the last segment of its URL).
+ * `Arn` follows from the resource type (a queue's from the last segment of its URL, a bus's from
+ * its name).
  *
  * `eventSources` are what the local stack feeds the function from, in the order of the template's
- * event source mappings (the worker feed's queue for the worker's SQS mapping): a mapping polls
- * with the function's role, so its source is one of the role's resources. None are given when
- * nothing polls for the function (a single `npm run invoke`).
+ * event source mappings (the worker feed's queue for the worker's SQS mapping, the records table
+ * with its stream for the publisher's stream mapping): a mapping polls with the function's role,
+ * so its source is one of the role's resources. A stream mapping names its table's `StreamArn`,
+ * whose label is only known once DynamoDB Local has created the table, so its local resource
+ * carries `streamArn`. None are given when nothing polls for the function (a single
+ * `npm run invoke`).
  */
 export const localResourcesOf = (
   role: FunctionRole,
@@ -81,7 +92,9 @@ export const localResourcesOf = (
     const logicalId = refOf(templateValue);
     const local = localEnvironment[name];
     if (logicalId === undefined || local === undefined || local === '') continue;
+    // An event source already named this resource (the publisher's table): keep its stream.
     resources.set(logicalId, {
+      ...resources.get(logicalId),
       ref: local,
       arn: arnFor(resourceTypes[logicalId], local, scope),
     });
@@ -103,6 +116,8 @@ const arnFor = (
       return `arn:aws:sqs:${region}:${accountId}:${ref.split('/').pop() ?? ref}`;
     case 'AWS::SecretsManager::Secret':
       return ref;
+    case 'AWS::Events::EventBus':
+      return `arn:aws:events:${region}:${accountId}:event-bus/${ref}`;
     default:
       return undefined;
   }
@@ -120,7 +135,7 @@ class Unmapped {
   constructor(readonly logicalId: string) {}
 }
 
-/** Resolves `Ref`, `Fn::GetAtt … Arn` and `Fn::Join` against the local resources. */
+/** Resolves `Ref`, `Fn::GetAtt … Arn|StreamArn` and `Fn::Join` against the local resources. */
 const resolveValue = (
   value: unknown,
   resources: ReadonlyMap<string, LocalResource>,
@@ -137,10 +152,16 @@ const resolveValue = (
     return resource.ref;
   }
   const getAtt = value['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string' && getAtt[1] === 'Arn') {
-    const arn = resources.get(getAtt[0])?.arn;
-    if (arn === undefined) throw new Unmapped(getAtt[0]);
-    return arn;
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') {
+    const resource = resources.get(getAtt[0]);
+    const attribute =
+      getAtt[1] === 'Arn'
+        ? resource?.arn
+        : getAtt[1] === 'StreamArn'
+          ? resource?.streamArn
+          : undefined;
+    if (attribute === undefined) throw new Unmapped(getAtt[0]);
+    return attribute;
   }
   const join = value['Fn::Join'];
   if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {

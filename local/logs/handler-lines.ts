@@ -137,7 +137,7 @@ const RequestEventSchema = v.object({
   requestContext: v.object({ http: v.object({ method: v.string() }) }),
 });
 
-const SqsEventSchema = v.object({ Records: v.array(v.unknown()) });
+const BatchEventSchema = v.object({ Records: v.array(v.unknown()) });
 
 const plural = (count: number, one: string, many = `${one}s`) =>
   `${count} ${count === 1 ? one : many}`;
@@ -152,7 +152,7 @@ export const readableLines = (summary: InvocationSummary): string[] => {
   const took = `${durationMs} ms`;
   const time = clock(at);
   if (functionName === 'worker') {
-    const messages = v.safeParse(SqsEventSchema, summary.event);
+    const messages = v.safeParse(BatchEventSchema, summary.event);
     const count = messages.success ? messages.output.Records.length : 0;
     const counts = workerCounts(lines);
     const parts = (Object.keys(counts) as WorkerOutcome[])
@@ -166,6 +166,22 @@ export const readableLines = (summary: InvocationSummary): string[] => {
     return [
       `${time} ${mark(ok)} worker ${plural(count, 'message')}: ${parts.join(', ') || 'no outcome logged'} ${took}`,
       ...detailLines(lines, level),
+    ];
+  }
+  if (functionName === 'publisher') {
+    // Each change event gets its own line from the change bus; a batch of stream records shows
+    // only when it handed part of itself back to the stream or logged a problem.
+    const details = detailLines(lines, level);
+    const handedBack = v.safeParse(
+      v.object({ batchItemFailures: v.pipe(v.array(v.unknown()), v.minLength(1)) }),
+      summary.result,
+    ).success;
+    if (!handedBack) return details;
+    const records = v.safeParse(BatchEventSchema, summary.event);
+    const count = records.success ? records.output.Records.length : 0;
+    return [
+      `${time} ✗ publisher ${plural(count, 'stream record')}: not all published, the stream retries the rest ${took}`,
+      ...details,
     ];
   }
   if (summary.result === undefined) return detailLines(lines, level);

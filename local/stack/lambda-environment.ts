@@ -8,6 +8,8 @@ export interface LocalWiring {
   readonly dynamoDbEndpoint?: string;
   readonly queues?: LocalQueues;
   readonly tables?: { readonly records: string; readonly ledger: string };
+  /** The local change bus: where the publisher's PutEvents go, and the bus's name. */
+  readonly changeBus?: { readonly endpoint: string; readonly name: string };
   /** The main queue's visibility timeout, from which the worker's lease is derived. */
   readonly visibilityTimeoutSeconds?: number;
   /** `POWERTOOLS_LOG_LEVEL` for the handlers, when the stack chooses it. */
@@ -40,9 +42,10 @@ export const localWorkerTimeoutMs = (visibilityTimeoutSeconds: number): number =
 /**
  * The environment every handler sees locally: the same variable names as in Lambda (QUEUE_URL,
  * RECORDS_TABLE, …), pointed at the local servers through the SDK's own endpoint variables
- * (`AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL_DYNAMODB`), with dummy credentials.
+ * (`AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_EVENTBRIDGE`), with dummy
+ * credentials.
  *
- * Wiring (endpoints, queue URLs, table names) always comes from the stack, so a shell that still
+ * Wiring (endpoints, queue URLs, table names, the bus) always comes from the stack, so a shell that still
  * holds a deployed QUEUE_URL cannot leak into local runs. Behaviour settings (MAX_BODY_BYTES,
  * DEDUPE_WINDOW_SECONDS, LEASE_SECONDS, ARCHIVE_*, log level) and the webhook secrets pass
  * through from the caller's environment; secrets left unset take their printed dev defaults
@@ -70,6 +73,10 @@ export const lambdaEnvironment = (env: Env, wiring: LocalWiring): EnvironmentOve
   if (wiring.tables) {
     set.RECORDS_TABLE = wiring.tables.records;
     set.LEDGER_TABLE = wiring.tables.ledger;
+  }
+  if (wiring.changeBus) {
+    set.AWS_ENDPOINT_URL_EVENTBRIDGE = wiring.changeBus.endpoint;
+    set.EVENT_BUS_NAME = wiring.changeBus.name;
   }
   if (wiring.visibilityTimeoutSeconds !== undefined && env.LEASE_SECONDS === undefined) {
     set.LEASE_SECONDS = String(localLeaseSeconds(wiring.visibilityTimeoutSeconds));

@@ -26,6 +26,15 @@ export const LOCAL_TABLE_NAMES = {
   ledger: 'vendor-webhooks-ledger',
 } as const;
 
+/** The bus the publisher puts change events on (the local change bus answers for it). */
+export const LOCAL_CHANGE_BUS_NAME = 'vendor-webhooks-changes';
+
+/**
+ * The stream mapping's on-failure queue: where the stream feed parks the position of a batch of
+ * record changes it gave up publishing. Unlike the three queues above it is not saved on stop.
+ */
+export const LOCAL_CHANGE_FAILURE_QUEUE_NAME = 'vendor-webhooks-change-stream-failures';
+
 /** The ARN local-aws-sqs reports for a queue name (it appears in SQS events as `eventSourceARN`). */
 export const localQueueArn = (queueName: string): string =>
   `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${queueName}`;

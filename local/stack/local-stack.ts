@@ -1,15 +1,24 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  PUBLISHER_BATCH_SIZE,
+  PUBLISHER_MAX_RECORD_AGE,
+  PUBLISHER_RETRY_ATTEMPTS,
+  PUBLISHER_SIZING,
+} from '../../infra/function-sizing';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes';
 import { ensureTable } from '../../shared/store/ensure-table';
 import { LEDGER_TABLE, RECORDS_TABLE } from '../../shared/store/table-definitions';
+import { type LocalChangeBus, startLocalChangeBus } from '../change-bus/local-change-bus';
 import type { IamOptions } from '../cli/start-options';
 import { createConsolePages } from '../console/console-pages';
 import { DeliveryFeed } from '../console/delivery-feed';
 import { type Gateway, type LocalPageRequest, startGateway } from '../gateway/gateway-server';
 import { type GatewayResponse, gatewayJson } from '../gateway/http-api-result';
+import { localStreamArn } from '../iam/aws-call';
 import { type LoadedRoles, loadFunctionRoles } from '../iam/function-roles';
 import { type LocalIam, startLocalIam } from '../iam/local-iam';
 import { bundleHandlers, type HandlerBundles } from '../lambda/handler-bundles';
@@ -35,9 +44,18 @@ import {
   takeAllMessages,
   withHeldMessages,
 } from '../sqs/queue-snapshot';
+import { FileCheckpointStore, MemoryCheckpointStore } from '../stream-feed/stream-checkpoints';
+import { StreamFeed } from '../stream-feed/stream-feed';
 import { WorkerFeed } from '../worker-feed/worker-feed';
 import { applyEnvironment, lambdaEnvironment, localWorkerTimeoutMs } from './lambda-environment';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_TABLE_NAMES, type QueueRole } from './local-names';
+import {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CHANGE_BUS_NAME,
+  LOCAL_CHANGE_FAILURE_QUEUE_NAME,
+  LOCAL_REGION,
+  LOCAL_TABLE_NAMES,
+  type QueueRole,
+} from './local-names';
 import { LocalStackError } from './local-stack-error';
 import { ensureQueues, type LocalQueues, MAX_RECEIVE_COUNT } from './queue-layout';
 import {
@@ -62,6 +80,8 @@ export interface LocalStackOptions {
   readonly iam: IamOptions;
   /** How handler output is printed (see `local/logs`). */
   readonly logs: LogSettings;
+  /** `--forward-changes URL`. */
+  readonly forwardChangesUrl: string | undefined;
   /** The environment handlers are configured from (normally `process.env`). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
@@ -90,6 +110,8 @@ export interface RunningStack {
 const HOST = '127.0.0.1';
 /** How long a stop lets the worker keep draining the main queue. */
 const DRAIN_MS = 20_000;
+/** How long a stop then lets the publisher catch up with the records stream. */
+const STREAM_DRAIN_MS = 10_000;
 /**
  * How long a stop waits, beyond the drain, for messages another consumer holds: SQS's default
  * visibility timeout, so a message peeked with default settings comes back in time to be saved.
@@ -204,12 +226,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Runni
       if (stopOptions?.force && !forced) {
         forced = true;
         // Cuts a drain already under way short; the running stop below then carries on.
-        if (stopping) void running.feed.stop({ drainMs: 0 });
+        if (stopping) {
+          void running.feed.stop({ drainMs: 0 });
+          void running.streamFeed.stop();
+        }
       }
       stopping ??= (async () => {
         health.setPhase('stopping');
         await gateway.close();
         await running.feed.stop({ drainMs: forced ? 0 : DRAIN_MS });
+        await running.streamFeed.stop({ drainMs: forced ? 0 : STREAM_DRAIN_MS });
+        await running.changeBus.close();
         try {
           const waitUntil = Date.now() + HELD_MESSAGE_WAIT_MS;
           const contents = await running.collectQueues(() => (forced ? 0 : waitUntil));
@@ -253,24 +280,45 @@ const wireStack = async (
   const tables = LOCAL_TABLE_NAMES;
   await ensureTable(dynamoDb, RECORDS_TABLE, tables.records);
   await ensureTable(dynamoDb, LEDGER_TABLE, tables.ledger);
+  const recordsStreamArn = (
+    await dynamoDb.send(new DescribeTableCommand({ TableName: tables.records }))
+  ).Table?.LatestStreamArn;
+  if (recordsStreamArn === undefined) {
+    throw new LocalStackError(`the ${tables.records} table has no stream`);
+  }
   const queues: LocalQueues = await ensureQueues(sqs, {
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
   });
+  const failureQueueUrl = (
+    await sqs.send(new CreateQueueCommand({ QueueName: LOCAL_CHANGE_FAILURE_QUEUE_NAME }))
+  ).QueueUrl;
+  if (failureQueueUrl === undefined) {
+    throw new LocalStackError(`${LOCAL_CHANGE_FAILURE_QUEUE_NAME} was not created`);
+  }
   const restored = options.inMemory
     ? EMPTY_COUNTS
     : await restoreQueueContents(sqs, join(options.dataDir, 'sqs'), queues);
 
+  const closers: Array<() => Promise<void>> = [];
+  const changeBus: LocalChangeBus = await startLocalChangeBus({
+    bus: { name: LOCAL_CHANGE_BUS_NAME, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID },
+    dataDir: options.dataDir,
+    inMemory: options.inMemory,
+    forwardUrl: options.forwardChangesUrl,
+    print: (line) => console.log(line),
+  });
+  closers.push(changeBus.close);
   applyEnvironment(
     lambdaEnvironment(options.env, {
       sqsEndpoint: sqsServer.endpoint,
       dynamoDbEndpoint: dynamoDbServer.endpoint,
       queues,
       tables,
+      changeBus: { endpoint: changeBus.endpoint, name: LOCAL_CHANGE_BUS_NAME },
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
       logLevel: handlerLogLevel(options.logs.level),
     }),
   );
-  const closers: Array<() => Promise<void>> = [];
   let iam: LocalIam | undefined;
   let loadedRoles: LoadedRoles | undefined;
   try {
@@ -293,10 +341,24 @@ const wireStack = async (
         baseEnvironment: process.env,
         dynamoDbEndpoint: dynamoDbServer.endpoint,
         sqsEndpoint: sqsServer.endpoint,
+        eventsEndpoint: changeBus.endpoint,
         scope: { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID },
         revoke: options.iam.revoke,
-        // The worker's event source mapping polls the main queue with the worker's role.
-        eventSources: { worker: [{ ref: queues.main.url, arn: queues.main.arn }] },
+        // The worker's event source mapping polls the main queue with the worker's role; the
+        // publisher's reads the records table's stream with the publisher's role.
+        eventSources: {
+          worker: [{ ref: queues.main.url, arn: queues.main.arn }],
+          publisher: [
+            {
+              ref: tables.records,
+              arn: `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/${tables.records}`,
+              streamArn: localStreamArn(recordsStreamArn, {
+                region: LOCAL_REGION,
+                accountId: LOCAL_ACCOUNT_ID,
+              }),
+            },
+          ],
+        },
         ...(options.iam.callsLogFile === undefined
           ? {}
           : { callsLogFile: options.iam.callsLogFile }),
@@ -337,6 +399,8 @@ const wireStack = async (
   }
   const worker = handlers.get('worker');
   if (!worker) throw new LocalStackError('the worker handler did not load');
+  const publisher = handlers.get('publisher');
+  if (!publisher) throw new LocalStackError('the publisher handler did not load');
 
   // With IAM enforced the feed polls and deletes as the worker, through the proxy, as the event
   // source mapping does with the worker's role: a role that cannot poll leaves messages queued.
@@ -353,6 +417,33 @@ const wireStack = async (
     pollers: options.pollers,
     functionTimeoutMs: localWorkerTimeoutMs(options.visibilityTimeoutSeconds),
     maxReceiveCount: MAX_RECEIVE_COUNT,
+    log: options.log,
+  });
+  // The stream mapping reads the stream with the publisher's role: through the IAM proxy, signed
+  // with the publisher's key, when IAM is enforced.
+  const streams = new DynamoDBStreamsClient(
+    iam === undefined
+      ? { ...LOCAL_AWS, endpoint: dynamoDbServer.endpoint }
+      : iam.clientConfigOf('publisher'),
+  );
+  const streamFeed = new StreamFeed({
+    streams,
+    streamArn: recordsStreamArn,
+    functionName: 'publisher',
+    handler: publisher,
+    checkpoints: options.inMemory
+      ? new MemoryCheckpointStore()
+      : new FileCheckpointStore(join(options.dataDir, 'streams', 'checkpoints.json')),
+    batchSize: PUBLISHER_BATCH_SIZE,
+    functionTimeoutMs: PUBLISHER_SIZING.timeout.toMilliseconds(),
+    retryAttempts: PUBLISHER_RETRY_ATTEMPTS,
+    maxRecordAgeMs: PUBLISHER_MAX_RECORD_AGE.toMilliseconds(),
+    bisectOnError: true,
+    onFailure: async (failure) => {
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: failureQueueUrl, MessageBody: JSON.stringify(failure) }),
+      );
+    },
     log: options.log,
   });
   health.attach(
@@ -372,8 +463,10 @@ const wireStack = async (
               (revocation) => `${revocation.functionName}=${revocation.action}`,
             ),
           },
+    () => ({ ...changeBus.stats(), publisher: streamFeed.stats() }),
   );
   feed.start();
+  streamFeed.start();
 
   const info: StackFile = {
     pid: process.pid,
@@ -384,6 +477,7 @@ const wireStack = async (
     region: LOCAL_AWS.region,
     queues,
     tables,
+    changeBus: { endpoint: changeBus.endpoint, name: LOCAL_CHANGE_BUS_NAME },
     dataDir: options.dataDir,
     inMemory: options.inMemory,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
@@ -427,6 +521,7 @@ const wireStack = async (
     recordsTable: tables.records,
     sqs,
     queues,
+    changes: () => changeBus.log,
   });
 
   return {
@@ -435,6 +530,8 @@ const wireStack = async (
     restored,
     feed,
     consolePages,
+    streamFeed,
+    changeBus,
     collectQueues,
     iam: {
       enforced: iam !== undefined,
@@ -443,7 +540,9 @@ const wireStack = async (
         : { roles: { fromCache: loadedRoles.fromCache, ms: loadedRoles.ms } }),
     },
     close: async () => {
+      await streamFeed.stop();
       for (const close of closers.reverse()) await close().catch(() => undefined);
+      streams.destroy();
       dynamoDb.destroy();
       sqs.destroy();
       if (feedSqs !== sqs) feedSqs.destroy();

@@ -18,6 +18,8 @@ export const StackFileSchema = v.object({
   region: v.string(),
   queues: v.object({ main: QueueSchema, dlq: QueueSchema, quarantine: QueueSchema }),
   tables: v.object({ records: v.string(), ledger: v.string() }),
+  /** The local change bus (the publisher's PutEvents, and `GET /changes` for `npm run changes`). */
+  changeBus: v.optional(v.object({ endpoint: v.string(), name: v.string() })),
   dataDir: v.string(),
   inMemory: v.boolean(),
   visibilityTimeoutSeconds: v.number(),

@@ -44,7 +44,8 @@ const reason = (error: unknown): string => {
 /**
  * `GET /health` for the local stack: 200 only when the stack is running and DynamoDB Local and
  * the SQS server both answer right now (so a killed DynamoDB Local shows up at once), with queue
- * depths (the DLQ's among them) and the worker feed's counters in the body.
+ * depths (the DLQ's among them), the worker feed's counters and the change events' (published,
+ * the stream feed's position and retries, forwarding) in the body.
  */
 export class StackHealth {
   #phase: StackPhase = 'starting';
@@ -53,14 +54,17 @@ export class StackHealth {
   #sqs: SQSClient | undefined;
   #feedStats: (() => WorkerHealth) | undefined;
   #iamStats: (() => Readonly<Record<string, unknown>>) | undefined;
+  #changeStats: (() => Readonly<Record<string, unknown>>) | undefined;
 
   /** Points the probes at the servers once they exist. */
   attach(
     targets: StackProbeTargets,
     feedStats: () => WorkerHealth,
     iamStats?: () => Readonly<Record<string, unknown>>,
+    changeStats?: () => Readonly<Record<string, unknown>>,
   ): void {
     this.#iamStats = iamStats;
+    this.#changeStats = changeStats;
     this.#targets = targets;
     this.#dynamoDb = new DynamoDBClient({
       ...PROBE_CLIENT_CONFIG,
@@ -121,6 +125,7 @@ export class StackHealth {
         queues: sqsOk ? queueDepths : {},
         worker: this.#feedStats?.() ?? {},
         iam: this.#iamStats?.() ?? { enforced: false },
+        changes: this.#changeStats?.() ?? {},
       },
     };
   };

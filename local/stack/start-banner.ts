@@ -116,6 +116,8 @@ export const startBanner = (input: {
   recoveredFromCrash: boolean;
   /** Whether the functions' IAM roles are enforced (`--no-iam` turns it off). */
   iamEnforced: boolean;
+  /** `--forward-changes URL`, when given. */
+  forwardChangesUrl?: string | undefined;
   now: Date;
 }): string => {
   const { info } = input;
@@ -149,6 +151,15 @@ export const startBanner = (input: {
     `  ${url}/images?vendor={vendor}&collection={collectionId}`,
     `  ${url}/health`,
     '  npm run records                       every record as a table',
+    '',
+    "Change events (source vendor-webhooks: 'Image Record Changed', 'Collection Completed'):",
+    info.inMemory
+      ? '  kept in memory (--in-memory); each is also one line in this log'
+      : `  appended to ${info.dataDir}/changes.jsonl; each is also one line in this log`,
+    '  npm run changes -- --follow           print them as they are published (--json: whole)',
+    ...(input.forwardChangesUrl === undefined
+      ? []
+      : [`  POSTed to ${input.forwardChangesUrl} (retried with backoff until it answers 2xx)`]),
     '',
     'Data:',
     `  DynamoDB Local  ${info.dynamoDbEndpoint}${info.dynamoDbPid ? ` (pid ${info.dynamoDbPid})` : ''}, tables ${info.tables.records}, ${info.tables.ledger}`,

@@ -104,6 +104,8 @@ export class StreamFeed {
   #checkpoints: Checkpoints | undefined;
   #running: Promise<void> | undefined;
   #stopping = false;
+  /** Set by a draining stop: the feed stops at the first empty read, or at this time. */
+  #drainUntil: number | undefined;
   #wake: (() => void) | undefined;
   #currentShard: string | undefined;
   #invocations = 0;
@@ -123,11 +125,26 @@ export class StreamFeed {
     });
   }
 
-  /** Finishes the invocation in flight (its retries are left to the next start), then stops. */
-  async stop(): Promise<void> {
+  /**
+   * Stops. With `drainMs`, first goes on reading until the stream has nothing new (so changes
+   * written just before a clean stop are still published) or that time has passed. Either way the
+   * invocation in flight finishes; a batch still being retried is left to the next start.
+   */
+  async stop(options: { drainMs?: number } = {}): Promise<void> {
+    if (options.drainMs !== undefined && options.drainMs > 0 && this.#running !== undefined) {
+      this.#drainUntil = Date.now() + options.drainMs;
+      const timer = setTimeout(() => this.#halt(), options.drainMs);
+      await this.#running;
+      clearTimeout(timer);
+      return;
+    }
+    this.#halt();
+    await this.#running;
+  }
+
+  #halt(): void {
     this.#stopping = true;
     this.#wake?.();
-    await this.#running;
   }
 
   stats(): StreamFeedStats {
@@ -163,6 +180,7 @@ export class StreamFeed {
       }
       const next = this.#nextShard(shards);
       if (next === undefined) {
+        if (this.#drainUntil !== undefined) this.#halt();
         await this.#sleep(this.#options.idlePollMs ?? 250);
         continue;
       }
@@ -248,6 +266,11 @@ export class StreamFeed {
         return;
       }
       if (records.length === 0) {
+        // Caught up: a draining stop ends here.
+        if (this.#drainUntil !== undefined) {
+          this.#halt();
+          return;
+        }
         // An idle open shard: poll again shortly, and now and then look for new shards (a closed
         // shard ends with no iterator, which is noticed above).
         if (Date.now() >= describeAt) return;

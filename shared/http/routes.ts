@@ -2,6 +2,12 @@
  * The public HTTP routes and the function behind each: one table, read by the CDK stack (API
  * Gateway routes) and by the local gateway, so both expose exactly the same API.
  */
+
+/**
+ * Every function the project deploys, by its folder under `functions/`: the four ingest functions
+ * and the read function behind the routes below, the worker fed by the queue, and the publisher
+ * fed by the records table's stream.
+ */
 export const FUNCTION_NAMES = [
   'ingest-spyne',
   'ingest-sharinpix',
@@ -9,6 +15,7 @@ export const FUNCTION_NAMES = [
   'ingest-cloudinary',
   'worker',
   'read',
+  'publisher',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

@@ -56,7 +56,7 @@ describe('npm run bench -- --quick', () => {
         'cost per million webhooks',
       ]),
     );
-    expect(results.goals).toHaveLength(14);
+    expect(results.goals).toHaveLength(15);
   });
 
   it('measures every bundle with its five largest contributors, and its cold start', () => {
@@ -72,6 +72,7 @@ describe('npm run bench -- --quick', () => {
       ['ingest-cloudinary', 5],
       ['worker', 5],
       ['read', 5],
+      ['publisher', 5],
     ]);
     for (const bundle of results.bundles) expect(bundle.bytes).toBeGreaterThan(10_000);
     expect(starts).toEqual(results.bundles.map((bundle) => bundle.name));

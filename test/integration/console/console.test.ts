@@ -190,7 +190,28 @@ describe('the local console (/console, headless Chromium)', () => {
     );
   });
 
-  it('redrives the DLQ with its button: the message goes back and its record appears', async () => {
+  it('shows the change events the stack published: one per new record and completed SKU, none for a duplicate', async () => {
+    // Prepare
+    const rows = page.locator('#changes-body tr');
+    const count = (text: string) => rows.filter({ hasText: text }).count();
+
+    // Act: the publisher follows the records table's stream.
+    await until(
+      async () =>
+        (await count('Image Record Changed')) >= SKUS.length &&
+        (await count('Collection Completed')) >= SKUS.length,
+    );
+
+    // Assess
+    expect(await count('Image Record Changed')).toBe(SKUS.length);
+    expect(await count('Collection Completed')).toBe(SKUS.length);
+    const created = await rows.filter({ hasText: 'spyne/image-console-a' }).textContent();
+    expect(created).toContain('status');
+    expect(created).toContain('urls.output');
+    expect(await page.locator('#changes-count').textContent()).toBe(String(2 * SKUS.length));
+  });
+
+  it('redrives the DLQ with its button: the message goes back, its record and its change event appear', async () => {
     // Prepare
     const dlqRow = page.locator('#queue-dlq tbody tr');
     await dlqRow.filter({ hasText: 'spyne' }).waitFor();
@@ -208,6 +229,7 @@ describe('the local console (/console, headless Chromium)', () => {
     expect(await queueDepth('dlq')).toBe(0);
     await page.locator('[data-collection="spyne/sku-console-dlq"]').click();
     await page.locator('#records-body tr', { hasText: 'image-console-dlq' }).waitFor();
+    await page.locator('#changes-body tr', { hasText: 'spyne/image-console-dlq' }).waitFor();
   });
 
   it('deletes a quarantined delivery after a second click to confirm', async () => {

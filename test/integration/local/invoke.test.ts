@@ -117,7 +117,7 @@ describe('npm run invoke without a running stack', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n').at(-1)).toBe(
-      'error: unknown function "ingest-acme"; expected one of ingest-spyne, ingest-sharinpix, ingest-image-intelligence, ingest-cloudinary, worker, read',
+      'error: unknown function "ingest-acme"; expected one of ingest-spyne, ingest-sharinpix, ingest-image-intelligence, ingest-cloudinary, worker, read, publisher',
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stdout).toBe('');

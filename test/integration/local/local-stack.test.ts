@@ -22,6 +22,14 @@ import type { QueueMessage } from '../../../shared/queue/sqs-event-queue';
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
 import { isVendor, VENDORS, type Vendor } from '../../../shared/vendors/vendor';
 import {
+  completions,
+  contractCompletion,
+  expectedChanged,
+  imageChanges,
+  readChanges,
+} from '../../support/change-events';
+import {
+  appliedEvents,
   expectedRecords,
   type SentDelivery,
   type TimelessRecord,
@@ -35,6 +43,8 @@ import {
   startStackProcess,
 } from './support/stack-process';
 import { spyneDelivery, spyneEnvelopeMessage } from './support/synthetic-deliveries';
+import type { ImageRecordChangedEvent } from '../../../shared/changes/change-event';
+import { deliveriesOf } from '../../../scripts/fixtures/build-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -153,6 +163,57 @@ const queueDepths = async (url: string): Promise<Record<string, { messages: numb
   ).queues;
 };
 
+/** A record as the change tests compare it: all but `updatedAt`, set by every write. */
+const withoutUpdatedAt = (record: ImageRecord | undefined): unknown => {
+  if (record === undefined) return undefined;
+  const { updatedAt: _updatedAt, ...rest } = record;
+  return JSON.parse(JSON.stringify(rest));
+};
+
+/** Each image's change events, one per change id (a re-published change is the same event), by revision. */
+const changesByImage = (
+  events: readonly ImageRecordChangedEvent[],
+): Map<string, ImageRecordChangedEvent[]> => {
+  const byImage = new Map<string, Map<string, ImageRecordChangedEvent>>();
+  for (const event of events) {
+    const key = `${event.detail.vendor}/${event.detail.imageId}`;
+    const changes = byImage.get(key) ?? new Map<string, ImageRecordChangedEvent>();
+    if (!changes.has(event.detail.changeId)) changes.set(event.detail.changeId, event);
+    byImage.set(key, changes);
+  }
+  return new Map(
+    [...byImage].map(([key, changes]) => [
+      key,
+      [...changes.values()].sort((a, b) => a.detail.revision - b.detail.revision),
+    ]),
+  );
+};
+
+/** Posts a plain vendor body as the vendor would deliver it (Spyne signed at `at`). */
+const postBody = (
+  url: string,
+  vendor: 'spyne' | 'sharinpix',
+  name: string,
+  body: object,
+  at: Date,
+) => {
+  const [delivery] = deliveriesOf({
+    vendor,
+    name,
+    body: JSON.parse(JSON.stringify(body)) as Record<string, unknown>,
+    timeEpoch: at.getTime(),
+  });
+  if (!delivery) throw new Error(`no delivery for ${name}`);
+  return fetch(
+    `${url}${delivery.path}${delivery.rawQueryString ? `?${delivery.rawQueryString}` : ''}`,
+    {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    },
+  );
+};
+
 /** Sequence, then imageId, images without a sequence last: the read API's list order. */
 const listOrder = (a: TimelessRecord, b: TimelessRecord): number => {
   if (a.sequence !== b.sequence) {
@@ -248,6 +309,176 @@ describe('the local stack, end to end (npm start as a child process)', () => {
       for (const record of listed) {
         expect(record).toEqual(stored?.get(`${record.vendor}/${record.imageId}`));
       }
+    }
+  });
+
+  it('publishes every fixture’s changes: per image in revision order, each naming exactly what changed, the last carrying the record GET serves', async () => {
+    // Prepare
+    const keys = [...expected.keys()];
+    const served = new Map<string, ImageRecord | undefined>();
+    for (const key of keys) {
+      const [vendor = '', imageId = ''] = key.split(/\/(.*)/s);
+      served.set(key, await getRecord(stack.url, vendor, imageId));
+    }
+    const completing = new Map(
+      appliedEvents(sent).flatMap(({ vendor, event, identity }) => {
+        const collection = contractCompletion(vendor, event);
+        return collection ? [[identity.eventId, { vendor, collection }] as const] : [];
+      }),
+    );
+
+    // Act: the publisher runs behind the worker; wait until it has caught up.
+    await eventually(async () => {
+      const events = readChanges(dataDir);
+      const last = changesByImage(imageChanges(events));
+      const causes = new Set(completions(events).map((event) => event.detail.cause.eventId));
+      const caughtUp =
+        keys.every((key) =>
+          sameJson(
+            withoutUpdatedAt(last.get(key)?.at(-1)?.detail.record),
+            withoutUpdatedAt(served.get(key)),
+          ),
+        ) && [...completing.keys()].every((eventId) => causes.has(eventId));
+      return caughtUp ? true : undefined;
+    }, 60_000);
+    const events = readChanges(dataDir);
+    const byImage = changesByImage(imageChanges(events));
+
+    // Assess: every image, and only those, has its changes, in a chain a reader can follow.
+    expect([...byImage.keys()].sort()).toEqual([...keys].sort());
+    for (const [key, changes] of byImage) {
+      const chain = changes.map((change, index) => {
+        const { record } = change.detail;
+        if (record === undefined)
+          throw new Error(`${key} revision ${change.detail.revision} has no record`);
+        return {
+          key,
+          revision: change.detail.revision,
+          changed: change.detail.changed,
+          expected: expectedChanged(changes[index - 1]?.detail.record, record),
+        };
+      });
+      expect(chain.map(({ key: k, revision, changed }) => ({ k, revision, changed }))).toEqual(
+        chain.map(({ key: k, revision, expected: paths }) => ({ k, revision, changed: paths })),
+      );
+      const revisions = changes.map((change) => change.detail.revision);
+      expect(new Set(revisions).size).toBe(revisions.length);
+      expect(withoutUpdatedAt(changes.at(-1)?.detail.record)).toEqual(
+        withoutUpdatedAt(served.get(key)),
+      );
+      for (const change of changes) {
+        expect(change.detail.recordOmitted).toBeUndefined();
+        expect(change.detail.collection).toEqual(change.detail.record?.collection);
+        expect(fixtureEventIds.has(change.detail.cause.eventId)).toBe(true);
+      }
+    }
+    // One Collection Completed per completing event, for the collection the contract names.
+    const completed = new Map<string, string[]>();
+    for (const event of completions(events)) {
+      const ids = completed.get(event.detail.cause.eventId) ?? [];
+      if (!ids.includes(event.detail.changeId)) ids.push(event.detail.changeId);
+      completed.set(event.detail.cause.eventId, ids);
+      const rule = completing.get(event.detail.cause.eventId);
+      expect({ vendor: event.detail.vendor, collection: event.detail.collection }).toEqual(rule);
+      const { total, done, failed } = event.detail.images;
+      expect(done + failed).toBeLessThanOrEqual(total);
+    }
+    expect([...completed.keys()].sort()).toEqual([...completing.keys()].sort());
+    for (const ids of completed.values()) expect(ids).toHaveLength(1);
+    expect(completing.size).toBeGreaterThan(5);
+  });
+
+  it('publishes nothing for a duplicate delivery or a stale event, and one completion per completing event with the collection’s counts', async () => {
+    // Prepare: a SharinPix image, and a Spyne SKU of three images, two done and one failed.
+    const now = new Date();
+    const image = {
+      id: 'e2e-change-image',
+      public_id: 'e2e-change-image',
+      album_id: 'e2e-change-album',
+      filename: 'front.jpg',
+      width: 1600,
+      height: 1200,
+      processed: true,
+      created_at: '2026-11-02T10:00:00Z',
+    };
+    const stale = { ...image, width: 800, created_at: '2026-11-02T09:00:00Z' };
+    const sku = (status: string, outputs: string) => ({
+      project_id: 'e2e-change-project',
+      sku_id: 'e2e-change-sku',
+      sku_status: status,
+      image_data: ['a', 'b', 'c'].map((name, index) => ({
+        image_id: `e2e-change-${name}`,
+        image_name: `e2e-change_${name}`,
+        frame_no: String(index + 1),
+        input_image: `https://media.example.com/raw/${name}.jpg`,
+        output_image: `https://media.example.com/${outputs}/${name}.png`,
+        status: name === 'c' ? 'failed' : 'done',
+      })),
+    });
+    const seen = () => readChanges(dataDir);
+    const imageEvents = (imageId: string) =>
+      imageChanges(seen()).filter((event) => event.detail.imageId === imageId);
+
+    // Act
+    const first = await postBody(stack.url, 'sharinpix', 'new_image--e2e-change', image, now);
+    await eventually(async () => (imageEvents(image.id).length > 0 ? true : undefined));
+    const duplicate = await postBody(stack.url, 'sharinpix', 'new_image--e2e-change', image, now);
+    const older = await postBody(stack.url, 'sharinpix', 'new_image--e2e-change-stale', stale, now);
+    const done = await postBody(stack.url, 'spyne', 'e2e-change-sku', sku('Done', 'edited'), now);
+    const doneAgain = await postBody(
+      stack.url,
+      'spyne',
+      'e2e-change-sku',
+      sku('Done', 'edited'),
+      now,
+    );
+    await eventually(() => isQuiet(stack.url));
+    // Everything above is applied (or found to change nothing); a last change after it comes
+    // later on the stream, so once it is published, so is everything before it.
+    const recompleted = await postBody(
+      stack.url,
+      'spyne',
+      'e2e-change-sku-v2',
+      sku('DONE', 're-edited'),
+      new Date(now.getTime() + 2_000),
+    );
+    await eventually(async () =>
+      completions(seen()).filter((event) => event.detail.collection.id === 'e2e-change-sku')
+        .length >= 2
+        ? true
+        : undefined,
+    );
+    const listed = await listCollection(stack.url, 'spyne', 'e2e-change-sku');
+
+    // Assess
+    expect([first, duplicate, older, done, doneAgain, recompleted].map((r) => r.status)).toEqual([
+      200, 200, 200, 200, 200, 200,
+    ]);
+    expect(imageEvents(image.id).map((event) => event.detail.revision)).toEqual([1]);
+    expect(imageEvents(image.id)[0]?.detail.record?.width).toBe(1600);
+    const skuCompletions = completions(seen()).filter(
+      (event) => event.detail.collection.id === 'e2e-change-sku',
+    );
+    expect(new Set(skuCompletions.map((event) => event.detail.changeId)).size).toBe(2);
+    expect(new Set(skuCompletions.map((event) => event.detail.cause.eventId)).size).toBe(2);
+    const counts = {
+      total: listed.filter((record) => record.status !== 'deleted').length,
+      done: listed.filter((record) => record.status === 'done').length,
+      failed: listed.filter((record) => record.status === 'failed').length,
+    };
+    expect(counts).toEqual({ total: 3, done: 2, failed: 1 });
+    for (const event of skuCompletions) {
+      expect(event.detail).toMatchObject({
+        vendor: 'spyne',
+        collection: { kind: 'sku', id: 'e2e-change-sku', parentId: 'e2e-change-project' },
+        images: counts,
+      });
+    }
+    // The re-completion re-edited every output: one more change per image, naming that URL.
+    for (const name of ['a', 'b', 'c']) {
+      const changes = imageEvents(`e2e-change-${name}`);
+      expect(changes.map((event) => event.detail.revision)).toEqual([1, 2]);
+      expect(changes[1]?.detail.changed).toContain('urls.output');
     }
   });
 

@@ -1,3 +1,7 @@
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
+import { readChanges } from '../../support/change-events';
+import { ChangeConsumer, committedChanges } from '../support/change-truth';
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
 import {
   acceptedEventId,
@@ -24,9 +28,10 @@ const MAX_RECEIVES = 5;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('faults: SQS down, DynamoDB down or throttled, the worker killed', () => {
+describe('faults: SQS down, DynamoDB down or throttled, the worker killed, the publisher killed', () => {
   let stack: SplitStack;
   let client: HttpClient;
+  let consumer: ChangeConsumer;
   const startedAt = Date.now();
   const latencies: number[] = [];
   const violations: string[] = [];
@@ -65,6 +70,7 @@ describe('faults: SQS down, DynamoDB down or throttled, the worker killed', () =
   beforeAll(async () => {
     markSuiteStarted('faults');
     stack = await SplitStack.start({ visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS });
+    consumer = await ChangeConsumer.start();
     await stack.startWorker();
     client = new HttpClient(stack.url, { maxSockets: 16 });
   });
@@ -96,6 +102,7 @@ describe('faults: SQS down, DynamoDB down or throttled, the worker killed', () =
       violations,
     });
     client?.close();
+    await consumer?.close();
     await stack?.stop();
   });
 
@@ -312,4 +319,87 @@ describe('faults: SQS down, DynamoDB down or throttled, the worker killed', () =
     details['drained after restart in ms'] = recoveredMs;
     expect(violations.slice(before)).toEqual([]);
   });
+
+  it(
+    'publishes every committed change at least once, to changes.jsonl and to a consumer that answered 500 for a while, after the publisher is killed mid-stream and restarted',
+    async () => {
+      // Prepare: every earlier drill's writes are on the stream, not yet published (no publisher
+      // ran); this drill's webhooks add to them; the consumer refuses everything for now.
+      const webhooks = uniqueWebhooks(scale.faultEvents * 2, `publisher-killed-${seed}`);
+      const before = violations.length;
+      const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: stack.dynamoDbEndpoint });
+      tally(await deliverAll(client, webhooks, 8), false);
+      await stack.untilMainQueueEmpty(120_000);
+      const publishedBefore = readChanges(stack.publisherDir).length;
+      consumer.failing = true;
+
+      // Act: the publisher starts on the stream's backlog; kill -9 it once it is publishing,
+      // restart it, and let the consumer recover a few seconds after that.
+      await stack.startPublisher({ forwardUrl: consumer.url });
+      const deadline = Date.now() + 120_000;
+      while (
+        readChanges(stack.publisherDir).length < publishedBefore + 5 &&
+        Date.now() < deadline
+      ) {
+        await sleep(20);
+      }
+      await stack.stopPublisher('SIGKILL');
+      const publishedAtKill = readChanges(stack.publisherDir).length - publishedBefore;
+      await sleep(500);
+      await stack.startPublisher({ forwardUrl: consumer.url });
+      await sleep(2_000);
+      consumer.failing = false;
+      let committed = new Map<string, string>();
+      let missing: string[];
+      let notForwarded: string[];
+      const caughtUpBy = Date.now() + 120_000;
+      for (;;) {
+        committed = await committedChanges(streams, stack.recordsStreamArn);
+        const published = new Set(
+          readChanges(stack.publisherDir).map((event) => event.detail.changeId),
+        );
+        missing = [...committed.keys()].filter((id) => !published.has(id));
+        notForwarded = [...committed.keys()].filter((id) => !consumer.received.has(id));
+        if ((missing.length === 0 && notForwarded.length === 0) || Date.now() > caughtUpBy) break;
+        await sleep(500);
+      }
+      streams.destroy();
+      const events = readChanges(stack.publisherDir);
+      const ids = events.map((event) => event.detail.changeId);
+      const phantom = [...new Set(ids)].filter((id) => !committed.has(id));
+
+      // Assess
+      check(
+        publishedAtKill > 0,
+        'publisher killed: nothing was published before the kill (the drill did not bite)',
+      );
+      check(
+        consumer.refused > 0,
+        'publisher killed: the consumer never refused a post (the drill did not bite)',
+      );
+      check(
+        missing.length === 0,
+        `publisher killed: ${missing.length} committed changes never published${examples(missing.map((id) => committed.get(id) ?? id))}`,
+      );
+      check(
+        notForwarded.length === 0,
+        `publisher killed: ${notForwarded.length} committed changes never reached the consumer${examples(notForwarded.map((id) => committed.get(id) ?? id))}`,
+      );
+      check(
+        phantom.length === 0,
+        `publisher killed: ${phantom.length} change events for no committed change${examples(phantom)}`,
+      );
+      details['committed changes (stream)'] = committed.size;
+      details['change events published (with repeats)'] = ids.length;
+      details['published again after the kill'] = ids.length - new Set(ids).size;
+      details['consumer 500s before it recovered'] = consumer.refused;
+      details['forwarded to the consumer (with repeats)'] = [...consumer.received.values()].reduce(
+        (sum, count) => sum + count,
+        0,
+      );
+      expect(violations.slice(before)).toEqual([]);
+      // Two publisher starts (IAM roles, handler threads) and a backlog of every drill's changes.
+    },
+    Math.max(scale.suiteTimeoutMs, 300_000),
+  );
 });

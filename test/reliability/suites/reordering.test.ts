@@ -7,6 +7,7 @@ import { isVendor } from '../../../shared/vendors/vendor';
 import { parseEnvelope } from '../../../shared/worker/parse-envelope';
 import { changesOf } from '../../../shared/worker/process-event';
 import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency';
+import { imageChanges, readChanges } from '../../support/change-events';
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
 import { HttpClient } from '../support/http-client';
 import { examples, readRecords, takeAllMessages } from '../support/pipeline-checks';
@@ -41,7 +42,7 @@ describe('reordering: random processing orders through the real queue and worker
     await stack?.stop();
   });
 
-  it('ends every permutation in the records of in-order processing', async () => {
+  it('ends every permutation in the records of in-order processing, the last change event of each image carrying its record', async () => {
     // Prepare: each scenario is sent in its vendor order, which fixes every receipt time.
     const startedAt = Date.now();
     const scenarios = Array.from({ length: scale.permutations }, (_, index) =>
@@ -156,6 +157,40 @@ describe('reordering: random processing orders through the real queue and worker
         );
       }
     }
+    // The last change event of each image (its highest revision) carries the record it ended in.
+    // The publisher starts once the worker is done, so it cannot change the processing orders:
+    // it publishes the stream's whole backlog in order.
+    await stack.startPublisher();
+    const lastChange = () => {
+      const last = new Map<string, { revision: number; record: object | undefined }>();
+      for (const event of imageChanges(readChanges(stack.publisherDir))) {
+        const key = `${event.detail.vendor}/${event.detail.imageId}`;
+        const seen = last.get(key);
+        if (seen === undefined || event.detail.revision > seen.revision) {
+          last.set(key, { revision: event.detail.revision, record: event.detail.record });
+        }
+      }
+      return last;
+    };
+    const staleChanges = (): string[] => {
+      const last = lastChange();
+      return [...expected.keys()].filter((key) => {
+        const actual = reads.records.get(key);
+        const published = last.get(key)?.record;
+        return (
+          actual === undefined ||
+          published === undefined ||
+          !isDeepStrictEqual(comparable(published), comparable(actual))
+        );
+      });
+    };
+    const publishedBy = Date.now() + 120_000;
+    let unpublished = staleChanges();
+    while (unpublished.length > 0 && Date.now() < publishedBy) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      unpublished = staleChanges();
+    }
+    const changeEvents = imageChanges(readChanges(stack.publisherDir)).length;
     const observedOrders = scenarios.map(() => [] as number[]);
     for (const eventId of stack.workerLog.completionOrder) {
       const position = positionOf.get(eventId);
@@ -187,6 +222,11 @@ describe('reordering: random processing orders through the real queue and worker
         ? [`${reads.failures.length} records were not served${examples(reads.failures)}`]
         : []),
       ...(lost.length > 0 ? [`${lost.length} events were never completed${examples(lost)}`] : []),
+      ...(unpublished.length > 0
+        ? [
+            `${unpublished.length} of ${expected.size} images have no last change event carrying their final record${examples(unpublished)}`,
+          ]
+        : []),
       ...(doubleApplied.length > 0 ? [`${doubleApplied.length} events were applied twice`] : []),
       ...(stack.crashLines().length > 0
         ? [`uncaught exceptions${examples(stack.crashLines(), 2)}`]
@@ -215,6 +255,9 @@ describe('reordering: random processing orders through the real queue and worker
         permutations: scenarios.length,
         'events per permutation': Math.round(positionOf.size / scenarios.length),
         'records compared': expected.size,
+        'change events published': changeEvents,
+        'images whose last change event carries the final record':
+          expected.size - unpublished.length,
         'permutations identical to in-order': scenarios.length - differing.size,
         'processed in exactly the permuted order': followedPermutation,
         'permutations equal to the vendor order': inVendorOrder,

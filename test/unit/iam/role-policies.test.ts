@@ -14,7 +14,10 @@ const LOCAL_ENVIRONMENT = {
   LEDGER_TABLE: 'ledger-local',
   QUEUE_URL: 'http://127.0.0.1:9324/123456789012/events-local',
   QUARANTINE_QUEUE_URL: 'http://127.0.0.1:9324/123456789012/quarantine-local',
+  EVENT_BUS_NAME: 'changes-local',
 };
+const STREAM_ARN = `${TABLE_ARN}/records-local/stream/2026-12-01T00:00:00.000`;
+const BUS_ARN = 'arn:aws:events:us-east-1:123456789012:event-bus/changes-local';
 
 /** Synthesizing the app in process takes seconds on a busy machine; later loads hit the cache. */
 const SYNTH_TIMEOUT_MS = 180_000;
@@ -28,7 +31,15 @@ const statementsOf = (name: FunctionName): readonly LocalStatement[] => {
   const role = roles.functions[name];
   return localStatementsOf(
     role,
-    localResourcesOf(role, LOCAL_ENVIRONMENT, roles.resourceTypes, SCOPE),
+    localResourcesOf(
+      role,
+      LOCAL_ENVIRONMENT,
+      roles.resourceTypes,
+      SCOPE,
+      name === 'publisher'
+        ? [{ ref: 'records-local', arn: `${TABLE_ARN}/records-local`, streamArn: STREAM_ARN }]
+        : [],
+    ),
     SCOPE,
   );
 };
@@ -107,6 +118,21 @@ describe('roles read from the CDK app synthesized in process', () => {
     expect(logStatement?.unmapped).toEqual(['WorkerFunctionLogGroup']);
   });
 
+  it('resolve the publisher’s stream and bus grants to the local stream and bus', () => {
+    // Act
+    const statements = statementsOf('publisher');
+    const resourcesOf = (action: string) =>
+      statements.find((statement) => statement.actions.includes(action))?.resources;
+
+    // Assess
+    expect(resourcesOf('dynamodb:GetRecords')).toEqual([STREAM_ARN]);
+    expect(resourcesOf('events:PutEvents')).toEqual([BUS_ARN]);
+    // The stream mapping's on-failure queue has no local counterpart in the function's environment.
+    expect(
+      statements.find((statement) => statement.actions.includes('sqs:SendMessage'))?.unmapped,
+    ).toEqual(['ChangeStreamFailureQueue']);
+  });
+
   it('resolve the index ARN the read role is granted Query on', () => {
     // Act
     const query = statementsOf('read').find((statement) =>
@@ -142,6 +168,20 @@ describe('authorizing calls against the synthesized roles', () => {
       'ImplicitlyDenied',
     ],
     ['ingest-spyne', 'dynamodb:PutItem', `${TABLE_ARN}/records-local`, 'ImplicitlyDenied'],
+    ['publisher', 'dynamodb:GetRecords', STREAM_ARN, 'Allowed'],
+    ['publisher', 'dynamodb:GetShardIterator', STREAM_ARN, 'Allowed'],
+    ['publisher', 'dynamodb:DescribeStream', STREAM_ARN, 'Allowed'],
+    ['publisher', 'dynamodb:GetRecords', `${TABLE_ARN}/ledger-local/stream/x`, 'ImplicitlyDenied'],
+    ['publisher', 'dynamodb:Query', `${TABLE_ARN}/records-local/index/byCollection`, 'Allowed'],
+    ['publisher', 'dynamodb:GetItem', `${TABLE_ARN}/records-local`, 'ImplicitlyDenied'],
+    ['publisher', 'events:PutEvents', BUS_ARN, 'Allowed'],
+    [
+      'publisher',
+      'events:PutEvents',
+      'arn:aws:events:us-east-1:123456789012:event-bus/default',
+      'ImplicitlyDenied',
+    ],
+    ['worker', 'events:PutEvents', BUS_ARN, 'ImplicitlyDenied'],
   ] as const)('%s %s on %s: %s', async (name, action, resource, expected) => {
     // Act
     const result = await decide(name, action, resource);

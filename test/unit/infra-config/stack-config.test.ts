@@ -43,6 +43,7 @@ describe('stack configuration from CDK context', () => {
       customDomainName: 'hooks.example.com',
       customDomainCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-123',
       localInvoke: 'true',
+      changeEventBusArn: 'arn:aws:events:eu-west-1:210987654321:event-bus/image-events',
     });
 
     // Assess
@@ -56,6 +57,7 @@ describe('stack configuration from CDK context', () => {
       customDomainName: 'hooks.example.com',
       customDomainCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-123',
       localInvoke: true,
+      changeEventBusArn: 'arn:aws:events:eu-west-1:210987654321:event-bus/image-events',
     });
     expect(stackNameFor(config.stage)).toBe('VendorWebhooks-dev');
   });
@@ -110,6 +112,11 @@ describe('stack configuration from CDK context', () => {
       /^context "customDomainCertificateArn": must be an ACM certificate ARN/,
     ],
     ['localInvoke', { localInvoke: 'yes' }, /^context "localInvoke"/],
+    [
+      'changeEventBusArn',
+      { changeEventBusArn: 'arn:aws:sns:eu-west-1:123456789012:image-events' },
+      /^context "changeEventBusArn": must be an EventBridge event bus ARN/,
+    ],
   ])('refuses a malformed %s, naming the key', (_key, context, message) => {
     // Act
     const read = () => configOf(context);

@@ -34,6 +34,7 @@ const LOAD_ENVIRONMENT: Readonly<Record<string, string>> = {
   QUARANTINE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/quarantine',
   RECORDS_TABLE: 'records',
   LEDGER_TABLE: 'ledger',
+  EVENT_BUS_NAME: 'changes',
   AWS_REGION: 'eu-west-1',
   POWERTOOLS_METRICS_DISABLED: 'true',
   POWERTOOLS_LOG_LEVEL: 'SILENT',

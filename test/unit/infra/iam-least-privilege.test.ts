@@ -94,6 +94,16 @@ const EXPECTED_GRANTS: Readonly<Record<FunctionName, readonly Grant[]>> = {
     grant(['dynamodb:Query'], [recordsIndexArn]),
     grant(['secretsmanager:GetSecretValue'], [ref('CursorSigningSecret')]),
   ],
+  publisher: [
+    logGrant('publisher'),
+    grant(
+      ['dynamodb:DescribeStream', 'dynamodb:GetShardIterator', 'dynamodb:GetRecords'],
+      [getAtt('RecordsTable', 'StreamArn')],
+    ),
+    grant(['dynamodb:Query'], [recordsIndexArn]),
+    grant(['events:PutEvents'], [getAtt('ChangeEventBus', 'Arn')]),
+    grant(['sqs:SendMessage'], [getAtt('ChangeStreamFailureQueue', 'Arn')]),
+  ],
 };
 
 const sortGrants = (grants: readonly Grant[]): readonly Grant[] =>
@@ -146,7 +156,7 @@ describe('IAM statements', () => {
     expect(sortGrants(grants)).toEqual(sortGrants(EXPECTED_GRANTS[name]));
   });
 
-  it('attach to the five function roles only', () => {
+  it('attach to the function roles only', () => {
     // Act
     const roles = new Set(identityStatements().map(([role]) => role));
 

@@ -45,8 +45,8 @@ beforeAll(() => {
   synthesized = synthesizeVendorWebhooks();
 }, SYNTH_TIMEOUT_MS);
 
-describe('the five functions', () => {
-  it('are exactly the five of FUNCTION_NAMES, under readable logical ids', () => {
+describe('the functions', () => {
+  it('are exactly those of FUNCTION_NAMES, under readable logical ids', () => {
     // Act
     const ids = resourcesOfType(synthesized.parsed, 'AWS::Lambda::Function').map(([id]) => id);
 
@@ -113,14 +113,16 @@ describe('the five functions', () => {
     },
   );
 
-  it('sizes the worker and the read function explicitly', () => {
+  it('sizes the worker, the read function and the publisher explicitly', () => {
     // Act
     const worker = fn('worker');
     const read = fn('read');
+    const publisher = fn('publisher');
 
     // Assess
     expect([worker.MemorySize, worker.Timeout]).toEqual([1024, 30]);
     expect([read.MemorySize, read.Timeout]).toEqual([512, 10]);
+    expect([publisher.MemorySize, publisher.Timeout]).toEqual([512, 60]);
   });
 });
 
@@ -194,6 +196,20 @@ describe('function environments', () => {
       expect.objectContaining({
         RECORDS_TABLE: ref('RecordsTable'),
         CURSOR_SECRET_ARN: ref('CursorSigningSecret'),
+      }),
+    );
+    expect(variables).not.toHaveProperty('LEDGER_TABLE');
+  });
+
+  it('gives the publisher the bus by name and the records table it counts collections in', () => {
+    // Act
+    const variables = fn('publisher').Environment.Variables;
+
+    // Assess
+    expect(variables).toEqual(
+      expect.objectContaining({
+        EVENT_BUS_NAME: ref('ChangeEventBus'),
+        RECORDS_TABLE: ref('RecordsTable'),
       }),
     );
     expect(variables).not.toHaveProperty('LEDGER_TABLE');

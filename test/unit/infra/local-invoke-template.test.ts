@@ -22,6 +22,7 @@ const SAM_OVERRIDABLE: Readonly<Record<FunctionName, readonly string[]>> = {
   'ingest-cloudinary': ['CLOUDINARY_API_SECRET', 'AWS_ENDPOINT_URL_SQS'],
   worker: ['AWS_ENDPOINT_URL_DYNAMODB'],
   read: ['CURSOR_SIGNING_KEY', 'AWS_ENDPOINT_URL_DYNAMODB'],
+  publisher: ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_EVENTBRIDGE'],
 };
 
 const variablesOf = (template: ParsedTemplate, name: FunctionName) =>

@@ -171,6 +171,34 @@ describe('operations dashboard', () => {
     ]);
   });
 
+  it('shows the change events published, the publisher’s errors and lag, and parked stream batches', () => {
+    // Act
+    const publisher = widget('Change events: published and publisher lag');
+    const parked = lines(widget('Change stream: batches given up'));
+    const filter = propertiesOf(
+      resourceById(synthesized.parsed, 'ChangeEventsPublishedMetricFilter'),
+      v.object({
+        LogGroupName: v.unknown(),
+        FilterPattern: v.string(),
+        MetricTransformations: v.array(v.looseObject({ MetricValue: v.string() })),
+      }),
+    );
+
+    // Assess
+    const ns = synthesized.stack.stackName;
+    expect(lines(publisher)).toEqual([
+      `${ns}/PublisherLog ChangeEventsPublished`,
+      'AWS/Lambda Errors FunctionName=<Ref PublisherFunction>',
+      'AWS/Lambda IteratorAge FunctionName=<Ref PublisherFunction>',
+    ]);
+    expect(filter.LogGroupName).toEqual({ Ref: 'PublisherFunctionLogGroup' });
+    expect(filter.FilterPattern).toBe('{ $.message = "Change events published" }');
+    expect(filter.MetricTransformations[0]?.MetricValue).toBe('$.published');
+    expect(parked).toEqual([
+      'AWS/SQS ApproximateNumberOfMessagesVisible QueueName=<GetAtt ChangeStreamFailureQueue.QueueName>',
+    ]);
+  });
+
   it('lists every alarm of the stack', () => {
     // Act
     const alarms = widget('Alarms').properties.alarms ?? [];

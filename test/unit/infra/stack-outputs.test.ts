@@ -22,6 +22,9 @@ describe('stack outputs', () => {
 
     // Assess
     expect(ids).toEqual([
+      'ChangeEventBusArn',
+      'ChangeEventBusName',
+      'ChangeStreamFailureQueueUrl',
       'CloudinaryWebhookSecretName',
       'CloudinaryWebhookUrl',
       'CursorSigningSecretName',

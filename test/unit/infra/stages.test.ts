@@ -116,6 +116,7 @@ describe('settings from context', () => {
       'IngestImageIntelligenceFunctionLogGroup=30',
       'IngestSharinpixFunctionLogGroup=30',
       'IngestSpyneFunctionLogGroup=30',
+      'PublisherFunctionLogGroup=30',
       'ReadFunctionLogGroup=30',
       'WorkerFunctionLogGroup=30',
     ]);
@@ -125,6 +126,7 @@ describe('settings from context', () => {
       'IngestImageIntelligenceFunctionLogGroup=14',
       'IngestSharinpixFunctionLogGroup=14',
       'IngestSpyneFunctionLogGroup=14',
+      'PublisherFunctionLogGroup=14',
       'ReadFunctionLogGroup=14',
       'WorkerFunctionLogGroup=14',
     ]);

@@ -131,7 +131,10 @@ describe('queues', () => {
 
 describe('worker event source mapping', () => {
   const mapping = () => {
-    const mappings = resourcesOfType(synthesized.parsed, 'AWS::Lambda::EventSourceMapping');
+    const mappings = resourcesOfType(synthesized.parsed, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, resource]) =>
+        JSON.stringify(resource.Properties.FunctionName) === JSON.stringify(ref('WorkerFunction')),
+    );
     expect(mappings).toHaveLength(1);
     const [entry] = mappings;
     if (entry === undefined) throw new Error('no event source mapping');

@@ -166,6 +166,34 @@ describe('the start banner', () => {
     expect(banner).toContain(
       'Restored 2 messages to the main queue, 1 to the DLQ, 0 to quarantine.',
     );
+    expect(banner).toContain('appended to /srv/project/.data/changes.jsonl');
+    expect(banner).not.toContain('POSTed to');
+  });
+
+  it('says where change events go: the log, memory or changes.jsonl, and the forward URL', () => {
+    // Prepare
+    const input = {
+      env: {},
+      startupMs: 4200,
+      restored: { main: 0, dlq: 0, quarantine: 0 },
+      recoveredFromCrash: false,
+      iamEnforced: true,
+      now: NOW,
+    };
+
+    // Act
+    const banner = startBanner({
+      ...input,
+      info: { ...STACK, inMemory: true },
+      forwardChangesUrl: 'http://127.0.0.1:4000/changes',
+    });
+
+    // Assess
+    expect(banner).toContain('kept in memory (--in-memory)');
+    expect(banner).toContain('npm run changes -- --follow');
+    expect(banner).toContain(
+      'POSTed to http://127.0.0.1:4000/changes (retried with backoff until it answers 2xx)',
+    );
   });
 
   it('says IAM is enforced, and warns loudly when --no-iam turned it off', () => {

@@ -23,8 +23,21 @@ describe('npm start options', () => {
       pollers: 2,
       iam: { enforce: true, revoke: [], callsLogFile: undefined },
       logs: { format: 'pretty', level: 'INFO' },
+      forwardChangesUrl: undefined,
       help: false,
     });
+  });
+
+  it('takes a URL to forward change events to', () => {
+    // Act
+    const options = parseStartOptions(
+      ['--forward-changes', 'http://127.0.0.1:4000/changes'],
+      {},
+      CWD,
+    );
+
+    // Assess
+    expect(options.forwardChangesUrl).toBe('http://127.0.0.1:4000/changes');
   });
 
   it('enforces IAM unless --no-iam, and takes revocations and a calls log', () => {
@@ -127,6 +140,8 @@ describe('npm start options', () => {
     [['--iam-revoke', 'nobody=sqs:SendMessage'], /FUNCTION=service:Action/],
     [['--iam-revoke', 'worker'], /FUNCTION=service:Action/],
     [['--no-iam', '--iam-revoke', 'worker=dynamodb:GetItem'], /drop --no-iam/],
+    [['--forward-changes', 'localhost:4000'], /--forward-changes: the URL must be http or https/],
+    [['--forward-changes', 'not a url'], /--forward-changes: "not a url" is not a URL/],
   ])('refuses %j with a usage error', (argv, message) => {
     // Prepare
     const parse = () => parseStartOptions(argv, {}, CWD);

@@ -7,6 +7,7 @@ import type { AliasedImageChange, ImageChange } from '../../../../shared/record/
 import type { ImageRecord } from '../../../../shared/record/image-record';
 import { isAnnounced, mergeAll, toImageRecord } from '../../../../shared/record/record-state';
 import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
+import type { EventIdentity, VendorEvent } from '../../../../shared/vendors/vendor-definition';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 
 /** One delivery the test made: the fixture event and when it was sent. */
@@ -24,20 +25,21 @@ export const timeless = (record: ImageRecord): TimelessRecord => {
   return rest;
 };
 
+/** One distinct, supported event the deliveries carried, validated, with its identity. */
+export interface AppliedEvent {
+  readonly vendor: Vendor;
+  readonly event: VendorEvent;
+  readonly identity: EventIdentity;
+}
+
 /**
- * The records the pipeline must end with after these deliveries, computed with the project's own
- * pure model (vendor definitions, normalizers, the order-safe merge), independently of the
- * queue, the worker and DynamoDB: each distinct eventId counts once (retries are duplicates), and
- * `sentAt` stands in for the gateway's receipt time; a change naming its image by an alias lands
- * on the image that registered the alias. Keyed `<vendor>/<imageId>`.
+ * The events the worker applies for these deliveries, in delivery order: each delivery read and
+ * validated as ingest does, each distinct eventId once (retries are duplicates), unsupported
+ * types left out; `sentAt` stands in for the gateway's receipt time.
  */
-export const expectedRecords = (
-  deliveries: readonly SentDelivery[],
-): Map<string, TimelessRecord> => {
+export const appliedEvents = (deliveries: readonly SentDelivery[]): AppliedEvent[] => {
   const seen = new Set<string>();
-  const changes = new Map<string, ImageChange[]>();
-  const aliasOf = new Map<string, string>();
-  const aliased: AliasedImageChange[] = [];
+  const applied: AppliedEvent[] = [];
   for (const { vendor, event, sentAt } of deliveries) {
     const definition = VENDOR_DEFINITIONS[vendor];
     if (!definition) throw new Error(`no definition for ${vendor}`);
@@ -54,14 +56,35 @@ export const expectedRecords = (
     const identity = definition.identify(read.value, sentAt);
     if (seen.has(identity.eventId) || !identity.supported) continue;
     seen.add(identity.eventId);
+    applied.push({ vendor, event: read.value, identity });
+  }
+  return applied;
+};
+
+/**
+ * The records the pipeline must end with after these deliveries, computed with the project's own
+ * pure model (vendor definitions, normalizers, the order-safe merge), independently of the
+ * queue, the worker and DynamoDB: each distinct eventId counts once (retries are duplicates), and
+ * `sentAt` stands in for the gateway's receipt time; a change naming its image by an alias lands
+ * on the image that registered the alias. Keyed `<vendor>/<imageId>`.
+ */
+export const expectedRecords = (
+  deliveries: readonly SentDelivery[],
+): Map<string, TimelessRecord> => {
+  const changes = new Map<string, ImageChange[]>();
+  const aliasOf = new Map<string, string>();
+  const aliased: AliasedImageChange[] = [];
+  for (const { vendor, event, identity } of appliedEvents(deliveries)) {
+    const definition = VENDOR_DEFINITIONS[vendor];
+    if (!definition) throw new Error(`no definition for ${vendor}`);
     const clock = eventClock(identity.eventTime, identity.eventId);
-    for (const change of definition.normalize(read.value, clock)) {
+    for (const change of definition.normalize(event, clock)) {
       const key = `${change.vendor}/${change.imageId}`;
       changes.set(key, [...(changes.get(key) ?? []), change]);
       for (const alias of change.aliases ?? [])
         aliasOf.set(`${change.vendor}/${alias}`, change.imageId);
     }
-    aliased.push(...(definition.aliasChanges?.(read.value, clock) ?? []));
+    aliased.push(...(definition.aliasChanges?.(event, clock) ?? []));
   }
   // A change that names its image only by an alias lands on the image that registered it.
   for (const change of aliased) {

@@ -4,10 +4,10 @@ const QueueSchema = v.object({ name: v.string(), url: v.string(), arn: v.string(
 
 /**
  * What a pipeline process is told by the suite that starts it (as JSON in
- * `PIPELINE_PROCESS_CONFIG`): which half of the pipeline to run, and where everything is.
+ * `PIPELINE_PROCESS_CONFIG`): which part of the pipeline to run, and where everything is.
  */
 export const PipelineConfigSchema = v.object({
-  role: v.picklist(['gateway', 'worker']),
+  role: v.picklist(['gateway', 'worker', 'publisher']),
   /** The gateway's port (gateway role). */
   port: v.optional(v.number()),
   /** Where the handlers reach SQS and DynamoDB: the servers, or a fault proxy in front. */
@@ -17,6 +17,12 @@ export const PipelineConfigSchema = v.object({
   tables: v.object({ records: v.string(), ledger: v.string() }),
   visibilityTimeoutSeconds: v.number(),
   pollers: v.number(),
+  /** The publisher's: where changes.jsonl and the stream checkpoints live. */
+  dataDir: v.optional(v.string()),
+  /** The publisher's: the records table's stream. */
+  recordsStreamArn: v.optional(v.string()),
+  /** The publisher's: `--forward-changes`. */
+  forwardUrl: v.optional(v.string()),
 });
 export type PipelineConfig = v.InferOutput<typeof PipelineConfigSchema>;
 

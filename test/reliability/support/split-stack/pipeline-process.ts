@@ -1,6 +1,19 @@
+import { join } from 'node:path';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as v from 'valibot';
+import {
+  PUBLISHER_BATCH_SIZE,
+  PUBLISHER_MAX_RECORD_AGE,
+  PUBLISHER_RETRY_ATTEMPTS,
+  PUBLISHER_SIZING,
+} from '../../../../infra/function-sizing';
+import {
+  type LocalChangeBus,
+  startLocalChangeBus,
+} from '../../../../local/change-bus/local-change-bus';
 import { startGateway } from '../../../../local/gateway/gateway-server';
+import { localStreamArn } from '../../../../local/iam/aws-call';
 import { loadFunctionRoles } from '../../../../local/iam/function-roles';
 import { startLocalIam } from '../../../../local/iam/local-iam';
 import { bundleHandlers } from '../../../../local/lambda/handler-bundles';
@@ -12,8 +25,14 @@ import {
   lambdaEnvironment,
   localWorkerTimeoutMs,
 } from '../../../../local/stack/lambda-environment';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/stack/local-names';
+import {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CHANGE_BUS_NAME,
+  LOCAL_REGION,
+} from '../../../../local/stack/local-names';
 import { MAX_RECEIVE_COUNT } from '../../../../local/stack/queue-layout';
+import { FileCheckpointStore } from '../../../../local/stream-feed/stream-checkpoints';
+import { StreamFeed } from '../../../../local/stream-feed/stream-feed';
 import { WorkerFeed } from '../../../../local/worker-feed/worker-feed';
 import { type FunctionName, HTTP_ROUTES } from '../../../../shared/http/routes';
 import {
@@ -24,12 +43,14 @@ import {
 } from './pipeline-config';
 
 /**
- * One half of the local pipeline in its own process, built from the local stack's own parts
- * (the gateway, the IAM proxy and handler threads, the worker feed, the Lambda environment):
- * either the HTTP gateway with the ingest and read handlers, or the worker feed with the worker
- * handler, every AWS call authorized against the function's role as `npm start` does. Split
- * this way, with SQS and DynamoDB Local outside both, a suite can kill the worker without losing
- * a queued message, and put a fault proxy between the handlers and either server.
+ * One part of the local pipeline in its own process, built from the local stack's own parts
+ * (the gateway, the IAM proxy and handler threads, the worker feed, the stream feed, the change
+ * bus, the Lambda environment): the HTTP gateway with the ingest and read handlers, the worker
+ * feed with the worker handler, or the stream feed with the publisher and the change bus, every
+ * AWS call authorized against the function's role as `npm start` does. Split this way, with SQS
+ * and DynamoDB Local outside all of them, a suite can kill the worker without losing a queued
+ * message, kill the publisher without losing a committed change, and put a fault proxy between
+ * the handlers and either server.
  */
 const log = (line: string) =>
   console.log(`[pipeline ${new Date().toISOString().slice(11, 23)}] ${line}`);
@@ -37,18 +58,35 @@ const log = (line: string) =>
 /**
  * IAM as the local stack enforces it: each function's role from the CDK app, an IAM proxy in front
  * of the servers (or their fault proxies), and each handler in a thread of its own with its own
- * credentials. The worker's event source mapping polls the main queue with the worker's role.
+ * credentials. The worker's event source mapping polls the main queue with the worker's role; the
+ * publisher's reads the records table's stream with the publisher's role.
  */
-const startIam = async (config: PipelineConfig) => {
+const startIam = async (config: PipelineConfig, changeBus: LocalChangeBus | undefined) => {
+  const table = config.tables.records;
+  const scope = { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID };
   const [roles, bundles] = await Promise.all([loadFunctionRoles(), bundleHandlers()]);
   const iam = await startLocalIam({
     roles: roles.roles,
     baseEnvironment: process.env,
     dynamoDbEndpoint: config.dynamoDbEndpoint,
     sqsEndpoint: config.sqsEndpoint,
-    scope: { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID },
+    ...(changeBus === undefined ? {} : { eventsEndpoint: changeBus.endpoint }),
+    scope,
     revoke: [],
-    eventSources: { worker: [{ ref: config.queues.main.url, arn: config.queues.main.arn }] },
+    eventSources: {
+      worker: [{ ref: config.queues.main.url, arn: config.queues.main.arn }],
+      ...(config.recordsStreamArn === undefined
+        ? {}
+        : {
+            publisher: [
+              {
+                ref: table,
+                arn: `arn:aws:dynamodb:${scope.region}:${scope.accountId}:table/${table}`,
+                streamArn: localStreamArn(config.recordsStreamArn, scope),
+              },
+            ],
+          }),
+    },
     ...(process.env.IAM_CALLS_LOG ? { callsLogFile: process.env.IAM_CALLS_LOG } : {}),
     log,
   });
@@ -62,6 +100,16 @@ const main = async (): Promise<void> => {
     PipelineConfigSchema,
     JSON.parse(process.env[PIPELINE_CONFIG_VARIABLE] ?? '{}'),
   );
+  const changeBus =
+    config.role === 'publisher'
+      ? await startLocalChangeBus({
+          bus: { name: LOCAL_CHANGE_BUS_NAME, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID },
+          dataDir: config.dataDir ?? '',
+          inMemory: false,
+          forwardUrl: config.forwardUrl,
+          print: log,
+        })
+      : undefined;
   applyEnvironment(
     lambdaEnvironment(process.env, {
       sqsEndpoint: config.sqsEndpoint,
@@ -69,10 +117,46 @@ const main = async (): Promise<void> => {
       queues: config.queues,
       tables: config.tables,
       visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
+      ...(changeBus
+        ? { changeBus: { endpoint: changeBus.endpoint, name: LOCAL_CHANGE_BUS_NAME } }
+        : {}),
     }),
   );
-  const { iam, handlerOf } = await startIam(config);
-  if (config.role === 'gateway') {
+  const { iam, handlerOf } = await startIam(config, changeBus);
+  if (config.role === 'publisher') {
+    if (
+      changeBus === undefined ||
+      config.dataDir === undefined ||
+      config.recordsStreamArn === undefined
+    ) {
+      throw new Error('a publisher process needs a data directory and the stream');
+    }
+    const bus = changeBus;
+    const feed = new StreamFeed({
+      streams: new DynamoDBStreamsClient(iam.clientConfigOf('publisher')),
+      streamArn: config.recordsStreamArn,
+      functionName: 'publisher',
+      handler: await handlerOf('publisher'),
+      checkpoints: new FileCheckpointStore(join(config.dataDir, 'streams', 'checkpoints.json')),
+      batchSize: PUBLISHER_BATCH_SIZE,
+      functionTimeoutMs: PUBLISHER_SIZING.timeout.toMilliseconds(),
+      retryAttempts: PUBLISHER_RETRY_ATTEMPTS,
+      maxRecordAgeMs: PUBLISHER_MAX_RECORD_AGE.toMilliseconds(),
+      bisectOnError: true,
+      onFailure: (failure) => {
+        log(`stream batch given up: ${JSON.stringify(failure.DDBStreamBatchInfo)}`);
+        return Promise.resolve();
+      },
+      log,
+    });
+    feed.start();
+    process.once('SIGTERM', () => {
+      void feed
+        .stop()
+        .then(() => bus.close())
+        .then(() => process.exit(0));
+    });
+  } else if (config.role === 'gateway') {
     // Every function behind an HTTP route, from the one route table.
     const names = [...new Set<FunctionName>(HTTP_ROUTES.map((route) => route.functionName))];
     const handlers = new Map<FunctionName, LambdaHandler>();

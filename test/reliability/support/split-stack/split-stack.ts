@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   type DynamoDbLocal,
@@ -52,11 +55,16 @@ export class SplitStack {
   readonly gatewayLog = new StackLog();
   /** Everything every worker process printed, across restarts. */
   readonly workerLog = new StackLog();
+  /** Everything every publisher process printed, across restarts. */
+  readonly publisherLog = new StackLog();
+  /** The publisher's data directory: changes.jsonl, stream checkpoints, the forward cursor. */
+  readonly publisherDir = mkdtempSync(join(tmpdir(), 'split-publisher-'));
   readonly #options: SplitStackOptions;
   readonly #servers: { dynamoDb: DynamoDbLocal; sqs: SqsLocal };
   readonly #gatewayPort: number;
   #gateway: PipelineProcess | undefined;
   #worker: PipelineProcess | undefined;
+  #publisher: PipelineProcess | undefined;
 
   private constructor(
     options: SplitStackOptions,
@@ -68,6 +76,8 @@ export class SplitStack {
     readonly sqs: SQSClient,
     readonly dynamoDb: DynamoDBClient,
     gatewayPort: number,
+    /** The records table's stream, read by the publisher (and by a suite, for the truth). */
+    readonly recordsStreamArn: string,
   ) {
     this.#options = options;
     this.#servers = servers;
@@ -94,6 +104,9 @@ export class SplitStack {
     const queues = await ensureQueues(sqs, {
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     });
+    const described = await dynamoDb.send(
+      new DescribeTableCommand({ TableName: LOCAL_TABLE_NAMES.records }),
+    );
     const stack = new SplitStack(
       options,
       { dynamoDb: dynamoDbServer, sqs: sqsServer },
@@ -103,6 +116,7 @@ export class SplitStack {
       sqs,
       dynamoDb,
       gatewayPort,
+      described.Table?.LatestStreamArn ?? '',
     );
     stack.#gateway = await stack.#spawn(
       {
@@ -121,6 +135,11 @@ export class SplitStack {
     return `http://127.0.0.1:${this.#gatewayPort}`;
   }
 
+  /** DynamoDB Local itself (not through the fault proxy), for a suite's own reads. */
+  get dynamoDbEndpoint(): string {
+    return this.#servers.dynamoDb.endpoint;
+  }
+
   get tables(): typeof LOCAL_TABLE_NAMES {
     return LOCAL_TABLE_NAMES;
   }
@@ -136,6 +155,41 @@ export class SplitStack {
       },
       this.workerLog,
     );
+  }
+
+  /**
+   * Starts a publisher process: the stream feed on the records table's stream, the publisher
+   * handler and the local change bus (changes.jsonl in `publisherDir`), forwarding to `forwardUrl`
+   * when given. It reads DynamoDB directly, not through the worker's fault proxy. A restarted one
+   * resumes from the checkpoint the last one saved.
+   */
+  async startPublisher(options: { forwardUrl?: string } = {}): Promise<void> {
+    const child = this.#publisher?.child;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+      throw new Error('a publisher is already running');
+    }
+    this.#publisher = await this.#spawn(
+      {
+        role: 'publisher',
+        sqsEndpoint: this.#servers.sqs.endpoint,
+        dynamoDbEndpoint: this.#servers.dynamoDb.endpoint,
+        dataDir: this.publisherDir,
+        recordsStreamArn: this.recordsStreamArn,
+        ...(options.forwardUrl === undefined ? {} : { forwardUrl: options.forwardUrl }),
+      },
+      this.publisherLog,
+    );
+  }
+
+  /** Stops the publisher: SIGTERM lets it finish its batch; SIGKILL is a crash. */
+  async stopPublisher(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    const publisher = this.#publisher;
+    if (!publisher) return;
+    if (publisher.child.exitCode === null && publisher.child.signalCode === null) {
+      publisher.child.kill(signal);
+    }
+    await publisher.exited;
+    this.#publisher = undefined;
   }
 
   workerRunning(): boolean {
@@ -193,13 +247,19 @@ export class SplitStack {
     );
   }
 
-  /** Crash signs in either process's output. */
+  /** Crash signs in any process's output. */
   crashLines(): string[] {
-    return [...this.gatewayLog.crashLines, ...this.workerLog.crashLines];
+    return [
+      ...this.gatewayLog.crashLines,
+      ...this.workerLog.crashLines,
+      ...this.publisherLog.crashLines,
+    ];
   }
 
   async stop(): Promise<void> {
     await this.stopWorker('SIGKILL');
+    await this.stopPublisher('SIGKILL');
+    rmSync(this.publisherDir, { recursive: true, force: true });
     const gateway = this.#gateway;
     if (gateway && gateway.child.exitCode === null) {
       gateway.child.kill('SIGKILL');
@@ -230,7 +290,16 @@ export class SplitStack {
   }
 
   async #spawn(
-    part: Pick<PipelineConfig, 'role' | 'port' | 'sqsEndpoint' | 'dynamoDbEndpoint'>,
+    part: Pick<
+      PipelineConfig,
+      | 'role'
+      | 'port'
+      | 'sqsEndpoint'
+      | 'dynamoDbEndpoint'
+      | 'dataDir'
+      | 'recordsStreamArn'
+      | 'forwardUrl'
+    >,
     log: StackLog,
   ): Promise<PipelineProcess> {
     const config: PipelineConfig = {
