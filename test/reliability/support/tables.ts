@@ -3,7 +3,9 @@ import { fromLedgerItem, type LedgerEntry } from '../../../shared/store/ledger-i
 import { isAliasKey } from '../../../shared/store/alias-item';
 import { isCompletionKey } from '../../../shared/store/completion-item';
 import { signatureKey } from '../../../shared/store/dynamodb-event-ledger';
-import { isVendor, type Vendor } from '../../../shared/vendors/vendor';
+import type { Vendor } from '../../../shared/vendors/vendor';
+import { fromRecordItem } from '../../../shared/store/record-item';
+import { isAnnounced } from '../../../shared/record/record-state';
 
 /**
  * Every ledger entry, read straight from the table (strongly consistent scan), each parsed with
@@ -38,31 +40,39 @@ export interface RecordKey {
   readonly imageId: string;
 }
 
-/** The key of every stored image record (`pk` = `<vendor>#<imageId>`), other item kinds aside. */
+/** The stored image records, by whether a reader may see them yet. */
+export interface StoredRecordKeys {
+  /** Records `GET` serves. */
+  readonly announced: RecordKey[];
+  /** Images only a prediction names so far: held, and answered 404 until an event names them. */
+  readonly predictionOnly: RecordKey[];
+}
+
+/**
+ * The key of every stored image record (`pk` = `<vendor>#<imageId>`), other item kinds aside,
+ * each item parsed with the store's own parser.
+ */
 export const scanRecordKeys = async (
   client: DynamoDBClient,
   tableName: string,
-): Promise<RecordKey[]> => {
-  const keys: RecordKey[] = [];
-  const pages = paginateScan(
-    { client },
-    {
-      TableName: tableName,
-      ConsistentRead: true,
-      ProjectionExpression: '#pk',
-      ExpressionAttributeNames: { '#pk': 'pk' },
-    },
-  );
+): Promise<StoredRecordKeys> => {
+  const announced: RecordKey[] = [];
+  const predictionOnly: RecordKey[] = [];
+  const pages = paginateScan({ client }, { TableName: tableName, ConsistentRead: true });
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const pk = item.pk?.S ?? '';
       // Completion outbox items and aliases share the table; they are not image records.
       if (isCompletionKey(pk) || isAliasKey(pk)) continue;
-      const separator = pk.indexOf('#');
-      const vendor = pk.slice(0, separator);
-      if (separator < 0 || !isVendor(vendor)) throw new Error(`unexpected record key "${pk}"`);
-      keys.push({ vendor, imageId: pk.slice(separator + 1) });
+      const parsed = fromRecordItem(item);
+      if (!parsed.ok) {
+        throw new Error(
+          `corrupt record item "${pk}": ${JSON.stringify(parsed.issues.slice(0, 3))}`,
+        );
+      }
+      const { vendor, imageId } = parsed.value.state;
+      (isAnnounced(parsed.value.state) ? announced : predictionOnly).push({ vendor, imageId });
     }
   }
-  return keys;
+  return { announced, predictionOnly };
 };
