@@ -48,6 +48,13 @@ export const parseCallsLog = (text: string): LogLine[] =>
       return parsed.output;
     });
 
+/**
+ * A resource as the table shows it: a stream's label is the time DynamoDB Local created its
+ * table, new in every run, so the stream of one table is one row whatever run used it.
+ */
+const tableRowResource = (resource: string): string =>
+  resource.replace(/(:table\/[^/]+\/stream\/)[^/]+$/, '$1*');
+
 const reasonFor = (reasons: NotExercisedLocally, fn: string, action: string): string | undefined =>
   reasons[`${fn} ${action}`] ?? reasons[`* ${action}`];
 
@@ -71,7 +78,10 @@ export const grantsVsCalls = (
   >();
   for (const line of lines) {
     if (line.kind === 'grant') {
-      const resources = [...line.resources, ...line.unmapped.map((id) => `(${id}: not local)`)];
+      const resources = [
+        ...line.resources.map(tableRowResource),
+        ...line.unmapped.map((id) => `(${id}: not local)`),
+      ];
       for (const resource of resources) {
         grants.set(key(line.function, line.action, resource), {
           fn: line.function,
@@ -82,14 +92,15 @@ export const grantsVsCalls = (
     } else if (line.kind === 'revoked') {
       revoked.add(key(line.function, line.action));
     } else if (line.allowed) {
-      const k = key(line.function, line.action, line.resource);
+      const k = key(line.function, line.action, tableRowResource(line.resource));
       allowedCalls.set(k, (allowedCalls.get(k) ?? 0) + 1);
     } else {
-      const k = key(line.function, line.action, line.resource);
+      const resource = tableRowResource(line.resource);
+      const k = key(line.function, line.action, resource);
       const entry = deniedCalls.get(k) ?? {
         fn: line.function,
         action: line.action,
-        resource: line.resource,
+        resource,
         count: 0,
       };
       entry.count += 1;

@@ -44,7 +44,7 @@ export const startHandlerUnderIam = async (
     revoke: options.revoke,
     ...(options.callsLogFile === undefined ? {} : { callsLogFile: options.callsLogFile }),
     // One invocation exercises one function: the stacks' runs record the grants to compare.
-    recordGrants: false,
+    recordGrantsOf: [],
     log: options.log,
   });
   try {

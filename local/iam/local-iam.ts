@@ -37,10 +37,11 @@ export interface LocalIamOptions {
   readonly eventSources?: Partial<Record<FunctionName, readonly LocalResource[]>>;
   readonly callsLogFile?: string;
   /**
-   * Whether the calls log also gets the grants this run enforces (default true). A stack's runs
-   * record them for the grants table; a single invocation records only its calls.
+   * The functions whose grants the calls log gets (default: every function). A run records the
+   * grants of the functions it runs, for the grants table; a grant of a function a run does not
+   * start could not be used there, and a single invocation records only its calls.
    */
-  readonly recordGrants?: boolean;
+  readonly recordGrantsOf?: readonly FunctionName[];
   readonly log: (line: string) => void;
 }
 
@@ -151,9 +152,9 @@ export const startLocalIam = async (options: LocalIamOptions): Promise<LocalIam>
   if (options.callsLogFile !== undefined) {
     // The grants as this stack enforces them, beside its calls: what the grants table compares.
     // Revocations are always recorded, so a drill's denied calls are not taken for ungranted ones.
-    const recordGrants = options.recordGrants ?? true;
+    const recorded = new Set(options.recordGrantsOf ?? FUNCTION_NAMES);
     const lines = FUNCTION_NAMES.flatMap((name) => [
-      ...(recordGrants ? (statements.get(name) ?? []) : [])
+      ...(recorded.has(name) ? (statements.get(name) ?? []) : [])
         .filter((statement) => statement.effect === 'Allow')
         .flatMap((statement) =>
           statement.actions.map((action) => ({

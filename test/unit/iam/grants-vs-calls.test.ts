@@ -35,6 +35,32 @@ describe('grants against calls', () => {
     ]);
   });
 
+  it("shows one row for a table's stream, whatever label each run's stream had", () => {
+    // Prepare: two runs, each with the stream DynamoDB Local created for it.
+    const first = `${TABLE}/stream/2026-12-07T00:45:09.030`;
+    const second = `${TABLE}/stream/2026-12-07T01:02:18.098`;
+    const log = [
+      grant('publisher', 'dynamodb:GetRecords', [first]),
+      call('publisher', 'dynamodb:GetRecords', first, true),
+      grant('publisher', 'dynamodb:GetRecords', [second]),
+      call('publisher', 'dynamodb:GetRecords', second, true),
+      call('publisher', 'dynamodb:GetRecords', second, true),
+    ].join('\n');
+
+    // Act
+    const rows = grantsVsCalls(parseCallsLog(log), {});
+
+    // Assess
+    expect(rows).toEqual([
+      expect.objectContaining({
+        resource: `${TABLE}/stream/*`,
+        calls: 3,
+        status: 'exercised',
+        ok: true,
+      }),
+    ]);
+  });
+
   it('fails a denied call unless a drill revoked that action', () => {
     // Prepare
     const log = [

@@ -61,6 +61,12 @@ const log = (line: string) =>
  * credentials. The worker's event source mapping polls the main queue with the worker's role; the
  * publisher's reads the records table's stream with the publisher's role.
  */
+/** The functions a process of the split stack runs: only their grants can be used there. */
+const functionsOf = (role: PipelineConfig['role']): readonly FunctionName[] => {
+  if (role === 'gateway') return [...new Set(HTTP_ROUTES.map((route) => route.functionName))];
+  return [role];
+};
+
 const startIam = async (config: PipelineConfig, changeBus: LocalChangeBus | undefined) => {
   const table = config.tables.records;
   const scope = { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID };
@@ -88,6 +94,7 @@ const startIam = async (config: PipelineConfig, changeBus: LocalChangeBus | unde
           }),
     },
     ...(process.env.IAM_CALLS_LOG ? { callsLogFile: process.env.IAM_CALLS_LOG } : {}),
+    recordGrantsOf: functionsOf(config.role),
     log,
   });
   const handlerOf = async (name: FunctionName): Promise<LambdaHandler> =>
