@@ -60,12 +60,23 @@ const main = async (): Promise<void> => {
       `3/6 ingest CPU: ${sizes.cpuProcesses} processes of ${sizes.cpuRounds} alternating rounds against the floor`,
     );
     const ingestCpu = await measureIngestCpu(bundles, workDir, sizes);
-    progress('4/6 worker: units, calls and events per second against DynamoDB Local');
-    const worker = await measureWorker(bundles, workDir, sizes, dynamoDb.endpoint);
+    progress(
+      '4/6 worker: units, calls, events per second and change events against DynamoDB Local',
+    );
+    const { worker, changeEvents } = await measureWorker(
+      bundles,
+      workDir,
+      sizes,
+      dynamoDb.endpoint,
+    );
     progress(`5/6 end to end: the local stack at concurrency ${sizes.e2eConcurrency}`);
-    const endToEnd = await measureEndToEnd(workDir, sizes);
+    const endToEnd = await measureEndToEnd(workDir, sizes, (scenario) => {
+      const found = changeEvents.cases.find((item) => item.scenario === scenario);
+      if (found === undefined) throw new Error(`no change event count for ${scenario}`);
+      return found.imageRecordChanged + found.collectionCompleted;
+    });
     progress('6/6 cost model');
-    const cost = costModel(ingestCpu, worker);
+    const cost = costModel(ingestCpu, worker, changeEvents);
     const measured: Omit<Results, 'goals'> = {
       version: RESULTS_VERSION,
       mode: quick ? 'quick' : 'full',
@@ -76,6 +87,7 @@ const main = async (): Promise<void> => {
       coldInit,
       ingestCpu,
       worker,
+      changeEvents,
       endToEnd,
       cost,
     };

@@ -19,6 +19,16 @@ export const PRICES = {
   /** DynamoDB on-demand, per million write / read request units. */
   dynamoDbWritePerMillion: 0.625,
   dynamoDbReadPerMillion: 0.125,
+  /**
+   * EventBridge custom events put on a bus, per million (each 64 KB chunk of a `PutEvents` entry
+   * counts as one event). Delivery to rule targets on the same bus is not charged again.
+   */
+  eventBridgePerMillion: 1.0,
+  /**
+   * DynamoDB Streams reads: `GetRecords` calls made by Lambda for a DynamoDB trigger are free
+   * (other readers pay $0.02 per 100,000 read request units).
+   */
+  streamReadsFromLambdaPerMillion: 0,
   /** CloudWatch Logs ingestion, per GB (shown, not part of the goal's scope). */
   logsIngestionPerGb: 0.5,
 } as const;

@@ -1,9 +1,11 @@
-import { WORKER_BATCH_SIZE } from '../../infra/function-sizing';
+import { PUBLISHER_BATCH_SIZE, WORKER_BATCH_SIZE } from '../../infra/function-sizing';
 import { FUNCTION_MEMORY_MB } from '../cost/function-memory';
 import { PRICES, SQS_CHUNK_BYTES } from '../cost/prices';
 import { WEBHOOK_MIX } from '../cost/webhook-mix';
 import { buildScenario, type ScenarioName } from '../inputs/worker-scenarios';
 import type {
+  ChangeEventCase,
+  ChangeEventsResult,
   CostLine,
   CostResult,
   IngestCpuResult,
@@ -24,6 +26,15 @@ interface ScenarioCost {
   readonly dynamoDbReads: number;
   readonly floorDynamoDb: number;
   readonly logs: number;
+  /** Change events, each priced on its own. */
+  readonly streamReads: number;
+  readonly outboxWrites: number;
+  readonly publisherRequests: number;
+  readonly publisherCompute: number;
+  readonly publisherReads: number;
+  readonly eventBridge: number;
+  /** The publisher invoked once per webhook instead of per full batch (shown, not counted). */
+  readonly publisherTrickle: number;
 }
 
 const perMillion = (unitsPerWebhook: number, pricePerMillion: number): number =>
@@ -58,14 +69,38 @@ const sqsRequests = (bytes: number): number => {
   return send + receive + remove;
 };
 
+/** The publisher's GB-s for `records` stream records, at the measured CPU per record. */
+const publisherGbSeconds = (cpuMicrosPerRecord: number, records: number): number =>
+  gbSeconds(cpuMicrosPerRecord * records, FUNCTION_MEMORY_MB.publisher);
+
 const costOf = (
   measured: WorkerCase,
+  changes: ChangeEventCase,
   ingest: IngestCpuResult,
   worker: WorkerResult,
+  publisherCpuPerRecord: number,
   logBytesPerWebhook: number,
 ): ScenarioCost => {
   const ingestCpu = ingestCpuFor(ingest, measured.envelopeBytes);
   const workerBatchCpu = worker.throughput.cpuMicrosPerEvent * WORKER_BATCH_SIZE;
+  const batchesPerWebhook = changes.streamRecords / PUBLISHER_BATCH_SIZE;
+  const publisherDollars = (invocations: number, gbSecondsUsed: number): number =>
+    perMillion(invocations, PRICES.lambdaRequestsPerMillion) +
+    gbSecondsUsed * PRICES.lambdaArmPerGbSecond * 1e6;
+  // Sustained load: full batches of 100 records, each billed for its measured CPU.
+  const fullBatches = {
+    requests: perMillion(batchesPerWebhook, PRICES.lambdaRequestsPerMillion),
+    compute:
+      batchesPerWebhook *
+      publisherGbSeconds(publisherCpuPerRecord, PUBLISHER_BATCH_SIZE) *
+      PRICES.lambdaArmPerGbSecond *
+      1e6,
+  };
+  // A trickle: each webhook's records in an invocation of their own, rounded up to 1 ms.
+  const trickle =
+    changes.streamRecords === 0
+      ? 0
+      : publisherDollars(1, publisherGbSeconds(publisherCpuPerRecord, changes.streamRecords));
   return {
     httpApi: perMillion(1, PRICES.httpApiPerMillion),
     restApi: perMillion(1, PRICES.restApiPerMillion),
@@ -77,10 +112,20 @@ const costOf = (
       PRICES.lambdaArmPerGbSecond *
       1e6,
     sqs: perMillion(sqsRequests(measured.envelopeBytes), PRICES.sqsPerMillion),
-    dynamoDbWrites: perMillion(measured.writeUnits, PRICES.dynamoDbWritePerMillion),
+    dynamoDbWrites: perMillion(
+      measured.writeUnits - changes.outboxWriteUnits,
+      PRICES.dynamoDbWritePerMillion,
+    ),
     dynamoDbReads: perMillion(measured.readUnits, PRICES.dynamoDbReadPerMillion),
     floorDynamoDb: perMillion(measured.floorWriteUnits, PRICES.dynamoDbWritePerMillion),
     logs: (logBytesPerWebhook / 1024 ** 3) * PRICES.logsIngestionPerGb * 1e6,
+    streamReads: perMillion(changes.streamRecords, PRICES.streamReadsFromLambdaPerMillion),
+    outboxWrites: perMillion(changes.outboxWriteUnits, PRICES.dynamoDbWritePerMillion),
+    publisherRequests: fullBatches.requests,
+    publisherCompute: fullBatches.compute,
+    publisherReads: perMillion(changes.publisherReadUnits, PRICES.dynamoDbReadPerMillion),
+    eventBridge: perMillion(changes.billedEvents, PRICES.eventBridgePerMillion),
+    publisherTrickle: trickle - fullBatches.requests - fullBatches.compute,
   };
 };
 
@@ -93,19 +138,41 @@ const goalItems = (cost: ScenarioCost): number =>
   cost.dynamoDbWrites +
   cost.dynamoDbReads;
 
+const changeItems = (cost: ScenarioCost): number =>
+  cost.streamReads +
+  cost.outboxWrites +
+  cost.publisherRequests +
+  cost.publisherCompute +
+  cost.publisherReads +
+  cost.eventBridge;
+
 /**
  * Measurement 6: dollars per million webhooks for the stated mix (`WEBHOOK_MIX`), from the
  * measured units and the list prices (`PRICES`). Lambda duration is estimated by the measured CPU
  * time (rounded up to Lambda's 1 ms billing step per invocation; real duration adds the network
- * wait of the SendMessage and DynamoDB calls), at the configured memory sizes.
+ * wait of the SendMessage, DynamoDB and PutEvents calls), at the configured memory sizes.
+ *
+ * Change events are priced on their own lines, so the total is shown without and with them: the
+ * stream (free to a Lambda trigger), the completion outbox writes (moved out of the worker's
+ * DynamoDB line), the publisher per full stream batch, its collection counts, and EventBridge.
  */
-export const costModel = (ingest: IngestCpuResult, worker: WorkerResult): CostResult => {
+export const costModel = (
+  ingest: IngestCpuResult,
+  worker: WorkerResult,
+  changes: ChangeEventsResult,
+): CostResult => {
   const byLabel = new Map(worker.cases.map((item) => [item.name, item]));
   const measuredFor = (scenario: ScenarioName): WorkerCase => {
     const found = byLabel.get(buildScenario(scenario).label);
     if (found === undefined) throw new Error(`no worker measurement for ${scenario}`);
     return found;
   };
+  const changesFor = (scenario: ScenarioName): ChangeEventCase => {
+    const found = changes.cases.find((item) => item.scenario === scenario);
+    if (found === undefined) throw new Error(`no change event count for ${scenario}`);
+    return found;
+  };
+  const publisherCpuPerRecord = changes.publisher.cpuMicrosPerRecord;
   const ingestLogBytes =
     ingest.cases.reduce((sum, item) => sum + item.logBytes, 0) / Math.max(1, ingest.cases.length);
   const totalShare = WEBHOOK_MIX.reduce((sum, entry) => sum + entry.share, 0);
@@ -114,7 +181,14 @@ export const costModel = (ingest: IngestCpuResult, worker: WorkerResult): CostRe
     return {
       share: entry.share / totalShare,
       measured,
-      cost: costOf(measured, ingest, worker, ingestLogBytes),
+      cost: costOf(
+        measured,
+        changesFor(entry.scenario),
+        ingest,
+        worker,
+        publisherCpuPerRecord,
+        ingestLogBytes,
+      ),
     };
   });
   const weighted = (pick: (cost: ScenarioCost) => number): number =>
@@ -148,7 +222,7 @@ export const costModel = (ingest: IngestCpuResult, worker: WorkerResult): CostRe
     },
     {
       item: 'DynamoDB writes',
-      basis: 'measured WRU per webhook, on demand',
+      basis: 'measured WRU per webhook, on demand (completion outbox: under change events)',
       dollarsPerMillion: weighted((c) => c.dynamoDbWrites),
     },
     {
@@ -157,7 +231,40 @@ export const costModel = (ingest: IngestCpuResult, worker: WorkerResult): CostRe
       dollarsPerMillion: weighted((c) => c.dynamoDbReads),
     },
   ].map((line) => ({ ...line, dollarsPerMillion: round(line.dollarsPerMillion, 3) }));
+  const changeLines: CostLine[] = [
+    {
+      item: 'DynamoDB Streams reads',
+      basis: `${round(changes.mix.streamRecords, 2)} stream records/webhook; GetRecords by a Lambda trigger are free`,
+      dollarsPerMillion: weighted((c) => c.streamReads),
+    },
+    {
+      item: 'DynamoDB writes: completion outbox',
+      basis: 'measured WRU of the completion item per webhook',
+      dollarsPerMillion: weighted((c) => c.outboxWrites),
+    },
+    {
+      item: 'Lambda publisher requests',
+      basis: `1 per full stream batch of ${PUBLISHER_BATCH_SIZE} records`,
+      dollarsPerMillion: weighted((c) => c.publisherRequests),
+    },
+    {
+      item: 'Lambda publisher GB-s',
+      basis: `${FUNCTION_MEMORY_MB.publisher} MB x measured CPU per batch of ${PUBLISHER_BATCH_SIZE} (${round(publisherCpuPerRecord * PUBLISHER_BATCH_SIZE, 0)} us)`,
+      dollarsPerMillion: weighted((c) => c.publisherCompute),
+    },
+    {
+      item: 'DynamoDB reads: completion counts',
+      basis: 'measured RRU of the collection index Query per completion',
+      dollarsPerMillion: weighted((c) => c.publisherReads),
+    },
+    {
+      item: 'EventBridge custom events',
+      basis: `${round(changes.mix.billedEvents, 3)} events/webhook at $${PRICES.eventBridgePerMillion.toFixed(2)}/M; a PutEvents entry counts 1 per 64 KB`,
+      dollarsPerMillion: weighted((c) => c.eventBridge),
+    },
+  ].map((line) => ({ ...line, dollarsPerMillion: round(line.dollarsPerMillion, 3) }));
   const total = weighted(goalItems);
+  const changeTotal = weighted(changeItems);
   const floorTotal = weighted(
     (c) => goalItems(c) - c.dynamoDbWrites - c.dynamoDbReads + c.floorDynamoDb,
   );
@@ -181,7 +288,19 @@ export const costModel = (ingest: IngestCpuResult, worker: WorkerResult): CostRe
       2,
     ),
     floorTotalPerMillion: round(floorTotal, 2),
+    changeLines,
+    changeEventsPerMillion: round(changeTotal, 2),
+    totalWithChangesPerMillion: round(total + changeTotal, 2),
     notCounted: [
+      {
+        item: 'Publisher at a trickle',
+        basis:
+          'one invocation per webhook instead of full batches of 100: extra requests and 1 ms steps',
+        dollarsPerMillion: round(
+          weighted((c) => c.publisherTrickle),
+          3,
+        ),
+      },
       {
         item: 'CloudWatch Logs ingestion',
         basis: `ingest ${round(ingestLogBytes, 0)} B of log + EMF per request (worker logs extra)`,

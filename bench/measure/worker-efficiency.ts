@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import * as v from 'valibot';
 import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
 import type { EventEnvelope } from '../../shared/queue/event-envelope';
 import { CapacityTally } from '../../shared/store/capacity';
 import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
-import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
 import { ensureTable } from '../../shared/store/ensure-table';
 import {
   LEDGER_TABLE,
@@ -20,13 +20,26 @@ import { readWorkerConfig } from '../../shared/worker/worker-config';
 import { createWorkerHandler, type WorkerHandler } from '../../shared/worker/worker-handler';
 import { WEBHOOK_MIX } from '../cost/webhook-mix';
 import { buildScenario, SCENARIO_NAMES, type Scenario } from '../inputs/worker-scenarios';
+import {
+  type ChangeCounter,
+  changeEventsOfMix,
+  createChangeCounter,
+  measurePublisher,
+} from './change-events';
 import { measureIndexProjection } from './index-projection';
-import type { WorkerCase, WorkerResult, WorkerThroughput } from '../report/results-schema';
+import type {
+  ChangeEventCase,
+  ChangeEventsResult,
+  WorkerCase,
+  WorkerResult,
+  WorkerThroughput,
+} from '../report/results-schema';
 import type { BenchSizes } from '../support/bench-sizes';
 import type { BuiltBundles, BundleName } from '../support/build-bundles';
 import { runProbe } from '../support/child-process';
 import { type FloorTables, floorWrites } from '../support/floor-writes';
 import { lambdaLikeEnvironment } from '../support/lambda-environment';
+import { OutboxMeteredStore } from '../support/outbox-meter';
 import { round } from '../support/stats';
 import { WORKER_LEASE_SECONDS } from '../../infra/function-sizing';
 
@@ -104,23 +117,32 @@ const deliver = async (handler: WorkerHandler, envelopes: readonly EventEnvelope
   }
 };
 
-/** Units, calls and floor of one scenario, its preparation excluded. */
+/**
+ * Units, calls and floor of one scenario, its preparation excluded, and the change events its
+ * writes yield on the records table's stream.
+ */
 const measureScenario = async (
   scenario: Scenario,
   run: {
     handler: WorkerHandler;
     tally: CapacityTally;
+    outbox: CapacityTally;
+    changes: ChangeCounter;
     calls: string[];
     client: DynamoDBClient;
     floor: FloorTables;
   },
-): Promise<WorkerCase> => {
+): Promise<{ worker: WorkerCase; changes: ChangeEventCase }> => {
   if (scenario.prepare.length > 0) await deliver(run.handler, scenario.prepare);
+  await run.changes.skip();
   run.tally.reset();
+  run.outbox.reset();
   run.calls.length = 0;
   await deliver(run.handler, [scenario.measured]);
   const totals = run.tally.totals();
+  const outboxWriteUnits = run.outbox.totals().writeUnits;
   const sdkCalls = run.calls.length;
+  const changes = await run.changes.count(scenario, outboxWriteUnits);
   const floorEnvelope =
     scenario.kind === 'duplicate' ? { ...scenario.measured, supported: false } : scenario.measured;
   const floor = await floorWrites(
@@ -131,15 +153,18 @@ const measureScenario = async (
     DEPLOYED.applyConcurrency,
   );
   return {
-    name: scenario.label,
-    kind: scenario.kind,
-    images: scenario.images,
-    writeUnits: round(totals.writeUnits),
-    indexWriteUnits: round(totals.indexWriteUnits),
-    readUnits: round(totals.readUnits),
-    sdkCalls,
-    floorWriteUnits: round(floor.writeUnits),
-    envelopeBytes: Buffer.byteLength(JSON.stringify(scenario.measured)),
+    worker: {
+      name: scenario.label,
+      kind: scenario.kind,
+      images: scenario.images,
+      writeUnits: round(totals.writeUnits),
+      indexWriteUnits: round(totals.indexWriteUnits),
+      readUnits: round(totals.readUnits),
+      sdkCalls,
+      floorWriteUnits: round(floor.writeUnits),
+      envelopeBytes: Buffer.byteLength(JSON.stringify(scenario.measured)),
+    },
+    changes,
   };
 };
 
@@ -194,7 +219,7 @@ const throughputOf = async (
 ) => {
   const answer = v.parse(
     ThroughputAnswerSchema,
-    await runProbe(probe, [bundle, batchesFile], lambdaLikeEnvironment(name, endpoints)),
+    await runProbe(probe, [bundle, batchesFile, 'worker'], lambdaLikeEnvironment(name, endpoints)),
   );
   if (!answer.ok) throw new Error(`worker throughput probe failed: ${answer.error}`);
   if (answer.failures > 0) throw new Error(`${name} failed ${answer.failures} messages`);
@@ -207,17 +232,28 @@ const throughputOf = async (
  * from a middleware on the client, and the floor from actually writing one item per image plus
  * one ledger item. Throughput runs the deployed worker bundle in its own process, fed batches of
  * ten over the webhook mix, next to the floor worker on tables of its own.
+ *
+ * Change events come from the same runs: each scenario's stream records go through the
+ * publisher's code as it deploys it (`createChangeCounter`), and the throughput run's whole stream
+ * through the publisher bundle in its own process for its CPU per batch (`measurePublisher`).
  */
 export const measureWorker = async (
   bundles: BuiltBundles,
   workDir: string,
   sizes: BenchSizes,
   dynamoDbEndpoint: string,
-): Promise<WorkerResult> => {
+): Promise<{ worker: WorkerResult; changeEvents: ChangeEventsResult }> => {
   const { client, calls } = countingClient(dynamoDbEndpoint);
+  const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: dynamoDbEndpoint });
   try {
     const { ours, floor } = await createTables(client);
     const tally = new CapacityTally();
+    const store = OutboxMeteredStore.create({
+      client,
+      tableName: ours.records,
+      onCapacity: tally.listener,
+    });
+    const changes = await createChangeCounter(client, streams, ours.records);
     const handler = createWorkerHandler({
       ledger: new DynamoDbEventLedger({
         client,
@@ -227,11 +263,7 @@ export const measureWorker = async (
         archiveRetentionSeconds: DEPLOYED.archiveRetentionSeconds,
         onCapacity: tally.listener,
       }),
-      store: new DynamoDbImageRecordStore({
-        client,
-        tableName: ours.records,
-        onCapacity: tally.listener,
-      }),
+      store,
       definitions: VENDOR_DEFINITIONS,
       archiveEvents: DEPLOYED.archiveEvents,
       applyConcurrency: DEPLOYED.applyConcurrency,
@@ -239,16 +271,25 @@ export const measureWorker = async (
       metrics: silentMetrics,
     });
     const cases: WorkerCase[] = [];
+    const changeCases: ChangeEventCase[] = [];
     for (const name of SCENARIO_NAMES) {
-      cases.push(
-        await measureScenario(buildScenario(name), { handler, tally, calls, client, floor }),
-      );
+      const measured = await measureScenario(buildScenario(name), {
+        handler,
+        tally,
+        outbox: store.outbox,
+        changes,
+        calls,
+        client,
+        floor,
+      });
+      cases.push(measured.worker);
+      changeCases.push(measured.changes);
     }
 
     const batchesFile = join(workDir, 'worker-batches.json');
     writeFileSync(batchesFile, JSON.stringify(mixBatches(sizes.workerThroughputEvents)));
     const throughputTables = await createTables(client);
-    const probe = bundles.get('worker-throughput-probe').file;
+    const probe = bundles.get('batch-throughput-probe').file;
     const oursRun = await throughputOf(probe, bundles.get('worker').file, batchesFile, 'worker', {
       dynamoDb: dynamoDbEndpoint,
       recordsTable: throughputTables.ours.records,
@@ -272,9 +313,20 @@ export const measureWorker = async (
       cpuMicrosPerEvent: round(oursRun.cpuMicros / oursRun.events, 0),
       floorCpuMicrosPerEvent: round(floorRun.cpuMicros / floorRun.events, 0),
     };
+    const publisher = await measurePublisher(
+      bundles,
+      workDir,
+      { dynamoDb: dynamoDbEndpoint, recordsTable: throughputTables.ours.records },
+      client,
+      streams,
+    );
     const indexProjection = await measureIndexProjection(client, tableName);
-    return { cases, throughput, indexProjection };
+    return {
+      worker: { cases, throughput, indexProjection },
+      changeEvents: { cases: changeCases, mix: changeEventsOfMix(changeCases), publisher },
+    };
   } finally {
     client.destroy();
+    streams.destroy();
   }
 };

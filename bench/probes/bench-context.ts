@@ -14,7 +14,7 @@ export const benchContext = (functionName: string, timeoutMs: number): Context =
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '1024',
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '1024',
     awsRequestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `2026/11/23/[$LATEST]${awsRequestId.replaceAll('-', '')}`,

@@ -4,7 +4,7 @@ import * as v from 'valibot';
  * The shape of `bench/results.json`, written by every run (quick or full). The smoke test parses
  * the file with this schema, so a measurement that silently stops producing a figure fails there.
  */
-export const RESULTS_VERSION = 1 as const;
+export const RESULTS_VERSION = 2 as const;
 
 const Figure = v.pipe(v.number(), v.finite());
 const Name = v.pipe(v.string(), v.minLength(1));
@@ -99,6 +99,55 @@ export const WorkerResultSchema = v.object({
 });
 export type WorkerResult = v.InferOutput<typeof WorkerResultSchema>;
 
+/** What one kind of webhook yields on the bus: the publisher's code run on its stream records. */
+export const ChangeEventCaseSchema = v.object({
+  /** The scenario's name in `worker-scenarios.ts`, and its label as the worker rows show it. */
+  scenario: Name,
+  name: Name,
+  /** Records the delivery's writes put on the records table's stream. */
+  streamRecords: Figure,
+  imageRecordChanged: Figure,
+  collectionCompleted: Figure,
+  /** EventBridge bills each 64 KB chunk of an entry as one event. */
+  billedEvents: Figure,
+  largestEntryBytes: Figure,
+  /** The completion outbox item the worker writes (part of the worker row's write units). */
+  outboxWriteUnits: Figure,
+  /** The publisher's Query of the collection index to count a completed collection. */
+  publisherReadUnits: Figure,
+});
+export type ChangeEventCase = v.InferOutput<typeof ChangeEventCaseSchema>;
+
+/** Per webhook of the priced mix (`WEBHOOK_MIX`), weighted by its shares. */
+export const ChangeEventsMixSchema = v.object({
+  imageRecordChanged: Figure,
+  collectionCompleted: Figure,
+  total: Figure,
+  streamRecords: Figure,
+  billedEvents: Figure,
+});
+export type ChangeEventsMix = v.InferOutput<typeof ChangeEventsMixSchema>;
+
+/** The deployed publisher bundle over the stream of the worker throughput run. */
+export const PublisherRunSchema = v.object({
+  streamRecords: Figure,
+  batches: Figure,
+  recordsPerBatch: Figure,
+  /** Distinct change events (by `changeId`) the run put on the bus. */
+  events: Figure,
+  /** Publisher process CPU (DynamoDB Local and the bus run in other processes). */
+  cpuMicrosPerBatch: Figure,
+  cpuMicrosPerRecord: Figure,
+});
+export type PublisherRun = v.InferOutput<typeof PublisherRunSchema>;
+
+export const ChangeEventsResultSchema = v.object({
+  cases: v.array(ChangeEventCaseSchema),
+  mix: ChangeEventsMixSchema,
+  publisher: PublisherRunSchema,
+});
+export type ChangeEventsResult = v.InferOutput<typeof ChangeEventsResultSchema>;
+
 export const EndToEndResultSchema = v.object({
   concurrency: Figure,
   requests: Figure,
@@ -108,6 +157,22 @@ export const EndToEndResultSchema = v.object({
   visibilityRequests: Figure,
   visibleP50Ms: Figure,
   visibleP99Ms: Figure,
+  /** Closed loop as for visibility: each client posts, then waits for its change events. */
+  changeRequests: Figure,
+  /** The ack latency of those same posts: the floor the push-out adds to. */
+  changeAckP50Ms: Figure,
+  changeAckP99Ms: Figure,
+  /** From the 2xx ack to the first, and to the last, of the webhook's change events. */
+  ackToFirstChangeP50Ms: Figure,
+  ackToFirstChangeP99Ms: Figure,
+  ackToAllChangesP50Ms: Figure,
+  ackToAllChangesP99Ms: Figure,
+  /** Distinct change events expected for those webhooks (by kind), and received for them. */
+  changeEventsExpected: Figure,
+  changeEventsReceived: Figure,
+  /** Posts of an event already received (at least once allows them; consumers dedupe). */
+  changeEventsRepeated: Figure,
+  webhooksMissingChanges: Figure,
   /** Responses other than 200 `accepted`, and records that never became visible. */
   failures: Figure,
   timeToHealthyMs: Figure,
@@ -132,6 +197,10 @@ export const CostResultSchema = v.object({
   restApiTotalPerMillion: Figure,
   /** The same mix with DynamoDB at the floor (one write per image plus one ledger write). */
   floorTotalPerMillion: Figure,
+  /** Change events: the stream, the publisher, its reads, the outbox writes and EventBridge. */
+  changeLines: v.array(CostLineSchema),
+  changeEventsPerMillion: Figure,
+  totalWithChangesPerMillion: Figure,
   /** Costs outside the goal's scope, shown so they are not forgotten. */
   notCounted: v.array(CostLineSchema),
 });
@@ -155,6 +224,7 @@ export const ResultsSchema = v.object({
   coldInit: ColdInitResultSchema,
   ingestCpu: IngestCpuResultSchema,
   worker: WorkerResultSchema,
+  changeEvents: ChangeEventsResultSchema,
   endToEnd: EndToEndResultSchema,
   cost: CostResultSchema,
   goals: v.array(GoalSchema),

@@ -5,6 +5,9 @@ type Row = readonly [string, string, string, string, string];
 
 const kb = (bytes: number): string => `${round(bytes / 1024, 1)} KB`;
 const dollars = (value: number): string => `$${value.toFixed(2)}`;
+/** Cents and below show three decimals, so a small line does not read as $0.00. */
+const fineDollars = (value: number): string =>
+  value > 0 && value < 0.1 ? `$${value.toFixed(3)}` : dollars(value);
 
 /** "<target> yes|NO" for a goal of the run, or '' when the row has none. */
 const goalCell = (results: Results, goal: string): string => {
@@ -75,6 +78,31 @@ const rowsOf = (results: Results): Row[] => {
     `KEYS_ONLY ${projection.indexWriteUnitsKeysOnly} WRU, ${projection.pageReadUnitsKeysOnly} RRU; even at ${projection.breakEvenPagesPerWebhook} pages/webhook`,
     '',
   ]);
+  const changes = results.changeEvents;
+  for (const item of changes.cases) {
+    rows.push([
+      '4 change events',
+      item.name,
+      `${item.imageRecordChanged} changed + ${item.collectionCompleted} completed`,
+      `${item.streamRecords} stream records; ${item.billedEvents} billed, largest ${kb(item.largestEntryBytes)}; outbox ${item.outboxWriteUnits} WRU, count ${item.publisherReadUnits} RRU`,
+      '',
+    ]);
+  }
+  rows.push([
+    '4 change events',
+    'per webhook of the priced mix (weighted)',
+    `${changes.mix.total} (${changes.mix.imageRecordChanged} changed + ${changes.mix.collectionCompleted} completed)`,
+    `${changes.mix.streamRecords} stream records, ${changes.mix.billedEvents} billed events`,
+    '',
+  ]);
+  const publisher = changes.publisher;
+  rows.push([
+    '4 change events',
+    `publisher bundle over the throughput run's stream (${publisher.streamRecords} records, ${publisher.recordsPerBatch}/batch)`,
+    `${publisher.cpuMicrosPerBatch} us CPU/batch, ${publisher.cpuMicrosPerRecord} us/record`,
+    `${publisher.events} change events put`,
+    '',
+  ]);
   const e2e = results.endToEnd;
   rows.push([
     '5 end to end',
@@ -88,6 +116,13 @@ const rowsOf = (results: Results): Row[] => {
     `ack -> record visible (${e2e.visibilityRequests} webhooks)`,
     `p50 ${e2e.visibleP50Ms} ms, p99 ${e2e.visibleP99Ms} ms`,
     `${e2e.failures} failed; stack healthy in ${e2e.timeToHealthyMs} ms`,
+    '',
+  ]);
+  rows.push([
+    '5 end to end',
+    `ack -> change events forwarded (${e2e.changeRequests} webhooks)`,
+    `first p50 ${e2e.ackToFirstChangeP50Ms} ms, p99 ${e2e.ackToFirstChangeP99Ms}; all p50 ${e2e.ackToAllChangesP50Ms}, p99 ${e2e.ackToAllChangesP99Ms}`,
+    `ack p50 ${e2e.changeAckP50Ms} ms, p99 ${e2e.changeAckP99Ms}; ack -> visible above; ${e2e.changeEventsReceived} of ${e2e.changeEventsExpected} received (${e2e.changeEventsRepeated} repeats), ${e2e.webhooksMissingChanges} webhooks short`,
     '',
   ]);
   const cost = results.cost;
@@ -105,16 +140,39 @@ const rowsOf = (results: Results): Row[] => {
   }
   rows.push([
     '6 cost',
-    `TOTAL per million webhooks (${cost.imagesPerWebhook} images each)`,
+    `TOTAL per million webhooks without change events (${cost.imagesPerWebhook} images each)`,
     `${dollars(cost.totalPerMillion)}/M`,
     `REST API ${dollars(cost.restApiTotalPerMillion)}/M; DynamoDB at floor ${dollars(cost.floorTotalPerMillion)}/M`,
     goalCell(results, 'cost per million webhooks'),
+  ]);
+  for (const line of cost.changeLines) {
+    rows.push([
+      '6 cost changes',
+      line.item,
+      `${fineDollars(line.dollarsPerMillion)}/M`,
+      line.basis,
+      '',
+    ]);
+  }
+  rows.push([
+    '6 cost changes',
+    `Change events per million webhooks (${results.changeEvents.mix.total} events each)`,
+    `${dollars(cost.changeEventsPerMillion)}/M`,
+    'stream, outbox, publisher, counts, EventBridge',
+    '',
+  ]);
+  rows.push([
+    '6 cost',
+    'TOTAL per million webhooks with change events',
+    `${dollars(cost.totalWithChangesPerMillion)}/M`,
+    `without: ${dollars(cost.totalPerMillion)}/M`,
+    '',
   ]);
   for (const line of cost.notCounted) {
     rows.push([
       '6 not counted',
       line.item,
-      line.dollarsPerMillion > 0 ? `${dollars(line.dollarsPerMillion)}/M` : '',
+      line.dollarsPerMillion > 0 ? `${fineDollars(line.dollarsPerMillion)}/M` : '',
       line.basis,
       '',
     ]);

@@ -20,9 +20,13 @@ export interface BenchSizes {
   readonly cpuIterationsLarge: number;
   /** Events fed through one worker process for events per second. */
   readonly workerThroughputEvents: number;
-  /** End to end: webhooks posted for throughput and ack latency, then for ack→visible. */
+  /**
+   * End to end: webhooks posted for throughput and ack latency, then for ack→visible, then for
+   * ack→change event.
+   */
   readonly e2eRequests: number;
   readonly e2eVisibilityRequests: number;
+  readonly e2eChangeRequests: number;
   readonly e2eConcurrency: number;
 }
 
@@ -36,6 +40,7 @@ export const FULL_SIZES: BenchSizes = {
   workerThroughputEvents: 600,
   e2eRequests: 2000,
   e2eVisibilityRequests: 400,
+  e2eChangeRequests: 400,
   e2eConcurrency: 16,
 };
 
@@ -49,5 +54,6 @@ export const QUICK_SIZES: BenchSizes = {
   workerThroughputEvents: 20,
   e2eRequests: 32,
   e2eVisibilityRequests: 16,
+  e2eChangeRequests: 16,
   e2eConcurrency: 16,
 };

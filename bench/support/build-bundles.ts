@@ -10,7 +10,7 @@ export const BENCH_ENTRIES = [
   { name: 'ingest-floor', entry: 'bench/probes/ingest-floor-handler.ts' },
   { name: 'worker-floor', entry: 'bench/probes/worker-floor-handler.ts' },
   { name: 'ingest-cpu-probe', entry: 'bench/probes/ingest-cpu-probe.ts' },
-  { name: 'worker-throughput-probe', entry: 'bench/probes/worker-throughput-probe.ts' },
+  { name: 'batch-throughput-probe', entry: 'bench/probes/batch-throughput-probe.ts' },
   { name: 'sqs-stub-server', entry: 'bench/probes/sqs-stub-server.ts' },
 ] as const;
 export type BenchEntry = (typeof BENCH_ENTRIES)[number]['name'];

@@ -10,6 +10,8 @@ export interface BenchEndpoints {
   readonly dynamoDb?: string;
   readonly recordsTable?: string;
   readonly ledgerTable?: string;
+  /** A server speaking EventBridge's `PutEvents` (the local stack's change bus). */
+  readonly eventBridge?: string;
 }
 
 const ACCOUNT = '123456789012';
@@ -65,5 +67,6 @@ export const lambdaLikeEnvironment = (
         }
       : {}),
     ...(endpoints.dynamoDb ? { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDb } : {}),
+    ...(endpoints.eventBridge ? { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge } : {}),
   };
 };

@@ -116,6 +116,48 @@ describe('npm run bench -- --quick', () => {
     expect(results.worker.indexProjection.pageReadUnitsKeysOnly).toBeGreaterThan(0);
   });
 
+  it('counts the change events each kind of webhook yields, by publishing its stream records', () => {
+    // Prepare
+    const images = new Map(results.worker.cases.map((item) => [item.name, item]));
+    const completing = ['spyne-sku-8', 'spyne-sku-100', 'ii-completed-4-new', 'ii-completed-4'];
+
+    // Act
+    const { cases, mix, publisher } = results.changeEvents;
+
+    // Assess
+    expect(cases.map((item) => item.name)).toEqual(results.worker.cases.map((item) => item.name));
+    for (const item of cases) {
+      const worker = images.get(item.name);
+      expect(item.imageRecordChanged).toBe(worker?.images);
+      expect(item.collectionCompleted).toBe(completing.includes(item.scenario) ? 1 : 0);
+      expect(item.streamRecords).toBeGreaterThanOrEqual(
+        item.imageRecordChanged + item.collectionCompleted,
+      );
+      expect(item.billedEvents).toBe(item.imageRecordChanged + item.collectionCompleted);
+      expect(item.outboxWriteUnits).toBe(item.collectionCompleted);
+      if (item.collectionCompleted > 0) expect(item.publisherReadUnits).toBeGreaterThan(0);
+    }
+    expect(mix.total).toBeGreaterThan(0);
+    expect(mix.total).toBeCloseTo(mix.imageRecordChanged + mix.collectionCompleted, 3);
+    expect(publisher.streamRecords).toBeGreaterThan(0);
+    expect(publisher.events).toBeGreaterThan(0);
+    expect(publisher.events).toBeLessThanOrEqual(publisher.streamRecords);
+    expect(publisher.cpuMicrosPerBatch).toBeGreaterThan(0);
+  });
+
+  it('receives every change event of each webhook through --forward-changes', () => {
+    // Act
+    const { endToEnd } = results;
+
+    // Assess
+    expect(endToEnd.changeRequests).toBeGreaterThan(0);
+    expect(endToEnd.changeEventsExpected).toBeGreaterThanOrEqual(endToEnd.changeRequests);
+    expect(endToEnd.changeEventsReceived).toBe(endToEnd.changeEventsExpected);
+    expect(endToEnd.webhooksMissingChanges).toBe(0);
+    expect(endToEnd.ackToFirstChangeP50Ms).toBeGreaterThan(0);
+    expect(endToEnd.ackToAllChangesP50Ms).toBeGreaterThan(0);
+  });
+
   it('runs the local stack end to end and prices the mix', () => {
     // Act
     const { endToEnd, cost } = results;
@@ -135,5 +177,17 @@ describe('npm run bench -- --quick', () => {
     ]);
     expect(cost.imagesPerWebhook).toBe(3);
     expect(cost.restApiTotalPerMillion).toBeGreaterThan(cost.totalPerMillion);
+    expect(cost.changeLines.map((line) => line.item)).toEqual([
+      'DynamoDB Streams reads',
+      'DynamoDB writes: completion outbox',
+      'Lambda publisher requests',
+      'Lambda publisher GB-s',
+      'DynamoDB reads: completion counts',
+      'EventBridge custom events',
+    ]);
+    expect(cost.changeLines[0]?.dollarsPerMillion).toBe(0);
+    expect(cost.changeEventsPerMillion).toBeGreaterThan(0);
+    expect(cost.totalWithChangesPerMillion).toBeGreaterThan(cost.totalPerMillion);
+    expect(stdout).toContain('TOTAL per million webhooks with change events');
   });
 });

@@ -4,9 +4,10 @@ import { benchContext } from './bench-context';
 import { loadBundleHandler } from './load-bundle-handler';
 
 /**
- * Child process of the worker throughput measurement: one worker bundle (ours or the floor), fed
- * SQS batches one after another as one Lambda instance is, against DynamoDB Local. Reports wall
- * time and this process's CPU over IPC; DynamoDB Local's own CPU is another process's.
+ * Child process of the throughput measurements of the batch-fed functions: one bundle (the worker,
+ * its floor, or the publisher), fed its event source's batches (SQS messages, or stream records)
+ * one after another as one Lambda instance is, against DynamoDB Local. Reports wall time and this
+ * process's CPU over IPC; DynamoDB Local's own CPU is another process's.
  */
 
 const BatchResponseSchema = v.object({
@@ -14,7 +15,12 @@ const BatchResponseSchema = v.object({
 });
 const BatchesSchema = v.array(v.object({ Records: v.array(v.unknown()) }));
 
-const run = async (bundleFile: string, batchesFile: string) => {
+const run = async (
+  bundleFile: string,
+  batchesFile: string,
+  functionName: string,
+  timeoutMs: number,
+) => {
   const batches = v.parse(BatchesSchema, JSON.parse(readFileSync(batchesFile, 'utf8')));
   const handler = await loadBundleHandler(bundleFile);
   // One batch first, outside the measurement: the first call pays for connections and JIT.
@@ -23,7 +29,7 @@ const run = async (bundleFile: string, batchesFile: string) => {
   const deliver = async (batch: unknown) => {
     const response = v.parse(
       BatchResponseSchema,
-      await handler(batch, benchContext('worker', 30_000)),
+      await handler(batch, benchContext(functionName, timeoutMs)),
     );
     failures += response.batchItemFailures.length;
   };
@@ -34,14 +40,17 @@ const run = async (bundleFile: string, batchesFile: string) => {
   for (const batch of rest) await deliver(batch);
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  return { events, seconds, cpuMicros: cpu.user + cpu.system, failures };
+  return { events, batches: rest.length, seconds, cpuMicros: cpu.user + cpu.system, failures };
 };
 
-const [bundleFile, batchesFile] = process.argv.slice(2);
+const [bundleFile, batchesFile, functionName = 'worker', timeoutMs = '30000'] =
+  process.argv.slice(2);
 if (bundleFile === undefined || batchesFile === undefined) {
-  throw new Error('usage: worker-throughput-probe <bundle.mjs> <batches.json>');
+  throw new Error(
+    'usage: batch-throughput-probe <bundle.mjs> <batches.json> [function name] [timeout ms]',
+  );
 }
-run(bundleFile, batchesFile)
+run(bundleFile, batchesFile, functionName, Number(timeoutMs))
   .then((result) => process.send?.({ ok: true, ...result }))
   .catch((error: unknown) =>
     process.send?.({ ok: false, error: error instanceof Error ? error.stack : String(error) }),
