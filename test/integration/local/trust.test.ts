@@ -17,6 +17,7 @@ import {
   SHARINPIX_DOC_SAMPLES,
   webhooksV1Image,
 } from '../../support/sharinpix-doc-samples';
+import { loadBody } from '../../support/vendor-bodies';
 import { type StackProcess, startStackProcess } from './support/stack-process';
 
 jest.setTimeout(180_000);
@@ -363,6 +364,69 @@ describe('trust, against the local stack (npm start as a child process)', () => 
       status: 'uploaded',
       collection: { kind: 'album', id: 'album-einstein' },
       detections: [{ label: 'car', confidence: 0.9, source: 'einstein' }],
+    });
+  });
+
+  it('applies what a strict reading refused: "1e999", comma-joined image ids, camel-case event names, a null Spyne signature beside the URL token', async () => {
+    // Prepare
+    const imageId = 'lenient-img';
+    const album = 'album-lenient';
+    const processed = {
+      ...(loadBody('sharinpix', 'image_processed') as Record<string, unknown>),
+      id: imageId,
+      public_id: imageId,
+      album_id: album,
+    };
+    const eventIdOf = (answer: { body: unknown }) => v.parse(AnswerSchema, answer.body).eventId;
+
+    // Act
+    const first = await postSharinpix('image_processed', processed);
+    await finishedEntry(eventIdOf(first));
+    const infinite = await postSharinpix('ImageProcessed', { ...processed, width: '1e999' });
+    const infiniteEntry = await finishedEntry(eventIdOf(infinite));
+    const joined = await postSharinpix('uploadDone', {
+      album_id: album,
+      image_ids: 'lenient-a, lenient-b,lenient-c,',
+    });
+    await finishedEntry(eventIdOf(joined));
+    const record = await getImage('sharinpix', imageId);
+    const listed = await fetch(`${stack.url}/images?vendor=sharinpix&collection=${album}`);
+    const spyne = await fetch(
+      `${stack.url}/webhooks/spyne?token=${encodeURIComponent(DEV_SECRETS.SPYNE_URL_TOKEN)}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ...skuBody('sku-null-signature', [
+            image('null-signature-img', 'https://media.example.com/out/null-signature-img.jpg'),
+          ]),
+          signature: null,
+        }),
+      },
+    );
+    const spyneEntry = await finishedEntry(eventIdOf({ body: await spyne.json() }));
+
+    // Assess: the later event's "1e999" width is dropped and noted, never read as Infinity.
+    expect(infinite.status).toBe(200);
+    expect(v.parse(AnswerSchema, infinite.body).status).toBe('accepted');
+    expect(infiniteEntry?.status).toBe('completed');
+    expect(infiniteEntry?.notes).toEqual([expect.stringMatching(/^dropped width: /)]);
+    expect(record.status).toBe(200);
+    expect(v.parse(ImageRecordSchema, record.body)).toMatchObject({ width: 3024, status: 'done' });
+    // One record per id of the joined string, in the album, beside the processed image.
+    expect(joined.status).toBe(200);
+    expect(
+      v
+        .parse(PageSchema, await listed.json())
+        .items.map((item) => item.imageId)
+        .sort(),
+    ).toEqual(['lenient-a', 'lenient-b', 'lenient-c', imageId]);
+    // A null signature is an absent one: the URL token authenticates the delivery.
+    expect(spyne.status).toBe(200);
+    expect(spyneEntry?.status).toBe('completed');
+    expect(await getRecord('null-signature-img')).toMatchObject({
+      collection: { id: 'sku-null-signature' },
+      urls: { output: 'https://media.example.com/out/null-signature-img.jpg' },
     });
   });
 });
