@@ -113,7 +113,7 @@ beforeAll(async () => {
     sqsPort: await freePort(),
   };
   [stack, browser] = await Promise.all([
-    startStackProcess(dataDir, ports, ['--in-memory', '--no-iam']),
+    startStackProcess(dataDir, ports, ['--in-memory']),
     chromium.launch({ executablePath }),
   ]);
   sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.info.sqsEndpoint });
