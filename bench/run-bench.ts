@@ -10,6 +10,10 @@ import { measureColdInit } from './measure/cold-init';
 import { costModel } from './measure/cost-model';
 import { measureEndToEnd } from './measure/end-to-end';
 import { measureIngestCpu } from './measure/ingest-cpu';
+import { logVolume } from './measure/log-volume';
+import { memoryCurves } from './measure/memory-curves';
+import { measurePayloadSizes } from './measure/payload-sizes';
+import { measureReadCpu } from './measure/read-cpu';
 import { measureWorker } from './measure/worker-efficiency';
 import { evaluateGoals } from './report/goals';
 import { RESULTS_VERSION, type Results, ResultsSchema } from './report/results-schema';
@@ -63,20 +67,25 @@ const main = async (): Promise<void> => {
     progress(
       '4/6 worker: units, calls, events per second and change events against DynamoDB Local',
     );
-    const { worker, changeEvents } = await measureWorker(
+    const { worker, changeEvents, readTarget } = await measureWorker(
       bundles,
       workDir,
       sizes,
       dynamoDb.endpoint,
     );
+    progress('4/6 read CPU per GET, and the body-size costs (ingest CPU, queue, ledger)');
+    const readCpu = await measureReadCpu(bundles, workDir, sizes, dynamoDb.endpoint, readTarget);
+    const payloadSizes = await measurePayloadSizes(bundles, workDir, sizes, dynamoDb.endpoint);
     progress(`5/6 end to end: the local stack at concurrency ${sizes.e2eConcurrency}`);
     const endToEnd = await measureEndToEnd(workDir, sizes, (scenario) => {
       const found = changeEvents.cases.find((item) => item.scenario === scenario);
       if (found === undefined) throw new Error(`no change event count for ${scenario}`);
       return found.imageRecordChanged + found.collectionCompleted;
     });
-    progress('6/6 cost model');
+    progress('6/6 cost model, memory curves and log volume');
     const cost = costModel(ingestCpu, worker, changeEvents);
+    const memory = memoryCurves(ingestCpu, worker, changeEvents, readCpu);
+    const logs = logVolume(ingestCpu, worker, changeEvents);
     const measured: Omit<Results, 'goals'> = {
       version: RESULTS_VERSION,
       mode: quick ? 'quick' : 'full',
@@ -90,6 +99,9 @@ const main = async (): Promise<void> => {
       changeEvents,
       endToEnd,
       cost,
+      memory,
+      payloadSizes,
+      logs,
     };
     const results: Results = v.parse(ResultsSchema, {
       ...measured,

@@ -156,6 +156,66 @@ export const imageIntelligenceJobEvent = (
   };
 };
 
+/** A Cloudinary `upload` notification for one new image, shaped like `events/bodies/cloudinary`. */
+export const cloudinaryUploadEvent = (publicId: string = `sku-${randomUUID()}`): BodyFile => {
+  const version = 1791970212;
+  return {
+    vendor: 'cloudinary',
+    name: 'upload',
+    body: {
+      notification_type: 'upload',
+      timestamp: '2026-10-14T09:30:14+00:00',
+      request_id: randomUUID().replaceAll('-', ''),
+      asset_id: randomUUID().replaceAll('-', ''),
+      public_id: publicId,
+      version,
+      version_id: randomUUID().replaceAll('-', ''),
+      width: 2400,
+      height: 1600,
+      format: 'jpg',
+      resource_type: 'image',
+      created_at: '2026-10-14T09:30:12Z',
+      tags: ['catalog', 'shoes'],
+      bytes: 812334,
+      type: 'upload',
+      etag: randomUUID().replaceAll('-', ''),
+      placeholder: false,
+      url: `http://res.cloudinary.com/demo/image/upload/v${version}/${publicId}.jpg`,
+      secure_url: `https://res.cloudinary.com/demo/image/upload/v${version}/${publicId}.jpg`,
+      asset_folder: 'catalog/shoes',
+      display_name: publicId,
+      original_filename: 'IMG_20261014_0912',
+      context: { custom: { sku: '48213', alt: 'Trail runner, front view' } },
+      api_key: '614285930017442',
+      notification_context: {
+        triggered_at: '2026-10-14T09:30:13.874Z',
+        triggered_by: { source: 'api', id: '614285930017442' },
+      },
+      signature_key: '614285930017442',
+    },
+    timeEpoch: nextEpoch(),
+  };
+};
+
+/**
+ * A Spyne SKU whose signed JSON delivery is as large as whole images allow without passing
+ * `targetBytes` (never under one image): the way a real body grows, image by image, so it
+ * compresses as real ones do.
+ */
+export const spyneSkuOfBytes = (targetBytes: number): BodyFile => {
+  const sizeOf = (file: BodyFile): number => Buffer.byteLength(jsonDeliveryOf(file).body);
+  const one = sizeOf(spyneSkuEvent(1));
+  const perImage = sizeOf(spyneSkuEvent(2)) - one;
+  let images = Math.max(1, Math.floor((targetBytes - one) / perImage) + 1);
+  let file = spyneSkuEvent(images);
+  // Ids are random, so a body can come out a few bytes over: drop images until it fits.
+  while (images > 1 && sizeOf(file) > targetBytes) {
+    images -= 1;
+    file = spyneSkuEvent(images);
+  }
+  return file;
+};
+
 /** The JSON delivery of a body, exactly as the vendor makes it with the dev secrets. */
 export const jsonDeliveryOf = (file: BodyFile): Delivery => {
   const delivery = deliveriesOf(file).find((candidate) => candidate.variant === 'json');

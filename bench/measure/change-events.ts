@@ -165,6 +165,7 @@ const ThroughputAnswerSchema = v.variant('ok', [
     batches: v.number(),
     seconds: v.number(),
     cpuMicros: v.number(),
+    logBytes: v.number(),
     failures: v.number(),
   }),
   v.object({ ok: v.literal(false), error: v.string() }),
@@ -235,6 +236,7 @@ export const measurePublisher = async (
       events: changeIds.size,
       cpuMicrosPerBatch: round(answer.cpuMicros / answer.batches, 0),
       cpuMicrosPerRecord: round(answer.cpuMicros / answer.events, 1),
+      logBytesPerRecord: round(answer.logBytes / answer.events, 1),
     };
   } finally {
     await bus.close();

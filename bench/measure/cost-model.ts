@@ -25,7 +25,6 @@ interface ScenarioCost {
   readonly dynamoDbWrites: number;
   readonly dynamoDbReads: number;
   readonly floorDynamoDb: number;
-  readonly logs: number;
   /** Change events, each priced on its own. */
   readonly streamReads: number;
   readonly outboxWrites: number;
@@ -59,7 +58,8 @@ const ingestCpuFor = (ingest: IngestCpuResult, bytes: number): number => {
   return Math.max(small.oursMicros, small.oursMicros + slope * (bytes - small.bodyBytes));
 };
 
-const sqsRequests = (bytes: number): number => {
+/** SQS requests per message of `bytes`: send, and the batched receive and delete. */
+export const sqsRequests = (bytes: number): number => {
   const chunks = Math.max(1, Math.ceil(bytes / SQS_CHUNK_BYTES));
   const send = chunks;
   // The event source mapping receives and deletes in batches of ten messages.
@@ -79,7 +79,6 @@ const costOf = (
   ingest: IngestCpuResult,
   worker: WorkerResult,
   publisherCpuPerRecord: number,
-  logBytesPerWebhook: number,
 ): ScenarioCost => {
   const ingestCpu = ingestCpuFor(ingest, measured.envelopeBytes);
   const workerBatchCpu = worker.throughput.cpuMicrosPerEvent * WORKER_BATCH_SIZE;
@@ -118,7 +117,6 @@ const costOf = (
     ),
     dynamoDbReads: perMillion(measured.readUnits, PRICES.dynamoDbReadPerMillion),
     floorDynamoDb: perMillion(measured.floorWriteUnits, PRICES.dynamoDbWritePerMillion),
-    logs: (logBytesPerWebhook / 1024 ** 3) * PRICES.logsIngestionPerGb * 1e6,
     streamReads: perMillion(changes.streamRecords, PRICES.streamReadsFromLambdaPerMillion),
     outboxWrites: perMillion(changes.outboxWriteUnits, PRICES.dynamoDbWritePerMillion),
     publisherRequests: fullBatches.requests,
@@ -173,22 +171,13 @@ export const costModel = (
     return found;
   };
   const publisherCpuPerRecord = changes.publisher.cpuMicrosPerRecord;
-  const ingestLogBytes =
-    ingest.cases.reduce((sum, item) => sum + item.logBytes, 0) / Math.max(1, ingest.cases.length);
   const totalShare = WEBHOOK_MIX.reduce((sum, entry) => sum + entry.share, 0);
   const rows = WEBHOOK_MIX.map((entry) => {
     const measured = measuredFor(entry.scenario);
     return {
       share: entry.share / totalShare,
       measured,
-      cost: costOf(
-        measured,
-        changesFor(entry.scenario),
-        ingest,
-        worker,
-        publisherCpuPerRecord,
-        ingestLogBytes,
-      ),
+      cost: costOf(measured, changesFor(entry.scenario), ingest, worker, publisherCpuPerRecord),
     };
   });
   const weighted = (pick: (cost: ScenarioCost) => number): number =>
@@ -298,14 +287,6 @@ export const costModel = (
           'one invocation per webhook instead of full batches of 100: extra requests and 1 ms steps',
         dollarsPerMillion: round(
           weighted((c) => c.publisherTrickle),
-          3,
-        ),
-      },
-      {
-        item: 'CloudWatch Logs ingestion',
-        basis: `ingest ${round(ingestLogBytes, 0)} B of log + EMF per request (worker logs extra)`,
-        dollarsPerMillion: round(
-          weighted((c) => c.logs),
           3,
         ),
       },

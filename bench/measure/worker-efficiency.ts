@@ -19,6 +19,7 @@ import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
 import { readWorkerConfig } from '../../shared/worker/worker-config';
 import { createWorkerHandler, type WorkerHandler } from '../../shared/worker/worker-handler';
 import { WEBHOOK_MIX } from '../cost/webhook-mix';
+import { envelopeFor, sharinpixImageEvent } from '../inputs/bench-bodies';
 import { buildScenario, SCENARIO_NAMES, type Scenario } from '../inputs/worker-scenarios';
 import {
   type ChangeCounter,
@@ -27,6 +28,7 @@ import {
   measurePublisher,
 } from './change-events';
 import { measureIndexProjection } from './index-projection';
+import type { ReadTarget } from './read-cpu';
 import type {
   ChangeEventCase,
   ChangeEventsResult,
@@ -205,6 +207,7 @@ const ThroughputAnswerSchema = v.variant('ok', [
     events: v.number(),
     seconds: v.number(),
     cpuMicros: v.number(),
+    logBytes: v.number(),
     failures: v.number(),
   }),
   v.object({ ok: v.literal(false), error: v.string() }),
@@ -242,7 +245,11 @@ export const measureWorker = async (
   workDir: string,
   sizes: BenchSizes,
   dynamoDbEndpoint: string,
-): Promise<{ worker: WorkerResult; changeEvents: ChangeEventsResult }> => {
+): Promise<{
+  worker: WorkerResult;
+  changeEvents: ChangeEventsResult;
+  readTarget: ReadTarget;
+}> => {
   const { client, calls } = countingClient(dynamoDbEndpoint);
   const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: dynamoDbEndpoint });
   try {
@@ -286,6 +293,10 @@ export const measureWorker = async (
       changeCases.push(measured.changes);
     }
 
+    // One more record, applied after the counted scenarios, for the read function to fetch.
+    const readImageId = randomUUID();
+    await deliver(handler, [envelopeFor(sharinpixImageEvent('new_image', readImageId))]);
+
     const batchesFile = join(workDir, 'worker-batches.json');
     writeFileSync(batchesFile, JSON.stringify(mixBatches(sizes.workerThroughputEvents)));
     const throughputTables = await createTables(client);
@@ -312,6 +323,7 @@ export const measureWorker = async (
       floorEventsPerSecond: round(floorRun.events / floorRun.seconds, 0),
       cpuMicrosPerEvent: round(oursRun.cpuMicros / oursRun.events, 0),
       floorCpuMicrosPerEvent: round(floorRun.cpuMicros / floorRun.events, 0),
+      logBytesPerEvent: round(oursRun.logBytes / oursRun.events, 0),
     };
     const publisher = await measurePublisher(
       bundles,
@@ -324,6 +336,7 @@ export const measureWorker = async (
     return {
       worker: { cases, throughput, indexProjection },
       changeEvents: { cases: changeCases, mix: changeEventsOfMix(changeCases), publisher },
+      readTarget: { recordsTable: ours.records, vendor: 'sharinpix', imageId: readImageId },
     };
   } finally {
     client.destroy();

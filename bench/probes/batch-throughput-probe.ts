@@ -7,8 +7,15 @@ import { loadBundleHandler } from './load-bundle-handler';
  * Child process of the throughput measurements of the batch-fed functions: one bundle (the worker,
  * its floor, or the publisher), fed its event source's batches (SQS messages, or stream records)
  * one after another as one Lambda instance is, against DynamoDB Local. Reports wall time and this
- * process's CPU over IPC; DynamoDB Local's own CPU is another process's.
+ * process's CPU over IPC; DynamoDB Local's own CPU is another process's. Stdout is counted (what
+ * the function would ship to CloudWatch Logs) and discarded.
  */
+
+let stdoutBytes = 0;
+process.stdout.write = ((chunk: string | Uint8Array) => {
+  stdoutBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+  return true;
+}) as typeof process.stdout.write;
 
 const BatchResponseSchema = v.object({
   batchItemFailures: v.array(v.object({ itemIdentifier: v.string() })),
@@ -35,12 +42,20 @@ const run = async (
   };
   if (first) await deliver(first);
   const events = rest.reduce((sum, batch) => sum + batch.Records.length, 0);
+  const stdoutBefore = stdoutBytes;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for (const batch of rest) await deliver(batch);
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  return { events, batches: rest.length, seconds, cpuMicros: cpu.user + cpu.system, failures };
+  return {
+    events,
+    batches: rest.length,
+    seconds,
+    cpuMicros: cpu.user + cpu.system,
+    logBytes: stdoutBytes - stdoutBefore,
+    failures,
+  };
 };
 
 const [bundleFile, batchesFile, functionName = 'worker', timeoutMs = '30000'] =

@@ -4,7 +4,7 @@ import * as v from 'valibot';
  * The shape of `bench/results.json`, written by every run (quick or full). The smoke test parses
  * the file with this schema, so a measurement that silently stops producing a figure fails there.
  */
-export const RESULTS_VERSION = 2 as const;
+export const RESULTS_VERSION = 3 as const;
 
 const Figure = v.pipe(v.number(), v.finite());
 const Name = v.pipe(v.string(), v.minLength(1));
@@ -27,7 +27,8 @@ export const ColdInitResultSchema = v.object({
 });
 export type ColdInitResult = v.InferOutput<typeof ColdInitResultSchema>;
 
-export const IngestCpuCaseSchema = v.object({
+/** CPU per warm request of one handler bundle against its floor, in the same probe process. */
+export const CpuCaseSchema = v.object({
   name: Name,
   bodyBytes: Figure,
   /** CPU (user + system) per warm request through the real handler. */
@@ -42,6 +43,11 @@ export const IngestCpuCaseSchema = v.object({
   /** Bytes the handler writes to stdout per request (structured log + EMF metrics). */
   logBytes: Figure,
 });
+export type CpuCase = v.InferOutput<typeof CpuCaseSchema>;
+
+/** An ingest case names the function it measures. */
+export const IngestCpuCaseSchema = v.object({ ...CpuCaseSchema.entries, functionName: Name });
+
 export type IngestCpuCase = v.InferOutput<typeof IngestCpuCaseSchema>;
 
 export const IngestCpuResultSchema = v.object({
@@ -75,6 +81,8 @@ export const WorkerThroughputSchema = v.object({
   /** Worker process CPU per event (DynamoDB Local runs in another process). */
   cpuMicrosPerEvent: Figure,
   floorCpuMicrosPerEvent: Figure,
+  /** Bytes the worker bundle writes to stdout per event (its JSON log lines and EMF metrics). */
+  logBytesPerEvent: Figure,
 });
 export type WorkerThroughput = v.InferOutput<typeof WorkerThroughputSchema>;
 
@@ -138,6 +146,8 @@ export const PublisherRunSchema = v.object({
   /** Publisher process CPU (DynamoDB Local and the bus run in other processes). */
   cpuMicrosPerBatch: Figure,
   cpuMicrosPerRecord: Figure,
+  /** Bytes the publisher bundle writes to stdout per stream record. */
+  logBytesPerRecord: Figure,
 });
 export type PublisherRun = v.InferOutput<typeof PublisherRunSchema>;
 
@@ -206,6 +216,95 @@ export const CostResultSchema = v.object({
 });
 export type CostResult = v.InferOutput<typeof CostResultSchema>;
 
+/** One function's modelled memory curve (see `bench/cost/power-tuning.ts`). */
+export const MemoryCurveSchema = v.object({
+  name: Name,
+  /** What one invocation is: a request, or a full batch. */
+  invocation: Name,
+  cpuMicros: Figure,
+  ioWaitMs: Figure,
+  /** The service calls assumed to be waited for in sequence. */
+  ioBasis: Name,
+  configuredMb: Figure,
+  points: v.array(
+    v.object({
+      memoryMb: Figure,
+      durationMs: Figure,
+      billedMs: Figure,
+      dollarsPerMillion: Figure,
+    }),
+  ),
+  recommendedMb: Figure,
+  /** Whether the configured memory is the knee, or costs and performs the same as it. */
+  configuredOnKnee: v.boolean(),
+});
+export type MemoryCurve = v.InferOutput<typeof MemoryCurveSchema>;
+
+export const MemoryResultSchema = v.object({
+  latencyFactor: Figure,
+  /** The read function's CPU per warm GET of one record, measured for its curve. */
+  readCpu: CpuCaseSchema,
+  functions: v.array(MemoryCurveSchema),
+});
+export type MemoryResult = v.InferOutput<typeof MemoryResultSchema>;
+
+/** Dollars per million webhooks of one body size, by the items that grow with the body. */
+export const PayloadCostSchema = v.object({
+  httpApi: Figure,
+  ingestLambda: Figure,
+  sqs: Figure,
+  ledgerWrites: Figure,
+  workerLambda: Figure,
+  s3: Figure,
+  total: Figure,
+});
+
+export const PayloadSizeRowSchema = v.object({
+  label: Name,
+  bodyBytes: Figure,
+  images: Figure,
+  /** False when the queue message would pass SQS's 1 MiB and ingest answers 413. */
+  accepted: v.boolean(),
+  envelopeBytes: Figure,
+  /** The gzip archive as the ledger stores it, and the ledger's claim + completion units. */
+  archiveBytes: Figure,
+  ledgerWriteUnits: Figure,
+  httpApiRequests: Figure,
+  sqsRequests: Figure,
+  ingestCpuMicros: Figure,
+  /** Measured here, or extrapolated from the two largest measured bodies (refused sizes). */
+  ingestCpuMeasured: v.boolean(),
+  /** The worker's body-proportional CPU: parsing the message and compressing the archive. */
+  workerBodyCpuMicros: Figure,
+  carried: PayloadCostSchema,
+  claimCheck: PayloadCostSchema,
+});
+export type PayloadSizeRow = v.InferOutput<typeof PayloadSizeRowSchema>;
+
+export const PayloadSizesResultSchema = v.object({
+  body: Name,
+  rows: v.array(PayloadSizeRowSchema),
+  /** Sizes scanned for the crossover: the body-carrying items only (SQS and the ledger). */
+  scan: v.array(v.object({ bodyBytes: Figure, carriedDollars: Figure, claimCheckDollars: Figure })),
+  /** Smallest scanned body at which the claim-check is cheaper, and the largest below it. */
+  crossoverAboveBytes: Figure,
+  crossoverBelowBytes: Figure,
+  claimCheckBasis: Name,
+});
+export type PayloadSizesResult = v.InferOutput<typeof PayloadSizesResultSchema>;
+
+/** CloudWatch Logs bytes per webhook of the mix, as the handlers print them. */
+export const LogsResultSchema = v.object({
+  ingestBytes: Figure,
+  workerBytes: Figure,
+  publisherBytes: Figure,
+  platformBytes: Figure,
+  totalBytes: Figure,
+  dollarsPerMillion: Figure,
+  basis: Name,
+});
+export type LogsResult = v.InferOutput<typeof LogsResultSchema>;
+
 export const GoalSchema = v.object({
   goal: Name,
   target: Name,
@@ -227,6 +326,9 @@ export const ResultsSchema = v.object({
   changeEvents: ChangeEventsResultSchema,
   endToEnd: EndToEndResultSchema,
   cost: CostResultSchema,
+  memory: MemoryResultSchema,
+  payloadSizes: PayloadSizesResultSchema,
+  logs: LogsResultSchema,
   goals: v.array(GoalSchema),
 });
 export type Results = v.InferOutput<typeof ResultsSchema>;

@@ -53,6 +53,14 @@ const rowsOf = (results: Results): Row[] => {
       goalCell(results, `ingest CPU ${item.name}`),
     ]);
   }
+  const read = results.memory.readCpu;
+  rows.push([
+    '3 read CPU',
+    read.name,
+    `${read.oursMicros} us/request`,
+    `hello-world ${read.floorMicros} us (for the memory curve)`,
+    '',
+  ]);
   for (const item of results.worker.cases) {
     rows.push([
       '4 worker',
@@ -168,6 +176,14 @@ const rowsOf = (results: Results): Row[] => {
     `without: ${dollars(cost.totalPerMillion)}/M`,
     '',
   ]);
+  const logs = results.logs;
+  rows.push([
+    '6 cost logs',
+    `CloudWatch Logs, outside the ratio (${logs.totalBytes} B/webhook: ingest ${logs.ingestBytes}, worker ${logs.workerBytes}, publisher ${logs.publisherBytes}, platform ${logs.platformBytes})`,
+    `${fineDollars(logs.dollarsPerMillion)}/M`,
+    logs.basis,
+    '',
+  ]);
   for (const line of cost.notCounted) {
     rows.push([
       '6 not counted',
@@ -180,22 +196,105 @@ const rowsOf = (results: Results): Row[] => {
   return rows;
 };
 
-/** The one table `npm run bench` prints. */
+/** A Markdown-style table of `rows` under `header`, columns padded to their widest cell. */
+const tableOf = (header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] => {
+  const all = [header, ...rows];
+  const widths = header.map((_, column) =>
+    Math.max(...all.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (row: readonly string[]) =>
+    `| ${header.map((_, column) => (row[column] ?? '').padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)];
+};
+
+/** The memory curve of every function: modelled duration and $ per million invocations. */
+const memoryTable = (results: Results): string[] => {
+  const memory = results.memory;
+  const steps = memory.functions[0]?.points.map((point) => point.memoryMb) ?? [];
+  const header = [
+    'function',
+    'invocation',
+    'CPU',
+    'I/O',
+    ...steps.map((mb) => `${mb} MB`),
+    'knee',
+    'configured',
+  ];
+  const rows = memory.functions.map((curve) => [
+    curve.name,
+    curve.invocation,
+    `${round(curve.cpuMicros / 1000, 2)} ms`,
+    `${curve.ioWaitMs} ms`,
+    ...curve.points.map(
+      (point) =>
+        `${point.durationMs} ms ${fineDollars(point.dollarsPerMillion)}${point.memoryMb === curve.recommendedMb ? ' *' : ''}`,
+    ),
+    `${curve.recommendedMb} MB`,
+    `${curve.configuredMb} MB ${curve.configuredOnKnee ? 'on the knee' : 'off the knee'}`,
+  ]);
+  return [
+    `Memory (modelled from the measured CPU: duration = CPU x max(1, 1769 MB / memory) + I/O waits, billed in 1 ms steps; $ per million invocations, requests + arm64 GB-s; * = knee, the cheapest within ${memory.latencyFactor}x of the fastest)`,
+    ...tableOf(header, rows),
+    ...memory.functions.map((curve) => `  ${curve.name} I/O: ${curve.ioBasis}`),
+  ];
+};
+
+/** $ per million webhooks by body size, carried through SQS and the ledger, or by claim-check. */
+const payloadTable = (results: Results): string[] => {
+  const payload = results.payloadSizes;
+  const header = [
+    'body',
+    'images',
+    'message',
+    'archive (gzip)',
+    'ledger WRU',
+    'ingest CPU',
+    'HTTP API',
+    'ingest',
+    'SQS',
+    'ledger',
+    'worker',
+    'carried $/M',
+    'claim-check $/M',
+  ];
+  const rows = payload.rows.map((row) => [
+    `${row.label} (${kb(row.bodyBytes)})`,
+    String(row.images),
+    kb(row.envelopeBytes),
+    kb(row.archiveBytes),
+    String(row.ledgerWriteUnits),
+    `${round(row.ingestCpuMicros / 1000, 2)} ms${row.ingestCpuMeasured ? '' : ' (extrapolated)'}`,
+    fineDollars(row.carried.httpApi),
+    fineDollars(row.carried.ingestLambda),
+    fineDollars(row.carried.sqs),
+    fineDollars(row.carried.ledgerWrites),
+    fineDollars(row.carried.workerLambda),
+    row.accepted ? dollars(row.carried.total) : 'refused (413)',
+    `${dollars(row.claimCheck.total)} (SQS ${fineDollars(row.claimCheck.sqs)}, ledger ${fineDollars(row.claimCheck.ledgerWrites)})`,
+  ]);
+  const crossover =
+    payload.crossoverAboveBytes === 0
+      ? 'the claim-check is never cheaper over the scanned sizes'
+      : `the claim-check is cheaper from ${kb(payload.crossoverAboveBytes)} (carried is cheaper at ${kb(payload.crossoverBelowBytes)})`;
+  return [
+    `Cost by body size (${payload.body}; items that grow with the body, per million webhooks)`,
+    ...tableOf(header, rows),
+    `  Claim-check: ${payload.claimCheckBasis}. Scan of SQS + ledger + S3: ${crossover}.`,
+  ];
+};
+
+/** The one table `npm run bench` prints, then the memory curves and the cost by body size. */
 export const formatResultsTable = (results: Results): string => {
   const header: Row = ['measurement', 'case', 'ours', 'reference / floor', 'goal'];
-  const rows = [header, ...rowsOf(results)];
-  const widths = header.map((_, column) =>
-    Math.max(...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (row: Row) =>
-    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
   const held = results.goals.filter((goal) => goal.holds).length;
   return [
     `Benchmark (${results.mode}) ${results.startedAt}, ${results.durationSeconds} s, ${results.machine.cpus} CPUs, Node ${results.machine.node}; prices ${results.cost.region}, ${results.cost.priceDate}`,
-    line(header),
-    rule,
-    ...rows.slice(1).map(line),
+    ...tableOf(header, rowsOf(results)),
     `Goals held: ${held} of ${results.goals.length}.`,
+    '',
+    ...memoryTable(results),
+    '',
+    ...payloadTable(results),
   ].join('\n');
 };

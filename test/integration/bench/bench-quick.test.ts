@@ -56,7 +56,7 @@ describe('npm run bench -- --quick', () => {
         'cost per million webhooks',
       ]),
     );
-    expect(results.goals).toHaveLength(15);
+    expect(results.goals).toHaveLength(16);
   });
 
   it('measures every bundle with its five largest contributors, and its cold start', () => {
@@ -80,7 +80,7 @@ describe('npm run bench -- --quick', () => {
     expect(results.coldInit.helloMs).toBeGreaterThan(0);
   });
 
-  it('measures ingest CPU against the floor for the small and the 100-image body', () => {
+  it('measures ingest CPU against the floor for every ingest function, small and 100-image bodies', () => {
     // Act
     const cases = results.ingestCpu.cases;
 
@@ -88,6 +88,12 @@ describe('npm run bench -- --quick', () => {
     expect(cases.map((item) => item.name)).toEqual(
       expect.arrayContaining(['sharinpix new_image (small)', 'spyne SKU, 100 images (JWT)']),
     );
+    expect(cases.map((item) => item.functionName)).toEqual([
+      'ingest-sharinpix',
+      'ingest-spyne',
+      'ingest-image-intelligence',
+      'ingest-cloudinary',
+    ]);
     expect(results.ingestCpu.processes).toBe(1);
     for (const item of cases) {
       expect(item.oursMicros).toBeGreaterThan(0);
@@ -189,5 +195,88 @@ describe('npm run bench -- --quick', () => {
     expect(cost.changeEventsPerMillion).toBeGreaterThan(0);
     expect(cost.totalWithChangesPerMillion).toBeGreaterThan(cost.totalPerMillion);
     expect(stdout).toContain('TOTAL per million webhooks with change events');
+  });
+
+  it('draws a memory curve for every function and marks its knee beside the configured memory', () => {
+    // Prepare
+    const steps = [128, 256, 512, 1024, 1536, 2048];
+
+    // Act
+    const { functions, readCpu } = results.memory;
+
+    // Assess
+    expect(functions.map((curve) => curve.name)).toEqual([
+      'ingest-sharinpix',
+      'ingest-spyne',
+      'ingest-image-intelligence',
+      'ingest-cloudinary',
+      'worker',
+      'read',
+      'publisher',
+    ]);
+    expect(readCpu.oursMicros).toBeGreaterThan(0);
+    expect(readCpu.logBytes).toBeGreaterThanOrEqual(0);
+    for (const curve of functions) {
+      expect(curve.points.map((point) => point.memoryMb)).toEqual(steps);
+      expect(steps).toContain(curve.recommendedMb);
+      expect(steps).toContain(curve.configuredMb);
+      expect(curve.cpuMicros).toBeGreaterThan(0);
+      expect(curve.ioWaitMs).toBeGreaterThan(0);
+      const durations = curve.points.map((point) => point.durationMs);
+      expect(durations).toEqual([...durations].sort((a, b) => b - a));
+      for (const point of curve.points) {
+        expect(point.billedMs).toBeGreaterThanOrEqual(point.durationMs);
+        expect(point.dollarsPerMillion).toBeGreaterThan(0.2);
+      }
+    }
+    expect(stdout).toContain('Memory (modelled from the measured CPU');
+  });
+
+  it('prices bodies of 1 KiB to 1 MiB carried and by claim-check, and refuses the 1 MiB one', () => {
+    // Act
+    const { rows, scan, crossoverAboveBytes } = results.payloadSizes;
+
+    // Assess
+    expect(rows.map((row) => row.label)).toEqual([
+      '1 KiB',
+      '64 KiB',
+      '256 KiB',
+      '512 KiB',
+      '1 MiB',
+    ]);
+    expect(rows.map((row) => row.accepted)).toEqual([true, true, true, true, false]);
+    expect(rows.map((row) => row.httpApiRequests)).toEqual([1, 1, 1, 1, 2]);
+    expect(rows.map((row) => row.ingestCpuMeasured)).toEqual([true, true, true, true, false]);
+    const limits = [1, 64, 256, 512, 1024].map((kib) => kib * 1024);
+    rows.forEach((row, index) => {
+      expect(row.bodyBytes).toBeLessThanOrEqual(limits[index] ?? 0);
+      expect(row.archiveBytes).toBeLessThan(row.envelopeBytes);
+      expect(row.ledgerWriteUnits).toBeGreaterThanOrEqual(2);
+      expect(row.claimCheck.s3).toBeCloseTo(5.4, 3);
+      expect(row.carried.s3).toBe(0);
+    });
+    const units = rows.map((row) => row.ledgerWriteUnits);
+    expect(units).toEqual([...units].sort((a, b) => a - b));
+    expect(rows[1]?.sqsRequests).toBeGreaterThan(rows[0]?.sqsRequests ?? Infinity);
+    expect(scan.length).toBeGreaterThan(10);
+    expect(crossoverAboveBytes).toBeGreaterThan(0);
+    expect(stdout).toContain('Cost by body size');
+  });
+
+  it('counts CloudWatch Logs bytes per webhook of ingest, worker, publisher and platform, on their own line', () => {
+    // Act
+    const { logs, cost } = results;
+
+    // Assess
+    expect(logs.ingestBytes).toBeGreaterThan(0);
+    expect(logs.workerBytes).toBeGreaterThan(0);
+    expect(logs.platformBytes).toBeGreaterThan(0);
+    expect(logs.totalBytes).toBeCloseTo(
+      logs.ingestBytes + logs.workerBytes + logs.publisherBytes + logs.platformBytes,
+      -1,
+    );
+    expect(logs.dollarsPerMillion).toBeGreaterThan(0);
+    expect(cost.notCounted.map((line) => line.item)).not.toContain('CloudWatch Logs ingestion');
+    expect(stdout).toContain('CloudWatch Logs, outside the ratio');
   });
 });

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { PUBLISHER_BATCH_SIZE, WORKER_BATCH_SIZE } from '../../infra/function-sizing';
+import { FUNCTION_MEMORY_MB } from '../cost/function-memory';
+import { PRICES } from '../cost/prices';
+import { WEBHOOK_MIX } from '../cost/webhook-mix';
+import type { ScenarioName } from '../inputs/worker-scenarios';
+import type {
+  ChangeEventsResult,
+  IngestCpuResult,
+  LogsResult,
+  WorkerResult,
+} from '../report/results-schema';
+import { round } from '../support/stats';
+
+/** The ingest function that receives each kind of webhook of the mix. */
+const INGEST_OF: Readonly<Record<ScenarioName, string>> = {
+  'spyne-sku-8': 'ingest-spyne',
+  'spyne-sku-100': 'ingest-spyne',
+  'sharinpix-new-image': 'ingest-sharinpix',
+  'sharinpix-image-processed': 'ingest-sharinpix',
+  'sharinpix-new-tag': 'ingest-sharinpix',
+  duplicate: 'ingest-sharinpix',
+  'ii-completed-4-new': 'ingest-image-intelligence',
+  'ii-in-progress-4': 'ingest-image-intelligence',
+  'ii-completed-4': 'ingest-image-intelligence',
+};
+
+/**
+ * The system log records Lambda writes per invocation with the JSON log format the stack
+ * deploys (`platform.start` and `platform.report`; a cold start adds `platform.initStart` and
+ * `platform.initReport`, not counted), with a request id and figures of realistic width.
+ */
+export const platformBytesPerInvocation = (memoryMb: number): number => {
+  const requestId = randomUUID();
+  const time = '2026-11-23T10:00:00.000Z';
+  const start = { time, type: 'platform.start', record: { requestId, version: '$LATEST' } };
+  const report = {
+    time,
+    type: 'platform.report',
+    record: {
+      requestId,
+      metrics: {
+        durationMs: 12.345,
+        billedDurationMs: 13,
+        memorySizeMB: memoryMb,
+        maxMemoryUsedMB: 104,
+      },
+      status: 'success',
+    },
+  };
+  return [start, report].reduce(
+    (sum, record) => sum + Buffer.byteLength(`${JSON.stringify(record)}\n`),
+    0,
+  );
+};
+
+/**
+ * CloudWatch Logs bytes per webhook of the mix, priced at ingestion ($0.50/GB) on a line of its
+ * own, outside the goal's ratio: what the handler bundles wrote to stdout in this run (JSON lines
+ * and EMF metrics, which Lambda's JSON log format passes through as they are), per webhook:
+ *
+ * - ingest: the measured bytes per request of the function that receives each kind of webhook,
+ *   weighted by the mix (a repeat delivery is a SharinPix one);
+ * - worker: its bytes per event over the mix in the throughput run;
+ * - publisher: its bytes per stream record, times the mix's stream records per webhook;
+ * - platform: the start and report records of each invocation: one ingest, a tenth of a worker
+ *   batch, and the webhook's share of a 100-record publisher batch.
+ */
+export const logVolume = (
+  ingest: IngestCpuResult,
+  worker: WorkerResult,
+  changes: ChangeEventsResult,
+): LogsResult => {
+  const totalShare = WEBHOOK_MIX.reduce((sum, entry) => sum + entry.share, 0);
+  const ingestBytes = WEBHOOK_MIX.reduce((sum, entry) => {
+    const found = ingest.cases.find((item) => item.functionName === INGEST_OF[entry.scenario]);
+    if (found === undefined) throw new Error(`no ingest log bytes for ${entry.scenario}`);
+    return sum + (entry.share / totalShare) * found.logBytes;
+  }, 0);
+  const workerBytes = worker.throughput.logBytesPerEvent;
+  const publisherBytes = changes.publisher.logBytesPerRecord * changes.mix.streamRecords;
+  const platformBytes =
+    platformBytesPerInvocation(FUNCTION_MEMORY_MB.ingest) +
+    platformBytesPerInvocation(FUNCTION_MEMORY_MB.worker) / WORKER_BATCH_SIZE +
+    (platformBytesPerInvocation(FUNCTION_MEMORY_MB.publisher) * changes.mix.streamRecords) /
+      PUBLISHER_BATCH_SIZE;
+  const totalBytes = ingestBytes + workerBytes + publisherBytes + platformBytes;
+  return {
+    ingestBytes: round(ingestBytes, 0),
+    workerBytes: round(workerBytes, 0),
+    publisherBytes: round(publisherBytes, 0),
+    platformBytes: round(platformBytes, 0),
+    totalBytes: round(totalBytes, 0),
+    dollarsPerMillion: round((totalBytes / 1024 ** 3) * PRICES.logsIngestionPerGb * 1e6, 3),
+    basis: `$${PRICES.logsIngestionPerGb.toFixed(2)}/GB ingested; handler stdout as measured, platform start + report records per invocation`,
+  };
+};
