@@ -198,22 +198,27 @@ export const cloudinaryUploadEvent = (publicId: string = `sku-${randomUUID()}`):
 };
 
 /**
- * A Spyne SKU whose signed JSON delivery is as large as whole images allow without passing
- * `targetBytes` (never under one image): the way a real body grows, image by image, so it
- * compresses as real ones do.
+ * A Spyne SKU whose signed JSON delivery is exactly `targetBytes` long (from about 700 bytes up):
+ * as many images as fit, the way a real body grows, so it compresses as real ones do, and the
+ * last few hundred bytes a note in `sku_meta_data`.
  */
 export const spyneSkuOfBytes = (targetBytes: number): BodyFile => {
   const sizeOf = (file: BodyFile): number => Buffer.byteLength(jsonDeliveryOf(file).body);
-  const one = sizeOf(spyneSkuEvent(1));
-  const perImage = sizeOf(spyneSkuEvent(2)) - one;
+  const withNote = (file: BodyFile, note: string): BodyFile => ({
+    ...file,
+    body: { ...file.body, sku_meta_data: { note } },
+  });
+  const one = sizeOf(withNote(spyneSkuEvent(1), ''));
+  const perImage = sizeOf(withNote(spyneSkuEvent(2), '')) - one;
   let images = Math.max(1, Math.floor((targetBytes - one) / perImage) + 1);
-  let file = spyneSkuEvent(images);
+  let file = withNote(spyneSkuEvent(images), '');
   // Ids are random, so a body can come out a few bytes over: drop images until it fits.
   while (images > 1 && sizeOf(file) > targetBytes) {
     images -= 1;
-    file = spyneSkuEvent(images);
+    file = withNote(spyneSkuEvent(images), '');
   }
-  return file;
+  const padded = withNote(file, 'n'.repeat(Math.max(0, targetBytes - sizeOf(file))));
+  return padded;
 };
 
 /** The JSON delivery of a body, exactly as the vendor makes it with the dev secrets. */

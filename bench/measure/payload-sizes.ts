@@ -263,7 +263,7 @@ export const measurePayloadSizes = async (
       });
     }
     return {
-      body: 'Spyne v2 SKU grown image by image (about 640 B of JSON per image)',
+      body: 'Spyne v2 SKUs of as many images as fit, padded to the exact size',
       rows,
       scan,
       crossoverAboveBytes: cheaperAt < 0 ? 0 : (scan[cheaperAt]?.bodyBytes ?? 0),
