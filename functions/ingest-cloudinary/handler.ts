@@ -3,12 +3,13 @@ import { createIngestDependencies } from '../../shared/ingest/ingest-dependencie
 import { ingestRoute } from '../../shared/ingest/ingest-route';
 import { anyVendorDefinition } from '../../shared/vendors/vendor-definition';
 import { cloudinary } from '../../shared/vendors/cloudinary/definition';
+import { cloudinaryManifest } from '../../shared/vendors/cloudinary/manifest';
 
 /** Built once per container: config checked, clients created, secrets cache started empty. */
 const dependencies = createIngestDependencies(process.env);
 
 /** POST /webhooks/cloudinary */
 export const handler = createIngestHandler(
-  ingestRoute('cloudinary', anyVendorDefinition(cloudinary)),
+  ingestRoute(cloudinaryManifest, anyVendorDefinition(cloudinary)),
   dependencies,
 );

@@ -3,12 +3,13 @@ import { createIngestDependencies } from '../../shared/ingest/ingest-dependencie
 import { ingestRoute } from '../../shared/ingest/ingest-route';
 import { anyVendorDefinition } from '../../shared/vendors/vendor-definition';
 import { imageIntelligence } from '../../shared/vendors/image-intelligence/definition';
+import { imageIntelligenceManifest } from '../../shared/vendors/image-intelligence/manifest';
 
 /** Built once per container: config checked, clients created, secrets cache started empty. */
 const dependencies = createIngestDependencies(process.env);
 
 /** POST /webhooks/image-intelligence */
 export const handler = createIngestHandler(
-  ingestRoute('image-intelligence', anyVendorDefinition(imageIntelligence)),
+  ingestRoute(imageIntelligenceManifest, anyVendorDefinition(imageIntelligence)),
   dependencies,
 );

@@ -1,48 +1,11 @@
-import type { AuthResult, CredentialSource } from '../auth/auth-result';
-import { authenticateHeaderSecret } from '../auth/header-secret-authenticator';
-import { authenticateQueryToken } from '../auth/query-token-authenticator';
-import {
-  authenticateRawBodyDigest,
-  type RawBodySource,
-} from '../auth/raw-body-digest-authenticator';
-import { cloudinarySignatureScheme } from '../vendors/cloudinary/signature';
-import { authenticateSpyneDelivery } from '../auth/spyne-authenticator';
-import type { WebhookSecrets } from '../secrets/webhook-secrets';
+import { authenticationOf, type RouteAuthentication } from '../auth/scheme-authentication';
+import type { AnyVendorManifest } from '../vendors/manifests';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
 import type { BodyFormat } from './content-type';
 import type { IngestRequest } from './ingest-request';
 
-/**
- * When a route authenticates. Most routes check a credential outside the body and do so before
- * parsing, so an unauthenticated caller learns nothing about our schemas. Spyne's credential is
- * inside the body, so it can only authenticate after parsing (and still before validating).
- */
-export type RouteAuthentication =
-  | {
-      readonly stage: 'before-parse';
-      readonly authenticate: (
-        request: RawBodySource,
-        secrets: WebhookSecrets,
-        clock: AuthClock,
-      ) => AuthResult;
-    }
-  | {
-      readonly stage: 'after-parse';
-      readonly authenticate: (
-        request: CredentialSource,
-        payload: unknown,
-        secrets: WebhookSecrets,
-        now: Date,
-      ) => AuthResult;
-    };
-
-/** The time and the freshness window a timestamped signature is checked against. */
-export interface AuthClock {
-  readonly now: Date;
-  /** `SIGNATURE_MAX_AGE_SECONDS`: the oldest signed timestamp accepted. */
-  readonly signatureMaxAgeSeconds: number;
-}
+export type { AuthClock, RouteAuthentication } from '../auth/scheme-authentication';
 
 /** What differs between the webhook routes; the pipeline is otherwise the same for all. */
 export interface IngestRouteConfig {
@@ -64,65 +27,25 @@ export interface IngestRoute extends IngestRouteConfig {
   readonly definition: VendorDefinition<VendorEvent>;
 }
 
-/** The webhook routes (contract, "Routes"). */
-export const INGEST_ROUTE_CONFIGS: Readonly<Record<Vendor, IngestRouteConfig>> = {
-  spyne: {
-    vendor: 'spyne',
-    bodyFormats: ['json'],
-    authentication: {
-      stage: 'after-parse',
-      authenticate: authenticateSpyneDelivery,
-    },
-    redactedBodyKeys: ['signature'],
-  },
-  sharinpix: {
-    vendor: 'sharinpix',
-    bodyFormats: ['json', 'form'],
-    authentication: {
-      stage: 'before-parse',
-      authenticate: (request, secrets) =>
-        authenticateHeaderSecret(request, 'x-sharinpix-secret', secrets.SHARINPIX_SECRET),
-    },
-    eventTypeHeader: 'x-sharinpix-event',
-    redactedBodyKeys: ['user', 'app_url'],
-  },
-  'image-intelligence': {
-    vendor: 'image-intelligence',
-    bodyFormats: ['json'],
-    authentication: {
-      stage: 'before-parse',
-      authenticate: (request, secrets) =>
-        authenticateQueryToken(request, secrets.IMAGE_INTELLIGENCE_TOKEN),
-    },
-    redactedBodyKeys: [],
-  },
-  cloudinary: {
-    vendor: 'cloudinary',
-    bodyFormats: ['json'],
-    authentication: {
-      stage: 'before-parse',
-      authenticate: (request, secrets, { now, signatureMaxAgeSeconds }) =>
-        authenticateRawBodyDigest(
-          cloudinarySignatureScheme(signatureMaxAgeSeconds),
-          request,
-          secrets.CLOUDINARY_API_SECRET,
-          now,
-        ),
-    },
-    redactedBodyKeys: ['api_key', 'signature_key', 'notification_context'],
-  },
-};
+/** A webhook route as the vendor's manifest declares it (contract, "Routes"). */
+export const ingestRouteConfigOf = (manifest: AnyVendorManifest): IngestRouteConfig => ({
+  vendor: manifest.vendor,
+  bodyFormats: manifest.bodyFormats,
+  authentication: authenticationOf(manifest.auth),
+  ...(manifest.eventTypeHeader === undefined ? {} : { eventTypeHeader: manifest.eventTypeHeader }),
+  redactedBodyKeys: manifest.redactedBodyKeys,
+});
 
 /**
- * The route for a vendor with the given definition. Each ingest function passes its own vendor's
- * definition, so its bundle holds one vendor's schemas, not all three.
+ * The route for a vendor's manifest and definition. Each ingest function passes its own vendor's
+ * definition, so its bundle holds one vendor's schemas, not all of them.
  */
 export const ingestRoute = (
-  vendor: Vendor,
+  manifest: AnyVendorManifest,
   definition: VendorDefinition<VendorEvent>,
-): IngestRoute => ({ ...INGEST_ROUTE_CONFIGS[vendor], definition });
+): IngestRoute => ({ ...ingestRouteConfigOf(manifest), definition });
 
-/** The event name a delivery carries outside its body (SharinPix's header), when the route reads one. */
+/** The event name a delivery carries outside its body, when the route reads one. */
 export const eventTypeHeaderOf = (
   route: IngestRoute,
   request: IngestRequest,

@@ -7,7 +7,9 @@ import {
   toQueueMessage,
 } from '../queue/sqs-event-queue';
 import type { ValidationIssue } from '../validation/validation-issue';
+import { VENDOR_MANIFESTS } from '../vendors/manifests';
 import { VENDORS } from '../vendors/vendor';
+import { credentialHeadersOf } from '../auth/auth-scheme';
 import { redactBodyForQuarantine } from './body-redaction';
 import type { BodyFormat } from './content-type';
 import type { IngestRequest } from './ingest-request';
@@ -43,10 +45,9 @@ export const QuarantineRecordSchema = v.object({
 });
 export type QuarantineRecord = v.InferOutput<typeof QuarantineRecordSchema>;
 
-/** Headers that carry credentials or sessions; never stored. */
+/** Headers that carry credentials or sessions, any vendor's among them; never stored. */
 export const SECRET_HEADERS: ReadonlySet<string> = new Set([
-  'x-sharinpix-secret',
-  'x-cld-signature',
+  ...VENDOR_MANIFESTS.flatMap((manifest) => credentialHeadersOf(manifest.auth)),
   'authorization',
   'proxy-authorization',
   'cookie',

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../config/env';
+import { manifestOf } from '../vendors/manifests';
 import { VENDOR_DEFINITIONS } from '../vendors/registry';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
@@ -18,5 +19,5 @@ export const resolveIngestRoute = (
   if (definition === undefined) {
     throw new ConfigurationError('has no vendor definition in the registry', vendor);
   }
-  return ingestRoute(vendor, definition);
+  return ingestRoute(manifestOf(vendor), definition);
 };

@@ -1,5 +1,5 @@
 import { DEV_SECRETS, type SecretName } from '../config/dev-secrets';
-import type { WebhookSecrets, WebhookSecretsProvider } from './webhook-secrets';
+import { type WebhookSecrets, type WebhookSecretsProvider, webhookSecretsOf } from './webhook-secrets';
 import type { Env } from '../config/env';
 
 /**
@@ -21,13 +21,7 @@ export const readEnvironmentSecrets = (env: Env): WebhookSecrets => {
     if (value !== undefined) return value;
     return devDefaultsAllowed ? DEV_SECRETS[name] : undefined;
   };
-  return {
-    SPYNE_SIGNING_SECRET: read('SPYNE_SIGNING_SECRET'),
-    SPYNE_URL_TOKEN: read('SPYNE_URL_TOKEN'),
-    SHARINPIX_SECRET: read('SHARINPIX_SECRET'),
-    IMAGE_INTELLIGENCE_TOKEN: read('IMAGE_INTELLIGENCE_TOKEN'),
-    CLOUDINARY_API_SECRET: read('CLOUDINARY_API_SECRET'),
-  };
+  return webhookSecretsOf(read);
 };
 
 /**

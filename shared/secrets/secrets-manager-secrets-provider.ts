@@ -2,23 +2,21 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as v from 'valibot';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { readJsonSecret } from './read-json-secret';
+import { SECRET_NAMES } from '../config/dev-secrets';
 import {
   SecretsUnavailableError,
   type WebhookSecrets,
   type WebhookSecretsProvider,
+  webhookSecretsOf,
 } from './webhook-secrets';
 
 /**
  * The JSON document stored in the secret. Every key is optional: a missing key disables that
  * credential, exactly like an unset variable in Lambda. Other keys are ignored.
  */
-const SecretDocumentSchema = v.object({
-  SPYNE_SIGNING_SECRET: v.optional(v.string()),
-  SPYNE_URL_TOKEN: v.optional(v.string()),
-  SHARINPIX_SECRET: v.optional(v.string()),
-  IMAGE_INTELLIGENCE_TOKEN: v.optional(v.string()),
-  CLOUDINARY_API_SECRET: v.optional(v.string()),
-});
+const SecretDocumentSchema = v.object(
+  Object.fromEntries(SECRET_NAMES.map((name) => [name, v.optional(v.string())])),
+);
 
 /**
  * After a failed refresh, how long the stale copy is served before the next attempt. Without a
@@ -116,12 +114,6 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
       invalid: (issues) =>
         `the secret's JSON is not an object of strings: ${issues.map((issue) => issue.path).join(', ')}`,
     });
-    return {
-      SPYNE_SIGNING_SECRET: document.SPYNE_SIGNING_SECRET,
-      SPYNE_URL_TOKEN: document.SPYNE_URL_TOKEN,
-      SHARINPIX_SECRET: document.SHARINPIX_SECRET,
-      IMAGE_INTELLIGENCE_TOKEN: document.IMAGE_INTELLIGENCE_TOKEN,
-      CLOUDINARY_API_SECRET: document.CLOUDINARY_API_SECRET,
-    };
+    return webhookSecretsOf((name) => document[name]);
   }
 }

@@ -1,10 +1,14 @@
-import type { SecretName } from '../config/dev-secrets';
+import { SECRET_NAMES, type SecretName } from '../config/dev-secrets';
 
 /**
  * The webhook credentials by name, as raw comma-separated rotation lists. `undefined` means the
  * credential is not configured, which disables it: nothing can match an absent secret.
  */
 export type WebhookSecrets = Readonly<Record<SecretName, string | undefined>>;
+
+/** Every secret variable, each read by `read`: the one place that lists them is the registry. */
+export const webhookSecretsOf = (read: (name: SecretName) => string | undefined): WebhookSecrets =>
+  Object.fromEntries(SECRET_NAMES.map((name) => [name, read(name)])) as WebhookSecrets;
 
 /**
  * Where ingest gets its webhook secrets. A port, so the handler code is identical locally

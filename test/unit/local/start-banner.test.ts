@@ -6,7 +6,7 @@ import {
 } from '../../../local/stack/sample-deliveries';
 import type { StackFile } from '../../../local/stack/stack-file';
 import { sampleCurls, secretsInUse, startBanner } from '../../../local/stack/start-banner';
-import { authenticateSpyneDelivery } from '../../../shared/auth/spyne-authenticator';
+import { authenticateSpyneDelivery } from '../../../shared/vendors/spyne/authenticate';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import { credentialSource } from './credential-source';

@@ -8,7 +8,7 @@ import {
 } from '../../../scripts/lib/webhook-delivery';
 import { authenticateHeaderSecret } from '../../../shared/auth/header-secret-authenticator';
 import { authenticateQueryToken } from '../../../shared/auth/query-token-authenticator';
-import { authenticateSpyneDelivery } from '../../../shared/auth/spyne-authenticator';
+import { authenticateSpyneDelivery } from '../../../shared/vendors/spyne/authenticate';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import type { WebhookSecrets } from '../../../shared/secrets/webhook-secrets';
 import { credentialSource } from './credential-source';
