@@ -18,7 +18,7 @@ export type AuthFailure =
   | 'signature_malformed';
 
 /**
- * What a one-time credential (Spyne's per-delivery signature) vouched for, so the worker can hold
+ * What a one-time credential (a per-delivery body signature) vouched for, so the worker can hold
  * it to the first body it came with. Never the credential itself: a SHA-256 digest of it, which
  * cannot be turned back into a signature.
  */

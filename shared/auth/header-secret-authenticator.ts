@@ -2,7 +2,7 @@ import { type AuthResult, authenticated, type CredentialSource, rejected } from 
 import { matchesAnySecret } from './secret-match';
 
 /**
- * Checks a shared-secret header (SharinPix's `X-Sharinpix-Secret`: a plain string, no HMAC)
+ * Checks a shared-secret header (a plain string, no HMAC)
  * against a rotation list, in constant time. A header sent twice arrives comma-joined and so
  * never matches a single rotation element.
  */

@@ -8,13 +8,13 @@ export type DigestAlgorithm = 'sha1' | 'sha256';
 const HEX_LENGTH: Readonly<Record<DigestAlgorithm, number>> = { sha1: 40, sha256: 64 };
 
 /**
- * How the secret enters the digest. `suffix`: `hash(body + timestamp + secret)`, the plain hash
- * Cloudinary uses (its pages say "HMAC", its SDKs do not). `hmac`: `HMAC(secret, body +
+ * How the secret enters the digest. `suffix`: `hash(body + timestamp + secret)`, a plain hash, as
+ * some vendors call an "HMAC" without keying one. `hmac`: `HMAC(secret, body +
  * timestamp)`, for a sender that keys a real MAC; the rest of the check is the same.
  */
 export type DigestMode = 'suffix' | 'hmac';
 
-/** Cloudinary's SDKs accept signatures up to two hours old (`valid_for` 7,200 s). */
+/** Two hours, the window the common vendor SDKs accept (`valid_for` 7,200 s). */
 export const DEFAULT_SIGNATURE_MAX_AGE_SECONDS = 7200;
 /** A sender's clock may run this far ahead of ours; beyond it a timestamp is refused. */
 export const DEFAULT_SIGNATURE_MAX_FUTURE_SECONDS = 300;

@@ -54,7 +54,7 @@ export const streamChangeOf = (record: DynamoDBRecord): StreamChange => {
   if (record.eventName === 'REMOVE' || newImage === undefined) return NONE;
   const item = fromStreamImage(newImage);
   const pk = item.pk?.S ?? '';
-  // An image alias (Cloudinary public id) is bookkeeping, not a record: nothing to publish.
+  // An image alias (a public id) is bookkeeping, not a record: nothing to publish.
   if (isAliasKey(pk)) return NONE;
   if (isCompletionKey(pk)) {
     if (record.eventName !== 'INSERT') return NONE;

@@ -1,7 +1,7 @@
 import type { BodyFormat } from './content-type';
 import { utf8TextOf } from './raw-body';
 
-/** The form field in which SharinPix's older receivers get the JSON body. */
+/** The form field in which older form receivers get the JSON body. */
 export const FORM_PAYLOAD_FIELD = 'p';
 
 /** A parsed body, or the reason it is malformed (safe to return to the sender: no body text). */
@@ -42,7 +42,7 @@ const parseJsonText = (text: string, what: string): ParsedBody => {
 const STILL_ENCODED = /^\s*%(7b|5b)/i;
 
 /**
- * The JSON of a form's `p` field. SharinPix's older senders percent-encode the JSON once more than
+ * The JSON of a form's `p` field. Older form senders percent-encode the JSON once more than
  * the form needs (its own Lambda receiver decodes the field twice), so a value that is not JSON but
  * still percent-encoded is decoded once more before it is refused.
  */

@@ -69,7 +69,7 @@ const mightBePrivate = (text: string): boolean => holdsEmail(text) || mentionsCr
 
 /**
  * The body to keep in quarantine, under the personal-data rule for every vendor: no user data
- * and no credential at any depth (a nested `user.email`, a form's `token=`, Spyne's
+ * and no credential at any depth (a nested `user.email`, a form's `token=`, a body JWT's
  * `signature`). A body the rule leaves alone is kept exactly as sent (UTF-8 text, or base64 for
  * non-UTF-8 bytes of vendors with nothing to redact), so an operator can replay it byte for byte.
  * A body that cannot be parsed is kept raw only when it shows no email address and names no

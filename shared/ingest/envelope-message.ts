@@ -4,7 +4,7 @@ import { jsonQueueMessage, type QueueMessage } from '../queue/sqs-event-queue';
 
 /**
  * The envelope as JSON. The payload is the larger part by far, and vendors whose `eventId` digests
- * it (Spyne, SharinPix) have already written its canonical JSON, so that text is spliced in rather
+ * it have already written its canonical JSON, so that text is spliced in rather
  * than the payload serialized a second time; any JSON reader sees the same envelope.
  */
 export const envelopeJson = (envelope: EventEnvelope): string => {

@@ -24,7 +24,7 @@ export interface IngestConfig extends SecretsSourceConfig {
    */
   readonly maxBodyBytes: number;
   /**
-   * `SIGNATURE_MAX_AGE_SECONDS`, default 7,200 (Cloudinary's SDKs): how old a timestamped
+   * `SIGNATURE_MAX_AGE_SECONDS`, default 7,200 (the vendor SDKs' own): how old a timestamped
    * signature may be. Longer tolerates slow retries; shorter narrows a replay of a captured
    * delivery (which deduplication would count, not apply, within its window anyway).
    */

@@ -85,7 +85,7 @@ const invalidPayloadMessage = (route: IngestRoute, issues: readonly ValidationIs
  * anything a sender can cause):
  *
  * size → content type → authenticate → parse → validate → enqueue, except for routes whose
- * credential is in the body (Spyne), which parse before authenticating. An unauthenticated caller
+ * credential is in the body (a JWT), which parse before authenticating. An unauthenticated caller
  * never reaches a schema, so it learns nothing about one; and it is never stored. Authentic
  * deliveries that fail parsing or validation are quarantined before the 400 goes out.
  *

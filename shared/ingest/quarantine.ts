@@ -28,7 +28,7 @@ export const QuarantineRecordSchema = v.object({
   message: v.string(),
   issues: v.array(v.object({ path: v.string(), message: v.string() })),
   vendor: v.picklist(VENDORS),
-  /** The event name sent outside the body (SharinPix's header), when there is one. */
+  /** The event name sent outside the body (the manifest's `eventTypeHeader`), when there is one. */
   eventType: v.optional(v.string()),
   receivedAt: v.pipe(v.string(), v.isoTimestamp()),
   requestId: v.string(),
@@ -76,7 +76,7 @@ const queryWithoutSecrets = (rawQueryString: string): string => {
 };
 
 /**
- * Issue messages may quote the value they reject, so an issue under a redacted key (SharinPix's
+ * Issue messages may quote the value they reject, so an issue under a redacted key (a
  * `user`) keeps its path but not its message.
  */
 const issuesWithoutRedactedValues = (

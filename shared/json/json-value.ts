@@ -160,7 +160,7 @@ const canonicalByObject = new WeakMap<object, string>();
 
 /**
  * `canonicalJson`, computed once per object. Ingest needs a validated payload's canonical form
- * twice, for the `eventId` digest and as the queue message's `payload`, and on a 100-image Spyne
+ * twice, for the `eventId` digest and as the queue message's `payload`, and on a 100-image
  * SKU each pass costs about as much as the SQS call's own serialization. Only for data nobody
  * mutates afterwards, such as validated payloads (fresh objects out of valibot, read-only typed):
  * a mutation after the first call would not be seen.

@@ -5,7 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
  * module scope: a logger keeps the Lambda context it was last given, so handlers that shared one
  * in a process (the local stack runs all of them in one) would print each other's
  * `function_name`. Handlers add the request id, vendor and `eventId` as keys; nothing logs
- * secrets, tokens, signatures or SharinPix `user` data, so no redaction pass is needed.
+ * secrets, tokens, signatures or the personal data of a body, so no redaction pass is needed.
  */
 export const createLogger = (): Logger =>
   new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'vendor-webhooks' });

@@ -1,6 +1,6 @@
 /**
  * The one rule for personal data and credentials, applied wherever a vendor body is kept (queued
- * payloads, archives, records, quarantine): no SharinPix user data (`user` objects, email
+ * payloads, archives, records, quarantine): no user data (`user` objects, email
  * addresses) and no credential (`token`, `secret`, signatures, keys) at any depth.
  *
  * - a key that names a person or a credential is dropped with its whole value, at any depth;
@@ -11,7 +11,7 @@
  * only held personal data is then reported missing, which is what it is for our purposes.
  */
 
-/** Keys whose value is about a person: SharinPix's `user`, and contact fields anywhere. */
+/** Keys whose value is about a person: a `user` object, and contact fields anywhere. */
 const PERSONAL_KEYS: ReadonlySet<string> = new Set([
   'user',
   'users',
@@ -23,13 +23,13 @@ const PERSONAL_KEYS: ReadonlySet<string> = new Set([
   'fullname',
   'full_name',
   'username',
-  // Links that carry a token in their query string: SharinPix's deep link, our own webhook URL
-  // as Image Intelligence echoes it.
+  // Links that carry a token in their query string: a vendor's deep link, our own webhook URL
+  // as a vendor echoes it.
   'app_url',
   'webhook_url',
 ]);
 
-/** Key names of credentials: `token`, `access_token`, `X-Sharinpix-Secret`, `signature`, … */
+/** Key names of credentials: `token`, `access_token`, `X-Api-Secret`, `signature`, … */
 const CREDENTIAL_KEY =
   /token|secret|passw(or)?d|signature|api[_-]?key|authorization|cookie|session/i;
 

@@ -28,7 +28,7 @@ export const EventEnvelopeSchema = v.object({
   /** False for authentic events that are kept in the ledger but produce no records. */
   supported: v.boolean(),
   /**
-   * The one-time signature that authenticated the delivery (Spyne), as a digest: the worker binds
+   * The one-time signature that authenticated the delivery (a body JWT), as a digest: the worker binds
    * it to this event, so the same signature with another body is refused. Absent for credentials
    * that are not per delivery.
    */

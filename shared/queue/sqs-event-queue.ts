@@ -80,7 +80,7 @@ export const queueMessageBytes = (message: QueueMessage): number => {
  * An SQS client for the ingest path, to be created once per container (module scope). Short
  * timeouts and at most two attempts, so a hung queue becomes our own 503 (with `Retry-After`) in
  * at most 2 × (0.5 s + 1.5 s) = 4 s: inside the ingest function's timeout even after a cold
- * secrets read (2 s at most), and well inside Image Intelligence's 10 s. A 1 MiB SendMessage
+ * secrets read (2 s at most), and well inside the shortest vendor deadline (10 s). A 1 MiB SendMessage
  * takes tens of milliseconds from Lambda, so 1.5 s is generous. The endpoint comes from the
  * SDK's own `AWS_ENDPOINT_URL_SQS` where set, so the same code runs against the local server.
  */

@@ -5,9 +5,9 @@ import type { RecordState } from './record-state';
 
 /**
  * Whether a vendor's images may change collection. A vendor credential is scoped to a collection
- * at most (a Spyne signature covers one SKU, SharinPix's secret covers an org's albums), never to
+ * at most (a body signature covers one SKU, a shared secret an org's albums), never to
  * the image ids in a body, so for most vendors an image belongs to the collection that first
- * created it. Image Intelligence reuses an image across jobs, so its images move.
+ * created it. A vendor that reuses an image across jobs moves its images.
  */
 export type CollectionRule = 'fixed' | 'moves';
 
@@ -23,7 +23,7 @@ export const storedCollectionOf = (state: RecordState | undefined): Collection |
 /**
  * True when applying `change` would move an image out of the collection its record already holds
  * under a `fixed` rule. A record without a collection yet (created by an event that named none,
- * such as a SharinPix Einstein prediction) is claimed by the first change that names one; a change
+ * such as an image prediction) is claimed by the first change that names one; a change
  * that names no collection never conflicts. Pure.
  */
 export const movesToAnotherCollection = (

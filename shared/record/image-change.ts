@@ -66,7 +66,7 @@ export interface ImageChange {
   readonly clock: EventClock;
   readonly patch: ImagePatch;
   /**
-   * Other names the event gives this image (Cloudinary's public id: an upload's, a rename's new
+   * Other names the event gives this image (a public id: an upload's, a rename's new
    * one). The worker records each as an alias of `imageId`, so a later event that names the image
    * only by an alias (`AliasedImageChange`) finds it.
    */
@@ -74,7 +74,7 @@ export interface ImageChange {
 }
 
 /**
- * One event's patch for an image the event names only by an alias (a Cloudinary moderation
+ * One event's patch for an image the event names only by an alias (a moderation
  * carries the public id, not the asset id). The worker resolves the alias to the image id and
  * applies the patch there; until an event registers the alias, the change is held with it.
  */

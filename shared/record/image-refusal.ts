@@ -5,10 +5,10 @@
  *
  * - `collection_mismatch`: the change names an image that already belongs to another collection,
  *   and the vendor's images do not move between collections. A credential scoped to one
- *   collection (a Spyne SKU's signature) must not reach another collection's images.
+ *   collection (a SKU's body signature) must not reach another collection's images.
  * - `record_too_large`: the merged record would not fit a DynamoDB item. Ingest bounds every
  *   change so this cannot happen; if it still does, only this image fails.
- * - `signature_reused`: the event came with a Spyne signature already bound to another body, so
+ * - `signature_reused`: the event came with a body signature already bound to another body, so
  *   every image of the event is refused (a captured signature replayed with a forged body).
  */
 export const REFUSAL_REASONS = [

@@ -33,7 +33,7 @@ export const MAX_TAG_ENTRIES = 64;
 export const MAX_TAG_ID_BYTES = 256;
 /** Longest tag name, in bytes of JSON; a longer one is cut. */
 export const MAX_TAG_NAME_BYTES = 256;
-/** Longest tag label (SharinPix's translations, as JSON text), in bytes of JSON; cut beyond. */
+/** Longest tag label (a vendor's translations, as JSON text), in bytes of JSON; cut beyond. */
 export const MAX_TAG_LABEL_BYTES = 512;
 /** Most `vendorMeta` keys a record keeps, set or cleared: the most recently set ones. */
 export const MAX_META_ENTRIES = 24;
@@ -47,7 +47,7 @@ export const MAX_URL_VALUE_BYTES = 4100;
 export const MAX_CORE_VALUE_BYTES = 2100;
 /**
  * Longest clock (`<ISO time>|<eventId>`), in bytes of JSON. Event ids are built from at most two
- * vendor ids of 256 characters plus a type and a 16-character digest (the longest, Cloudinary's
+ * vendor ids of 256 characters plus a type and a 16-character digest (the longest, an
  * eager id, comes to about 600); a change with a longer clock cannot be stored and is refused.
  */
 export const MAX_CLOCK_BYTES = 700;

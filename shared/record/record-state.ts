@@ -142,9 +142,9 @@ const urlsOf = (state: RecordState): ImageUrls => {
 
 /**
  * Whether an event has said that the image exists: stated its status, announced it (`uploaded`:
- * SharinPix's `upload_done`, a Cloudinary notification about an asset) or deleted it. Until then
+ * an upload-done event, a notification about an asset) or deleted it. Until then
  * the record is not served, listed or published. Only an annotation can leave a record
- * unannounced: a SharinPix Einstein prediction (deprecated by SharinPix) names an image and its
+ * unannounced: an image prediction (a deprecated event) names an image and its
  * classes but not whether it exists, which album it is in or how far along it is, so it adds its
  * detections to the image and does not create one. Its detections are kept and show as soon as an
  * image event names the image, whatever the order the two arrive in.

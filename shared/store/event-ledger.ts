@@ -79,7 +79,7 @@ export interface CompleteRequest {
   readonly eventId: string;
   readonly messageId: string;
   /**
-   * `ignored` for authentic events that produce no records (unsupported SharinPix types);
+   * `ignored` for authentic events that produce no records (unsupported event types);
    * `refused` for events applied to no image because their credential was misused.
    */
   readonly status: 'completed' | 'ignored' | 'refused';

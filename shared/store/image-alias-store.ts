@@ -2,7 +2,7 @@ import type { AliasedImageChange } from '../record/image-change';
 import type { Vendor } from '../vendors/vendor';
 
 /**
- * The aliases of images: names a vendor gives an image besides its immutable id (Cloudinary's
+ * The aliases of images: names a vendor gives an image besides its immutable id (a
  * public id, which a rename changes, beside `asset_id`, which it does not). Events that carry the
  * image id register its aliases; events that carry only an alias are resolved through them, and
  * held with the alias until an event registers it. The worker is the one caller.

@@ -84,7 +84,7 @@ export const encodeState = (state: RecordState): string => {
  * The `state` attribute of an item: the encoded state deflated (raw, no header) when that is
  * smaller, else the JSON text. DynamoDB bills writes per started KB of item, and the record's own
  * index copy is as large again, so the state's repetitive JSON (vendor URLs under one prefix,
- * field names, clocks) is compressed: a typical SharinPix record drops from about 1.4 KB to
+ * field names, clocks) is compressed: a typical single-image record drops from about 1.4 KB to
  * 0.7 KB, one write unit instead of two, on the table and on the index. A few microseconds of CPU
  * buy that on each write and read.
  */

@@ -38,7 +38,7 @@ const HTTP_SCHEME_PREFIX = /^https?:\/\//i;
 /**
  * An absolute http(s) URL by the WHATWG parser (`new URL`). A value that starts with `http://`
  * or `https://` can only parse to that scheme, so for those (nearly every value on these wires,
- * hundreds per Spyne SKU) `URL.canParse` answers without building a URL object.
+ * hundreds per delivery) `URL.canParse` answers without building a URL object.
  */
 const isHttpUrl = (value: string): boolean => {
   if (HTTP_SCHEME_PREFIX.test(value)) return URL.canParse(value);
@@ -61,7 +61,7 @@ export const UrlSchema = v.pipe(
   v.check((value) => value === '' || isHttpUrl(value), 'must be an absolute http(s) URL'),
 );
 
-/** An integer sent as a number or as a string of digits (Spyne's `frame_no` is `"1"`). */
+/** An integer sent as a number or as a string of digits (a frame number sent as `"1"`). */
 export const IntegerLikeSchema = v.union(
   [
     v.pipe(v.number(), v.integer(), v.minValue(-1e12), v.maxValue(1e12)),

@@ -7,9 +7,9 @@ import type { Vendor } from './vendor';
 
 /** What a webhook carries, once its bytes are parsed. */
 export interface VendorDelivery {
-  /** The parsed body (JSON, or the JSON held in SharinPix's form field `p`). */
+  /** The parsed body (JSON, or the JSON held in a form's field `p`). */
   readonly payload: unknown;
-  /** The event name when the vendor sends it outside the body (SharinPix's header). */
+  /** The event name when the vendor sends it outside the body (the manifest's `eventTypeHeader`). */
   readonly eventType?: string;
 }
 
@@ -39,7 +39,7 @@ export interface VendorDefinition<TEvent extends VendorEvent> {
   readonly normalize: (event: TEvent, clock: EventClock) => readonly ImageChange[];
   /**
    * Pure: the changes for images the event names only by an alias (no image id in the body). For
-   * vendors whose ids change (Cloudinary's public id on rename) and whose bodies do not always
+   * vendors whose ids change (a public id that a rename changes) and whose bodies do not always
    * carry the immutable one; the others leave it out.
    */
   readonly aliasChanges?: (event: TEvent, clock: EventClock) => readonly AliasedImageChange[];
@@ -53,7 +53,7 @@ export interface VendorDefinition<TEvent extends VendorEvent> {
    * Whether the vendor's images may change collection. `fixed`: an image belongs to the
    * collection that first created it, and a change naming it under another collection is refused
    * (the vendor's credential does not cover image ids, so a body could otherwise claim any image).
-   * `moves`: the vendor itself moves images (Image Intelligence reuses an image across jobs).
+   * `moves`: the vendor itself moves images (an image reused across jobs).
    */
   readonly collections: CollectionRule;
   /**

@@ -55,9 +55,10 @@ export interface VendorDeployment {
  * which only its own ingest function and the worker load.
  *
  * Conventions that need no field: the function is `ingest-<vendor>` (`functions/ingest-<vendor>/`),
- * CloudFormation logical ids use the vendor in PascalCase (`IngestImageIntelligenceFunction`,
- * `ImageIntelligenceWebhookSecret`), and fixture bodies live in `events/bodies/<vendor>/`, where a
- * vendor with an event-type header takes the event name from the file name up to `--`.
+ * CloudFormation logical ids use the vendor in PascalCase (`acme-images` gives
+ * `IngestAcmeImagesFunction`, `AcmeImagesWebhookSecret`), and fixture bodies live in
+ * `events/bodies/<vendor>/`, where a vendor with an event-type header takes the event name from
+ * the file name up to `--`.
  */
 export interface VendorManifest<TVendor extends string = string, TSecret extends string = string> {
   /** The public name, in routes, record keys and `GET /images/{vendor}/…`. */
@@ -93,7 +94,7 @@ export const defineVendorManifest = <const TVendor extends string, const TSecret
   manifest: VendorManifest<TVendor, TSecret>,
 ): VendorManifest<TVendor, TSecret> => manifest;
 
-/** `image-intelligence` → `ImageIntelligence`: the stem of the vendor's logical ids. */
+/** `acme-images` → `AcmeImages`: the stem of the vendor's logical ids. */
 export const resourceNameOf = (vendor: string): string =>
   vendor
     .split(/[^A-Za-z0-9]+/)

@@ -1,6 +1,6 @@
 /**
  * Runs `work` over `items` with at most `limit` in flight, resolving in input order. An event can
- * name thousands of images (Spyne SKUs, Image Intelligence jobs); one Promise.all would burst
+ * name thousands of images (a whole SKU, a whole job); one Promise.all would burst
  * DynamoDB and the SDK's socket pool, one-by-one would waste the Lambda's time. After the first
  * failure no new work starts, and the call rejects with it once the work in flight has settled.
  */

@@ -30,7 +30,7 @@ export interface ProcessEventDeps {
   readonly archiveEvents: boolean;
   /** Image writes in flight per event. */
   readonly applyConcurrency: number;
-  /** Image aliases, for vendors whose events may name an image by alias alone (Cloudinary). */
+  /** Image aliases, for vendors whose events may name an image by alias alone (a public id). */
   readonly aliases?: ImageAliasStore;
 }
 
@@ -237,7 +237,7 @@ const applyThroughAliases = async (
  * and skipped; a crash anywhere before `complete` leads to a retry that re-applies, which changes nothing already written because the
  * merge is idempotent.
  *
- * A per-delivery signature (Spyne) is bound to the first event it came with before anything is
+ * A per-delivery signature is bound to the first event it came with before anything is
  * applied; the same signature with another body refuses the whole event, kept for inspection.
  *
  * Images fail alone. Every image is applied even when another fails. An image refused for good
