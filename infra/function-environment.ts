@@ -1,6 +1,6 @@
 import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../shared/auth/raw-body-digest-authenticator';
 import type { SecretName } from '../shared/config/dev-secrets';
-import type { FunctionName } from '../shared/http/routes';
+import { byFunction, type FunctionName, ingestFunctionOf } from '../shared/http/routes';
 import { DEFAULT_SECRETS_CACHE_SECONDS } from '../shared/ingest/ingest-config';
 import { SQS_MAX_MESSAGE_BYTES } from '../shared/queue/sqs-event-queue';
 import {
@@ -19,7 +19,7 @@ import { CURSOR_SIGNING_KEY_NAME, INGEST_SECRET_SHAPES } from './constructs/webh
 export const FUNCTION_ENVIRONMENT_DEFAULTS = {
   /** The contract's body limit: the SQS maximum, answered with 413 above it. */
   MAX_BODY_BYTES: String(SQS_MAX_MESSAGE_BYTES),
-  /** How old a timestamped webhook signature may be (Cloudinary's SDK default). */
+  /** How old a timestamped webhook signature may be (the vendor SDKs' default). */
   SIGNATURE_MAX_AGE_SECONDS: String(DEFAULT_SIGNATURE_MAX_AGE_SECONDS),
   /** A rotated secret reaches every warm container within five minutes. */
   SECRETS_CACHE_SECONDS: String(DEFAULT_SECRETS_CACHE_SECONDS),
@@ -58,16 +58,12 @@ export const localInvokePlaceholders = (
   enabled: boolean,
 ): Readonly<Record<FunctionName, Readonly<Record<string, string>>>> => {
   const when = (names: readonly string[]) => (enabled ? emptyVariables(names) : {});
-  return {
-    'ingest-spyne': when([...ingestSecretNames('ingest-spyne'), SQS_ENDPOINT]),
-    'ingest-sharinpix': when([...ingestSecretNames('ingest-sharinpix'), SQS_ENDPOINT]),
-    'ingest-image-intelligence': when([
-      ...ingestSecretNames('ingest-image-intelligence'),
-      SQS_ENDPOINT,
-    ]),
-    'ingest-cloudinary': when([...ingestSecretNames('ingest-cloudinary'), SQS_ENDPOINT]),
-    worker: when([DYNAMODB_ENDPOINT]),
-    read: when([CURSOR_SIGNING_KEY_NAME, DYNAMODB_ENDPOINT]),
-    publisher: when([DYNAMODB_ENDPOINT, EVENTBRIDGE_ENDPOINT]),
-  };
+  return byFunction(
+    (vendor) => when([...ingestSecretNames(ingestFunctionOf(vendor)), SQS_ENDPOINT]),
+    {
+      worker: when([DYNAMODB_ENDPOINT]),
+      read: when([CURSOR_SIGNING_KEY_NAME, DYNAMODB_ENDPOINT]),
+      publisher: when([DYNAMODB_ENDPOINT, EVENTBRIDGE_ENDPOINT]),
+    },
+  );
 };

@@ -41,7 +41,7 @@ export const RESERVED_CONCURRENCY = undefined;
  *   parsing bodies up to 1 MiB, both CPU-bound; 1024 MB halves them against 512 MB for a cost that
  *   stays negligible at webhook volumes (a warm request runs in tens of milliseconds).
  * - 7 s: a backstop, not a budget. The normal answer comes well under a second (cold: about one
- *   second), far inside Image Intelligence's 10 s. The SDK clients give up on their own first: a
+ *   second), far inside the shortest vendor deadline (10 s). The SDK clients give up on their own first: a
  *   cold secrets read at most 2 s, the SendMessage at most 4 s (two attempts), so a hung
  *   dependency yields the code's own 503 with `Retry-After` inside 6 s plus init, and the timeout
  *   only catches what nothing else did, still before the vendor stops listening.
@@ -54,7 +54,7 @@ export const INGEST_SIZING: FunctionSizing = {
 
 /**
  * Worker: a batch of up to `WORKER_BATCH_SIZE` envelopes, each a conditional ledger claim, one
- * conditional write per image (a Spyne SKU carries tens of images) and a completion write.
+ * conditional write per image (a SKU carries tens of images) and a completion write.
  *
  * - 1024 MB: ten 1 MiB envelopes decompressed and normalized in memory, with headroom; the CPU
  *   share keeps JSON and gzip work short.
@@ -97,7 +97,7 @@ export const READ_SIZING: FunctionSizing = {
 export const WORKER_BATCH_SIZE = 10;
 
 /**
- * Wait up to 1 s to fill a batch. Bursts (a Spyne SKU completing, a SharinPix upload of 50 images)
+ * Wait up to 1 s to fill a batch. Bursts (a SKU completing, an upload of 50 images)
  * then arrive in few invocations, while a lone event still reaches its record within about a
  * second.
  */

@@ -5,6 +5,7 @@ import type { ChangeEvents } from './constructs/change-events';
 import type { WebhookHttpApi } from './constructs/http-api';
 import type { PipelineFunctions } from './constructs/pipeline-functions';
 import type { WebhookQueues } from './constructs/webhook-queues';
+import { VENDOR_CREDENTIALS, VENDOR_NAMES } from './nag-suppressions';
 
 /** One Control Tower control this stack does not meet on some resources, and why. */
 export interface GuardExemption {
@@ -24,8 +25,7 @@ export const GUARD_EXEMPTIONS = {
   webhookRouteWithoutGatewayAuth: {
     rule: 'api_gw_v2_authorization_type_configured_check',
     control: 'CT.APIGATEWAY.PR.5',
-    reason:
-      'Vendor webhook route: Spyne, SharinPix and Image Intelligence cannot sign AWS requests or obtain tokens from us, so the gateway cannot authenticate them. The ingest function authenticates every request (HS256 JWT, X-Sharinpix-Secret or URL token, compared in constant time) before anything is stored, and answers 401 otherwise. The read routes use AWS_IAM.',
+    reason: `Vendor webhook route: ${VENDOR_NAMES} cannot sign AWS requests or obtain tokens from us, so the gateway cannot authenticate them. The ingest function authenticates every request (${VENDOR_CREDENTIALS}, compared in constant time) before anything is stored, and answers 401 otherwise. The read routes use AWS_IAM.`,
   },
   logRetentionUnderAYear: {
     rule: 'cloudwatch_log_group_retention_period_check',

@@ -4,11 +4,31 @@ import type { ChangeEvents } from './constructs/change-events';
 import type { WebhookHttpApi } from './constructs/http-api';
 import type { PipelineFunctions } from './constructs/pipeline-functions';
 import type { WebhookQueues } from './constructs/webhook-queues';
+import { ingestFunctionOf } from '../shared/http/routes';
+import { VENDOR_MANIFESTS } from '../shared/vendors/manifests';
 import {
   INGEST_FUNCTION_NAMES,
   type IngestFunctionName,
   type WebhookSecrets,
 } from './constructs/webhook-secrets';
+
+/** `A, B and C`. */
+const listed = (items: readonly string[], conjunction: string): string =>
+  items.length < 2
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1) ?? ''}`;
+
+/** The vendors by the names people know them by, for the reasons below. */
+export const VENDOR_NAMES = listed(
+  VENDOR_MANIFESTS.map((manifest) => manifest.displayName),
+  'and',
+);
+
+/** Each vendor's credential in a few words, once each. */
+export const VENDOR_CREDENTIALS = listed(
+  [...new Set(VENDOR_MANIFESTS.map((manifest) => manifest.deployment.credential))],
+  'or',
+);
 
 /** One cdk-nag AwsSolutions finding this stack accepts, on one resource, and why. */
 export interface NagAcknowledgment {
@@ -23,8 +43,7 @@ export interface NagAcknowledgment {
 export const NAG_REASONS = {
   webhookRouteWithoutGatewayAuth: {
     ruleId: 'AwsSolutions-APIG4',
-    reason:
-      'Vendor webhook route: Spyne, SharinPix, Image Intelligence and Cloudinary cannot sign AWS requests or obtain tokens from us, so the gateway cannot authenticate them. The ingest function authenticates every request (HS256 JWT, X-Sharinpix-Secret, URL token or X-Cld-Signature digest, compared in constant time) before anything is stored, and answers 401 otherwise.',
+    reason: `Vendor webhook route: ${VENDOR_NAMES} cannot sign AWS requests or obtain tokens from us, so the gateway cannot authenticate them. The ingest function authenticates every request (${VENDOR_CREDENTIALS}, compared in constant time) before anything is stored, and answers 401 otherwise.`,
   },
   pinnedRuntime: {
     ruleId: 'AwsSolutions-L1',
@@ -45,14 +64,12 @@ export const NAG_REASONS = {
 
 /** Why each secret is rotated by hand, not by a Secrets Manager rotation Lambda. */
 export const SECRET_ROTATION_REASONS: Readonly<Record<IngestFunctionName | 'cursor', string>> = {
-  'ingest-spyne':
-    "SPYNE_SIGNING_SECRET is issued by Spyne and can only change when Spyne changes it; SPYNE_URL_TOKEN is configured in Spyne's account. An automatic rotation would break deliveries. Rotation is manual and gap-free: put 'new,old' (any listed value is accepted), update Spyne, then drop 'old'.",
-  'ingest-sharinpix':
-    "SHARINPIX_SECRET is pasted into SharinPix's admin page, which no rotation Lambda can update; an automatic rotation would make every delivery fail with 401. Rotation is manual and gap-free with the 'new,old' list.",
-  'ingest-image-intelligence':
-    "IMAGE_INTELLIGENCE_TOKEN is embedded in the webhookUrl of every submitted job, including jobs still running; an automatic rotation would reject their results. Rotation is manual with the 'new,old' list, dropping 'old' once older jobs have completed.",
-  'ingest-cloudinary':
-    "CLOUDINARY_API_SECRET is an API secret of the operator's Cloudinary product environment, issued by Cloudinary; no rotation Lambda can change it there. Rotation is manual and gap-free: put 'new,old', switch Cloudinary's signing key, then drop 'old'.",
+  ...(Object.fromEntries(
+    VENDOR_MANIFESTS.map((manifest) => [
+      ingestFunctionOf(manifest.vendor),
+      manifest.secrets.rotation,
+    ]),
+  ) as Record<IngestFunctionName, string>),
   cursor:
     "CURSOR_SIGNING_KEY only signs short-lived pagination tokens of the IAM-protected read API; it grants no access by itself. Rotating it invalidates outstanding 'next' tokens, so it is rotated by hand with put-secret-value when needed.",
 };

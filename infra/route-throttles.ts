@@ -1,4 +1,6 @@
 import type { HttpRoute } from '../shared/http/routes';
+import { VENDOR_MANIFESTS } from '../shared/vendors/manifests';
+import type { RouteThrottleSizing } from '../shared/vendors/vendor-manifest';
 import { routeKeyOf } from '../shared/http/routes';
 
 /** API Gateway's token bucket for one route: steady requests per second and the bucket's size. */
@@ -8,45 +10,25 @@ export interface RouteThrottle {
 }
 
 /** A route's throttle and why it is sized so. */
-export interface SizedRouteThrottle extends RouteThrottle {
-  readonly reason: string;
-}
+export type SizedRouteThrottle = RouteThrottleSizing;
 
 /**
  * Each route's own throttle, by route key. A flood on one route (junk, a retry storm, a
  * misconfigured sender) then fills only that route's bucket, and never turns another vendor's
  * genuine deliveries into 429s, as one stage-wide limit shared by all routes would.
  *
- * HTTP API's 429 carries no `Retry-After`, and not every vendor retries (SharinPix documents no
- * retry at all), so each webhook route sits well above its vendor's documented bursts: a 429 on
- * a webhook route should only ever mean a flood. A route added without an entry here gets
+ * HTTP API's 429 carries no `Retry-After`, and not every vendor retries (some document no retry
+ * at all), so each webhook route sits well above its vendor's documented bursts, as its manifest
+ * sizes it: a 429 on a webhook route should only ever mean a flood. A route without an entry gets
  * `DEFAULT_ROUTE_THROTTLE`; a deployment can override any entry (context `throttles`).
  */
 export const ROUTE_THROTTLES: Readonly<Record<string, SizedRouteThrottle>> = {
-  'POST /webhooks/spyne': {
-    rateLimit: 50,
-    burstLimit: 100,
-    reason:
-      'Spyne posts once per SKU, when the SKU completes; a dealer shooting a lot completes tens of SKUs within seconds. 100 in the bucket takes such a batch whole, and 50 a second refills it faster than any documented pattern. Spyne documents no retry on 429.',
-  },
-  'POST /webhooks/sharinpix': {
-    rateLimit: 100,
-    burstLimit: 500,
-    reason:
-      'One SharinPix upload of up to 50 images sends 50 new_image, up to 50 image_processed and tag events and an upload_done within seconds, and several users upload at once. SharinPix documents no retry, so a 429 may lose an event: the bucket holds several whole uploads.',
-  },
-  'POST /webhooks/image-intelligence': {
-    rateLimit: 20,
-    burstLimit: 50,
-    reason:
-      'Image Intelligence posts once per completed job (1-64 images each), at the pace jobs finish, and retries a non-200 up to 5 times. 50 in the bucket covers a client submitting a batch of jobs that complete together.',
-  },
-  'POST /webhooks/cloudinary': {
-    rateLimit: 100,
-    burstLimit: 500,
-    reason:
-      'Cloudinary posts one notification per asset event (upload, eager, moderation, tags, …), so a bulk upload or a bulk tag edit in the Console sends hundreds within seconds. It retries a non-200 only a few times, minutes apart, so the bucket holds a whole bulk operation.',
-  },
+  ...Object.fromEntries(
+    VENDOR_MANIFESTS.map((manifest) => [
+      `POST ${manifest.routePath}`,
+      manifest.deployment.throttle,
+    ]),
+  ),
   'GET /images/{vendor}/{imageId}': {
     rateLimit: 50,
     burstLimit: 100,
@@ -68,8 +50,7 @@ export const ROUTE_THROTTLES: Readonly<Record<string, SizedRouteThrottle>> = {
 export const DEFAULT_ROUTE_THROTTLE: SizedRouteThrottle = {
   rateLimit: 20,
   burstLimit: 50,
-  reason:
-    'No sizing recorded for this route: a modest default until its vendor is sized in ROUTE_THROTTLES.',
+  reason: 'No sizing recorded for this route: a modest default until its vendor manifest sizes it.',
 };
 
 /** A route's throttle: its entry, else the default, with a deployment's overrides on top. */

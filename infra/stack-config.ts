@@ -37,7 +37,7 @@ export const STACK_CONFIG_DEFAULTS = {
  * - `unauthorizedPercent`: share of requests answered 401 over five minutes. A rotated or
  *   mistyped secret turns a vendor's every delivery into a 401; scanners alone stay below it.
  * - `invocationSpikePerMinute`: invocations of one ingest function in a minute, far above the
- *   largest documented burst (a SharinPix upload of 50 images is about 150 deliveries).
+ *   largest documented burst (an upload of 50 images sends about 150 deliveries).
  */
 export const ALARM_THRESHOLD_DEFAULTS = {
   serverErrorPercent: 5,

@@ -1,4 +1,7 @@
 import { CfnOutput, type Stack } from 'aws-cdk-lib';
+import { ingestFunctionOf } from '../shared/http/routes';
+import { VENDOR_MANIFESTS } from '../shared/vendors/manifests';
+import { resourceNameOf } from '../shared/vendors/vendor-manifest';
 import type { ChangeEvents } from './constructs/change-events';
 import type { WebhookHttpApi } from './constructs/http-api';
 import type { ImageTables } from './constructs/image-tables';
@@ -27,31 +30,13 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
   const output = (id: string, value: string, description: string): void => {
     new CfnOutput(stack, id, { value, description });
   };
-  const spyneSecret = secrets.ingest['ingest-spyne'].secretName;
-  const sharinpixSecret = secrets.ingest['ingest-sharinpix'].secretName;
-  const imageIntelligenceSecret = secrets.ingest['ingest-image-intelligence'].secretName;
-  const cloudinarySecret = secrets.ingest['ingest-cloudinary'].secretName;
-
-  output(
-    'SpyneWebhookUrl',
-    `${httpApi.url}webhooks/spyne`,
-    'Spyne push-service URL. Signed (v2) payloads need nothing more once SPYNE_SIGNING_SECRET is set in SpyneWebhookSecretName; for unsigned v1 payloads give Spyne <url>?token=<SPYNE_URL_TOKEN from that secret>.',
-  );
-  output(
-    'SharinpixWebhookUrl',
-    `${httpApi.url}webhooks/sharinpix`,
-    'SharinPix webhook URL. In the SharinPix webhook form add header X-Sharinpix-Secret with the SHARINPIX_SECRET value from SharinpixWebhookSecretName.',
-  );
-  output(
-    'ImageIntelligenceWebhookUrl',
-    `${httpApi.url}webhooks/image-intelligence`,
-    'Image Intelligence webhookUrl: append ?token=<IMAGE_INTELLIGENCE_TOKEN from ImageIntelligenceWebhookSecretName>.',
-  );
-  output(
-    'CloudinaryWebhookUrl',
-    `${httpApi.url}webhooks/cloudinary`,
-    'Cloudinary notification URL (a trigger or notification_url; legacy signature, no payload template). Put the signing API secret as CLOUDINARY_API_SECRET in CloudinaryWebhookSecretName.',
-  );
+  for (const manifest of VENDOR_MANIFESTS) {
+    output(
+      `${resourceNameOf(manifest.vendor)}WebhookUrl`,
+      `${httpApi.url}${manifest.routePath.slice(1)}`,
+      manifest.deployment.urlOutputDescription,
+    );
+  }
   output(
     'ReadApiBaseUrl',
     httpApi.url,
@@ -104,18 +89,13 @@ export const addStackOutputs = (stack: Stack, sources: StackOutputSources): void
     changeEvents.failureQueue.queueUrl,
     'Batches of record changes the publisher gave up on (shard and sequence range); the records table stream keeps them until they are 24 hours old.',
   );
-  output(
-    'SpyneWebhookSecretName',
-    spyneSecret,
-    'Secret holding SPYNE_SIGNING_SECRET and SPYNE_URL_TOKEN.',
-  );
-  output('SharinpixWebhookSecretName', sharinpixSecret, 'Secret holding SHARINPIX_SECRET.');
-  output(
-    'ImageIntelligenceWebhookSecretName',
-    imageIntelligenceSecret,
-    'Secret holding IMAGE_INTELLIGENCE_TOKEN.',
-  );
-  output('CloudinaryWebhookSecretName', cloudinarySecret, 'Secret holding CLOUDINARY_API_SECRET.');
+  for (const manifest of VENDOR_MANIFESTS) {
+    output(
+      `${resourceNameOf(manifest.vendor)}WebhookSecretName`,
+      secrets.ingest[ingestFunctionOf(manifest.vendor)].secretName,
+      manifest.deployment.secretOutputDescription,
+    );
+  }
   output(
     'CursorSigningSecretName',
     secrets.cursorSigning.secretName,

@@ -24,7 +24,7 @@ export const PUBLISHER_ITERATOR_AGE_THRESHOLD = Duration.minutes(10);
 
 /** One webhook route's function, watched for invocation spikes. */
 export interface WatchedIngestFunction {
-  /** Its fixed logical id, e.g. `IngestSpyneFunction`; the alarm's id starts with it. */
+  /** Its fixed logical id, e.g. `WorkerFunction`; the alarm's id starts with it. */
   readonly logicalId: string;
   readonly function: lambda.IFunction;
 }
@@ -87,7 +87,7 @@ const ACCESS_LOG_METRICS = {
  * - the main queue's oldest message is too old: the worker is down, throttled or too slow;
  * - the API's 5xx rate is high: vendors are being told to retry (ingest cannot enqueue);
  * - the API answered 429s: a route's throttle refused requests, and a vendor that does not retry
- *   (SharinPix documents no retry) may have lost an event;
+ *   (some document no retry) may have lost an event;
  * - the API's 401 rate is high: a vendor's secret changed on one side only, or someone is
  *   guessing credentials;
  * - an ingest function's invocations spike: a flood or a retry storm, before it reaches the

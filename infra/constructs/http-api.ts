@@ -13,14 +13,15 @@ import {
   type HttpRoute,
   routeKeyOf,
 } from '../../shared/http/routes';
+import { VENDOR_MANIFESTS } from '../../shared/vendors/manifests';
 import { DEFAULT_ROUTE_THROTTLE, type RouteThrottle, throttleFor } from '../route-throttles';
 import { pinLogicalId } from './pinned-logical-id';
 
 /**
  * The access log line, one JSON object per request. It deliberately names only fields that
  * cannot carry credentials: the route key and the path (never the raw URL or query string, since
- * `?token=` authenticates two webhook routes), and no request headers (SharinPix sends its secret
- * in one). The caller's IAM identity is kept for the IAM-authorized read routes.
+ * `?token=` authenticates two webhook routes), and no request headers (a vendor may send its
+ * secret in one). The caller's IAM identity is kept for the IAM-authorized read routes.
  */
 export const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
@@ -47,7 +48,7 @@ const HTTP_METHODS: Readonly<Record<HttpRoute['method'], apigwv2.HttpMethod>> = 
   POST: apigwv2.HttpMethod.POST,
 };
 
-/** `POST /webhooks/image-intelligence` → `PostWebhooksImageIntelligenceRoute`. */
+/** `POST /webhooks/acme-images` → `PostWebhooksAcmeImagesRoute`. */
 const routeConstructId = (route: HttpRoute): string =>
   `${route.method.charAt(0)}${route.method.slice(1).toLowerCase()}${route.path
     .split(/[^A-Za-z0-9]+/)
@@ -101,8 +102,7 @@ export class WebhookHttpApi extends Construct {
 
     this.api = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: props.apiName,
-      description:
-        'Vendor webhooks (Spyne, SharinPix, Image Intelligence) and the image records read API',
+      description: `Vendor webhooks (${VENDOR_MANIFESTS.map((manifest) => manifest.displayName).join(', ')}) and the image records read API`,
       createDefaultStage: false,
     });
     pinLogicalId(this.api, 'HttpApi');

@@ -30,7 +30,7 @@ export const FUNCTION_ARCHITECTURE = lambda.Architecture.ARM_64;
 export interface ServiceFunctionProps {
   /** Which function of `FUNCTION_NAMES`; also its folder under `functions/`. */
   readonly functionName: FunctionName;
-  /** The fixed CloudFormation logical id, e.g. `IngestSpyneFunction`. */
+  /** The fixed CloudFormation logical id, e.g. `WorkerFunction`. */
   readonly logicalId: string;
   readonly description: string;
   readonly memorySize: number;

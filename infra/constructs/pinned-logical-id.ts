@@ -15,7 +15,7 @@ export class LogicalIdPinError extends Error {
 }
 
 /**
- * Gives an L2 construct's main resource a fixed, readable logical id (e.g. `IngestSpyneFunction`)
+ * Gives an L2 construct's main resource a fixed, readable logical id (e.g. `WorkerFunction`)
  * instead of CDK's path hash. The README's `sam local invoke` commands, the env-vars files keyed by
  * logical id and the alarm/output wiring name resources by these ids, so they must not move when a
  * construct is regrouped.

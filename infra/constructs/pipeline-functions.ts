@@ -2,7 +2,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../../shared/http/routes';
+import {
+  byFunction,
+  type FunctionName,
+  type IngestFunctionName,
+  ingestFunctionOf,
+} from '../../shared/http/routes';
+import { VENDOR_MANIFESTS } from '../../shared/vendors/manifests';
+import { resourceNameOf } from '../../shared/vendors/vendor-manifest';
 import { FUNCTION_ENVIRONMENT_DEFAULTS } from '../function-environment';
 import {
   INGEST_SIZING,
@@ -21,14 +28,14 @@ import type { ChangeEvents } from './change-events';
 import type { ImageTables } from './image-tables';
 import { ServiceFunction } from './lambda-functions';
 import type { WebhookQueues } from './webhook-queues';
-import type { IngestFunctionName, WebhookSecrets } from './webhook-secrets';
+import type { WebhookSecrets } from './webhook-secrets';
 
 /**
  * The DynamoDB calls the worker makes, per table, exactly as its adapters issue them:
  * - records: a conditional PutItem per image, preceded by one eventually consistent GetItem when
- *   the event expects its image to exist already (SharinPix image_processed, tag, delete and
- *   prediction events; see `DynamoDbImageRecordStore.apply`); and for image aliases (Cloudinary
- *   public ids, `DynamoDbImageAliasStore`), a consistent GetItem and an UpdateItem per alias;
+ *   the event expects its image to exist already (processing, tag, delete and prediction
+ *   events; see `DynamoDbImageRecordStore.apply`); and for image aliases (public ids,
+ *   `DynamoDbImageAliasStore`), a consistent GetItem and an UpdateItem per alias;
  * - ledger: conditional UpdateItem for the claim and for completion.
  * The local stack enforces these grants on every call the worker makes, and a test compares the
  * calls recorded during the integration and reliability runs against them, so IAM cannot fall
@@ -84,38 +91,23 @@ interface IngestFunctionSpec {
   readonly description: string;
 }
 
-const INGEST_FUNCTIONS: Readonly<Record<IngestFunctionName, IngestFunctionSpec>> = {
-  'ingest-spyne': {
-    logicalId: 'IngestSpyneFunction',
-    description: 'POST /webhooks/spyne: authenticate (JWT or URL token), validate, enqueue, ack',
-  },
-  'ingest-sharinpix': {
-    logicalId: 'IngestSharinpixFunction',
-    description:
-      'POST /webhooks/sharinpix: authenticate (X-Sharinpix-Secret), validate, enqueue, ack',
-  },
-  'ingest-image-intelligence': {
-    logicalId: 'IngestImageIntelligenceFunction',
-    description:
-      'POST /webhooks/image-intelligence: authenticate (URL token), validate, enqueue, ack',
-  },
-  'ingest-cloudinary': {
-    logicalId: 'IngestCloudinaryFunction',
-    description:
-      'POST /webhooks/cloudinary: authenticate (X-Cld-Signature digest), validate, enqueue, ack',
-  },
-};
+/** Each vendor's ingest function: `Ingest<Vendor>Function`, described by its manifest. */
+const INGEST_FUNCTIONS: Readonly<Record<IngestFunctionName, IngestFunctionSpec>> =
+  Object.fromEntries(
+    VENDOR_MANIFESTS.map((manifest): [IngestFunctionName, IngestFunctionSpec] => [
+      ingestFunctionOf(manifest.vendor),
+      {
+        logicalId: `Ingest${resourceNameOf(manifest.vendor)}Function`,
+        description: manifest.deployment.functionDescription,
+      },
+    ]),
+  ) as Record<IngestFunctionName, IngestFunctionSpec>;
 
 /** The fixed logical id of each function, for the README's `sam local invoke` commands. */
-export const FUNCTION_LOGICAL_IDS: Readonly<Record<FunctionName, string>> = {
-  'ingest-spyne': INGEST_FUNCTIONS['ingest-spyne'].logicalId,
-  'ingest-sharinpix': INGEST_FUNCTIONS['ingest-sharinpix'].logicalId,
-  'ingest-image-intelligence': INGEST_FUNCTIONS['ingest-image-intelligence'].logicalId,
-  'ingest-cloudinary': INGEST_FUNCTIONS['ingest-cloudinary'].logicalId,
-  worker: 'WorkerFunction',
-  read: 'ReadFunction',
-  publisher: 'PublisherFunction',
-};
+export const FUNCTION_LOGICAL_IDS: Readonly<Record<FunctionName, string>> = byFunction(
+  (vendor) => INGEST_FUNCTIONS[ingestFunctionOf(vendor)].logicalId,
+  { worker: 'WorkerFunction', read: 'ReadFunction', publisher: 'PublisherFunction' },
+);
 
 /** The resources the functions are wired to and granted on; each grant names one of them. */
 export interface PipelineFunctionsProps {
@@ -279,15 +271,11 @@ export class PipelineFunctions extends Construct {
 
     const publisher = this.#publisher(props);
 
-    this.byName = {
-      'ingest-spyne': ingest('ingest-spyne'),
-      'ingest-sharinpix': ingest('ingest-sharinpix'),
-      'ingest-image-intelligence': ingest('ingest-image-intelligence'),
-      'ingest-cloudinary': ingest('ingest-cloudinary'),
+    this.byName = byFunction((vendor) => ingest(ingestFunctionOf(vendor)), {
       worker,
       read,
       publisher,
-    };
+    });
   }
 
   /**

@@ -2,25 +2,24 @@ import { SecretValue } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SecretName } from '../../shared/config/dev-secrets';
-import type { FunctionName } from '../../shared/http/routes';
+import {
+  INGEST_FUNCTION_NAMES,
+  type IngestFunctionName,
+  ingestFunctionOf,
+} from '../../shared/http/routes';
+import { VENDOR_MANIFESTS } from '../../shared/vendors/manifests';
+import { resourceNameOf } from '../../shared/vendors/vendor-manifest';
 import { pinLogicalId } from './pinned-logical-id';
 
 /** The ingest functions, each of which gets a secret of its own. */
-export const INGEST_FUNCTION_NAMES = [
-  'ingest-spyne',
-  'ingest-sharinpix',
-  'ingest-image-intelligence',
-  'ingest-cloudinary',
-] as const satisfies readonly FunctionName[];
-/** An ingest function, i.e. a holder of exactly one webhook secret. */
-export type IngestFunctionName = (typeof INGEST_FUNCTION_NAMES)[number];
+export { INGEST_FUNCTION_NAMES, type IngestFunctionName } from '../../shared/http/routes';
 
 /** The JSON key under which the read API's cursor signing key is stored. */
 export const CURSOR_SIGNING_KEY_NAME = 'CURSOR_SIGNING_KEY';
 
 /**
  * Generated values are 48 letters and digits: about 285 bits, and safe unescaped in a query string
- * (`?token=`), an HTTP header (`X-Sharinpix-Secret`) and a vendor's admin form. No commas either,
+ * (`?token=`), an HTTP header and a vendor's admin form. No commas either,
  * since a comma separates rotation values.
  */
 const GENERATED_VALUE = { passwordLength: 48, excludePunctuation: true, includeSpace: false };
@@ -39,42 +38,22 @@ interface IngestSecretShape {
 }
 
 /**
- * Which secret variable names each ingest function reads, matching the contract's routes: Spyne signs
- * with a secret Spyne hands out (so it cannot be generated) and falls back to a URL token for v1;
- * SharinPix sends a shared secret we generate and the operator pastes into SharinPix's admin page;
- * Image Intelligence gets a URL token in its `webhookUrl`; Cloudinary signs with an API secret of
- * the operator's product environment, so that one cannot be generated either.
+ * Which secret variable names each ingest function reads, as its vendor's manifest declares them:
+ * a value we hand the vendor is generated; one the vendor issues (a signing secret, an API
+ * secret) cannot be, and waits for the operator.
  */
-export const INGEST_SECRET_SHAPES: Readonly<Record<IngestFunctionName, IngestSecretShape>> = {
-  'ingest-spyne': {
-    logicalId: 'SpyneWebhookSecret',
-    description:
-      'Spyne webhook credentials: SPYNE_SIGNING_SECRET (set it to the value Spyne gives you) and SPYNE_URL_TOKEN (generated; ?token= for unsigned v1 payloads)',
-    generatedKey: 'SPYNE_URL_TOKEN',
-    operatorKeys: ['SPYNE_SIGNING_SECRET'],
-  },
-  'ingest-sharinpix': {
-    logicalId: 'SharinpixWebhookSecret',
-    description:
-      'SharinPix webhook credential: SHARINPIX_SECRET (generated; paste it into the SharinPix webhook form as the X-Sharinpix-Secret header value)',
-    generatedKey: 'SHARINPIX_SECRET',
-    operatorKeys: [],
-  },
-  'ingest-image-intelligence': {
-    logicalId: 'ImageIntelligenceWebhookSecret',
-    description:
-      'Image Intelligence webhook credential: IMAGE_INTELLIGENCE_TOKEN (generated; append ?token=<value> to the webhookUrl)',
-    generatedKey: 'IMAGE_INTELLIGENCE_TOKEN',
-    operatorKeys: [],
-  },
-  'ingest-cloudinary': {
-    logicalId: 'CloudinaryWebhookSecret',
-    description:
-      'Cloudinary webhook credential: CLOUDINARY_API_SECRET (set it to the API secret that signs notifications: the dedicated notification key, else the oldest active key; comma-separated during rotation)',
-    generatedKey: undefined,
-    operatorKeys: ['CLOUDINARY_API_SECRET'],
-  },
-};
+export const INGEST_SECRET_SHAPES: Readonly<Record<IngestFunctionName, IngestSecretShape>> =
+  Object.fromEntries(
+    VENDOR_MANIFESTS.map((manifest): [IngestFunctionName, IngestSecretShape] => [
+      ingestFunctionOf(manifest.vendor),
+      {
+        logicalId: `${resourceNameOf(manifest.vendor)}WebhookSecret`,
+        description: manifest.secrets.description,
+        generatedKey: manifest.secrets.generated,
+        operatorKeys: manifest.secrets.operatorSet,
+      },
+    ]),
+  ) as Record<IngestFunctionName, IngestSecretShape>;
 
 /** Where the secrets are named: a prefix per stage, so stages sharing an account never share one. */
 export interface WebhookSecretsProps {
@@ -83,7 +62,7 @@ export interface WebhookSecretsProps {
 }
 
 /**
- * The secret names, explicit and stage-scoped (`VendorWebhooks-dev/ingest-spyne`), so an operator
+ * The secret names, explicit and stage-scoped (`VendorWebhooks-dev/ingest-<vendor>`), so an operator
  * can type one in `aws secretsmanager put-secret-value` without looking it up, and can tell at a
  * glance which stage a secret serves. None ends in a hyphen and six characters, which Secrets
  * Manager would confuse with the random suffix of its ARNs.
@@ -132,12 +111,9 @@ export class WebhookSecrets extends Construct {
       pinLogicalId(secret, shape.logicalId);
       return secret;
     };
-    this.ingest = {
-      'ingest-spyne': ingestSecret('ingest-spyne'),
-      'ingest-sharinpix': ingestSecret('ingest-sharinpix'),
-      'ingest-image-intelligence': ingestSecret('ingest-image-intelligence'),
-      'ingest-cloudinary': ingestSecret('ingest-cloudinary'),
-    };
+    this.ingest = Object.fromEntries(
+      INGEST_FUNCTION_NAMES.map((name) => [name, ingestSecret(name)]),
+    ) as Record<IngestFunctionName, secretsmanager.Secret>;
 
     this.cursorSigning = new secretsmanager.Secret(this, 'CursorSigningSecret', {
       secretName: secretNameFor(props.namePrefix, 'read'),

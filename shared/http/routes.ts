@@ -54,14 +54,12 @@ export interface HttpRoute {
 
 /** A webhook route per vendor, as its manifest declares it, then the read API's routes. */
 export const HTTP_ROUTES: readonly HttpRoute[] = [
-  ...VENDOR_MANIFESTS.map(
-    (manifest): HttpRoute => ({
-      method: 'POST',
-      path: manifest.routePath,
-      functionName: ingestFunctionOf(manifest.vendor),
-      iamAuth: false,
-    }),
-  ),
+  ...VENDOR_MANIFESTS.map((manifest): HttpRoute => ({
+    method: 'POST',
+    path: manifest.routePath,
+    functionName: ingestFunctionOf(manifest.vendor),
+    iamAuth: false,
+  })),
   { method: 'GET', path: '/images/{vendor}/{imageId}', functionName: 'read', iamAuth: true },
   { method: 'GET', path: '/images', functionName: 'read', iamAuth: true },
 ];

@@ -1,5 +1,9 @@
 import { DEV_SECRETS, type SecretName } from '../config/dev-secrets';
-import { type WebhookSecrets, type WebhookSecretsProvider, webhookSecretsOf } from './webhook-secrets';
+import {
+  type WebhookSecrets,
+  type WebhookSecretsProvider,
+  webhookSecretsOf,
+} from './webhook-secrets';
 import type { Env } from '../config/env';
 
 /**
