@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { runCommand } from '../local/cli/run-command';
 import { parseCommandArgs, UsageError } from '../local/cli/usage-error';
+import { SECRET_NAMES } from '../shared/config/dev-secrets';
 import { readEnvironmentSecrets } from '../shared/secrets/environment-secrets-provider';
 import { deliveryLine, deliveryResultOf } from './lib/delivery-result';
 import { readJsonFile } from './lib/json-file';
@@ -14,11 +15,10 @@ const USAGE = `Usage: npm run replay -- <file|dir>... [--url URL] [--form] [--ve
 
 Posts vendor webhooks to a running stack, local (default: the one npm start runs, else
 http://127.0.0.1:3000) or deployed (--url https://…execute-api…amazonaws.com), with the
-credentials from SPYNE_SIGNING_SECRET, SPYNE_URL_TOKEN, SHARINPIX_SECRET,
-IMAGE_INTELLIGENCE_TOKEN and CLOUDINARY_API_SECRET (dev defaults where unset; Cloudinary bodies
-are signed afresh). Takes plain bodies (events/bodies/<vendor>/)
-and generated API Gateway events (events/<vendor>/). SharinPix bodies go as JSON, or as the
-form variant (p=<json>) with --form. Prints one line per delivery and a summary: accepted,
+credentials from ${SECRET_NAMES.join(', ')}
+(dev defaults where unset; signatures are made afresh). Takes plain bodies
+(events/bodies/<vendor>/) and generated API Gateway events (events/<vendor>/). Bodies of a vendor
+that also accepts forms go as JSON, or as the form variant (p=<json>) with --form. Prints one line per delivery and a summary: accepted,
 duplicates (an eventId already answered in this run), ignored, and rejected by reason. Files that
 are not webhooks (worker and read events) are skipped quietly; --verbose names each one.`;
 

@@ -12,8 +12,8 @@ const clockOf = (time: string): string => time.slice(11, 19);
 /**
  * One change event as one compact line, for the stack log and `npm run changes`:
  *
- *     21:32:49 → changed spyne/img-0f0d6707 rev 3: status, urls.output
- *     21:32:50 → completed spyne sku 523a07fa: 8 images, 8 done, 0 failed
+ *     21:32:49 → changed acme/img-0f0d6707 rev 3: status, urls.output
+ *     21:32:50 → completed acme sku 523a07fa: 8 images, 8 done, 0 failed
  *
  * Anything that is not one of the two change events is shown by its detail type.
  */

@@ -1,6 +1,6 @@
 import { DEV_SECRETS, type SecretName } from '../../shared/config/dev-secrets';
 import type { Env } from '../../shared/config/env';
-import type { FunctionName } from '../../shared/http/routes';
+import { byFunction, type FunctionName } from '../../shared/http/routes';
 import {
   DEV_CURSOR_SIGNING_KEY,
   MIN_CURSOR_KEY_LENGTH,
@@ -53,15 +53,11 @@ export const localSecretsFor = (
   readonly variables: Readonly<Record<FunctionName, Readonly<Record<string, string>>>>;
 } => {
   const secrets: LocalSecret[] = [];
-  const variables: Record<FunctionName, Record<string, string>> = {
-    'ingest-spyne': {},
-    'ingest-sharinpix': {},
-    'ingest-image-intelligence': {},
-    'ingest-cloudinary': {},
+  const variables: Record<FunctionName, Record<string, string>> = byFunction(() => ({}), {
     worker: {},
     read: {},
     publisher: {},
-  };
+  });
   for (const name of INGEST_FUNCTION_NAMES) {
     const shape = INGEST_SECRET_SHAPES[name];
     const document: Record<string, string> = {};

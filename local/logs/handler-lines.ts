@@ -144,7 +144,7 @@ const plural = (count: number, one: string, many = `${one}s`) =>
 
 /**
  * The readable lines for one invocation: one line per webhook delivery, per read and per worker
- * batch, e.g. `12:01:03 ✓ spyne accepted spyne:88db42a7:… 4 ms`, then one indented line per
+ * batch, e.g. `12:01:03 ✓ acme accepted acme:88db42a7:… 4 ms`, then one indented line per
  * warning or error the handler logged (for a delivery, its reason joins the line instead).
  */
 export const readableLines = (summary: InvocationSummary): string[] => {

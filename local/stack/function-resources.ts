@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { FunctionName } from '../../shared/http/routes';
+import { byFunction, type FunctionName } from '../../shared/http/routes';
 import { ensureTable } from '../../shared/store/ensure-table';
 import { LEDGER_TABLE, RECORDS_TABLE } from '../../shared/store/table-definitions';
 import { startLocalChangeBus } from '../change-bus/local-change-bus';
@@ -24,15 +24,9 @@ export type ServerNeed = 'sqs' | 'dynamodb' | 'events';
  * Ingest only sends to SQS; the worker and the read API only use DynamoDB; the publisher reads
  * the records table (to count a completed collection) and puts on the change bus.
  */
-export const SERVER_NEEDS: Readonly<Record<FunctionName, readonly ServerNeed[]>> = {
-  'ingest-spyne': ['sqs'],
-  'ingest-sharinpix': ['sqs'],
-  'ingest-image-intelligence': ['sqs'],
-  'ingest-cloudinary': ['sqs'],
-  worker: ['dynamodb'],
-  read: ['dynamodb'],
-  publisher: ['dynamodb', 'events'],
-};
+export const SERVER_NEEDS: Readonly<Record<FunctionName, readonly ServerNeed[]>> = byFunction<
+  readonly ServerNeed[]
+>(() => ['sqs'], { worker: ['dynamodb'], read: ['dynamodb'], publisher: ['dynamodb', 'events'] });
 
 /** Servers started for one command, and how to reach them. */
 export interface TemporaryResources {

@@ -1,13 +1,13 @@
-import { firstSecretOf, signFreshSpyneSignature } from '../../scripts/lib/spyne-signature';
+import { type AuthScheme, secretNamesOf } from '../../shared/auth/auth-scheme';
+import {
+  firstSecretOf,
+  freshBodyJwtFor,
+  rawBodyDigestHeaders,
+} from '../../shared/auth/scheme-signer';
 import { DEV_SECRETS, SECRET_NAMES, type SecretName } from '../../shared/config/dev-secrets';
 import { readEnvironmentSecrets } from '../../shared/secrets/environment-secrets-provider';
+import { type AnyVendorManifest, VENDOR_MANIFESTS } from '../../shared/vendors/manifests';
 import type { SavedCounts } from './local-stack';
-import {
-  SAMPLE_IMAGE_INTELLIGENCE_BODY,
-  SAMPLE_SHARINPIX_BODY,
-  SAMPLE_SHARINPIX_EVENT,
-  SAMPLE_SPYNE_BODY,
-} from './sample-deliveries';
 import type { StackFile } from './stack-file';
 import type { Env } from '../../shared/config/env';
 
@@ -50,56 +50,100 @@ const withCredential = (secret: SecretInUse, prefix: string): string | undefined
     : shellQuote(`${prefix}${value}`);
 };
 
+/** `A is empty`, `A and B are both empty`. */
+const emptyNote = (names: readonly string[]): string =>
+  names.length === 1 ? `${names.join('')} is empty` : `${names.join(' and ')} are both empty`;
+
+/**
+ * The curl arguments that carry a manifest's credential for its sample body, or `undefined` when
+ * every secret the scheme could use is empty. Values from the environment are referenced, never
+ * printed; a signature is computed with the value itself (it does not reveal it).
+ */
+const credentialArguments = (
+  scheme: AuthScheme,
+  url: string,
+  body: Readonly<Record<string, unknown>>,
+  secret: (name: string) => SecretInUse,
+  now: Date,
+): { url: string; headers: readonly string[]; data: string } | undefined => {
+  const plain = JSON.stringify(body);
+  switch (scheme.kind) {
+    case 'header-secret': {
+      const header = withCredential(secret(scheme.secret), `${scheme.header}: `);
+      return header === undefined
+        ? undefined
+        : { url: shellQuote(url), headers: [header], data: plain };
+    }
+    case 'query-token': {
+      const tokenUrl = withCredential(secret(scheme.secret), `${url}?token=`);
+      return tokenUrl === undefined ? undefined : { url: tokenUrl, headers: [], data: plain };
+    }
+    case 'raw-body-digest': {
+      const value = firstSecretOf(secret(scheme.secret).value);
+      if (value === undefined) return undefined;
+      const signed = rawBodyDigestHeaders(scheme, plain, now, value);
+      return {
+        url: shellQuote(url),
+        headers: Object.entries(signed).map(([name, header]) => shellQuote(`${name}: ${header}`)),
+        data: plain,
+      };
+    }
+    case 'body-jwt': {
+      const signing = firstSecretOf(secret(scheme.secret).value);
+      if (signing !== undefined) {
+        const token = freshBodyJwtFor(scheme, body, signing, now);
+        const data = JSON.stringify({ ...body, [scheme.field]: token });
+        return { url: shellQuote(url), headers: [], data };
+      }
+      return scheme.unsigned === undefined
+        ? undefined
+        : credentialArguments(scheme.unsigned, url, body, secret, now);
+    }
+  }
+};
+
+/** The curl for one vendor's sample delivery, or a comment saying it would be refused. */
+const sampleCurl = (
+  manifest: AnyVendorManifest,
+  gatewayUrl: string,
+  secret: (name: string) => SecretInUse,
+  now: Date,
+): string => {
+  const { body, eventType } = manifest.local.sample;
+  const credential = credentialArguments(
+    manifest.auth,
+    `${gatewayUrl}${manifest.routePath}`,
+    body,
+    secret,
+    now,
+  );
+  if (credential === undefined) {
+    const names = secretNamesOf(manifest.auth);
+    return `# ${manifest.displayName}: ${emptyNote(names)}; every delivery is refused`;
+  }
+  const headers = [
+    shellQuote('content-type: application/json'),
+    ...(manifest.eventTypeHeader === undefined || eventType === undefined
+      ? []
+      : [shellQuote(`${manifest.eventTypeHeader}: ${eventType}`)]),
+    ...credential.headers,
+  ];
+  return `curl -sS -X POST ${credential.url} ${headers.map((header) => `-H ${header}`).join(' ')} --data ${shellQuote(credential.data)}`;
+};
+
 /** One ready-to-paste curl per vendor, with that vendor's authentication. */
 export const sampleCurls = (
   gatewayUrl: string,
   secrets: readonly SecretInUse[],
   now: Date,
 ): string[] => {
-  const secret = (name: SecretName): SecretInUse =>
+  const secret = (name: string): SecretInUse =>
     secrets.find((item) => item.name === name) ?? {
-      name,
-      value: DEV_SECRETS[name],
+      name: name as SecretName,
+      value: DEV_SECRETS[name as SecretName],
       fromEnvironment: false,
     };
-  const json = `-H ${shellQuote('content-type: application/json')}`;
-  const lines: string[] = [];
-
-  const signing = firstSecretOf(secret('SPYNE_SIGNING_SECRET').value);
-  const spyneUrl = withCredential(secret('SPYNE_URL_TOKEN'), `${gatewayUrl}/webhooks/spyne?token=`);
-  if (signing !== undefined) {
-    const signature = signFreshSpyneSignature(SAMPLE_SPYNE_BODY, signing, now);
-    const body = JSON.stringify({ ...SAMPLE_SPYNE_BODY, signature });
-    lines.push(
-      `curl -sS -X POST ${shellQuote(`${gatewayUrl}/webhooks/spyne`)} ${json} --data ${shellQuote(body)}`,
-    );
-  } else if (spyneUrl !== undefined) {
-    lines.push(
-      `curl -sS -X POST ${spyneUrl} ${json} --data ${shellQuote(JSON.stringify(SAMPLE_SPYNE_BODY))}`,
-    );
-  } else {
-    lines.push(
-      '# Spyne: SPYNE_SIGNING_SECRET and SPYNE_URL_TOKEN are both empty; every delivery is refused',
-    );
-  }
-
-  const sharinpixSecret = withCredential(secret('SHARINPIX_SECRET'), 'x-sharinpix-secret: ');
-  lines.push(
-    sharinpixSecret === undefined
-      ? '# SharinPix: SHARINPIX_SECRET is empty; every delivery is refused'
-      : `curl -sS -X POST ${shellQuote(`${gatewayUrl}/webhooks/sharinpix`)} ${json} -H ${shellQuote(`x-sharinpix-event: ${SAMPLE_SHARINPIX_EVENT}`)} -H ${sharinpixSecret} --data ${shellQuote(JSON.stringify(SAMPLE_SHARINPIX_BODY))}`,
-  );
-
-  const imageUrl = withCredential(
-    secret('IMAGE_INTELLIGENCE_TOKEN'),
-    `${gatewayUrl}/webhooks/image-intelligence?token=`,
-  );
-  lines.push(
-    imageUrl === undefined
-      ? '# Image Intelligence: IMAGE_INTELLIGENCE_TOKEN is empty; every delivery is refused'
-      : `curl -sS -X POST ${imageUrl} ${json} --data ${shellQuote(JSON.stringify(SAMPLE_IMAGE_INTELLIGENCE_BODY))}`,
-  );
-  return lines;
+  return VENDOR_MANIFESTS.map((manifest) => sampleCurl(manifest, gatewayUrl, secret, now));
 };
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -136,9 +180,10 @@ export const startBanner = (input: {
         ]),
     '',
     'Webhooks (POST):',
-    `  Spyne               ${url}/webhooks/spyne          (v2: signed body; v1: ?token=SPYNE_URL_TOKEN)`,
-    `  SharinPix           ${url}/webhooks/sharinpix      (headers X-Sharinpix-Event, X-Sharinpix-Secret)`,
-    `  Image Intelligence  ${url}/webhooks/image-intelligence?token=IMAGE_INTELLIGENCE_TOKEN`,
+    ...VENDOR_MANIFESTS.map(
+      (manifest) =>
+        `  ${manifest.displayName.padEnd(20)}${url}${manifest.routePath.padEnd(25)}${manifest.local.bannerHint}`,
+    ),
     '',
     'Secrets (set the variable before npm start to change one; empty disables it):',
     ...secrets.map((secret) => `  ${secret.name.padEnd(width)}  ${describeSecret(secret)}`),
@@ -147,7 +192,10 @@ export const startBanner = (input: {
     ...sampleCurls(url, secrets, input.now).map((line) => `  ${line}`),
     '',
     'Read (GET; IAM-signed in AWS, open here):',
-    `  ${url}/images/{vendor}/{imageId}     e.g. ${url}/images/spyne/${SAMPLE_SPYNE_BODY.image_data[0].image_id}`,
+    ...VENDOR_MANIFESTS.slice(0, 1).map(
+      (manifest) =>
+        `  ${url}/images/{vendor}/{imageId}     e.g. ${url}/images/${manifest.vendor}/${manifest.local.sample.imageId}`,
+    ),
     `  ${url}/images?vendor={vendor}&collection={collectionId}`,
     `  ${url}/health`,
     '  npm run records                       every record as a table',

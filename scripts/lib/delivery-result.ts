@@ -36,7 +36,7 @@ export const deliveryResultOf = (statusCode: number, responseText: string): Deli
 
 /**
  * One replay line: file, HTTP status, and the eventId (accepted/ignored) or the error the API
- * answered with, e.g. `events/bodies/spyne/v1-sample.json  200 accepted spyne:…`.
+ * answered with, e.g. `events/bodies/acme/sample.json  200 accepted acme:…`.
  */
 export const deliveryLine = (label: string, result: DeliveryResult): string => {
   if (result.raw !== undefined) return `${label}  ${result.statusCode} ${result.raw}`;

@@ -102,7 +102,7 @@ const readOperation = (route: HttpRoute) =>
           '200': json('The record', 'ImageRecord'),
           '400': json('A parameter is invalid; issues name it', 'ErrorBody'),
           '404': json(
-            'No record for this vendor and id, or none served yet (only a SharinPix Einstein prediction names the image)',
+            'No record for this vendor and id, or none served yet (only an image prediction names the image)',
             'ErrorBody',
           ),
         },

@@ -70,7 +70,7 @@ const fitWidths = (
 
 /**
  * Records as an aligned text table, one line per image, in the order given. Empty columns are
- * dropped, so a table of Spyne records does not carry an empty `tags` column. With a `maxWidth`
+ * dropped, so a table of records without tags does not carry an empty `tags` column. With a `maxWidth`
  * (the default), long ids, names and lists are cut with `…` so each line fits; `maxWidth:
  * undefined` (`--wide`) prints every value whole.
  */

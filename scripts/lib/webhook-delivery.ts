@@ -1,11 +1,10 @@
 import { basename, sep } from 'node:path';
 import * as v from 'valibot';
 import type { WebhookSecrets } from '../../shared/secrets/webhook-secrets';
-import { cloudinarySignatureHeaders } from '../../shared/vendors/cloudinary/signature';
-import { spyneVersionOf } from '../../shared/vendors/spyne/schema';
+import { renewCredentials } from '../../shared/auth/scheme-signer';
+import { manifestOf } from '../../shared/vendors/manifests';
 import { isVendor, VENDORS, type Vendor } from '../../shared/vendors/vendor';
 import { deliveriesOf } from '../fixtures/build-fixtures';
-import { firstSecretOf, signFreshSpyneSignature } from './spyne-signature';
 import type { SigningClock } from './signing-clock';
 
 /** One POST to a webhook route: what `npm run replay` sends. */
@@ -74,7 +73,8 @@ const fromGatewayEvent = (event: v.InferOutput<typeof GatewayEventSchema>): Repl
 
 /**
  * Reads a replayable file: a plain vendor body (`events/bodies/<vendor>/…`, delivered the way
- * the vendor delivers it, see `deliveriesOf`; SharinPix takes its event name from the file name)
+ * the vendor delivers it, see `deliveriesOf`; a vendor with an event-type header takes its event
+ * name from the file name)
  * or a generated API Gateway event (`events/<vendor>/…`: its body, headers and query). SQS and
  * read-API events, and `sam local` environment files, are skipped with the reason.
  */
@@ -125,91 +125,28 @@ export const replaySourceOf = (
   };
 };
 
-const withQueryToken = (query: string, token: string | undefined): string => {
-  if (token === undefined) return query;
-  const parameters = new URLSearchParams(query);
-  parameters.set('token', token);
-  return parameters.toString();
-};
-
-/** Re-signs a Spyne v2 body (fresh `iat`/`exp`) with the configured secret. */
-const resignedSpyneBody = (
-  body: Buffer,
-  secret: string | undefined,
-  clock: SigningClock,
-): Buffer => {
-  if (secret === undefined) return body;
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body.toString('utf8'));
-  } catch {
-    return body;
-  }
-  const parsed = v.safeParse(BodyObjectSchema, payload);
-  if (!parsed.success) return body;
-  const fields = parsed.output;
-  const signed = typeof fields.signature === 'string' || spyneVersionOf(fields) === 'v2';
-  if (!signed || typeof fields.project_id !== 'string' || typeof fields.sku_id !== 'string') {
-    return body;
-  }
-  const signature = signFreshSpyneSignature(
-    { project_id: fields.project_id, sku_id: fields.sku_id },
-    secret,
-    new Date(clock.timeFor('spyne', fields)),
-  );
-  return Buffer.from(JSON.stringify({ ...fields, signature }), 'utf8');
-};
-
 /**
  * Puts the configured credentials on a delivery, whatever it carried before (fixtures carry the
- * dev defaults): Spyne v2 bodies are re-signed with `SPYNE_SIGNING_SECRET` and unsigned ones get
- * `?token=SPYNE_URL_TOKEN`, SharinPix gets `X-Sharinpix-Secret`, Image Intelligence gets
- * `?token=IMAGE_INTELLIGENCE_TOKEN`, Cloudinary bodies are signed afresh (`X-Cld-Signature` over
- * the exact bytes sent, `X-Cld-Timestamp` now) with `CLOUDINARY_API_SECRET`. A credential that is
- * not configured is left as it was.
+ * dev defaults), as the vendor's authentication scheme says (`renewCredentials`): a body JWT is
+ * re-signed and a URL token replaced where the delivery has one, a header secret set, a raw-body
+ * digest signed afresh over the exact bytes sent. A credential that is not configured is left as
+ * it was.
  */
 export const withCredentials = (
   delivery: WebhookDelivery,
   secrets: WebhookSecrets,
   clock: SigningClock,
 ): WebhookDelivery => {
-  switch (delivery.vendor) {
-    case 'spyne': {
-      const hasToken = new URLSearchParams(delivery.query).has('token');
-      return {
-        ...delivery,
-        query: hasToken
-          ? withQueryToken(delivery.query, firstSecretOf(secrets.SPYNE_URL_TOKEN))
-          : delivery.query,
-        body: resignedSpyneBody(delivery.body, firstSecretOf(secrets.SPYNE_SIGNING_SECRET), clock),
-      };
-    }
-    case 'sharinpix': {
-      const secret = firstSecretOf(secrets.SHARINPIX_SECRET);
-      return secret === undefined
-        ? delivery
-        : { ...delivery, headers: { ...delivery.headers, 'x-sharinpix-secret': secret } };
-    }
-    case 'image-intelligence':
-      return {
-        ...delivery,
-        query: withQueryToken(delivery.query, firstSecretOf(secrets.IMAGE_INTELLIGENCE_TOKEN)),
-      };
-    case 'cloudinary': {
-      const secret = firstSecretOf(secrets.CLOUDINARY_API_SECRET);
-      return secret === undefined
-        ? delivery
-        : {
-            ...delivery,
-            headers: {
-              ...delivery.headers,
-              ...cloudinarySignatureHeaders(
-                delivery.body,
-                new Date(clock.timeFor('cloudinary', {})),
-                secret,
-              ),
-            },
-          };
-    }
-  }
+  const renewed = renewCredentials(
+    manifestOf(delivery.vendor).auth,
+    { query: delivery.query, headers: delivery.headers, body: delivery.body },
+    secrets,
+    { at: (body) => new Date(clock.timeFor(delivery.vendor, { ...body })) },
+  );
+  return {
+    ...delivery,
+    query: renewed.query,
+    headers: renewed.headers,
+    body: Buffer.isBuffer(renewed.body) ? renewed.body : Buffer.from(renewed.body, 'utf8'),
+  };
 };

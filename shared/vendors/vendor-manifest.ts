@@ -15,6 +15,8 @@ export interface SampleDelivery {
   readonly body: Readonly<Record<string, unknown>>;
   /** The event name, for a vendor that sends it in `eventTypeHeader`. */
   readonly eventType?: string;
+  /** The id of an image the body creates, for the read URL the banner shows. */
+  readonly imageId: string;
 }
 
 /** The secret variables a vendor's scheme reads, and how each comes to exist. */
@@ -87,6 +89,11 @@ export interface VendorManifest<TVendor extends string = string, TSecret extends
   };
   /** The `User-Agent` the vendor sends, for generated fixtures. */
   readonly userAgent: string;
+  /**
+   * A record its fixture bodies create, for the generated read-API events (`events/read/`); the
+   * first vendor that names one provides them.
+   */
+  readonly readExample?: { readonly imageId: string; readonly collection: string };
 }
 
 /** Declares a manifest, keeping its vendor and secret names as literal types for the registry. */

@@ -47,7 +47,7 @@ export interface RecordRewriter {
 export interface ReprocessDeps {
   readonly archive: ArchiveSource;
   readonly records: RecordRewriter;
-  /** Resolves the images that archived events name by alias only (Cloudinary public ids). */
+  /** Resolves the images that archived events name by alias only (public ids). */
   readonly aliases: Pick<ImageAliasStore, 'resolve'>;
   /** Today's normalizers. */
   readonly definitions: ProcessEventDeps['definitions'];

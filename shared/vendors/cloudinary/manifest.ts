@@ -1,4 +1,36 @@
+import type { RawBodyDigestConfig } from '../../auth/auth-scheme';
 import { defineVendorManifest } from '../vendor-manifest';
+
+/**
+ * `X-Cld-Signature`: the lower-case hex SHA-1 (default) or SHA-256 of the raw body, then
+ * `X-Cld-Timestamp`, then the API secret: a plain hash, not an HMAC.
+ */
+export const cloudinaryAuth = {
+  kind: 'raw-body-digest',
+  signatureHeader: 'x-cld-signature',
+  timestampHeader: 'x-cld-timestamp',
+  algorithms: ['sha1', 'sha256'],
+  mode: 'suffix',
+  secret: 'CLOUDINARY_API_SECRET',
+} as const satisfies RawBodyDigestConfig<'CLOUDINARY_API_SECRET'>;
+
+/** The sample delivery the local stack's start banner prints a curl for. */
+export const SAMPLE_CLOUDINARY_BODY = {
+  notification_type: 'upload',
+  timestamp: '2026-11-01T09:30:14+00:00',
+  request_id: 'demo-request-001',
+  asset_id: 'demo-cloudinary-asset-1',
+  public_id: 'demo/front-left',
+  version: 1793525412,
+  width: 1600,
+  height: 1200,
+  format: 'jpg',
+  resource_type: 'image',
+  created_at: '2026-11-01T09:30:12Z',
+  type: 'upload',
+  secure_url: 'https://media.example.com/demo/front-left.jpg',
+  asset_folder: 'demo',
+} as const;
 
 /**
  * Cloudinary notifications: one POST per notification, always JSON, signed with
@@ -12,14 +44,7 @@ export const cloudinaryManifest = defineVendorManifest({
   displayName: 'Cloudinary',
   routePath: '/webhooks/cloudinary',
   bodyFormats: ['json'],
-  auth: {
-    kind: 'raw-body-digest',
-    signatureHeader: 'x-cld-signature',
-    timestampHeader: 'x-cld-timestamp',
-    algorithms: ['sha1', 'sha256'],
-    mode: 'suffix',
-    secret: 'CLOUDINARY_API_SECRET',
-  },
+  auth: cloudinaryAuth,
   secrets: {
     devDefaults: { CLOUDINARY_API_SECRET: 'dev-cloudinary-api-secret' },
     operatorSet: ['CLOUDINARY_API_SECRET'],
@@ -48,22 +73,8 @@ export const cloudinaryManifest = defineVendorManifest({
     bannerHint: '(headers X-Cld-Signature, X-Cld-Timestamp over the raw body)',
     /** An `upload` of one image; the start banner signs it afresh. */
     sample: {
-      body: {
-        notification_type: 'upload',
-        timestamp: '2026-11-01T09:30:14+00:00',
-        request_id: 'demo-request-001',
-        asset_id: 'demo-cloudinary-asset-1',
-        public_id: 'demo/front-left',
-        version: 1793525412,
-        width: 1600,
-        height: 1200,
-        format: 'jpg',
-        resource_type: 'image',
-        created_at: '2026-11-01T09:30:12Z',
-        type: 'upload',
-        secure_url: 'https://media.example.com/demo/front-left.jpg',
-        asset_folder: 'demo',
-      },
+      imageId: 'demo-cloudinary-asset-1',
+      body: SAMPLE_CLOUDINARY_BODY,
     },
   },
   userAgent: 'cloudinary-webhooks',

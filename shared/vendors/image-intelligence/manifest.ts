@@ -1,5 +1,21 @@
 import { defineVendorManifest } from '../vendor-manifest';
 
+/** The sample delivery the local stack's start banner prints a curl for. */
+export const SAMPLE_IMAGE_INTELLIGENCE_BODY = {
+  id: 'demo-job-001',
+  createdAt: 1_793_500_000_000,
+  status: 'COMPLETED_SUCCESSFULLY',
+  jobResults: [{ class: 'car', hitl: false }],
+  imageResults: [
+    {
+      id: 'demo-ii-image-1',
+      url: 'https://media.example.com/jobs/demo-job-001/image-1.jpg',
+      status: 'COMPLETED_SUCCESSFULLY',
+      objects: [{ class: 'car', confidence: 0.97, verdict: true }],
+    },
+  ],
+} as const;
+
 /**
  * Image Intelligence: one POST per finished job to the `webhookUrl` given when the job was
  * submitted, which carries our token in `?token=`.
@@ -38,20 +54,8 @@ export const imageIntelligenceManifest = defineVendorManifest({
     bannerHint: '?token=IMAGE_INTELLIGENCE_TOKEN',
     /** A `/detect` job result with one image and one detection. */
     sample: {
-      body: {
-        id: 'demo-job-001',
-        createdAt: 1_793_500_000_000,
-        status: 'COMPLETED_SUCCESSFULLY',
-        jobResults: [{ class: 'car', hitl: false }],
-        imageResults: [
-          {
-            id: 'demo-ii-image-1',
-            url: 'https://media.example.com/jobs/demo-job-001/image-1.jpg',
-            status: 'COMPLETED_SUCCESSFULLY',
-            objects: [{ class: 'car', confidence: 0.97, verdict: true }],
-          },
-        ],
-      },
+      imageId: 'demo-ii-image-1',
+      body: SAMPLE_IMAGE_INTELLIGENCE_BODY,
     },
   },
   userAgent: 'image-intelligence-webhooks',

@@ -1,5 +1,22 @@
 import { defineVendorManifest } from '../vendor-manifest';
 
+/** The event name of the sample delivery (sent in the event-type header). */
+export const SAMPLE_SHARINPIX_EVENT = 'new_image';
+
+/** The sample delivery the local stack's start banner prints a curl for. */
+export const SAMPLE_SHARINPIX_BODY = {
+  id: '7d1f4c2e-5b7a-4c1e-9a3b-2f6e8d0c1a11',
+  public_id: '7d1f4c2e-5b7a-4c1e-9a3b-2f6e8d0c1a11',
+  album_id: 'demo-album',
+  filename: 'front-left.jpg',
+  width: 1600,
+  height: 1200,
+  format: 'jpg',
+  original_url: 'https://media.example.com/albums/demo-album/front-left.jpg',
+  processed: true,
+  created_at: '2026-11-01T09:30:00Z',
+} as const;
+
 /**
  * SharinPix webhooks: one POST per event, the event name in `X-Sharinpix-Event`, a shared secret
  * we generate in `X-Sharinpix-Secret` (the operator pastes it into SharinPix's admin page), the
@@ -41,19 +58,9 @@ export const sharinpixManifest = defineVendorManifest({
     bannerHint: '(headers X-Sharinpix-Event, X-Sharinpix-Secret)',
     /** A `new_image` (sent with header `X-Sharinpix-Event: new_image`). */
     sample: {
-      eventType: 'new_image',
-      body: {
-        id: '7d1f4c2e-5b7a-4c1e-9a3b-2f6e8d0c1a11',
-        public_id: '7d1f4c2e-5b7a-4c1e-9a3b-2f6e8d0c1a11',
-        album_id: 'demo-album',
-        filename: 'front-left.jpg',
-        width: 1600,
-        height: 1200,
-        format: 'jpg',
-        original_url: 'https://media.example.com/albums/demo-album/front-left.jpg',
-        processed: true,
-        created_at: '2026-11-01T09:30:00Z',
-      },
+      imageId: '7d1f4c2e-5b7a-4c1e-9a3b-2f6e8d0c1a11',
+      eventType: SAMPLE_SHARINPIX_EVENT,
+      body: SAMPLE_SHARINPIX_BODY,
     },
   },
   userAgent: 'SharinPix-Webhooks',

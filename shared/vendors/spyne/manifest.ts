@@ -19,6 +19,24 @@ export const spyneAuth: BodyJwtScheme<'SPYNE_SIGNING_SECRET' | 'SPYNE_URL_TOKEN'
   signsBody: (body) => spyneVersionOf(body) === 'v2',
 };
 
+/** The sample delivery the local stack's start banner prints a curl for. */
+export const SAMPLE_SPYNE_BODY = {
+  project_id: 'demo-project',
+  sku_id: 'demo-sku-001',
+  sku_status: 'Done',
+  image_data: [
+    {
+      image_id: 'demo-spyne-image-1',
+      image_name: 'demo-sku-001_Exterior_1',
+      image_category: 'Exterior',
+      frame_no: '1',
+      input_image: 'https://media.example.com/raw/demo-sku-001_Exterior_1.jpg',
+      output_image: 'https://media.example.com/edited/demo-sku-001_Exterior_1.png',
+      status: 'done',
+    },
+  ],
+} as const;
+
 /**
  * Spyne's push service: one POST per SKU when it completes. v2 bodies carry an HS256 JWT in
  * `signature` over the project and SKU ids (not the image list), signed with a secret Spyne hands
@@ -62,23 +80,11 @@ export const spyneManifest = defineVendorManifest({
     bannerHint: '(v2: signed body; v1: ?token=SPYNE_URL_TOKEN)',
     /** A v2 SKU with one image; the start banner adds a freshly signed `signature`. */
     sample: {
-      body: {
-        project_id: 'demo-project',
-        sku_id: 'demo-sku-001',
-        sku_status: 'Done',
-        image_data: [
-          {
-            image_id: 'demo-spyne-image-1',
-            image_name: 'demo-sku-001_Exterior_1',
-            image_category: 'Exterior',
-            frame_no: '1',
-            input_image: 'https://media.example.com/raw/demo-sku-001_Exterior_1.jpg',
-            output_image: 'https://media.example.com/edited/demo-sku-001_Exterior_1.png',
-            status: 'done',
-          },
-        ],
-      },
+      imageId: 'demo-spyne-image-1',
+      body: SAMPLE_SPYNE_BODY,
     },
   },
   userAgent: 'spyne-webhooks',
+  /** An image and the SKU of `events/bodies/spyne/v2-sample-a.json`. */
+  readExample: { imageId: 'img-0f0d6707-d264-44fe-82ce-ab912b0a8ea0', collection: '523a07fa' },
 });

@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import * as v from 'valibot';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { freePort } from '../../../local/servers/free-port';
-import {
-  SAMPLE_IMAGE_INTELLIGENCE_BODY,
-  SAMPLE_SHARINPIX_BODY,
-} from '../../../local/stack/sample-deliveries';
+import { SAMPLE_IMAGE_INTELLIGENCE_BODY } from '../../../shared/vendors/image-intelligence/manifest';
+import { SAMPLE_SHARINPIX_BODY } from '../../../shared/vendors/sharinpix/manifest';
 import { scratchCopyWith } from './support/scratch-copy';
 import { type StackProcess, startStackProcess } from './support/stack-process';
 

@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { freePort } from '../../../local/servers/free-port';
-import { signFreshSpyneSignature } from '../../../scripts/lib/spyne-signature';
+import { signFreshSpyneSignature } from '../../../shared/vendors/spyne/signature';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
 import { DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';

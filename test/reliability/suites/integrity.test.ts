@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
-import { signFreshSpyneSignature } from '../../../scripts/lib/spyne-signature';
+import { signFreshSpyneSignature } from '../../../shared/vendors/spyne/signature';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
 import { deliveryCount, type LedgerEntry } from '../../../shared/store/ledger-item';

@@ -3,7 +3,7 @@ import { QuarantineRecordSchema } from '../../../shared/ingest/quarantine';
 import { bodyNames, loadBody } from '../../support/vendor-bodies';
 import { ingestHarness } from './support/ingest-harness';
 import { TEST_SECRETS } from './support/test-secrets';
-import { sharinpixEventName } from '../../../scripts/fixtures/build-fixtures';
+import { eventNameOfBodyFile } from '../../../scripts/fixtures/build-fixtures';
 
 const SECRET = TEST_SECRETS.SHARINPIX_SECRET;
 
@@ -31,18 +31,18 @@ describe('POST /webhooks/sharinpix: accepted', () => {
     // Act
     const answer = await deliver({
       body: loadBody('sharinpix', name),
-      headers: sharinpixHeaders(sharinpixEventName(name)),
+      headers: sharinpixHeaders(eventNameOfBodyFile(name)),
     });
 
     // Assess
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       status: 'accepted',
-      eventId: expect.stringMatching(new RegExp(`^sharinpix:${sharinpixEventName(name)}:`)),
+      eventId: expect.stringMatching(new RegExp(`^sharinpix:${eventNameOfBodyFile(name)}:`)),
     });
     expect(eventQueue.messages[0]?.attributes).toEqual({
       vendor: 'sharinpix',
-      eventType: sharinpixEventName(name),
+      eventType: eventNameOfBodyFile(name),
       eventId: answer.body.eventId,
     });
   });
@@ -55,13 +55,13 @@ describe('POST /webhooks/sharinpix: accepted', () => {
       const payload = loadBody('sharinpix', name);
       const asJson = await deliver({
         body: payload,
-        headers: sharinpixHeaders(sharinpixEventName(name)),
+        headers: sharinpixHeaders(eventNameOfBodyFile(name)),
       });
 
       // Act
       const asForm = await deliver({
         body: formBody(payload),
-        headers: sharinpixHeaders(sharinpixEventName(name), `${FORM}; charset=UTF-8`),
+        headers: sharinpixHeaders(eventNameOfBodyFile(name), `${FORM}; charset=UTF-8`),
       });
 
       // Assess

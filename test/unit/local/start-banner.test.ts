@@ -1,9 +1,10 @@
+import { SAMPLE_CLOUDINARY_BODY } from '../../../shared/vendors/cloudinary/manifest';
+import { SAMPLE_IMAGE_INTELLIGENCE_BODY } from '../../../shared/vendors/image-intelligence/manifest';
 import {
-  SAMPLE_IMAGE_INTELLIGENCE_BODY,
   SAMPLE_SHARINPIX_BODY,
   SAMPLE_SHARINPIX_EVENT,
-  SAMPLE_SPYNE_BODY,
-} from '../../../local/stack/sample-deliveries';
+} from '../../../shared/vendors/sharinpix/manifest';
+import { SAMPLE_SPYNE_BODY } from '../../../shared/vendors/spyne/manifest';
 import type { StackFile } from '../../../local/stack/stack-file';
 import { sampleCurls, secretsInUse, startBanner } from '../../../local/stack/start-banner';
 import { authenticateSpyneDelivery } from '../../../shared/vendors/spyne/authenticate';
@@ -44,6 +45,7 @@ describe('the sample deliveries printed at start', () => {
     ['spyne', SAMPLE_SPYNE_BODY, undefined],
     ['sharinpix', SAMPLE_SHARINPIX_BODY, SAMPLE_SHARINPIX_EVENT],
     ['image-intelligence', SAMPLE_IMAGE_INTELLIGENCE_BODY, undefined],
+    ['cloudinary', SAMPLE_CLOUDINARY_BODY, undefined],
   ] as const)('%s passes its vendor schema', (vendor, payload, eventType) => {
     // Prepare
     const definition = VENDOR_DEFINITIONS[vendor];

@@ -1,13 +1,13 @@
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import type { Vendor } from '../../../shared/vendors/vendor';
 import { bodyNames, loadBody } from '../../support/vendor-bodies';
-import { sharinpixEventName } from '../../../scripts/fixtures/build-fixtures';
+import { eventNameOfBodyFile } from '../../../scripts/fixtures/build-fixtures';
 
 /** What each vendor's events expect of their images, per stored body (SharinPix: by event name). */
 const expectationOf = (vendor: Vendor, name: string): string => {
   const definition = VENDOR_DEFINITIONS[vendor];
   if (definition === undefined) throw new Error(`no definition for ${vendor}`);
-  const eventType = vendor === 'sharinpix' ? sharinpixEventName(name) : undefined;
+  const eventType = vendor === 'sharinpix' ? eventNameOfBodyFile(name) : undefined;
   const read = definition.read({
     payload: loadBody(vendor, name),
     ...(eventType ? { eventType } : {}),

@@ -15,7 +15,7 @@ import {
   recordOf,
   recordsOf,
 } from './sharinpix/sharinpix-test-kit';
-import { sharinpixEventName } from '../../../scripts/fixtures/build-fixtures';
+import { eventNameOfBodyFile } from '../../../scripts/fixtures/build-fixtures';
 
 const CDN = 'https://cdn.sharinpix.com';
 const NEW_IMAGE_ID = 'f37e01b7-942c-4179-bfd0-0cccf4700328';
@@ -732,7 +732,7 @@ describe('SharinPix personal data', () => {
   ])('%s: no user field or app token in the payload, the changes or the records', (name) => {
     // Prepare
     const payload = body(name);
-    const eventType = sharinpixEventName(name);
+    const eventType = eventNameOfBodyFile(name);
 
     // Act
     const event = readOk(payload, eventType);
@@ -754,7 +754,7 @@ describe('SharinPix plain bodies', () => {
     // Act
     const counts = new Map<string, number>();
     for (const name of names) {
-      const type = sharinpixEventName(name);
+      const type = eventNameOfBodyFile(name);
       counts.set(type, (counts.get(type) ?? 0) + 1);
     }
 
@@ -777,7 +777,7 @@ describe('SharinPix plain bodies', () => {
     '%s reads back to the same event from its queued payload, into valid records',
     (name) => {
       // Prepare
-      const eventType = sharinpixEventName(name);
+      const eventType = eventNameOfBodyFile(name);
       const first = readOk(body(name), eventType);
 
       // Act

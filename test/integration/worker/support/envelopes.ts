@@ -5,7 +5,7 @@ import { toEventEnvelope } from '../../../../shared/queue/to-event-envelope';
 import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 import { loadBody } from '../../../support/vendor-bodies';
-import { sharinpixEventName } from '../../../../scripts/fixtures/build-fixtures';
+import { eventNameOfBodyFile } from '../../../../scripts/fixtures/build-fixtures';
 
 /**
  * The envelope ingest would queue for a vendor body: read and identified by the vendor's own
@@ -45,7 +45,7 @@ export const envelopeOfBody = (
 ): EventEnvelope =>
   envelopeOf(vendor, loadBody(vendor, name), {
     ...options,
-    ...(vendor === 'sharinpix' ? { eventType: sharinpixEventName(name) } : {}),
+    ...(vendor === 'sharinpix' ? { eventType: eventNameOfBodyFile(name) } : {}),
   });
 
 /** One SQS record as the event source mapping delivers it. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { BodyFile } from '../../../../scripts/fixtures/build-fixtures';
-import { sharinpixEventName } from '../../../../scripts/fixtures/build-fixtures';
-import { signSpyneSignature } from '../../../../scripts/lib/spyne-signature';
+import { eventNameOfBodyFile } from '../../../../scripts/fixtures/build-fixtures';
+import { signSpyneSignature } from '../../../../shared/vendors/spyne/signature';
 import { DEV_SECRETS } from '../../../../shared/config/dev-secrets';
 import { cloudinarySignatureHeaders } from '../../../../shared/vendors/cloudinary/signature';
 import type { Vendor } from '../../../../shared/vendors/vendor';
@@ -458,7 +458,7 @@ export const materialize = (spec: FuzzSpec, fixtures: readonly BodyFile[]): Fuzz
   const credential = credentialValue(spec, secret);
   if (spec.route === 'sharinpix') {
     if (credential !== undefined) headers['x-sharinpix-secret'] = credential;
-    headers['x-sharinpix-event'] = spec.sharinpixEvent ?? sharinpixEventName(fixture.name);
+    headers['x-sharinpix-event'] = spec.sharinpixEvent ?? eventNameOfBodyFile(fixture.name);
   } else if (spec.route === 'cloudinary') {
     // Signed over the final bytes, as Cloudinary signs what it sends; a bad credential signs
     // with the wrong secret (or sends no signature).
