@@ -156,42 +156,41 @@ export const imageIntelligenceJobEvent = (
   };
 };
 
-/** A Cloudinary `upload` notification for one new image, shaped like `events/bodies/cloudinary`. */
-export const cloudinaryUploadEvent = (publicId: string = `sku-${randomUUID()}`): BodyFile => {
-  const version = 1791970212;
+/** A Cloudinary `upload` notification for one image (a new asset in a catalog folder). */
+export const cloudinaryUploadEvent = (assetId: string = freshHex()): BodyFile => {
+  const version = Math.floor(nextEpoch() / 1000);
   return {
     vendor: 'cloudinary',
     name: 'upload',
     body: {
       notification_type: 'upload',
-      timestamp: '2026-10-14T09:30:14+00:00',
-      request_id: randomUUID().replaceAll('-', ''),
-      asset_id: randomUUID().replaceAll('-', ''),
-      public_id: publicId,
+      timestamp: new Date(version * 1000 + 2000).toISOString(),
+      request_id: freshHex(),
+      asset_id: assetId,
+      public_id: `catalog/${assetId.slice(0, 12)}`,
       version,
-      version_id: randomUUID().replaceAll('-', ''),
+      version_id: freshHex(),
       width: 2400,
       height: 1600,
       format: 'jpg',
       resource_type: 'image',
-      created_at: '2026-10-14T09:30:12Z',
+      created_at: new Date(version * 1000).toISOString(),
       tags: ['catalog', 'shoes'],
       bytes: 812334,
       type: 'upload',
-      etag: randomUUID().replaceAll('-', ''),
+      etag: freshHex(),
       placeholder: false,
-      url: `http://res.cloudinary.com/demo/image/upload/v${version}/${publicId}.jpg`,
-      secure_url: `https://res.cloudinary.com/demo/image/upload/v${version}/${publicId}.jpg`,
+      url: `http://res.cloudinary.com/demo/image/upload/v${version}/catalog/${assetId}.jpg`,
+      secure_url: `https://res.cloudinary.com/demo/image/upload/v${version}/catalog/${assetId}.jpg`,
       asset_folder: 'catalog/shoes',
-      display_name: publicId,
+      display_name: assetId.slice(0, 12),
       original_filename: 'IMG_20261014_0912',
       context: { custom: { sku: '48213', alt: 'Trail runner, front view' } },
       api_key: '614285930017442',
       notification_context: {
-        triggered_at: '2026-10-14T09:30:13.874Z',
+        triggered_at: new Date(version * 1000 + 1000).toISOString(),
         triggered_by: { source: 'api', id: '614285930017442' },
       },
-      signature_key: '614285930017442',
     },
     timeEpoch: nextEpoch(),
   };
@@ -220,6 +219,35 @@ export const spyneSkuOfBytes = (targetBytes: number): BodyFile => {
   const padded = withNote(file, 'n'.repeat(Math.max(0, targetBytes - sizeOf(file))));
   return padded;
 };
+
+/** A Cloudinary `resource_tags_changed` notification: tags added to and removed from one image. */
+export const cloudinaryTagsEvent = (assetId: string): BodyFile => ({
+  vendor: 'cloudinary',
+  name: 'resource_tags_changed',
+  body: {
+    notification_type: 'resource_tags_changed',
+    source: 'ui',
+    resources: [
+      {
+        asset_id: assetId,
+        public_id: `catalog/${assetId.slice(0, 12)}`,
+        resource_type: 'image',
+        type: 'upload',
+        added: ['hero', 'autumn-2026'],
+        removed: ['shoes'],
+      },
+    ],
+    notification_context: {
+      triggered_at: new Date(nextEpoch()).toISOString(),
+      triggered_by: { source: 'ui', id: 'f3a91c07d2e84b6b9c15' },
+    },
+    signature_key: '614285930017442',
+  },
+  timeEpoch: nextEpoch(),
+});
+
+/** 32 hex characters, the shape of Cloudinary's asset ids, request ids and etags. */
+export const freshHex = (): string => randomUUID().replaceAll('-', '');
 
 /** The JSON delivery of a body, exactly as the vendor makes it with the dev secrets. */
 export const jsonDeliveryOf = (file: BodyFile): Delivery => {

@@ -1,6 +1,9 @@
 import type { EventEnvelope } from '../../shared/queue/event-envelope';
 import {
+  cloudinaryTagsEvent,
+  cloudinaryUploadEvent,
   envelopeFor,
+  freshHex,
   freshIds,
   imageIntelligenceJobEvent,
   sharinpixImageEvent,
@@ -21,6 +24,8 @@ export const SCENARIO_NAMES = [
   'ii-completed-4-new',
   'ii-in-progress-4',
   'ii-completed-4',
+  'cloudinary-upload',
+  'cloudinary-tags',
   'duplicate',
   'spyne-sku-100',
 ] as const;
@@ -123,6 +128,26 @@ export const buildScenario = (name: ScenarioName): Scenario => {
         images: 4,
         prepare: [envelopeFor(imageIntelligenceJobEvent('IN_PROGRESS', jobId, images))],
         measured: envelopeFor(imageIntelligenceJobEvent('COMPLETED_SUCCESSFULLY', jobId, images)),
+      };
+    }
+    case 'cloudinary-upload':
+      return {
+        name,
+        label: 'cloudinary upload (new image)',
+        kind: 'new',
+        images: 1,
+        prepare: [],
+        measured: envelopeFor(cloudinaryUploadEvent()),
+      };
+    case 'cloudinary-tags': {
+      const assetId = freshHex();
+      return {
+        name,
+        label: 'cloudinary resource_tags_changed (existing image)',
+        kind: 'update',
+        images: 1,
+        prepare: [envelopeFor(cloudinaryUploadEvent(assetId))],
+        measured: envelopeFor(cloudinaryTagsEvent(assetId)),
       };
     }
     case 'duplicate': {

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { signRawBody } from '../../../shared/auth/raw-body-digest-authenticator';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
@@ -27,6 +28,7 @@ const ROTATION = {
   SPYNE_SIGNING_SECRET: 'old-signing-secret, ,new-signing-secret',
   SHARINPIX_SECRET: '   ',
   IMAGE_INTELLIGENCE_TOKEN: '',
+  CLOUDINARY_API_SECRET: 'old-api-secret, ,new-api-secret',
 } as const;
 
 type StackName = 'dev secrets' | 'rotation lists';
@@ -102,6 +104,39 @@ const imageIntelligence = (query: string, extra: Partial<HttpRequest> = {}): Htt
 
 const token = (value: string) => `token=${encodeURIComponent(value)}`;
 
+/**
+ * A Cloudinary upload signed by `sign`, which gets the exact bytes sent and the timestamp; the
+ * timestamp is now unless `at` moves it (seconds from now).
+ */
+const cloudinary = (
+  sign: (body: Buffer, timestamp: string) => string,
+  options: {
+    at?: number;
+    timestamp?: string;
+    body?: Buffer;
+    headers?: Record<string, string>;
+  } = {},
+): HttpRequest => {
+  const body = Buffer.from(JSON.stringify(fresh('cloudinary', 'upload')));
+  const timestamp = options.timestamp ?? String(now() + (options.at ?? 0));
+  return {
+    path: '/webhooks/cloudinary',
+    headers: {
+      ...JSON_HEADERS,
+      'x-cld-timestamp': timestamp,
+      'x-cld-signature': sign(body, timestamp),
+      ...options.headers,
+    },
+    body: options.body ?? body,
+  };
+};
+
+/** Cloudinary's digest: hex hash of body, timestamp and secret (SHA-1 unless told). */
+const cld =
+  (secret: string, algorithm: 'sha1' | 'sha256' = 'sha1') =>
+  (body: Buffer, timestamp: string): string =>
+    signRawBody('suffix', algorithm, body, timestamp, secret);
+
 const HS256 = { alg: 'HS256', typ: 'JWT' };
 const SECRET: string = DEV_SECRETS.SPYNE_SIGNING_SECRET;
 const hs256 = (
@@ -126,6 +161,7 @@ const devSecretCases = (): AuthCase[] => {
   const url = DEV_SECRETS.SPYNE_URL_TOKEN;
   const ii = DEV_SECRETS.IMAGE_INTELLIGENCE_TOKEN;
   const sp = DEV_SECRETS.SHARINPIX_SECRET;
+  const cl = DEV_SECRETS.CLOUDINARY_API_SECRET;
   return [
     { name: 'control: a correctly signed Spyne v2 body', stack, expect: 200, request: valid },
     {
@@ -401,6 +437,47 @@ const devSecretCases = (): AuthCase[] => {
     attack('Image Intelligence empty token', imageIntelligence('token=')),
     attack('Image Intelligence whitespace token', imageIntelligence('token=%20%20')),
     attack('Image Intelligence token with a NUL suffix', imageIntelligence(`${token(ii)}%00`)),
+    // Cloudinary: a digest over the raw body and a fresh timestamp, keyed by the API secret.
+    {
+      name: 'control: Cloudinary signed with SHA-1',
+      stack,
+      expect: 200,
+      request: cloudinary(cld(cl)),
+    },
+    {
+      name: 'control: Cloudinary signed with SHA-256',
+      stack,
+      expect: 200,
+      request: cloudinary(cld(cl, 'sha256')),
+    },
+    attack('Cloudinary signed with a wrong secret', cloudinary(cld('not-the-secret'))),
+    attack("Cloudinary signed with another vendor's secret", cloudinary(cld(sp))),
+    attack(
+      'Cloudinary signature over other bytes',
+      cloudinary(cld(cl), { body: Buffer.from(JSON.stringify(fresh('cloudinary', 'upload'))) }),
+    ),
+    attack('Cloudinary timestamp older than the window', cloudinary(cld(cl), { at: -7201 - 60 })),
+    attack('Cloudinary timestamp far in the future', cloudinary(cld(cl), { at: 3600 })),
+    attack(
+      'Cloudinary timestamp not whole seconds',
+      cloudinary(cld(cl), { timestamp: `${now()}.5` }),
+    ),
+    attack(
+      'Cloudinary signature without the timestamp header',
+      cloudinary(cld(cl), { headers: { 'x-cld-timestamp': '' } }),
+    ),
+    attack(
+      'Cloudinary empty signature',
+      cloudinary(() => ''),
+    ),
+    attack(
+      'Cloudinary signature of the wrong length',
+      cloudinary((body, at) => cld(cl)(body, at).slice(1)),
+    ),
+    attack(
+      'Cloudinary digest without the secret',
+      cloudinary((body, at) => cld('')(body, at)),
+    ),
   ];
 };
 
@@ -476,6 +553,24 @@ const rotationCases = (): AuthCase[] => {
     attack(
       'Image Intelligence (empty token): the dev default',
       imageIntelligence(token(DEV_SECRETS.IMAGE_INTELLIGENCE_TOKEN)),
+    ),
+    control(
+      'control: Cloudinary signed with the first API secret',
+      cloudinary(cld('old-api-secret')),
+    ),
+    control(
+      'control: Cloudinary signed with the last API secret',
+      cloudinary(cld('new-api-secret')),
+    ),
+    attack('Cloudinary signed with the whitespace element', cloudinary(cld(' '))),
+    attack('Cloudinary signed with the empty key', cloudinary(cld(''))),
+    attack(
+      'Cloudinary signed with the raw list as key',
+      cloudinary(cld(ROTATION.CLOUDINARY_API_SECRET)),
+    ),
+    attack(
+      'Cloudinary signed with the dev default',
+      cloudinary(cld(DEV_SECRETS.CLOUDINARY_API_SECRET)),
     ),
   ];
 };
