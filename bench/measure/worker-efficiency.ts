@@ -9,6 +9,7 @@ import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
 import type { EventEnvelope } from '../../shared/queue/event-envelope';
 import { CapacityTally } from '../../shared/store/capacity';
 import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
+import { DynamoDbImageAliasStore } from '../../shared/store/dynamodb-image-alias-store';
 import { ensureTable } from '../../shared/store/ensure-table';
 import {
   LEDGER_TABLE,
@@ -271,6 +272,13 @@ export const measureWorker = async (
         onCapacity: tally.listener,
       }),
       store,
+      // A vendor whose images have aliases (public ids) registers them beside the records, as
+      // the deployed worker does; their units count with the event's.
+      aliases: new DynamoDbImageAliasStore({
+        client,
+        tableName: ours.records,
+        onCapacity: tally.listener,
+      }),
       definitions: VENDOR_DEFINITIONS,
       archiveEvents: DEPLOYED.archiveEvents,
       applyConcurrency: DEPLOYED.applyConcurrency,

@@ -8,7 +8,9 @@ import { SAMPLE_SPYNE_BODY } from '../../../shared/vendors/spyne/manifest';
 import type { StackFile } from '../../../local/stack/stack-file';
 import { sampleCurls, secretsInUse, startBanner } from '../../../local/stack/start-banner';
 import { authenticateSpyneDelivery } from '../../../shared/vendors/spyne/authenticate';
+import { authenticateRawBodyDigest } from '../../../shared/auth/raw-body-digest-authenticator';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
+import { VENDOR_MANIFESTS } from '../../../shared/vendors/manifests';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import { credentialSource } from './credential-source';
 
@@ -41,12 +43,13 @@ const STACK: StackFile = {
 };
 
 describe('the sample deliveries printed at start', () => {
-  it.each([
-    ['spyne', SAMPLE_SPYNE_BODY, undefined],
-    ['sharinpix', SAMPLE_SHARINPIX_BODY, SAMPLE_SHARINPIX_EVENT],
-    ['image-intelligence', SAMPLE_IMAGE_INTELLIGENCE_BODY, undefined],
-    ['cloudinary', SAMPLE_CLOUDINARY_BODY, undefined],
-  ] as const)('%s passes its vendor schema', (vendor, payload, eventType) => {
+  it.each(
+    VENDOR_MANIFESTS.map((manifest) => [
+      manifest.vendor,
+      manifest.local.sample.body,
+      manifest.local.sample.eventType,
+    ]),
+  )('%s passes its vendor schema', (vendor, payload, eventType) => {
     // Prepare
     const definition = VENDOR_DEFINITIONS[vendor];
 
@@ -55,6 +58,20 @@ describe('the sample deliveries printed at start', () => {
 
     // Assess
     expect(read?.ok).toBe(true);
+  });
+
+  it('covers every vendor, and the first ones with the bodies they always printed', () => {
+    // Act
+    const samples = VENDOR_MANIFESTS.map((manifest) => manifest.local.sample);
+
+    // Assess
+    expect(samples.map((sample) => sample.body)).toEqual([
+      SAMPLE_SPYNE_BODY,
+      SAMPLE_SHARINPIX_BODY,
+      SAMPLE_IMAGE_INTELLIGENCE_BODY,
+      SAMPLE_CLOUDINARY_BODY,
+    ]);
+    expect(samples[1]?.eventType).toBe(SAMPLE_SHARINPIX_EVENT);
   });
 });
 
@@ -93,6 +110,39 @@ describe('the curl lines printed at start', () => {
       `'${URL}/webhooks/image-intelligence?token=${DEV_SECRETS.IMAGE_INTELLIGENCE_TOKEN}'`,
     );
     expect(dataOf(imageIntelligence ?? '')).toEqual(SAMPLE_IMAGE_INTELLIGENCE_BODY);
+  });
+
+  it('signs the Cloudinary sample over the exact bytes it sends, so the real authenticator accepts it', () => {
+    // Prepare
+    const secrets = secretsInUse({});
+
+    // Act
+    const [, , , cloudinary = ''] = sampleCurls(URL, secrets, NOW);
+
+    // Assess
+    const header = (name: string) => new RegExp(`-H '${name}: ([^']*)'`).exec(cloudinary)?.[1];
+    const data = (/--data '((?:[^']|'\\'')*)'/.exec(cloudinary)?.[1] ?? '').replaceAll(
+      "'\\''",
+      "'",
+    );
+    const check = (secret: string) =>
+      authenticateRawBodyDigest(
+        {
+          signatureHeader: 'x-cld-signature',
+          timestampHeader: 'x-cld-timestamp',
+          algorithms: ['sha1', 'sha256'],
+          mode: 'suffix',
+          maxAgeSeconds: 7200,
+          maxFutureSeconds: 300,
+        },
+        { ...credentialSource(''), header, body: Buffer.from(data, 'utf8') },
+        secret,
+        NOW,
+      );
+    expect(cloudinary).toContain(`'${URL}/webhooks/cloudinary'`);
+    expect(JSON.parse(data)).toEqual(SAMPLE_CLOUDINARY_BODY);
+    expect(check(DEV_SECRETS.CLOUDINARY_API_SECRET)).toEqual({ ok: true });
+    expect(check('another-secret').ok).toBe(false);
   });
 
   it('never prints a secret that came from the environment: it references the variable', () => {
