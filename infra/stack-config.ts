@@ -1,6 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import * as v from 'valibot';
 import { HTTP_ROUTES, routeKeyOf } from '../shared/http/routes';
+import { ServiceError } from '../shared/errors/service-error';
 
 /**
  * Everything a deployment may set through CDK context (`-c key=value`, or `context` in
@@ -204,7 +205,9 @@ export const STACK_CONFIG_KEYS = Object.keys(
 ) as readonly (keyof StackConfig)[];
 
 /** The app's context was malformed; synthesis stops before anything is built from it. */
-export class StackConfigError extends Error {
+export class StackConfigError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     readonly key: string,
     message: string,

@@ -1,8 +1,11 @@
 import { CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { ServiceError } from '../../shared/errors/service-error';
 
 /** A construct had no CloudFormation resource to name. */
-export class LogicalIdPinError extends Error {
+export class LogicalIdPinError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     readonly constructPath: string,
     readonly logicalId: string,

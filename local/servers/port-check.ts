@@ -1,7 +1,10 @@
 import { createServer } from 'node:net';
+import { ServiceError } from '../../shared/errors/service-error';
 
 /** A port the local stack needs cannot be bound; the message names the flag that moves it. */
-export class PortInUseError extends Error {
+export class PortInUseError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     readonly port: number,
     readonly purpose: string,
@@ -17,7 +20,9 @@ export class PortInUseError extends Error {
 }
 
 /** The OS refused the port for another reason (e.g. a privileged port without root). */
-export class PortUnavailableError extends Error {
+export class PortUnavailableError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     readonly port: number,
     readonly purpose: string,
@@ -34,7 +39,9 @@ export class PortUnavailableError extends Error {
 }
 
 /** Several ports cannot be bound: every one is named at once, so one retry fixes them all. */
-export class PortsUnavailableError extends Error {
+export class PortsUnavailableError extends ServiceError {
+  readonly retryable = false;
+
   constructor(readonly errors: readonly Error[]) {
     super(
       `${errors.length} ports the local stack needs cannot be used:\n${errors.map((error) => `  - ${error.message}`).join('\n')}`,

@@ -2,9 +2,15 @@ import * as v from 'valibot';
 import { type ImageRecord, ImageRecordSchema } from '../../shared/record/image-record';
 import type { Vendor } from '../../shared/vendors/vendor';
 import { readApiHeaders } from './signed-request';
+import { ServiceError } from '../../shared/errors/service-error';
 
 /** The read API answered something other than a page of records. */
-export class ReadApiError extends Error {
+export class ReadApiError extends ServiceError {
+  /** A refused request (4xx but 429) stays refused; a failed or overloaded one may pass later. */
+  get retryable(): boolean {
+    return this.statusCode === undefined || this.statusCode === 429 || this.statusCode >= 500;
+  }
+
   constructor(
     message: string,
     readonly url: string,

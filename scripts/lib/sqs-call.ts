@@ -1,5 +1,9 @@
+import { ServiceError } from '../../shared/errors/service-error';
+
 /** An SQS call of an operator command failed; the message names the call and the queue. */
-export class QueueCommandError extends Error {
+export class QueueCommandError extends ServiceError {
+  readonly retryable = true;
+
   constructor(
     message: string,
     readonly queueUrl: string,

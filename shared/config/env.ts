@@ -1,3 +1,5 @@
+import { ServiceError } from '../errors/service-error';
+
 /**
  * Environment access for configuration modules. Each function reads and checks its environment
  * once, at module load, and fails loudly there: a misconfigured function should not start, let
@@ -5,7 +7,9 @@
  */
 
 /** Thrown at load time when the environment is missing or malformed. */
-export class ConfigurationError extends Error {
+export class ConfigurationError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     message: string,
     readonly variable: string,

@@ -1,4 +1,5 @@
 import { type MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ServiceError } from '../errors/service-error';
 
 /** SQS's hard limit on one message: body plus attribute names, types and values. */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
@@ -20,7 +21,9 @@ export interface EventQueue {
 }
 
 /** The queue did not take a message (throttled, timed out, unreachable, refused). */
-export class EnqueueError extends Error {
+export class EnqueueError extends ServiceError {
+  readonly retryable = true;
+
   constructor(
     message: string,
     readonly queueUrl: string,

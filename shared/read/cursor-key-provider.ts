@@ -3,12 +3,15 @@ import { readJsonSecret } from '../secrets/read-json-secret';
 import * as v from 'valibot';
 import type { CursorKeySource } from './cursor-signing-key';
 import { MIN_CURSOR_KEY_LENGTH } from './cursor-signing-key';
+import { ServiceError } from '../errors/service-error';
 
 /** The cursor key, when the read API needs it. Cached by implementations: one fetch per container. */
 export type CursorKeyProvider = () => Promise<string>;
 
 /** The key could not be fetched or is unusable; the read API answers 503 and tries again later. */
-export class CursorKeyUnavailableError extends Error {
+export class CursorKeyUnavailableError extends ServiceError {
+  readonly retryable = true;
+
   constructor(
     message: string,
     readonly secretId: string,

@@ -6,15 +6,15 @@ import { isAnnounced, toImageRecord } from '../record/record-state';
 import { encodeCursor } from '../store/collection-cursor';
 import type { ImageRecordStore } from '../store/image-record-store';
 import type { StoredRecord } from '../store/record-item';
-import { StoreOperationError } from '../store/store-errors';
 import { validate } from '../validation/validation-issue';
-import { type CursorKeyProvider, CursorKeyUnavailableError } from './cursor-key-provider';
+import type { CursorKeyProvider } from './cursor-key-provider';
 import {
   parseReadRequest,
   positionOf,
   type ReadRequest,
   type RefusedRequest,
 } from './read-request';
+import { isRetryable, ServiceError } from '../errors/service-error';
 
 /** The log calls the read API makes; Powertools' `Logger` satisfies it. */
 export interface ReadLog {
@@ -38,7 +38,9 @@ export type ReadHandler = (
 const RETRY_AFTER_SECONDS = '1';
 
 /** A stored record failed the output contract: a bug or drift, reported by key, never served. */
-class RecordContractError extends Error {
+class RecordContractError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     readonly recordKey: string,
     readonly issuePaths: readonly string[],
@@ -126,9 +128,8 @@ export const createReadHandler = (deps: ReadHandlerDeps): ReadHandler => {
         routeKey: event.routeKey,
         error,
       });
-      const unavailable =
-        error instanceof StoreOperationError || error instanceof CursorKeyUnavailableError;
-      return unavailable
+      // A store or secrets call that failed may pass on retry: 503; anything else is ours: 500.
+      return isRetryable(error)
         ? jsonResponse(
             503,
             { error: 'temporarily_unavailable' },

@@ -1,4 +1,5 @@
 import { SECRET_NAMES, type SecretName } from '../config/dev-secrets';
+import { ServiceError } from '../errors/service-error';
 
 /**
  * The webhook credentials by name, as raw comma-separated rotation lists. `undefined` means the
@@ -23,7 +24,9 @@ export interface WebhookSecretsProvider {
  * The secrets could not be read at all (no cached copy to fall back on). Ingest answers 503, so
  * the vendor retries instead of getting a 401 it would take as final.
  */
-export class SecretsUnavailableError extends Error {
+export class SecretsUnavailableError extends ServiceError {
+  readonly retryable = true;
+
   constructor(
     message: string,
     readonly source: string,

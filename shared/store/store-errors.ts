@@ -1,3 +1,5 @@
+import { ServiceError } from '../errors/service-error';
+
 /**
  * The failures of the record store and the event ledger, in domain terms. Adapters translate AWS
  * SDK errors into these, so callers never depend on SDK exception classes, and each carries the
@@ -8,7 +10,9 @@
  * A DynamoDB call failed (throttling, timeout, network, service error): the SDK error is the
  * `cause`. The worker fails only the message at hand, which SQS retries.
  */
-export class StoreOperationError extends Error {
+export class StoreOperationError extends ServiceError {
+  readonly retryable = true;
+
   constructor(
     readonly operation: string,
     readonly tableName: string,
@@ -20,7 +24,9 @@ export class StoreOperationError extends Error {
 }
 
 /** Optimistic writes to one image kept losing to other writers; retrying the message is safe. */
-export class ConcurrentUpdateError extends Error {
+export class ConcurrentUpdateError extends ServiceError {
+  readonly retryable = true;
+
   constructor(
     readonly recordKey: string,
     readonly attempts: number,
@@ -31,7 +37,9 @@ export class ConcurrentUpdateError extends Error {
 }
 
 /** The merged record would exceed DynamoDB's 400 KB item limit, so it is refused before the call. */
-export class RecordTooLargeError extends Error {
+export class RecordTooLargeError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     readonly recordKey: string,
     readonly itemBytes: number,
@@ -43,7 +51,9 @@ export class RecordTooLargeError extends Error {
 }
 
 /** A stored item does not have the shape this code writes: never guessed at, always reported. */
-export class CorruptItemError extends Error {
+export class CorruptItemError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     readonly tableName: string,
     readonly key: string,
@@ -55,7 +65,9 @@ export class CorruptItemError extends Error {
 }
 
 /** Another delivery holds a live lease on this event; this one is retried after its timeout. */
-export class LeaseHeldError extends Error {
+export class LeaseHeldError extends ServiceError {
+  readonly retryable = true;
+
   constructor(
     readonly eventId: string,
     readonly leaseUntil: string | undefined,
@@ -66,7 +78,9 @@ export class LeaseHeldError extends Error {
 }
 
 /** The lease expired and another delivery took the event over before this one completed it. */
-export class LeaseLostError extends Error {
+export class LeaseLostError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     readonly eventId: string,
     readonly messageId: string,

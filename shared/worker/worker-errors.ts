@@ -1,4 +1,5 @@
 import type { ValidationIssue } from '../validation/validation-issue';
+import { ServiceError } from '../errors/service-error';
 
 /**
  * Failures of one queued message that no retry can cure. They fail only that message; SQS
@@ -11,7 +12,9 @@ export const issuePathsOf = (issues: readonly ValidationIssue[]): string[] =>
   issues.map((issue) => issue.path || '(root)');
 
 /** The message body is not an envelope this worker understands (not JSON, or the wrong shape). */
-export class InvalidEnvelopeError extends Error {
+export class InvalidEnvelopeError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     readonly messageId: string,
     readonly issuePaths: readonly string[],
@@ -24,7 +27,9 @@ export class InvalidEnvelopeError extends Error {
 }
 
 /** No vendor definition is registered for the envelope's vendor. */
-export class UnsupportedVendorError extends Error {
+export class UnsupportedVendorError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     readonly eventId: string,
     readonly vendor: string,
@@ -35,7 +40,9 @@ export class UnsupportedVendorError extends Error {
 }
 
 /** An event names images by alias, and the worker was built without an alias store. */
-export class MissingAliasStoreError extends Error {
+export class MissingAliasStoreError extends ServiceError {
+  readonly retryable = false;
+
   constructor(readonly vendor: string) {
     super(`${vendor} events name images by alias, but the worker has no alias store`);
     this.name = 'MissingAliasStoreError';
@@ -43,7 +50,9 @@ export class MissingAliasStoreError extends Error {
 }
 
 /** The queued payload no longer passes its vendor's schema (ingest validated it once already). */
-export class InvalidPayloadError extends Error {
+export class InvalidPayloadError extends ServiceError {
+  readonly retryable = false;
+
   constructor(
     readonly eventId: string,
     readonly issuePaths: readonly string[],
