@@ -13,15 +13,13 @@ import {
   MAX_EVENTS_PER_PUT,
   MAX_PUT_BYTES,
 } from './change-event-bus';
+import type { ServiceLog } from '../observability/service-log';
 import { completionChangeId } from './change-id';
 import { countCollectionImages } from './collection-counts';
 import { streamChangeOf } from './stream-change';
 
-/** The log calls the publisher makes; Powertools' `Logger` satisfies it. */
-export interface PublisherLog {
-  info(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
+/** The log calls the publisher makes: the service-wide port's. */
+export type PublisherLog = Pick<ServiceLog, 'info' | 'error'>;
 
 /** What the publisher needs, injected so tests can use any bus and any store. */
 export interface PublisherDeps {

@@ -7,6 +7,7 @@ import type { IngestDependencies } from './ingest-dependencies';
 import { internalErrorResponse, toIngestResponse } from './ingest-outcome';
 import { runIngestPipeline } from './ingest-pipeline';
 import { toIngestRequest } from './ingest-request';
+import { reportDelivery, reportFailure } from './ingest-telemetry';
 import type { IngestRoute } from './ingest-route';
 
 /** An API Gateway HTTP API (payload 2.0) handler. */
@@ -24,15 +25,15 @@ export type IngestHandler = (
 export const createIngestHandler =
   (route: IngestRoute, dependencies: IngestDependencies): IngestHandler =>
   async (event, context) => {
-    const { telemetry } = dependencies;
+    const { log, metrics } = dependencies;
     let requestId = context?.awsRequestId ?? 'unknown';
     try {
-      telemetry.begin(context);
+      if (context !== undefined) log.addContext?.(context);
       const request = toIngestRequest(event, { now: dependencies.now(), requestId });
       requestId = request.requestId;
       const outcome = await runIngestPipeline(route, request, dependencies);
       const response = toIngestResponse(outcome);
-      telemetry.delivered({
+      reportDelivery(dependencies, {
         vendor: route.vendor,
         requestId,
         outcome,
@@ -41,14 +42,14 @@ export const createIngestHandler =
       return response;
     } catch (error) {
       try {
-        telemetry.failed(route.vendor, requestId, error);
+        reportFailure(dependencies, route.vendor, requestId, error);
       } catch {
         // Reporting must not turn a 500 into an unhandled rejection.
       }
       return internalErrorResponse();
     } finally {
       try {
-        telemetry.flush();
+        metrics.publishStoredMetrics();
       } catch {
         // Same: a metrics flush failure never changes the answer.
       }

@@ -3,12 +3,11 @@ import { createIngestSqsClient, SqsEventQueue } from '../queue/sqs-event-queue';
 import { createWebhookSecretsProvider } from '../secrets/create-webhook-secrets-provider';
 import { readIngestConfig } from './ingest-config';
 import type { IngestPipelineDependencies } from './ingest-pipeline';
-import { type IngestTelemetry, powertoolsIngestTelemetry } from './ingest-telemetry';
+import { metrics } from '../observability/metrics';
+import type { IngestObservability } from './ingest-telemetry';
 
 /** Everything an ingest handler needs, built once per container. */
-export interface IngestDependencies extends IngestPipelineDependencies {
-  readonly telemetry: IngestTelemetry;
-}
+export interface IngestDependencies extends IngestPipelineDependencies, IngestObservability {}
 
 /**
  * Builds the production dependencies from the environment: config checked, one SQS client shared
@@ -28,6 +27,7 @@ export const createIngestDependencies = (
     eventQueue: new SqsEventQueue(sqs, config.queueUrl),
     quarantineQueue: new SqsEventQueue(sqs, config.quarantineQueueUrl),
     now: () => new Date(),
-    telemetry: powertoolsIngestTelemetry(logger),
+    log: logger,
+    metrics,
   };
 };

@@ -1,11 +1,8 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
-import { metrics as sharedMetrics } from '../observability/metrics';
+import type { ServiceLog, ServiceMetrics } from '../observability/service-log';
 import type { Vendor } from '../vendors/vendor';
 import type { IngestOutcome } from './ingest-outcome';
 
-/** One delivery's result, as telemetry receives it. */
+/** One delivery's result, as it is reported. */
 export interface IngestReport {
   readonly vendor: Vendor;
   readonly requestId: string;
@@ -15,21 +12,16 @@ export interface IngestReport {
 }
 
 /**
- * Where ingest reports what happened: one structured log line and the matching metrics per
- * delivery. A port, so tests can assert on what is reported without parsing stdout.
+ * What ingest reports: one structured log line and the matching metrics per delivery, through
+ * the service-wide log and metrics ports (`ServiceLog`, `ServiceMetrics`), as every handler does.
  *
  * Duplicate deliveries are not counted here: telling a repeat from a first delivery needs a read
  * of the event ledger, and the ingest warm path makes no call but the SendMessage. The worker
  * counts repeats when it dedupes.
  */
-export interface IngestTelemetry {
-  /** Called at the start of each invocation, before anything is reported. */
-  readonly begin: (context: Context | undefined) => void;
-  readonly delivered: (report: IngestReport) => void;
-  /** An error nobody expected (the 500 path). */
-  readonly failed: (vendor: Vendor, requestId: string, error: unknown) => void;
-  /** Flushes the invocation's metrics; called once per invocation, whatever happened. */
-  readonly flush: () => void;
+export interface IngestObservability {
+  readonly log: ServiceLog;
+  readonly metrics: ServiceMetrics;
 }
 
 /**
@@ -106,67 +98,66 @@ const UNAVAILABLE_METRICS = {
  * Quarantined, EnqueueFailed, QuarantineFailed, SecretsUnavailable. All carry the `vendor`
  * dimension.
  */
-const addOutcomeMetrics = (meter: Metrics, outcome: IngestOutcome): void => {
+const addOutcomeMetrics = (meter: ServiceMetrics, outcome: IngestOutcome): void => {
   switch (outcome.kind) {
     case 'accepted':
-      meter.addMetric('Accepted', MetricUnit.Count, 1);
+      meter.addMetric('Accepted', 'Count', 1);
       if (outcome.dropped) {
-        meter.addMetric('OptionalFieldsDropped', MetricUnit.Count, outcome.dropped.length);
+        meter.addMetric('OptionalFieldsDropped', 'Count', outcome.dropped.length);
       }
       return;
     case 'ignored':
-      meter.addMetric('Ignored', MetricUnit.Count, 1);
+      meter.addMetric('Ignored', 'Count', 1);
       return;
     case 'unavailable':
-      meter.addMetric(UNAVAILABLE_METRICS[outcome.cause], MetricUnit.Count, 1);
+      meter.addMetric(UNAVAILABLE_METRICS[outcome.cause], 'Count', 1);
       return;
     default:
       meter.addDimension('reason', outcome.kind);
-      meter.addMetric('Rejected', MetricUnit.Count, 1);
+      meter.addMetric('Rejected', 'Count', 1);
       if ('quarantined' in outcome && outcome.quarantined) {
-        meter.addMetric('Quarantined', MetricUnit.Count, 1);
+        meter.addMetric('Quarantined', 'Count', 1);
       }
   }
 };
 
-/** Telemetry on Powertools Logger and Metrics (structured JSON logs, CloudWatch EMF metrics). */
-export const powertoolsIngestTelemetry = (
-  log: Logger,
-  meter: Metrics = sharedMetrics,
-): IngestTelemetry => ({
-  begin: (context) => {
-    if (context !== undefined) log.addContext(context);
-  },
-  delivered: ({ vendor, requestId, outcome, status }) => {
-    const fields = {
-      requestId,
-      vendor,
-      outcome: outcome.kind,
-      status,
-      ...outcomeFields(outcome),
-    };
-    if (outcome.kind === 'accepted' || outcome.kind === 'ignored') {
-      log.info('webhook enqueued', fields);
-    } else if (outcome.kind === 'unavailable') {
-      log.error('webhook not taken: a dependency failed', fields);
-    } else {
-      log.warn('webhook rejected', fields);
-    }
-    meter.addDimension('vendor', vendor);
-    addOutcomeMetrics(meter, outcome);
-  },
-  failed: (vendor, requestId, error) => {
-    log.error('webhook failed unexpectedly', {
-      requestId,
-      vendor,
-      outcome: 'internal_error',
-      status: 500,
-      ...errorFields(error),
-    });
-    meter.addDimension('vendor', vendor);
-    meter.addMetric('InternalError', MetricUnit.Count, 1);
-  },
-  flush: () => {
-    meter.publishStoredMetrics();
-  },
-});
+/** One delivery's log line (info, warn or error by outcome) and metrics. */
+export const reportDelivery = (
+  { log, metrics }: IngestObservability,
+  { vendor, requestId, outcome, status }: IngestReport,
+): void => {
+  const fields = {
+    requestId,
+    vendor,
+    outcome: outcome.kind,
+    status,
+    ...outcomeFields(outcome),
+  };
+  if (outcome.kind === 'accepted' || outcome.kind === 'ignored') {
+    log.info('webhook enqueued', fields);
+  } else if (outcome.kind === 'unavailable') {
+    log.error('webhook not taken: a dependency failed', fields);
+  } else {
+    log.warn('webhook rejected', fields);
+  }
+  metrics.addDimension('vendor', vendor);
+  addOutcomeMetrics(metrics, outcome);
+};
+
+/** An error nobody expected (the 500 path). */
+export const reportFailure = (
+  { log, metrics }: IngestObservability,
+  vendor: Vendor,
+  requestId: string,
+  error: unknown,
+): void => {
+  log.error('webhook failed unexpectedly', {
+    requestId,
+    vendor,
+    outcome: 'internal_error',
+    status: 500,
+    ...errorFields(error),
+  });
+  metrics.addDimension('vendor', vendor);
+  metrics.addMetric('InternalError', 'Count', 1);
+};

@@ -15,11 +15,10 @@ import {
   type RefusedRequest,
 } from './read-request';
 import { isRetryable, ServiceError } from '../errors/service-error';
+import type { ServiceLog } from '../observability/service-log';
 
-/** The log calls the read API makes; Powertools' `Logger` satisfies it. */
-export interface ReadLog {
-  error(message: string, attributes: Record<string, unknown>): void;
-}
+/** The log calls the read API makes: the service-wide port's. */
+export type ReadLog = Pick<ServiceLog, 'error'>;
 
 /** The read API's store, cursor key and log, injected so tests use DynamoDB Local. */
 export interface ReadHandlerDeps {

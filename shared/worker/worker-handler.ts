@@ -2,22 +2,19 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventEnvelope } from '../queue/event-envelope';
 import { LeaseHeldError } from '../store/store-errors';
+import type { ServiceLog, ServiceMetrics } from '../observability/service-log';
 import { parseEnvelope } from './parse-envelope';
 import { type ProcessEventDeps, type ProcessResult, processEvent } from './process-event';
 import { createRunInTurn, type RunInTurn } from './run-in-turn-per-key';
 
-/** The log calls the worker makes; Powertools' `Logger` satisfies it, tests pass a recorder. */
-export interface WorkerLog {
-  info(message: string, attributes: Record<string, unknown>): void;
-  warn(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
+/** The worker's log: the service-wide port. */
+export type WorkerLog = ServiceLog;
 
-/** The metric calls the worker makes; Powertools' `Metrics` satisfies it. */
-export interface WorkerMetrics {
-  addMetric(name: WorkerMetricName, unit: 'Count', value: number): void;
-  publishStoredMetrics(): void;
-}
+/** The worker's metrics, by name: the service-wide port. */
+export type WorkerMetrics = Pick<
+  ServiceMetrics<WorkerMetricName>,
+  'addMetric' | 'publishStoredMetrics'
+>;
 
 /**
  * `Applied`, `Duplicate`, `Ignored` count events; `Stale` counts image changes that altered

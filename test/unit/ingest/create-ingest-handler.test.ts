@@ -6,7 +6,7 @@ import { loadBody } from '../../support/vendor-bodies';
 import { apiGatewayEvent, RECEIVED_AT } from './support/api-gateway-event';
 import { InMemoryEventQueue } from './support/in-memory-queue';
 import { ingestHarness } from './support/ingest-harness';
-import { RecordingTelemetry } from './support/recording-telemetry';
+import { RecordingObservability } from './support/recording-observability';
 import { fixedSecrets, TEST_SECRETS } from './support/test-secrets';
 
 const II_PATH = '/webhooks/image-intelligence';
@@ -30,7 +30,7 @@ const explodingDefinition: VendorDefinition<VendorEvent> = {
 describe('createIngestHandler', () => {
   it('answers an unexpected error 500 internal_error without its text, and reports it', async () => {
     // Prepare
-    const telemetry = new RecordingTelemetry();
+    const observed = new RecordingObservability();
     const route = resolveIngestRoute('image-intelligence', {
       'image-intelligence': explodingDefinition,
     });
@@ -40,7 +40,8 @@ describe('createIngestHandler', () => {
       eventQueue: new InMemoryEventQueue(),
       quarantineQueue: new InMemoryEventQueue(),
       now: () => RECEIVED_AT,
-      telemetry,
+      log: observed.log,
+      metrics: observed.metrics,
     });
 
     // Act
@@ -52,13 +53,13 @@ describe('createIngestHandler', () => {
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(result.body ?? '')).toEqual({ error: 'internal_error' });
     expect(result.body).not.toContain('secret internal detail');
-    expect(telemetry.failures).toHaveLength(1);
-    expect(telemetry.flushes).toBe(1);
+    expect(observed.failures()).toHaveLength(1);
+    expect(observed.flushes).toBe(1);
   });
 
   it('reports one outcome and flushes metrics once per invocation', async () => {
     // Prepare
-    const { deliver, telemetry } = ingestHarness('image-intelligence');
+    const { deliver, observed } = ingestHarness('image-intelligence');
 
     // Act
     await deliver({
@@ -68,15 +69,15 @@ describe('createIngestHandler', () => {
     await deliver({ body: '{}', rawQueryString: 'token=nope' });
 
     // Assess
-    expect(telemetry.reports.map((report) => report.outcome.kind)).toEqual([
+    expect(observed.deliveries().map((line) => line.attributes.outcome)).toEqual([
       'accepted',
       'unauthorized',
     ]);
-    expect(telemetry.reports.map((report) => report.requestId)).toEqual([
+    expect(observed.deliveries().map((line) => line.attributes.requestId)).toEqual([
       'Jq9yXhKpIAMEVjQ=',
       'Jq9yXhKpIAMEVjQ=',
     ]);
-    expect(telemetry.flushes).toBe(2);
+    expect(observed.flushes).toBe(2);
   });
 
   it('answers 503 with Retry-After when the secrets cannot be read on a cold start', async () => {
@@ -85,7 +86,7 @@ describe('createIngestHandler', () => {
       current: () =>
         Promise.reject(new SecretsUnavailableError('GetSecretValue failed', 'arn:secret')),
     };
-    const { deliver, telemetry } = ingestHarness('image-intelligence', { secrets });
+    const { deliver, observed } = ingestHarness('image-intelligence', { secrets });
 
     // Act
     const answer = await deliver({
@@ -96,8 +97,8 @@ describe('createIngestHandler', () => {
     // Assess
     expect(answer).toMatchObject({ status: 503, body: { error: 'temporarily_unavailable' } });
     expect(answer.headers['retry-after']).toBe('30');
-    expect(telemetry.reports[0]?.outcome).toMatchObject({
-      kind: 'unavailable',
+    expect(observed.deliveries()[0]?.attributes).toMatchObject({
+      outcome: 'unavailable',
       cause: 'secrets_unavailable',
     });
   });

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { powertoolsIngestTelemetry } from '../../../shared/ingest/ingest-telemetry';
 import { EnqueueError } from '../../../shared/queue/sqs-event-queue';
 import { loadBody } from '../../support/vendor-bodies';
 import { ingestHarness } from './support/ingest-harness';
@@ -30,11 +29,11 @@ const captureOutput = () => {
   };
 };
 
-const telemetryUnderTest = () =>
-  powertoolsIngestTelemetry(
-    new Logger({ serviceName: 'ingest-test' }),
-    new Metrics({ namespace: 'IngestTest', serviceName: 'ingest-test' }),
-  );
+/** The Powertools log and metrics ingest is built with in Lambda, writing to captured output. */
+const powertoolsUnderTest = () => ({
+  log: new Logger({ serviceName: 'ingest-test' }),
+  metrics: new Metrics({ namespace: 'IngestTest', serviceName: 'ingest-test' }),
+});
 
 const SHARINPIX_HEADERS = {
   'content-type': 'application/json',
@@ -42,7 +41,7 @@ const SHARINPIX_HEADERS = {
   'x-sharinpix-secret': TEST_SECRETS.SHARINPIX_SECRET,
 };
 
-describe('powertoolsIngestTelemetry', () => {
+describe('ingest on the Powertools log and metrics', () => {
   const saved = { ...process.env };
   beforeEach(() => {
     delete process.env.POWERTOOLS_DEV;
@@ -56,7 +55,7 @@ describe('powertoolsIngestTelemetry', () => {
   it('logs an accepted delivery with requestId, vendor, eventId and outcome, and counts it', async () => {
     // Prepare
     const output = captureOutput();
-    const { deliver } = ingestHarness('sharinpix', { telemetry: telemetryUnderTest() });
+    const { deliver } = ingestHarness('sharinpix', powertoolsUnderTest());
 
     // Act
     let answer: Awaited<ReturnType<typeof deliver>>;
@@ -86,7 +85,7 @@ describe('powertoolsIngestTelemetry', () => {
   it('counts a rejection with its reason, and never logs secrets, tokens, bodies or user data', async () => {
     // Prepare
     const output = captureOutput();
-    const { deliver } = ingestHarness('sharinpix', { telemetry: telemetryUnderTest() });
+    const { deliver } = ingestHarness('sharinpix', powertoolsUnderTest());
     const body = loadBody('sharinpix', 'new_tag_image') as Record<string, unknown>;
 
     // Act
@@ -137,7 +136,7 @@ describe('powertoolsIngestTelemetry', () => {
   it('logs a queue failure with its error name and counts EnqueueFailed', async () => {
     // Prepare
     const output = captureOutput();
-    const { deliver, eventQueue } = ingestHarness('sharinpix', { telemetry: telemetryUnderTest() });
+    const { deliver, eventQueue } = ingestHarness('sharinpix', powertoolsUnderTest());
     eventQueue.failWith = new EnqueueError('SendMessage failed: TimeoutError', 'https://queue', {
       cause: new Error('socket hang up'),
     });

@@ -6,7 +6,7 @@ import { SQS_MAX_MESSAGE_BYTES } from '../../../../shared/queue/sqs-event-queue'
 import type { Vendor } from '../../../../shared/vendors/vendor';
 import { apiGatewayEvent, type DeliveryOptions, RECEIVED_AT } from './api-gateway-event';
 import { InMemoryEventQueue } from './in-memory-queue';
-import { RecordingTelemetry } from './recording-telemetry';
+import { RecordingObservability } from './recording-observability';
 import { fixedSecrets } from './test-secrets';
 
 /** A parsed handler response. */
@@ -23,13 +23,13 @@ const toAnswer = (result: APIGatewayProxyStructuredResultV2): Answer => ({
 });
 
 /**
- * One vendor's real ingest handler, wired to in-memory queues, fixed secrets and recording
- * telemetry. `deliver` posts one request and returns the parsed answer.
+ * One vendor's real ingest handler, wired to in-memory queues, fixed secrets and a recording
+ * log and metrics. `deliver` posts one request and returns the parsed answer.
  */
 export const ingestHarness = (vendor: Vendor, overrides: Partial<IngestDependencies> = {}) => {
   const eventQueue = new InMemoryEventQueue();
   const quarantineQueue = new InMemoryEventQueue();
-  const telemetry = new RecordingTelemetry();
+  const observed = new RecordingObservability();
   const secrets = fixedSecrets();
   const dependencies: IngestDependencies = {
     maxBodyBytes: SQS_MAX_MESSAGE_BYTES,
@@ -37,12 +37,13 @@ export const ingestHarness = (vendor: Vendor, overrides: Partial<IngestDependenc
     eventQueue,
     quarantineQueue,
     now: () => RECEIVED_AT,
-    telemetry,
+    log: observed.log,
+    metrics: observed.metrics,
     ...overrides,
   };
   const handler = createIngestHandler(resolveIngestRoute(vendor), dependencies);
   const path = `/webhooks/${vendor}`;
   const deliver = async (options: Omit<DeliveryOptions, 'path'>): Promise<Answer> =>
     toAnswer(await handler(apiGatewayEvent({ path, ...options })));
-  return { handler, deliver, eventQueue, quarantineQueue, telemetry, secrets, path };
+  return { handler, deliver, eventQueue, quarantineQueue, observed, secrets, path };
 };

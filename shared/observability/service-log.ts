@@ -1,0 +1,24 @@
+import type { Context } from 'aws-lambda';
+
+/**
+ * The one observability style of every handler: a structured log and a metrics buffer, injected
+ * as dependencies. Powertools' `Logger` and `Metrics` satisfy both; tests pass recorders. Each
+ * handler decides what it logs and counts in its own module, from these calls alone.
+ */
+
+/** Structured log lines: a message and the fields an operator filters on. */
+export interface ServiceLog {
+  /** Names the invocation (request id, function) on the lines that follow, where supported. */
+  addContext?(context: Context): void;
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** Counters (CloudWatch EMF), flushed once per invocation. */
+export interface ServiceMetrics<TName extends string = string> {
+  addMetric(name: TName, unit: 'Count', value: number): void;
+  /** A dimension for the metrics added after it in this invocation. */
+  addDimension(name: string, value: string): void;
+  publishStoredMetrics(): void;
+}
