@@ -22,7 +22,7 @@ import {
   createPublisherHandler,
   type PublisherHandler,
 } from '../../shared/changes/publish-changes';
-import { CapacityTally } from '../../shared/store/capacity';
+import { CapacityTally } from '../support/capacity-tally';
 import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
 import { SQS_CHUNK_BYTES } from '../cost/prices';
 import { WEBHOOK_MIX } from '../cost/webhook-mix';

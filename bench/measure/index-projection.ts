@@ -5,7 +5,7 @@ import {
   QueryCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { CapacityTally } from '../../shared/store/capacity';
+import { CapacityTally } from '../support/capacity-tally';
 import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
 import { collectionKey } from '../../shared/store/collection-sort-key';
 import { ensureTable } from '../../shared/store/ensure-table';

@@ -7,7 +7,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import * as v from 'valibot';
 import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
 import type { EventEnvelope } from '../../shared/queue/event-envelope';
-import { CapacityTally } from '../../shared/store/capacity';
+import { CapacityTally } from '../support/capacity-tally';
 import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
 import { DynamoDbImageAliasStore } from '../../shared/store/dynamodb-image-alias-store';
 import { ensureTable } from '../../shared/store/ensure-table';

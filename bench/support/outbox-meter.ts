@@ -1,5 +1,5 @@
 import type { CapacityListener } from '../../shared/store/capacity';
-import { CapacityTally } from '../../shared/store/capacity';
+import { CapacityTally } from './capacity-tally';
 import type { CollectionCompletion } from '../../shared/store/completion-item';
 import {
   DynamoDbImageRecordStore,

@@ -105,13 +105,6 @@ export const applyChange = (state: RecordState | undefined, change: ImageChange)
   };
 };
 
-/** Folds any number of changes for one image; the order does not matter. */
-export const mergeAll = (changes: readonly ImageChange[]): RecordState | undefined =>
-  changes.reduce<RecordState | undefined>(
-    (state, change) => applyChange(state, change).state,
-    undefined,
-  );
-
 /** Values of the fields in one group, without the cleared ones. */
 const groupValues = (state: RecordState, prefix: string): Array<[string, JsonValue]> => {
   const out: Array<[string, JsonValue]> = [];

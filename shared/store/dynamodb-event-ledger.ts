@@ -4,8 +4,6 @@ import {
   type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
-  GetItemCommand,
-  type GetItemCommandOutput,
   UpdateItemCommand,
   type UpdateItemCommandInput,
   type UpdateItemCommandOutput,
@@ -367,30 +365,6 @@ export class DynamoDbEventLedger implements EventLedger {
       if (error instanceof ConditionalCheckFailedException) return;
       throw error;
     }
-  }
-
-  /** The entry of one event, read strongly consistent. For operators and tests, not the worker. */
-  async find(eventId: string): Promise<LedgerEntry | undefined> {
-    let output: GetItemCommandOutput;
-    try {
-      output = await this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { eventId: text(eventId) },
-          ConsistentRead: true,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-    } catch (error) {
-      throw new StoreOperationError('GetItem', this.tableName, { cause: error });
-    }
-    this.onCapacity({
-      tableName: this.tableName,
-      operation: 'GetItem',
-      ...unitsOf(output.ConsumedCapacity, 'read'),
-      reported: true,
-    });
-    return output.Item && this.parse(output.Item, eventId);
   }
 
   /** The conditional write that moves an abandoned or expired event to this message. */

@@ -10,7 +10,6 @@ import { freePort } from '../../../local/servers/free-port';
 import { signFreshSpyneSignature } from '../../../shared/vendors/spyne/signature';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
-import { DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';
 import type { LedgerEntry } from '../../../shared/store/ledger-item';
 import {
   PLACEHOLDER_URL_PATHS,
@@ -19,6 +18,7 @@ import {
 } from '../../support/sharinpix-doc-samples';
 import { loadBody } from '../../support/vendor-bodies';
 import { type StackProcess, startStackProcess } from './support/stack-process';
+import { InspectableLedger } from '../../support/inspectable-ledger';
 
 jest.setTimeout(180_000);
 
@@ -69,7 +69,7 @@ describe('trust, against the local stack (npm start as a child process)', () => 
   let dataDir: string;
   let stack: StackProcess;
   let dynamoDb: DynamoDBClient;
-  let ledger: DynamoDbEventLedger;
+  let ledger: InspectableLedger;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'trust-'));
@@ -80,7 +80,7 @@ describe('trust, against the local stack (npm start as a child process)', () => 
     };
     stack = await startStackProcess(dataDir, ports, ['--in-memory']);
     dynamoDb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.info.dynamoDbEndpoint });
-    ledger = new DynamoDbEventLedger({
+    ledger = new InspectableLedger({
       client: dynamoDb,
       tableName: stack.info.tables.ledger,
       dedupeWindowSeconds: 60,

@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { CapacityTally } from '../../../shared/store/capacity';
+import { CapacityTally } from '../../../bench/support/capacity-tally';
 import {
   ABANDONED_LEASE,
-  DynamoDbEventLedger,
   MAX_ARCHIVE_BYTES,
   MAX_LISTED_DELIVERIES,
   MAX_LISTED_REFUSALS,
@@ -17,6 +16,7 @@ import { LeaseHeldError, LeaseLostError } from '../../../shared/store/store-erro
 import { localDynamoDb, uniqueName } from '../../support/local-clients';
 import { envelopeOf, envelopeOfBody } from '../worker/support/envelopes';
 import { createTestTables, type TestTables } from './support/test-tables';
+import { InspectableLedger } from '../../support/inspectable-ledger';
 
 const T0 = new Date('2026-11-23T12:00:00.000Z');
 const LEASE_SECONDS = 120;
@@ -34,8 +34,8 @@ beforeAll(async () => {
 afterAll(() => client.destroy());
 
 /** A ledger whose clock the test moves. */
-const ledgerAt = (clock: { now: Date }, tally?: CapacityTally): DynamoDbEventLedger =>
-  new DynamoDbEventLedger({
+const ledgerAt = (clock: { now: Date }, tally?: CapacityTally): InspectableLedger =>
+  new InspectableLedger({
     client,
     tableName: tables.ledger,
     dedupeWindowSeconds: WINDOW_SECONDS,

@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { eventClock } from '../../../shared/record/event-clock';
 import type { ImageChange, ImagePatch } from '../../../shared/record/image-change';
 import type { ImageRecord } from '../../../shared/record/image-record';
-import { mergeAll, toImageRecord } from '../../../shared/record/record-state';
-import { CapacityTally } from '../../../shared/store/capacity';
+import { toImageRecord } from '../../../shared/record/record-state';
+import { mergeAll } from '../../support/merge-all';
+import { CapacityTally } from '../../../bench/support/capacity-tally';
 import { DynamoDbImageRecordStore } from '../../../shared/store/dynamodb-image-record-store';
 import {
   ConcurrentUpdateError,

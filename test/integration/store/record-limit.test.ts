@@ -6,7 +6,8 @@ import {
   MAX_DETECTIONS_PER_SOURCE,
   MAX_TAG_ENTRIES,
 } from '../../../shared/record/record-bounds';
-import { mergeAll, toImageRecord } from '../../../shared/record/record-state';
+import { toImageRecord } from '../../../shared/record/record-state';
+import { mergeAll } from '../../support/merge-all';
 import { DynamoDbImageRecordStore } from '../../../shared/store/dynamodb-image-record-store';
 import { MAX_ITEM_BYTES } from '../../../shared/store/item-size';
 import { encodeState, toSizedRecordItem } from '../../../shared/store/record-item';

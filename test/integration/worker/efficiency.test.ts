@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
-import type { CapacityTotals } from '../../../shared/store/capacity';
+import type { CapacityTotals } from '../../../bench/support/capacity-tally';
 import type { Vendor } from '../../../shared/vendors/vendor';
 import { localDynamoDb } from '../../support/local-clients';
 import { loadBody } from '../../support/vendor-bodies';

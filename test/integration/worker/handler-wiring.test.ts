@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { lambdaContext } from '../../../local/lambda/lambda-context';
-import { DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';
 import { localDynamoDb } from '../../support/local-clients';
 import { createTestTables, type TestTables } from '../store/support/test-tables';
 import { envelopeOfBody, sqsEventOf, sqsRecordOf } from './support/envelopes';
+import { InspectableLedger } from '../../support/inspectable-ledger';
 
 const ENV = [
   'RECORDS_TABLE',
@@ -67,7 +67,7 @@ describe('functions/worker/handler.ts', () => {
 
     // Assess
     expect(failures).toEqual([bad.messageId]);
-    const ledger = new DynamoDbEventLedger({
+    const ledger = new InspectableLedger({
       client,
       tableName: tables.ledger,
       dedupeWindowSeconds: 60,

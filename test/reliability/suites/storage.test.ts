@@ -11,7 +11,8 @@ import {
   MAX_DETECTIONS_PER_SOURCE,
   MAX_TAG_ENTRIES,
 } from '../../../shared/record/record-bounds';
-import { mergeAll, toImageRecord } from '../../../shared/record/record-state';
+import { toImageRecord } from '../../../shared/record/record-state';
+import { mergeAll } from '../../support/merge-all';
 import { itemBytes, MAX_ITEM_BYTES } from '../../../shared/store/item-size';
 import { deliveryCount, type LedgerEntry } from '../../../shared/store/ledger-item';
 import { MAX_LISTED_DELIVERIES } from '../../../shared/store/dynamodb-event-ledger';

@@ -1,7 +1,8 @@
 import { eventClock } from '../../../shared/record/event-clock';
 import type { ImageChange, ImagePatch } from '../../../shared/record/image-change';
 import { rebuildState } from '../../../shared/record/rebuild-state';
-import { mergeAll, type RecordState } from '../../../shared/record/record-state';
+import { type RecordState } from '../../../shared/record/record-state';
+import { mergeAll } from '../../support/merge-all';
 
 const OLD = eventClock(new Date('2026-11-23T10:00:00.000Z'), 'spyne:old');
 const FIRST = eventClock(new Date('2026-11-23T10:05:00.000Z'), 'spyne:first');

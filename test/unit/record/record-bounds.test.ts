@@ -21,7 +21,8 @@ import {
 import { MAX_ITEM_BYTES } from '../../../shared/store/item-size';
 import { encodeState, toSizedRecordItem } from '../../../shared/store/record-item';
 import { worstCaseChanges } from '../../support/worst-case-record';
-import { applyChange, mergeAll, toImageRecord } from '../../../shared/record/record-state';
+import { applyChange, toImageRecord } from '../../../shared/record/record-state';
+import { mergeAll } from '../../support/merge-all';
 
 const change = (at: string, eventId: string, patch: ImagePatch): ImageChange => ({
   vendor: 'image-intelligence',

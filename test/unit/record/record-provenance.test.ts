@@ -1,7 +1,8 @@
 import { eventClock } from '../../../shared/record/event-clock';
 import { provenanceOf } from '../../../shared/record/record-provenance';
 import type { ImageChange } from '../../../shared/record/image-change';
-import { mergeAll, type RecordState, toImageRecord } from '../../../shared/record/record-state';
+import { type RecordState, toImageRecord } from '../../../shared/record/record-state';
+import { mergeAll } from '../../support/merge-all';
 
 const merged = (changes: ImageChange[]): RecordState => {
   const state = mergeAll(changes);

@@ -4,7 +4,8 @@ import { eventClock } from '../../../shared/record/event-clock';
 import type { ImageChange, ImagePatch } from '../../../shared/record/image-change';
 import { ImageRecordSchema } from '../../../shared/record/image-record';
 import { MAX_META_ENTRIES, MAX_TAG_ENTRIES } from '../../../shared/record/record-bounds';
-import { applyChange, mergeAll, toImageRecord } from '../../../shared/record/record-state';
+import { applyChange, toImageRecord } from '../../../shared/record/record-state';
+import { mergeAll } from '../../support/merge-all';
 
 const UPDATED_AT = '2026-11-23T12:00:00.000Z';
 

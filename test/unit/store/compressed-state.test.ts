@@ -1,7 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { eventClock } from '../../../shared/record/event-clock';
 import type { ImageChange } from '../../../shared/record/image-change';
-import { mergeAll } from '../../../shared/record/record-state';
+import { mergeAll } from '../../support/merge-all';
 import { itemBytes } from '../../../shared/store/item-size';
 import {
   encodeState,

@@ -1,6 +1,6 @@
 import { eventClock } from '../../../shared/record/event-clock';
 import type { ImageChange } from '../../../shared/record/image-change';
-import { mergeAll } from '../../../shared/record/record-state';
+import { mergeAll } from '../../support/merge-all';
 import { collectionSortKey } from '../../../shared/store/collection-sort-key';
 import {
   encodeState,

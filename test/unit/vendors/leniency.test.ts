@@ -1,5 +1,6 @@
 import { eventClock } from '../../../shared/record/event-clock';
-import { mergeAll, toImageRecord } from '../../../shared/record/record-state';
+import { toImageRecord } from '../../../shared/record/record-state';
+import { mergeAll } from '../../support/merge-all';
 import { readEventName } from '../../../shared/vendors/sharinpix/event-name';
 import { sharinpix } from '../../../shared/vendors/sharinpix/definition';
 import * as v from 'valibot';

@@ -1,5 +1,6 @@
 import { eventClock } from '../../../shared/record/event-clock';
-import { mergeAll, toImageRecord } from '../../../shared/record/record-state';
+import { toImageRecord } from '../../../shared/record/record-state';
+import { mergeAll } from '../../support/merge-all';
 import { spyne } from '../../../shared/vendors/spyne/definition';
 import { spyneStatus } from '../../../shared/vendors/spyne/normalize';
 import { loadBody } from '../../support/vendor-bodies';

@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CapacityTally } from '../../../../shared/store/capacity';
-import { DynamoDbEventLedger } from '../../../../shared/store/dynamodb-event-ledger';
+import { CapacityTally } from '../../../../bench/support/capacity-tally';
 import { DynamoDbImageRecordStore } from '../../../../shared/store/dynamodb-image-record-store';
 import type { EventLedger } from '../../../../shared/store/event-ledger';
 import type { ImageRecordStore } from '../../../../shared/store/image-record-store';
@@ -15,6 +14,7 @@ import {
   type WorkerMetrics,
 } from '../../../../shared/worker/worker-handler';
 import type { TestTables } from '../../store/support/test-tables';
+import { InspectableLedger } from '../../../support/inspectable-ledger';
 
 /** One log call the worker made. */
 export interface LoggedLine {
@@ -65,7 +65,7 @@ export interface TestWorkerOptions {
 
 export interface TestWorker {
   readonly handler: WorkerHandler;
-  readonly ledger: DynamoDbEventLedger;
+  readonly ledger: InspectableLedger;
   readonly store: DynamoDbImageRecordStore;
   readonly tally: CapacityTally;
   readonly log: RecordingLog;
@@ -81,7 +81,7 @@ export const createTestWorker = (options: TestWorkerOptions): TestWorker => {
     RECORDS_TABLE: options.tables.records,
     LEDGER_TABLE: options.tables.ledger,
   });
-  const ledger = new DynamoDbEventLedger({
+  const ledger = new InspectableLedger({
     client: options.client,
     tableName: config.ledgerTable,
     dedupeWindowSeconds: config.dedupeWindowSeconds,
