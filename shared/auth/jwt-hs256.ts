@@ -5,7 +5,7 @@ import { isJsonObject } from '../json/json-value';
 import { bytesEqual, secretListOf } from './secret-match';
 
 /** Clock skew allowed on `exp`, `nbf` and `iat`, between the signer's clock and ours. */
-export const JWT_CLOCK_SKEW_SECONDS = 60;
+const JWT_CLOCK_SKEW_SECONDS = 60;
 
 /** Longest token accepted; a real one is a few hundred bytes. Bounds the work an attacker buys. */
 const MAX_TOKEN_LENGTH = 8192;

@@ -26,7 +26,7 @@ export const firstSecretOf = (raw: string | undefined): string | undefined => se
 const base64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
 
 /** A compact HS256 JWT over `claims`, as a vendor issues one. */
-export const signHs256Jwt = (claims: Readonly<Record<string, unknown>>, secret: string): string => {
+const signHs256Jwt = (claims: Readonly<Record<string, unknown>>, secret: string): string => {
   const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   const payload = base64url(JSON.stringify(claims));
   const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
@@ -78,7 +78,7 @@ export const rawBodyDigestHeaders = <TSignature extends string, TTimestamp exten
 };
 
 /** `query` with `token` set to `token` (left as is when there is none). */
-export const withQueryToken = (query: string, token: string | undefined): string => {
+const withQueryToken = (query: string, token: string | undefined): string => {
   if (token === undefined) return query;
   const parameters = new URLSearchParams(query);
   parameters.set('token', token);

@@ -12,8 +12,6 @@ import { VENDORS } from '../vendors/vendor';
 export const CHANGE_EVENT_SOURCE = 'vendor-webhooks';
 export const IMAGE_RECORD_CHANGED = 'Image Record Changed';
 export const COLLECTION_COMPLETED = 'Collection Completed';
-export const CHANGE_DETAIL_TYPES = [IMAGE_RECORD_CHANGED, COLLECTION_COMPLETED] as const;
-export type ChangeDetailType = (typeof CHANGE_DETAIL_TYPES)[number];
 
 /**
  * The id a consumer dedupes on. EventBridge gives every `PutEvents` entry a fresh envelope `id`,
@@ -24,11 +22,10 @@ export type ChangeDetailType = (typeof CHANGE_DETAIL_TYPES)[number];
 const ChangeIdSchema = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, 'must be 32 hex digits'));
 
 /** The vendor event whose application caused the change. */
-export const ChangeCauseSchema = v.object({
+const ChangeCauseSchema = v.object({
   eventId: v.pipe(v.string(), v.minLength(1)),
   eventType: v.pipe(v.string(), v.minLength(1)),
 });
-export type ChangeCause = v.InferOutput<typeof ChangeCauseSchema>;
 
 /**
  * `changed` lists the record's field paths whose value differs from the record before the write:
@@ -62,7 +59,7 @@ const CountSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
  * `images` counts the collection's images when the completion is published: `total` images not
  * deleted, of which `done` and `failed` have that status.
  */
-export const CollectionCompletedDetailSchema = v.strictObject({
+const CollectionCompletedDetailSchema = v.strictObject({
   changeId: ChangeIdSchema,
   vendor: v.picklist(VENDORS),
   collection: CollectionSchema,

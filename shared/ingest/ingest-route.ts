@@ -28,7 +28,7 @@ export interface IngestRoute extends IngestRouteConfig {
 }
 
 /** A webhook route as the vendor's manifest declares it (contract, "Routes"). */
-export const ingestRouteConfigOf = (manifest: AnyVendorManifest): IngestRouteConfig => ({
+const ingestRouteConfigOf = (manifest: AnyVendorManifest): IngestRouteConfig => ({
   vendor: manifest.vendor,
   bodyFormats: manifest.bodyFormats,
   authentication: authenticationOf(manifest.auth),

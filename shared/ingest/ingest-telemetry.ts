@@ -29,7 +29,7 @@ export interface IngestObservability {
  * without the first line. Error messages are left out on purpose: a parse error quotes the
  * input, and the input may hold personal data.
  */
-export const errorFields = (error: unknown): Record<string, string> => {
+const errorFields = (error: unknown): Record<string, string> => {
   if (!(error instanceof Error)) return { errorName: typeof error };
   const fields: Record<string, string> = { errorName: error.name };
   if (error.cause instanceof Error) fields.causeName = error.cause.name;

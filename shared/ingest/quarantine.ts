@@ -20,7 +20,7 @@ import { eventTypeHeaderOf, type IngestRoute } from './ingest-route';
  * on the quarantine queue) so an operator can inspect it and replay it after a schema fix.
  * Versioned like the event envelope, so replay tooling can read it back with this schema.
  */
-export const QUARANTINE_RECORD_VERSION = 1;
+const QUARANTINE_RECORD_VERSION = 1;
 
 export const QuarantineRecordSchema = v.object({
   version: v.literal(QUARANTINE_RECORD_VERSION),
@@ -46,7 +46,7 @@ export const QuarantineRecordSchema = v.object({
 export type QuarantineRecord = v.InferOutput<typeof QuarantineRecordSchema>;
 
 /** Headers that carry credentials or sessions, any vendor's among them; never stored. */
-export const SECRET_HEADERS: ReadonlySet<string> = new Set([
+const SECRET_HEADERS: ReadonlySet<string> = new Set([
   ...VENDOR_MANIFESTS.flatMap((manifest) => credentialHeadersOf(manifest.auth)),
   'authorization',
   'proxy-authorization',

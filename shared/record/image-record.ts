@@ -7,8 +7,8 @@ import { VENDORS } from '../vendors/vendor';
  * API validates every record against this schema before answering, so drift is caught, not served.
  */
 
-export const IMAGE_STATUSES = ['uploaded', 'processing', 'done', 'failed', 'deleted'] as const;
-export const ImageStatusSchema = v.picklist(IMAGE_STATUSES);
+const IMAGE_STATUSES = ['uploaded', 'processing', 'done', 'failed', 'deleted'] as const;
+const ImageStatusSchema = v.picklist(IMAGE_STATUSES);
 export type ImageStatus = v.InferOutput<typeof ImageStatusSchema>;
 
 export const COLLECTION_KINDS = ['sku', 'album', 'job', 'folder'] as const;
@@ -21,7 +21,7 @@ export type Collection = v.InferOutput<typeof CollectionSchema>;
 
 export const DETECTION_SOURCES = ['detect', 'match', 'einstein'] as const;
 export type DetectionSource = (typeof DETECTION_SOURCES)[number];
-export const DetectionSchema = v.object({
+const DetectionSchema = v.object({
   label: v.string(),
   confidence: v.number(),
   verdict: v.optional(v.boolean()),
@@ -30,7 +30,7 @@ export const DetectionSchema = v.object({
 });
 export type Detection = v.InferOutput<typeof DetectionSchema>;
 
-export const TagSchema = v.object({
+const TagSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1)),
   name: v.string(),
   label: v.optional(v.string()),
@@ -50,7 +50,7 @@ export const THUMBNAIL_SIZES = ['full', 'large', 'mini'] as const;
 export type ThumbnailSize = (typeof THUMBNAIL_SIZES)[number];
 
 const OptionalUrl = v.optional(v.string());
-export const ImageUrlsSchema = v.object({
+const ImageUrlsSchema = v.object({
   input: OptionalUrl,
   inputLowRes: OptionalUrl,
   output: OptionalUrl,

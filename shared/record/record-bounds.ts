@@ -237,7 +237,7 @@ export interface CappedGroup {
 }
 
 /** The record caps, by group. */
-export const CAPPED_GROUPS: readonly CappedGroup[] = [
+const CAPPED_GROUPS: readonly CappedGroup[] = [
   { prefix: 'tag:', maxEntries: MAX_TAG_ENTRIES },
   { prefix: 'meta:', maxEntries: MAX_META_ENTRIES },
 ];

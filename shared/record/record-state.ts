@@ -39,7 +39,7 @@ export interface FieldEntry {
 const LAST_EVENT_AT = 'time:lastEventAt';
 
 /** The patch as `[field key, value]` pairs. `undefined` values are not part of the patch. */
-export const patchEntries = (patch: ImagePatch): Array<[string, JsonValue]> => {
+const patchEntries = (patch: ImagePatch): Array<[string, JsonValue]> => {
   const out: Array<[string, JsonValue]> = [];
   const group = (prefix: string, values: object | undefined): void => {
     for (const [name, value] of Object.entries(values ?? {})) {

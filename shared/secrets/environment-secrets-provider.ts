@@ -10,7 +10,7 @@ import type { Env } from '../config/env';
  * Lambda sets `AWS_LAMBDA_FUNCTION_NAME` in every function; its presence is how code knows it must
  * never fall back to a printed dev default.
  */
-export const isRunningInLambda = (env: Env): boolean => Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
+const isRunningInLambda = (env: Env): boolean => Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
 
 /**
  * Reads the secret variables once. A variable that is unset (not merely empty) takes its

@@ -22,7 +22,7 @@ const SecretDocumentSchema = v.object(
  * After a failed refresh, how long the stale copy is served before the next attempt. Without a
  * pause every request would wait on an unreachable Secrets Manager.
  */
-export const REFRESH_RETRY_SECONDS = 30;
+const REFRESH_RETRY_SECONDS = 30;
 
 /**
  * A Secrets Manager client for the ingest path: short timeouts and a single attempt (at most

@@ -4,7 +4,7 @@ import type { AliasedImageChange, ImagePatch } from '../record/image-change';
 import type { Vendor } from '../vendors/vendor';
 
 /** The prefix of alias keys in the records table. No image key starts with it: those start with a vendor. */
-export const ALIAS_KEY_PREFIX = 'alias#';
+const ALIAS_KEY_PREFIX = 'alias#';
 
 export const aliasKey = (vendor: Vendor, alias: string): string =>
   `${ALIAS_KEY_PREFIX}${vendor}#${alias}`;

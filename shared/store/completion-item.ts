@@ -24,13 +24,13 @@ export interface CollectionCompletion {
 }
 
 /** The prefix of completion keys. No image key starts with it: image keys start with a vendor. */
-export const COMPLETION_KEY_PREFIX = 'completion#';
+const COMPLETION_KEY_PREFIX = 'completion#';
 
 /**
  * How long a completion item stays: beyond the stream's 24 h retention, after which it has done
  * its work. DynamoDB's TTL removes it (the removal is on the stream too, and is ignored).
  */
-export const COMPLETION_RETENTION_SECONDS = 2 * 24 * 60 * 60;
+const COMPLETION_RETENTION_SECONDS = 2 * 24 * 60 * 60;
 
 /** One item per completing event: a retried event finds it and writes nothing. */
 export const completionKey = (vendor: Vendor, eventId: string): string =>

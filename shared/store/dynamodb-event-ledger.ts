@@ -56,7 +56,7 @@ export const MAX_LISTED_REFUSALS = 100;
 export const MAX_LISTED_DELIVERIES = 50;
 
 /** Longest delivery id kept as is; a longer one is kept as a digest (gateway ids are ~16). */
-export const MAX_DELIVERY_ID_LENGTH = 64;
+const MAX_DELIVERY_ID_LENGTH = 64;
 
 /** Most notes listed on a ledger entry (`notes`), each at most `MAX_NOTE_LENGTH` characters. */
 export const MAX_LISTED_NOTES = 20;
@@ -99,7 +99,7 @@ const attributeNamesOf = (...expressions: Array<string | undefined>): Record<str
 export const signatureKey = (digest: string): string => `signature#${digest}`;
 
 /** The id a delivery is counted by: the gateway request id, or a digest of an unusually long one. */
-export const deliveryKey = (deliveryId: string): string =>
+const deliveryKey = (deliveryId: string): string =>
   deliveryId.length <= MAX_DELIVERY_ID_LENGTH
     ? deliveryId
     : `sha256:${createHash('sha256').update(deliveryId).digest('hex').slice(0, 32)}`;

@@ -38,7 +38,7 @@ import {
 import { BY_COLLECTION_INDEX } from './table-definitions';
 
 /** Write attempts on one image before giving up with `ConcurrentUpdateError` (then SQS retries). */
-export const DEFAULT_MAX_WRITE_ATTEMPTS = 10;
+const DEFAULT_MAX_WRITE_ATTEMPTS = 10;
 
 /** The store's client and table, plus the knobs tests and benchmarks turn. */
 export interface DynamoDbImageRecordStoreOptions {

@@ -36,9 +36,7 @@ const humanMessage = (issue: v.BaseIssue<unknown>): string =>
     : issue.message;
 
 /** Turns valibot issues into at most `MAX_REPORTED_ISSUES` dotted-path issues, each bounded. */
-export const toValidationIssues = (
-  issues: readonly v.BaseIssue<unknown>[],
-): readonly ValidationIssue[] =>
+const toValidationIssues = (issues: readonly v.BaseIssue<unknown>[]): readonly ValidationIssue[] =>
   issues
     .slice(0, MAX_REPORTED_ISSUES)
     .map((issue) => ({ path: bounded(dottedPath(issue)), message: bounded(humanMessage(issue)) }));

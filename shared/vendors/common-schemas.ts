@@ -120,7 +120,7 @@ export const numberOrUndefined = (value: number | string | null | undefined): nu
  * form the record's and the envelope's ISO timestamps accept. `Date` reads years far beyond it
  * (`+010000-…`), which would be accepted here and then break the record that carries them.
  */
-export const MIN_ISO_EPOCH_MS = -62_167_219_200_000;
+const MIN_ISO_EPOCH_MS = -62_167_219_200_000;
 export const MAX_ISO_EPOCH_MS = 253_402_300_799_999;
 
 const isDate = (value: string): boolean => {

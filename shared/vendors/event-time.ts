@@ -1,5 +1,5 @@
 /** How far ahead of our receipt time a vendor's clock may run before we stop trusting it. */
-export const MAX_VENDOR_CLOCK_SKEW_MS = 5 * 60 * 1000;
+const MAX_VENDOR_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /**
  * The event time: the vendor's time where the payload dates the change, else the receipt time.

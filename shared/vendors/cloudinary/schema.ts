@@ -27,11 +27,11 @@ import {
  */
 
 /** The most assets one bulk notification may carry that we read. */
-export const MAX_RESOURCES = 1000;
+const MAX_RESOURCES = 1000;
 /** The most tags, context keys or eager derivations read per asset and event. */
-export const MAX_VALUES_PER_ASSET = 200;
+const MAX_VALUES_PER_ASSET = 200;
 /** Longest tag, context key or folder path kept; Cloudinary's own limits are lower. */
-export const MAX_NAME_LENGTH = MAX_ID_LENGTH;
+const MAX_NAME_LENGTH = MAX_ID_LENGTH;
 
 /** A non-negative size or pixel count, as a number or a numeric string. */
 const SizeSchema = v.pipe(
@@ -314,7 +314,7 @@ export const CloudinaryMoveSchema = bulk('move', MoveItemSchema);
 export type CloudinaryMove = v.InferOutput<typeof CloudinaryMoveSchema>;
 
 /** The notification types this service turns into records. */
-export const CLOUDINARY_EVENT_TYPES = [
+const CLOUDINARY_EVENT_TYPES = [
   'upload',
   'eager',
   'moderation',

@@ -6,7 +6,7 @@ import type { ImageIntelligenceEvent } from './event';
  * Where a job status stands in the job's life: `IN_PROGRESS` comes before any `COMPLETED_*`.
  * Unknown statuses rank with `IN_PROGRESS`, so they never outrank a completion.
  */
-export const jobLifecycleRank = (jobStatus: string): number =>
+const jobLifecycleRank = (jobStatus: string): number =>
   jobStatus.trim().toUpperCase().startsWith('COMPLETED') ? 1 : 0;
 
 /**

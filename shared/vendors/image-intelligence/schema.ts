@@ -73,7 +73,7 @@ const StatusTokenSchema = v.pipe(
  * Epoch values below this are seconds: 1e12 ms is September 2001, before the API existed, while
  * 1e12 s lies far beyond any real date.
  */
-export const EPOCH_SECONDS_BELOW = 1e12;
+const EPOCH_SECONDS_BELOW = 1e12;
 
 const EPOCH_DIGITS = /^\d{1,16}(\.\d{1,9})?$/;
 
@@ -94,7 +94,7 @@ const dateTimeToIso = (value: string): string | undefined => {
  * changelog says epoch milliseconds, the published examples show seconds, and a numeric string
  * or an ISO date-time costs nothing to accept.
  */
-export const createdAtToIso = (value: number | string): string | undefined => {
+const createdAtToIso = (value: number | string): string | undefined => {
   if (typeof value === 'number') return epochToIso(value);
   const trimmed = value.trim();
   return EPOCH_DIGITS.test(trimmed) ? epochToIso(Number(trimmed)) : dateTimeToIso(trimmed);
@@ -135,13 +135,12 @@ const ConfidenceSchema = v.pipe(
 const RequiredUrlSchema = v.pipe(UrlSchema, v.minLength(1, 'must not be empty'));
 
 /** One object found in an image by `/detect`. */
-export const DetectedObjectSchema = v.object({
+const DetectedObjectSchema = v.object({
   class: TextSchema,
   confidence: ConfidenceSchema,
   /** Required since v2.0.0-rc18, optional before; kept lenient. */
   verdict: optional(BooleanLikeSchema),
 });
-export type DetectedObject = v.InferOutput<typeof DetectedObjectSchema>;
 
 const imageResultEntries = {
   id: IdSchema,
@@ -152,14 +151,14 @@ const imageResultEntries = {
 };
 
 /** One image of a `/match` or `/ask` job: one record each. */
-export const ImageResultSchema = v.object(imageResultEntries);
+const ImageResultSchema = v.object(imageResultEntries);
 export type ImageResult = v.InferOutput<typeof ImageResultSchema>;
 
 /**
  * One image of a `/detect` job. The spec requires `objects`, but an image still in progress or
  * failed has nothing to report, so it is optional: absent means "no news", `[]` means "none found".
  */
-export const DetectImageResultSchema = v.object({
+const DetectImageResultSchema = v.object({
   ...imageResultEntries,
   objects: optional(listOf(DetectedObjectSchema)),
 });
@@ -174,7 +173,7 @@ const jobEntries = {
 };
 
 /** The best image per class of a `/detect` job, and whether a human verified that class. */
-export const DetectJobResultSchema = v.object({
+const DetectJobResultSchema = v.object({
   class: TextSchema,
   /** Required by the spec; optional here because a job in progress has no verification yet. */
   hitl: optional(BooleanLikeSchema),
@@ -202,7 +201,7 @@ export type DetectJob = v.InferOutput<typeof DetectJobSchema>;
  * The image a `/match` or `/ask` job chose (OpenAPI `ImageResponseItem`). Only `url` is required
  * there; `id` arrived later (changelog v2.0.0-rc12), so a result without it is matched by URL.
  */
-export const ChosenImageSchema = v.object({
+const ChosenImageSchema = v.object({
   id: optional(IdSchema),
   url: RequiredUrlSchema,
   proxyUrl: optionalFormat(UrlSchema),
@@ -217,7 +216,7 @@ export type ChosenImage = v.InferOutput<typeof ChosenImageSchema>;
  * the spec allows 1–3, but they are not needed here, so their count is not held against a
  * delivery (an older revision allowed an empty list); each must still be a URL.
  */
-export const MatchJobResultSchema = v.object({
+const MatchJobResultSchema = v.object({
   target: v.object({
     class: TextSchema,
     customId: optional(IdSchema),
@@ -227,7 +226,6 @@ export const MatchJobResultSchema = v.object({
   /** Required by the spec; optional here because a job in progress has no verification yet. */
   hitl: optional(BooleanLikeSchema),
 });
-export type MatchJobResult = v.InferOutput<typeof MatchJobResultSchema>;
 
 /** A `/match` job result: `jobResults` is one object with the `target` searched for. */
 export const MatchJobSchema = v.object({
@@ -238,10 +236,9 @@ export const MatchJobSchema = v.object({
 export type MatchJob = v.InferOutput<typeof MatchJobSchema>;
 
 /** An `/ask` job result: the image answering "yes", if any. */
-export const AskJobResultSchema = v.object({
+const AskJobResultSchema = v.object({
   image: optional(ChosenImageSchema),
 });
-export type AskJobResult = v.InferOutput<typeof AskJobResultSchema>;
 
 /**
  * An `/ask` job result. `question` is required by the spec but optional here: the job is

@@ -1,7 +1,7 @@
 import { invalid, type Validated } from '../../validation/validation-issue';
 
 /** Where the event name comes from, as a dotted issue path the 400 body can report. */
-export const EVENT_NAME_HEADER_PATH = 'headers.x-sharinpix-event';
+const EVENT_NAME_HEADER_PATH = 'headers.x-sharinpix-event';
 
 /**
  * The SharinPix events this service turns into records (contract, "Bodies"). Any other plausible

@@ -40,7 +40,7 @@ export const processingErrorText = (value: JsonValue | null | undefined): string
  * process the image, so the image is failed with that error; without one the error is cleared,
  * so an image that is processed again after a failure stops reporting the old error.
  */
-export const sharinpixStatus = (
+const sharinpixStatus = (
   image: SharinpixImage,
   processedEvent: boolean,
 ): { status: StatedStatus; error: string | null } => {

@@ -86,7 +86,7 @@ const AnyJsonSchema = v.pipe(
 );
 
 /** The thumbnails SharinPix renders; each may be missing while processing runs. */
-export const ThumbnailsSchema = v.object({
+const ThumbnailsSchema = v.object({
   full: optionalFormat(UrlSchema),
   large: optionalFormat(UrlSchema),
   mini: optionalFormat(UrlSchema),
@@ -143,7 +143,7 @@ export const imageIdOf = (image: SharinpixImage): string => image.public_id ?? i
  * (`'{"en":"Villa","fr":"Villa"}'`) and is kept as that string; a sender that sends the object
  * instead gets it stored as its canonical JSON, the same string for the same labels.
  */
-export const SharinpixTagSchema = v.object({
+const SharinpixTagSchema = v.object({
   id: IdSchema,
   name: TextSchema,
   label: optional(
@@ -160,8 +160,6 @@ export const SharinpixTagSchema = v.object({
     ),
   ),
 });
-/** A validated tag, its `label` always a string when present. */
-export type SharinpixTag = v.InferOutput<typeof SharinpixTagSchema>;
 
 /** new_tag_image and delete_tag_image. The top-level `id` is the tag–image link. */
 export const SharinpixTagEventSchema = v.object({
@@ -173,7 +171,7 @@ export const SharinpixTagEventSchema = v.object({
 export type SharinpixTagEvent = v.InferOutput<typeof SharinpixTagEventSchema>;
 
 /** More than any real upload (the vendor says at most 50 per event), fewer than a hostile body. */
-export const MAX_UPLOAD_IMAGE_IDS = 1000;
+const MAX_UPLOAD_IMAGE_IDS = 1000;
 
 /**
  * `image_ids` is a single id in the docs' samples, a comma-joined string from some senders and a
@@ -207,10 +205,10 @@ export const SharinpixUploadDoneSchema = v.object({
 export type SharinpixUploadDone = v.InferOutput<typeof SharinpixUploadDoneSchema>;
 
 /** The most classes an image classification can return that we keep. */
-export const MAX_PREDICTIONS = 1000;
+const MAX_PREDICTIONS = 1000;
 
 /** One class of the classification; `probability` is Einstein's confidence, 0 to 1. */
-export const EinsteinProbabilitySchema = v.object({
+const EinsteinProbabilitySchema = v.object({
   probability: v.pipe(
     v.number('must be a number'),
     v.minValue(0, 'must be a probability between 0 and 1'),

@@ -19,7 +19,7 @@ import {
  */
 
 /** v2.0 image. The two published samples differ; both pass. */
-export const SpyneV2ImageSchema = v.object({
+const SpyneV2ImageSchema = v.object({
   image_id: IdSchema,
   image_name: optional(TextSchema),
   image_category: optional(TextSchema),
@@ -54,7 +54,7 @@ export const SpyneV2Schema = v.object({
 export type SpyneV2 = v.InferOutput<typeof SpyneV2Schema>;
 
 /** v1.0 image (deprecated, still sent by old accounts): hres/lres URLs, no status. */
-export const SpyneV1ImageSchema = v.object({
+const SpyneV1ImageSchema = v.object({
   image_id: IdSchema,
   image_name: optional(TextSchema),
   image_category: optional(TextSchema),
@@ -68,7 +68,6 @@ export const SpyneV1ImageSchema = v.object({
   /** When the image output was created: the one vendor time that dates a Spyne change. */
   created_on: optionalFormat(DateTimeSchema),
 });
-export type SpyneV1Image = v.InferOutput<typeof SpyneV1ImageSchema>;
 
 /** v1.0 SKU: no `sku_status`, no per-image status. */
 export const SpyneV1Schema = v.object({
