@@ -1,4 +1,4 @@
-import { toEventMessage } from '../../shared/ingest/event-message';
+import { toEventMessage } from '../../shared/queue/event-message';
 import { parseBody } from '../../shared/ingest/body-parser';
 import { bodyFormatOf } from '../../shared/ingest/content-type';
 import { resolveIngestRoute } from '../../shared/ingest/resolve-ingest-route';

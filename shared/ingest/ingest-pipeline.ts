@@ -1,6 +1,6 @@
 import type { SignedBy } from '../auth/auth-result';
 import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../auth/raw-body-digest-authenticator';
-import { toEventMessage } from './event-message';
+import { toEventMessage } from '../queue/event-message';
 import type { EventQueue } from '../queue/sqs-event-queue';
 import type { WebhookSecrets, WebhookSecretsProvider } from '../secrets/webhook-secrets';
 import { MAX_REPORTED_ISSUES, type ValidationIssue } from '../validation/validation-issue';

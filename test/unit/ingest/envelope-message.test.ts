@@ -1,4 +1,4 @@
-import { envelopeJson, envelopeMessage } from '../../../shared/ingest/envelope-message';
+import { envelopeJson, envelopeMessage } from '../../../shared/queue/event-message';
 import { canonicalJsonOnce, contentDigest } from '../../../shared/json/json-value';
 import { EVENT_ENVELOPE_VERSION, type EventEnvelope } from '../../../shared/queue/event-envelope';
 

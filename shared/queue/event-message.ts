@@ -1,0 +1,137 @@
+import type { SignedBy } from '../auth/auth-result';
+import { jsonOfValue } from '../json/json-value';
+import type { DroppedField, ValidationIssue } from '../validation/validation-issue';
+import type { Vendor } from '../vendors/vendor';
+import type {
+  EventIdentity,
+  VendorDefinition,
+  VendorDelivery,
+  VendorEvent,
+} from '../vendors/vendor-definition';
+import {
+  ENVELOPE_ATTRIBUTES,
+  EVENT_ENVELOPE_VERSION,
+  type EventEnvelope,
+  MAX_DROPPED_FIELDS,
+} from './event-envelope';
+import {
+  jsonQueueMessage,
+  type QueueMessage,
+  queueMessageBytes,
+  SQS_MAX_MESSAGE_BYTES,
+} from './sqs-event-queue';
+
+/**
+ * The queue message of an event, made in this one module: the envelope from a validated event
+ * (`toEventEnvelope`), its JSON (`envelopeJson`), the message with its attributes
+ * (`envelopeMessage`), and the whole path from a parsed delivery with the SQS size check
+ * (`toEventMessage`). Ingest, quarantine redrive, the fixture generator and the tests all build
+ * their messages here; the envelope's schema is `event-envelope.ts`, the transport
+ * `sqs-event-queue.ts`.
+ */
+
+/**
+ * The queue message for one validated event. Ingest sends it; the fixture generator and replay
+ * tools build the same bytes through this one function.
+ */
+export const toEventEnvelope = (input: {
+  vendor: Vendor;
+  event: VendorEvent;
+  identity: EventIdentity;
+  receivedAt: Date;
+  requestId: string;
+  signedBy?: SignedBy;
+}): EventEnvelope => ({
+  version: EVENT_ENVELOPE_VERSION,
+  vendor: input.vendor,
+  eventType: input.identity.eventType,
+  eventId: input.identity.eventId,
+  eventTime: input.identity.eventTime.toISOString(),
+  receivedAt: input.receivedAt.toISOString(),
+  requestId: input.requestId,
+  supported: input.identity.supported,
+  ...(input.signedBy
+    ? {
+        signedBy: {
+          digest: input.signedBy.digest,
+          expiresAt: input.signedBy.expiresAt.toISOString(),
+        },
+      }
+    : {}),
+  ...(input.event.dropped && input.event.dropped.length > 0
+    ? { dropped: input.event.dropped.slice(0, MAX_DROPPED_FIELDS) }
+    : {}),
+  payload: input.event.payload,
+});
+
+/**
+ * The envelope as JSON. The payload is the larger part by far, and vendors whose `eventId` digests
+ * it have already written its canonical JSON, so that text is spliced in rather
+ * than the payload serialized a second time; any JSON reader sees the same envelope.
+ */
+export const envelopeJson = (envelope: EventEnvelope): string => {
+  const { payload, ...head } = envelope;
+  return `${JSON.stringify(head).slice(0, -1)},"payload":${jsonOfValue(payload)}}`;
+};
+
+/**
+ * The queue message for an accepted event: the envelope as JSON, with vendor, event type and
+ * `eventId` repeated as message attributes so redrive and inspection tools can filter without
+ * parsing bodies.
+ */
+export const envelopeMessage = (envelope: EventEnvelope): QueueMessage =>
+  jsonQueueMessage(envelopeJson(envelope), {
+    [ENVELOPE_ATTRIBUTES.vendor]: envelope.vendor,
+    [ENVELOPE_ATTRIBUTES.eventType]: envelope.eventType,
+    [ENVELOPE_ATTRIBUTES.eventId]: envelope.eventId,
+  });
+
+/** A parsed delivery turned into its queue message, or why it cannot be queued. */
+export type EventMessage =
+  | {
+      readonly ok: true;
+      readonly message: QueueMessage;
+      readonly identity: EventIdentity;
+      /** Optional fields dropped for failing their format. */
+      readonly dropped: readonly DroppedField[];
+    }
+  | {
+      readonly ok: false;
+      readonly reason: 'invalid_payload';
+      readonly issues: readonly ValidationIssue[];
+    }
+  | { readonly ok: false; readonly reason: 'too_large'; readonly limitBytes: number };
+
+/**
+ * Validate → identify → envelope → message, with the SQS size check: the one path from a parsed
+ * delivery to the bytes on the queue. Ingest runs it after authentication; redriving a
+ * quarantined delivery runs it again with the original receipt time and request id, so a
+ * delivery that passes later is queued exactly as it would have been (same `eventId`).
+ */
+export const toEventMessage = (input: {
+  vendor: Vendor;
+  definition: VendorDefinition<VendorEvent>;
+  delivery: VendorDelivery;
+  receivedAt: Date;
+  requestId: string;
+  /** The per-delivery signature that authenticated it, when the route has one. */
+  signedBy?: SignedBy;
+}): EventMessage => {
+  const read = input.definition.read(input.delivery);
+  if (!read.ok) return { ok: false, reason: 'invalid_payload', issues: read.issues };
+  const identity = input.definition.identify(read.value, input.receivedAt);
+  const message = envelopeMessage(
+    toEventEnvelope({
+      vendor: input.vendor,
+      event: read.value,
+      identity,
+      receivedAt: input.receivedAt,
+      requestId: input.requestId,
+      ...(input.signedBy ? { signedBy: input.signedBy } : {}),
+    }),
+  );
+  if (queueMessageBytes(message) > SQS_MAX_MESSAGE_BYTES) {
+    return { ok: false, reason: 'too_large', limitBytes: SQS_MAX_MESSAGE_BYTES };
+  }
+  return { ok: true, message, identity, dropped: read.value.dropped ?? [] };
+};
