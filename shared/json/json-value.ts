@@ -155,41 +155,23 @@ export const canonicalJson = (value: unknown): string => {
   return `${out}}`;
 };
 
-/** Canonical forms already written, by object: see `canonicalJsonOnce`. */
-const canonicalByObject = new WeakMap<object, string>();
+/** 16 hex characters of SHA-256 over a canonical form. */
+const digestOfCanonical = (canonical: string): string =>
+  createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 
 /**
- * `canonicalJson`, computed once per object. Ingest needs a validated payload's canonical form
- * twice, for the `eventId` digest and as the queue message's `payload`, and on a 100-image
- * SKU each pass costs about as much as the SQS call's own serialization. Only for data nobody
- * mutates afterwards, such as validated payloads (fresh objects out of valibot, read-only typed):
- * a mutation after the first call would not be seen.
+ * A short, stable digest of validated data (16 hex characters of SHA-256 over its canonical
+ * form), and that canonical form itself: on a 100-image SKU writing it costs about as much as the
+ * SQS call's own serialization, so the queue message reuses it as the payload's text
+ * (`EventIdentity.canonicalPayload`) rather than writing the payload a second time.
  */
-export const canonicalJsonOnce = (value: unknown): string => {
-  if (typeof value !== 'object' || value === null) return canonicalJson(value);
-  const known = canonicalByObject.get(value);
-  if (known !== undefined) return known;
-  const json = canonicalJson(value);
-  canonicalByObject.set(value, json);
-  return json;
+export const contentDigestOf = (value: unknown): { digest: string; canonical: string } => {
+  const canonical = canonicalJson(value);
+  return { digest: digestOfCanonical(canonical), canonical };
 };
 
-/**
- * Some JSON text of a value, reusing its canonical form when `canonicalJsonOnce` already wrote it
- * and otherwise the native `JSON.stringify` (several times faster than a canonical pass). For
- * output where any JSON of the value will do, such as a queue message read back by `JSON.parse`.
- */
-export const jsonOfValue = (value: unknown): string =>
-  (typeof value === 'object' && value !== null ? canonicalByObject.get(value) : undefined) ??
-  JSON.stringify(value) ??
-  'null';
-
-/**
- * A short, stable digest of validated data: 16 hex characters of SHA-256 over its canonical form.
- * Only for validated, never-mutated data (it remembers the canonical form, `canonicalJsonOnce`).
- */
-export const contentDigest = (value: unknown): string =>
-  createHash('sha256').update(canonicalJsonOnce(value)).digest('hex').slice(0, 16);
+/** `contentDigestOf`, the digest alone. */
+export const contentDigest = (value: unknown): string => contentDigestOf(value).digest;
 
 /**
  * Keeps the named values that were sent. On these wires absent and `null` both mean "not sent",

@@ -1,5 +1,4 @@
 import type { SignedBy } from '../auth/auth-result';
-import { jsonOfValue } from '../json/json-value';
 import type { DroppedField, ValidationIssue } from '../validation/validation-issue';
 import type { Vendor } from '../vendors/vendor';
 import type {
@@ -65,13 +64,14 @@ export const toEventEnvelope = (input: {
 });
 
 /**
- * The envelope as JSON. The payload is the larger part by far, and vendors whose `eventId` digests
- * it have already written its canonical JSON, so that text is spliced in rather
- * than the payload serialized a second time; any JSON reader sees the same envelope.
+ * The envelope as JSON. The payload is the larger part by far; when the `eventId` digest already
+ * wrote its canonical JSON (`EventIdentity.canonicalPayload`), that text is spliced in rather
+ * than the payload serialized a second time. Any JSON reader sees the same envelope.
  */
-export const envelopeJson = (envelope: EventEnvelope): string => {
+export const envelopeJson = (envelope: EventEnvelope, payloadJson?: string): string => {
   const { payload, ...head } = envelope;
-  return `${JSON.stringify(head).slice(0, -1)},"payload":${jsonOfValue(payload)}}`;
+  const text = payloadJson ?? JSON.stringify(payload) ?? 'null';
+  return `${JSON.stringify(head).slice(0, -1)},"payload":${text}}`;
 };
 
 /**
@@ -79,8 +79,8 @@ export const envelopeJson = (envelope: EventEnvelope): string => {
  * `eventId` repeated as message attributes so redrive and inspection tools can filter without
  * parsing bodies.
  */
-export const envelopeMessage = (envelope: EventEnvelope): QueueMessage =>
-  jsonQueueMessage(envelopeJson(envelope), {
+export const envelopeMessage = (envelope: EventEnvelope, payloadJson?: string): QueueMessage =>
+  jsonQueueMessage(envelopeJson(envelope, payloadJson), {
     [ENVELOPE_ATTRIBUTES.vendor]: envelope.vendor,
     [ENVELOPE_ATTRIBUTES.eventType]: envelope.eventType,
     [ENVELOPE_ATTRIBUTES.eventId]: envelope.eventId,
@@ -129,6 +129,7 @@ export const toEventMessage = (input: {
       requestId: input.requestId,
       ...(input.signedBy ? { signedBy: input.signedBy } : {}),
     }),
+    identity.canonicalPayload,
   );
   if (queueMessageBytes(message) > SQS_MAX_MESSAGE_BYTES) {
     return { ok: false, reason: 'too_large', limitBytes: SQS_MAX_MESSAGE_BYTES };

@@ -21,6 +21,11 @@ export interface EventIdentity {
   readonly eventTime: Date;
   /** False for authentic events of a type we do not turn into records (answered `ignored`). */
   readonly supported: boolean;
+  /**
+   * The payload's canonical JSON, when the `eventId` digests it (`contentDigestOf`): the queue
+   * message carries this text as the payload instead of serializing the payload again.
+   */
+  readonly canonicalPayload?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { contentDigest } from '../../json/json-value';
+import { contentDigestOf } from '../../json/json-value';
 import { eventTimeFrom } from '../event-time';
 import type { EventIdentity } from '../vendor-definition';
 import type { CloudinaryEvent, SupportedCloudinaryEvent } from './event';
@@ -33,12 +33,16 @@ import { isImage } from './image-scope';
 export const identifyCloudinaryEvent = (
   event: CloudinaryEvent,
   receivedAt: Date,
-): EventIdentity => ({
-  eventType: event.eventType,
-  eventId: `cloudinary:${event.eventType}:${subjectOf(event)}:${contentDigest(event.payload)}`,
-  eventTime: eventTimeFrom(vendorTimeOf(event), receivedAt),
-  supported: !event.unsupported && touchesImages(event),
-});
+): EventIdentity => {
+  const { digest, canonical } = contentDigestOf(event.payload);
+  return {
+    eventType: event.eventType,
+    eventId: `cloudinary:${event.eventType}:${subjectOf(event)}:${digest}`,
+    eventTime: eventTimeFrom(vendorTimeOf(event), receivedAt),
+    supported: !event.unsupported && touchesImages(event),
+    canonicalPayload: canonical,
+  };
+};
 
 const BULK_SUBJECT = 'bulk';
 const UNKNOWN_SUBJECT = 'event';

@@ -1,4 +1,4 @@
-import { contentDigest } from '../../json/json-value';
+import { contentDigestOf } from '../../json/json-value';
 import { validate } from '../../validation/validation-issue';
 import { IdSchema } from '../common-schemas';
 import { eventTimeFrom } from '../event-time';
@@ -31,12 +31,16 @@ const UNKNOWN_SUBJECT = 'event';
  * late-delivered new_image from overriding a later image_processed. No other payload carries a
  * time of change, so those use the receipt time.
  */
-export const identifySharinpixEvent = (event: SharinpixEvent, receivedAt: Date): EventIdentity => ({
-  eventType: event.eventType,
-  eventId: `sharinpix:${event.eventType}:${subjectOf(event)}:${contentDigest(event.payload)}`,
-  eventTime: eventTimeOf(event, receivedAt),
-  supported: event.unsupported !== true,
-});
+export const identifySharinpixEvent = (event: SharinpixEvent, receivedAt: Date): EventIdentity => {
+  const { digest, canonical } = contentDigestOf(event.payload);
+  return {
+    eventType: event.eventType,
+    eventId: `sharinpix:${event.eventType}:${subjectOf(event)}:${digest}`,
+    eventTime: eventTimeOf(event, receivedAt),
+    supported: event.unsupported !== true,
+    canonicalPayload: canonical,
+  };
+};
 
 const subjectOf = (event: SharinpixEvent): string => {
   if (event.unsupported) {

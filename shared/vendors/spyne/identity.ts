@@ -1,4 +1,4 @@
-import { contentDigest } from '../../json/json-value';
+import { contentDigestOf } from '../../json/json-value';
 import { eventTimeFrom } from '../event-time';
 import type { EventIdentity } from '../vendor-definition';
 import type { SpyneEvent } from './event';
@@ -14,11 +14,13 @@ import type { SpyneEvent } from './event';
  */
 export const identifySpyneEvent = (event: SpyneEvent, receivedAt: Date): EventIdentity => {
   const { project_id, sku_id } = event.payload;
+  const { digest, canonical } = contentDigestOf(event.payload);
   return {
     eventType: event.eventType,
-    eventId: `spyne:${project_id}:${sku_id}:${contentDigest(event.payload)}`,
+    eventId: `spyne:${project_id}:${sku_id}:${digest}`,
     eventTime: eventTimeFrom(latestCreatedOn(event), receivedAt),
     supported: true,
+    canonicalPayload: canonical,
   };
 };
 

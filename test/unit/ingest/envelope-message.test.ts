@@ -1,5 +1,6 @@
 import { envelopeJson, envelopeMessage } from '../../../shared/queue/event-message';
-import { canonicalJsonOnce, contentDigest } from '../../../shared/json/json-value';
+import fc from 'fast-check';
+import { canonicalJson, contentDigestOf } from '../../../shared/json/json-value';
 import { EVENT_ENVELOPE_VERSION, type EventEnvelope } from '../../../shared/queue/event-envelope';
 
 const envelopeWith = (payload: unknown): EventEnvelope => ({
@@ -26,17 +27,47 @@ describe('envelopeJson', () => {
     expect(JSON.parse(json)).toEqual(envelope);
   });
 
-  it('reuses the canonical payload text the eventId digest already wrote', () => {
+  it('splices in the canonical payload text the eventId digest wrote', () => {
     // Prepare
     const payload = { sku_id: 's', project_id: 'p' };
-    contentDigest(payload);
+    const { canonical } = contentDigestOf(payload);
 
     // Act
-    const json = envelopeJson(envelopeWith(payload));
+    const json = envelopeJson(envelopeWith(payload), canonical);
 
     // Assess
-    expect(json.endsWith(`,"payload":${canonicalJsonOnce(payload)}}`)).toBe(true);
+    expect(json.endsWith(`,"payload":${canonical}}`)).toBe(true);
     expect(json).toContain('"payload":{"project_id":"p","sku_id":"s"}');
+  });
+
+  it('falls back to plain JSON for a payload whose canonical form was not written', () => {
+    // Prepare
+    const payload = { b: 1, a: 2 };
+
+    // Act
+    const written = envelopeJson(envelopeWith(payload));
+    const absent = envelopeJson(envelopeWith(undefined));
+
+    // Assess
+    expect(written.endsWith(',"payload":{"b":1,"a":2}}')).toBe(true);
+    expect(absent.endsWith(',"payload":null}')).toBe(true);
+  });
+
+  it('gives every payload text that parses back to an equal value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), (value, digested) => {
+        // Prepare
+        const canonical = digested ? canonicalJson(value) : undefined;
+
+        // Act
+        const written = envelopeJson(envelopeWith(value), canonical);
+
+        // Assess
+        const { payload } = JSON.parse(written) as { payload: unknown };
+        expect(payload).toEqual(JSON.parse(JSON.stringify(value) ?? 'null'));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('sends the envelope text as the message body, ids as attributes', () => {
