@@ -1,15 +1,10 @@
 import { createIngestHandler } from '../../shared/ingest/create-ingest-handler';
 import { createIngestDependencies } from '../../shared/ingest/ingest-dependencies';
 import { ingestRoute } from '../../shared/ingest/ingest-route';
-import { anyVendorDefinition } from '../../shared/vendors/vendor-definition';
 import { spyne } from '../../shared/vendors/spyne/definition';
-import { spyneManifest } from '../../shared/vendors/spyne/manifest';
 
 /** Built once per container: config checked, clients created, secrets cache started empty. */
 const dependencies = createIngestDependencies(process.env);
 
 /** POST /webhooks/spyne */
-export const handler = createIngestHandler(
-  ingestRoute(spyneManifest, anyVendorDefinition(spyne)),
-  dependencies,
-);
+export const handler = createIngestHandler(ingestRoute('spyne', { spyne }), dependencies);

@@ -1,7 +1,8 @@
 import { toEventMessage } from '../../shared/queue/event-message';
 import { parseBody } from '../../shared/ingest/body-parser';
 import { bodyFormatOf } from '../../shared/ingest/content-type';
-import { resolveIngestRoute } from '../../shared/ingest/resolve-ingest-route';
+import { ingestRoute } from '../../shared/ingest/ingest-route';
+import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
 import type { QuarantineRecord } from '../../shared/ingest/quarantine';
 import type { QueueMessage } from '../../shared/queue/sqs-event-queue';
 
@@ -34,7 +35,7 @@ export const revalidateQuarantined = (record: QuarantineRecord): Revalidation =>
   if (!parsed.ok) return fail(`malformed_body: ${parsed.message}`);
   const event = toEventMessage({
     vendor: record.vendor,
-    definition: resolveIngestRoute(record.vendor).definition,
+    definition: ingestRoute(record.vendor, VENDOR_DEFINITIONS).definition,
     delivery: { payload: parsed.payload, eventType: record.eventType },
     receivedAt: new Date(record.receivedAt),
     requestId: record.requestId,

@@ -1,5 +1,6 @@
 import { authenticationOf, type RouteAuthentication } from '../auth/scheme-authentication';
-import type { AnyVendorManifest } from '../vendors/manifests';
+import { ConfigurationError } from '../config/env';
+import { type AnyVendorManifest, manifestOf } from '../vendors/manifests';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
 import type { BodyFormat } from './content-type';
@@ -37,13 +38,21 @@ const ingestRouteConfigOf = (manifest: AnyVendorManifest): IngestRouteConfig => 
 });
 
 /**
- * The route for a vendor's manifest and definition. Each ingest function passes its own vendor's
- * definition, so its bundle holds one vendor's schemas, not all of them.
+ * The one way to build a vendor's route: its manifest from the registry, its definition from
+ * `definitions`. Each ingest function passes only its own vendor's definition, so its bundle holds
+ * one vendor's schemas; tools that handle any vendor pass the whole registry. A vendor without a
+ * definition fails loudly.
  */
 export const ingestRoute = (
-  manifest: AnyVendorManifest,
-  definition: VendorDefinition<VendorEvent>,
-): IngestRoute => ({ ...ingestRouteConfigOf(manifest), definition });
+  vendor: Vendor,
+  definitions: Readonly<Partial<Record<Vendor, VendorDefinition<VendorEvent>>>>,
+): IngestRoute => {
+  const definition = definitions[vendor];
+  if (definition === undefined) {
+    throw new ConfigurationError('has no vendor definition in the registry', vendor);
+  }
+  return { ...ingestRouteConfigOf(manifestOf(vendor)), definition };
+};
 
 /** The event name a delivery carries outside its body, when the route reads one. */
 export const eventTypeHeaderOf = (

@@ -3,7 +3,7 @@ import { imageIntelligence } from './image-intelligence/definition';
 import { sharinpix } from './sharinpix/definition';
 import { spyne } from './spyne/definition';
 import type { Vendor } from './vendor';
-import { anyVendorDefinition, type VendorDefinition, type VendorEvent } from './vendor-definition';
+import type { VendorDefinition, VendorEvent } from './vendor-definition';
 
 /**
  * Every vendor definition by its public name: the worker picks one per queued envelope, and tools
@@ -12,8 +12,8 @@ import { anyVendorDefinition, type VendorDefinition, type VendorEvent } from './
  */
 export const VENDOR_DEFINITIONS: Readonly<Partial<Record<Vendor, VendorDefinition<VendorEvent>>>> =
   {
-    spyne: anyVendorDefinition(spyne),
-    sharinpix: anyVendorDefinition(sharinpix),
-    'image-intelligence': anyVendorDefinition(imageIntelligence),
-    cloudinary: anyVendorDefinition(cloudinary),
+    spyne,
+    sharinpix,
+    'image-intelligence': imageIntelligence,
+    cloudinary,
   };

@@ -31,6 +31,11 @@ export interface EventIdentity {
 /**
  * Everything the pipeline knows about one vendor, in one object. Ingest uses `read` and
  * `identify`; the worker uses `read` again (on the queued payload) and `normalize`.
+ *
+ * The functions are declared as methods on purpose: a method's parameters are checked
+ * bivariantly, so any vendor's `VendorDefinition<ItsEvent>` is a `VendorDefinition<VendorEvent>`
+ * without a cast, which is sound here because a definition's `read` output only ever flows into
+ * the same definition's other functions.
  */
 export interface VendorDefinition<TEvent extends VendorEvent> {
   readonly vendor: Vendor;
@@ -38,22 +43,22 @@ export interface VendorDefinition<TEvent extends VendorEvent> {
    * Validates a delivery. The result's `payload` is what gets queued and archived: documented
    * fields only, without personal data or credentials, and valid input to `read` again.
    */
-  readonly read: (delivery: VendorDelivery) => Validated<TEvent>;
-  readonly identify: (event: TEvent, receivedAt: Date) => EventIdentity;
+  read(delivery: VendorDelivery): Validated<TEvent>;
+  identify(event: TEvent, receivedAt: Date): EventIdentity;
   /** Pure: the record changes one event implies, under the event's clock. */
-  readonly normalize: (event: TEvent, clock: EventClock) => readonly ImageChange[];
+  normalize(event: TEvent, clock: EventClock): readonly ImageChange[];
   /**
    * Pure: the changes for images the event names only by an alias (no image id in the body). For
    * vendors whose ids change (a public id that a rename changes) and whose bodies do not always
    * carry the immutable one; the others leave it out.
    */
-  readonly aliasChanges?: (event: TEvent, clock: EventClock) => readonly AliasedImageChange[];
+  aliasChanges?(event: TEvent, clock: EventClock): readonly AliasedImageChange[];
   /**
    * Whether the event's images normally exist already: the event edits, tags, deletes or
    * completes what an earlier event created. The store then reads before it writes, which is
    * cheaper than a create that DynamoDB refuses; a wrong guess costs, never corrupts.
    */
-  readonly imagesExpected: (event: TEvent) => ImageExpectation;
+  imagesExpected(event: TEvent): ImageExpectation;
   /**
    * Whether the vendor's images may change collection. `fixed`: an image belongs to the
    * collection that first created it, and a change naming it under another collection is refused
@@ -66,7 +71,7 @@ export interface VendorDefinition<TEvent extends VendorEvent> {
    * event is applied, the worker records the completion, and a `Collection Completed` change
    * event follows from it.
    */
-  readonly collectionCompleted: (event: TEvent) => Collection | undefined;
+  collectionCompleted(event: TEvent): Collection | undefined;
 }
 
 /** A validated event: its type and the payload to queue. */
@@ -79,13 +84,3 @@ export interface VendorEvent {
    */
   readonly dropped?: readonly DroppedField[];
 }
-
-/**
- * A definition seen through the common `VendorEvent` type, for code that handles any vendor
- * (registry, ingest routes). Safe because a definition's `read` output only ever flows into the
- * same definition's `identify` and `normalize`; the function parameters' variance is all that
- * stops TypeScript from seeing that.
- */
-export const anyVendorDefinition = <TEvent extends VendorEvent>(
-  definition: VendorDefinition<TEvent>,
-): VendorDefinition<VendorEvent> => definition as unknown as VendorDefinition<VendorEvent>;

@@ -16,7 +16,8 @@ import { listCollection } from '../../../scripts/lib/read-api-client';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { cloudinarySignatureHeaders } from '../../../shared/vendors/cloudinary/signature';
 import { toIngestRequest } from '../../../shared/ingest/ingest-request';
-import { resolveIngestRoute } from '../../../shared/ingest/resolve-ingest-route';
+import { ingestRoute } from '../../../shared/ingest/ingest-route';
+import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import { quarantineMessage } from '../../../shared/ingest/quarantine';
 import type { QueueMessage } from '../../../shared/queue/sqs-event-queue';
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
@@ -551,7 +552,7 @@ describe('the local stack, end to end (npm start as a child process)', () => {
     const fixedBody = (fixed.event.body ?? '').replaceAll('"id":"', '"id":"e2e-quarantine-');
     const fixedEvent = { ...fixed.event, body: fixedBody };
     const quarantined = quarantineMessage(
-      resolveIngestRoute('image-intelligence'),
+      ingestRoute('image-intelligence', VENDOR_DEFINITIONS),
       toIngestRequest(fixedEvent, { now, requestId: 'e2e-quarantine' }),
       'json',
       { reason: 'invalid_payload', message: 'refused by an older schema', issues: [] },

@@ -1,5 +1,5 @@
 import { createIngestHandler } from '../../../shared/ingest/create-ingest-handler';
-import { resolveIngestRoute } from '../../../shared/ingest/resolve-ingest-route';
+import { ingestRoute } from '../../../shared/ingest/ingest-route';
 import { SecretsUnavailableError } from '../../../shared/secrets/webhook-secrets';
 import type { VendorDefinition, VendorEvent } from '../../../shared/vendors/vendor-definition';
 import { loadBody } from '../../support/vendor-bodies';
@@ -31,7 +31,7 @@ describe('createIngestHandler', () => {
   it('answers an unexpected error 500 internal_error without its text, and reports it', async () => {
     // Prepare
     const observed = new RecordingObservability();
-    const route = resolveIngestRoute('image-intelligence', {
+    const route = ingestRoute('image-intelligence', {
       'image-intelligence': explodingDefinition,
     });
     const handler = createIngestHandler(route, {
@@ -108,7 +108,7 @@ describe('createIngestHandler', () => {
     const emptyRegistry = {};
 
     // Act
-    const resolve = () => resolveIngestRoute('sharinpix', emptyRegistry);
+    const resolve = () => ingestRoute('sharinpix', emptyRegistry);
 
     // Assess
     expect(resolve).toThrow(/sharinpix: has no vendor definition/);

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { toIngestRequest } from '../../../shared/ingest/ingest-request';
-import { resolveIngestRoute } from '../../../shared/ingest/resolve-ingest-route';
+import { ingestRoute } from '../../../shared/ingest/ingest-route';
+import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import { QuarantineRecordSchema, quarantineMessage } from '../../../shared/ingest/quarantine';
 import { queueMessageBytes, SQS_MAX_MESSAGE_BYTES } from '../../../shared/queue/sqs-event-queue';
 import { apiGatewayEvent } from './support/api-gateway-event';
@@ -13,7 +14,7 @@ const recordOf = (body: string): v.InferOutput<typeof QuarantineRecordSchema> =>
 describe('quarantineMessage', () => {
   it('drops credential headers and the token, keeps the rest, and hashes the bytes as received', () => {
     // Prepare
-    const route = resolveIngestRoute('image-intelligence');
+    const route = ingestRoute('image-intelligence', VENDOR_DEFINITIONS);
     const request = toIngestRequest(
       apiGatewayEvent({
         path: '/webhooks/image-intelligence',
@@ -66,7 +67,7 @@ describe('quarantineMessage', () => {
 
   it('redacts issue messages under a redacted key, which could quote personal data', () => {
     // Prepare
-    const route = resolveIngestRoute('sharinpix');
+    const route = ingestRoute('sharinpix', VENDOR_DEFINITIONS);
     const request = toIngestRequest(
       apiGatewayEvent({ path: '/webhooks/sharinpix', body: '{"user":{"email":7}}' }),
       FALLBACKS,
@@ -94,7 +95,7 @@ describe('quarantineMessage', () => {
 
   it('omits the body, with a note, when keeping it would exceed the SQS maximum', () => {
     // Prepare
-    const route = resolveIngestRoute('image-intelligence');
+    const route = ingestRoute('image-intelligence', VENDOR_DEFINITIONS);
     const huge = `{"id":"${'\u00e9'.repeat(524_200)}"}`;
     const request = toIngestRequest(
       apiGatewayEvent({ path: '/webhooks/image-intelligence', body: huge }),

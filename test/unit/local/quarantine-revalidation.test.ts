@@ -6,7 +6,8 @@ import { revalidateQuarantined } from '../../../scripts/lib/quarantine-revalidat
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { runIngestPipeline } from '../../../shared/ingest/ingest-pipeline';
 import { toIngestRequest } from '../../../shared/ingest/ingest-request';
-import { resolveIngestRoute } from '../../../shared/ingest/resolve-ingest-route';
+import { ingestRoute } from '../../../shared/ingest/ingest-route';
+import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import { QuarantineRecordSchema, quarantineMessage } from '../../../shared/ingest/quarantine';
 import type { QueueMessage } from '../../../shared/queue/sqs-event-queue';
 import type { Vendor } from '../../../shared/vendors/vendor';
@@ -24,7 +25,7 @@ const ingest = async (vendor: Vendor, event: APIGatewayProxyEventV2) => {
   const events: QueueMessage[] = [];
   const quarantined: QueueMessage[] = [];
   const outcome = await runIngestPipeline(
-    resolveIngestRoute(vendor),
+    ingestRoute(vendor, VENDOR_DEFINITIONS),
     toIngestRequest(event, { now: NOW, requestId: 'fallback' }),
     {
       maxBodyBytes: 1_048_576,
@@ -41,7 +42,7 @@ const ingest = async (vendor: Vendor, event: APIGatewayProxyEventV2) => {
 const quarantinedAs = (vendor: Vendor, event: APIGatewayProxyEventV2) => {
   const request = toIngestRequest(event, { now: NOW, requestId: 'fallback' });
   const format = event.headers['content-type']?.includes('form') ? 'form' : 'json';
-  const message = quarantineMessage(resolveIngestRoute(vendor), request, format, {
+  const message = quarantineMessage(ingestRoute(vendor, VENDOR_DEFINITIONS), request, format, {
     reason: 'invalid_payload',
     message: 'an older schema refused it',
     issues: [{ path: 'image_id', message: 'is required' }],

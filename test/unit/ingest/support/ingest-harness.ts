@@ -1,7 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createIngestHandler } from '../../../../shared/ingest/create-ingest-handler';
 import type { IngestDependencies } from '../../../../shared/ingest/ingest-dependencies';
-import { resolveIngestRoute } from '../../../../shared/ingest/resolve-ingest-route';
+import { ingestRoute } from '../../../../shared/ingest/ingest-route';
+import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
 import { SQS_MAX_MESSAGE_BYTES } from '../../../../shared/queue/sqs-event-queue';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 import { apiGatewayEvent, type DeliveryOptions, RECEIVED_AT } from './api-gateway-event';
@@ -41,7 +42,7 @@ export const ingestHarness = (vendor: Vendor, overrides: Partial<IngestDependenc
     metrics: observed.metrics,
     ...overrides,
   };
-  const handler = createIngestHandler(resolveIngestRoute(vendor), dependencies);
+  const handler = createIngestHandler(ingestRoute(vendor, VENDOR_DEFINITIONS), dependencies);
   const path = `/webhooks/${vendor}`;
   const deliver = async (options: Omit<DeliveryOptions, 'path'>): Promise<Answer> =>
     toAnswer(await handler(apiGatewayEvent({ path, ...options })));
