@@ -23,6 +23,8 @@ const INGEST_OF: Readonly<Record<ScenarioName, string>> = {
   'ii-completed-4-new': 'ingest-image-intelligence',
   'ii-in-progress-4': 'ingest-image-intelligence',
   'ii-completed-4': 'ingest-image-intelligence',
+  'cloudinary-upload': 'ingest-cloudinary',
+  'cloudinary-tags': 'ingest-cloudinary',
 };
 
 /**

@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
-import { envelopeMessage } from '../../shared/ingest/envelope-message';
+import { envelopeMessage } from '../../shared/queue/event-message';
 import type { EventEnvelope } from '../../shared/queue/event-envelope';
 import {
   type QueueMessage,
   queueMessageBytes,
   SQS_MAX_MESSAGE_BYTES,
 } from '../../shared/queue/sqs-event-queue';
-import { CapacityTally } from '../../shared/store/capacity';
 import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
 import { ensureTable } from '../../shared/store/ensure-table';
 import { LEDGER_TABLE } from '../../shared/store/table-definitions';
@@ -17,6 +16,7 @@ import { parseEnvelope } from '../../shared/worker/parse-envelope';
 import { readWorkerConfig } from '../../shared/worker/worker-config';
 import { FUNCTION_MEMORY_MB } from '../cost/function-memory';
 import { PRICES } from '../cost/prices';
+import { CapacityTally } from '../support/capacity-tally';
 import { envelopeFor, httpEventOf, jsonDeliveryOf, spyneSkuOfBytes } from '../inputs/bench-bodies';
 import type { PayloadSizeRow, PayloadSizesResult } from '../report/results-schema';
 import type { BenchSizes } from '../support/bench-sizes';
