@@ -26,8 +26,11 @@ export const MAX_ISSUE_TEXT_LENGTH = 256;
 const bounded = (text: string): string =>
   text.length <= MAX_ISSUE_TEXT_LENGTH ? text : `${text.slice(0, MAX_ISSUE_TEXT_LENGTH - 1)}…`;
 
-const dottedPath = (issue: v.BaseIssue<unknown>): string =>
-  (issue.path ?? []).map((item) => String(item.key)).join('.');
+/**
+ * valibot's own dotted path (`image_data.1.image_id`). It is `null` only for the body itself or a
+ * key no JSON body has (a Map's object key), reported as the body: what a sender can act on.
+ */
+const dottedPath = (issue: v.BaseIssue<unknown>): string => v.getDotPath(issue) ?? '';
 
 /** valibot says "Invalid type: Expected string but received undefined"; people say "required". */
 const humanMessage = (issue: v.BaseIssue<unknown>): string =>
