@@ -9,7 +9,7 @@ import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency'
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
 import { HttpClient, type HttpRequest, type HttpResponse } from '../support/http-client';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process';
-import { examples } from '../support/pipeline-checks';
+import { examples, stackLogViolations } from '../support/pipeline-checks';
 import { checkWebhookResponse } from '../support/response-contract';
 import { reliabilityScale, reliabilitySeed } from '../support/scale';
 import { waitUntilQuiet } from '../support/stack-health';
@@ -365,12 +365,7 @@ describe('integrity: a credential changes only its own data', () => {
       ...(problems.length > 0
         ? [`${problems.length} integrity failures${examples(problems)}`]
         : []),
-      ...(log.doubleApplied().length > 0
-        ? [`${log.doubleApplied().length} events applied twice${examples(log.doubleApplied())}`]
-        : []),
-      ...(log.crashLines.length > 0
-        ? [`${log.crashLines.length} uncaught exceptions${examples(log.crashLines, 2)}`]
-        : []),
+      ...stackLogViolations(log),
     ];
     const latencies = responses.map((response) => response.ms);
     saveFigures({

@@ -23,7 +23,7 @@ import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency'
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
 import { HttpClient, type HttpRequest, type HttpResponse } from '../support/http-client';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process';
-import { examples, takeAllMessages } from '../support/pipeline-checks';
+import { examples, stackLogViolations, takeAllMessages } from '../support/pipeline-checks';
 import { checkWebhookResponse } from '../support/response-contract';
 import { reliabilityScale, reliabilitySeed } from '../support/scale';
 import { waitUntilQuiet } from '../support/stack-health';
@@ -420,12 +420,7 @@ describe('storage: accepted means storable, however large or often', () => {
           ]
         : []),
       ...(problems.length > 0 ? [`${problems.length} storage failures${examples(problems)}`] : []),
-      ...(log.doubleApplied().length > 0
-        ? [`${log.doubleApplied().length} events applied twice${examples(log.doubleApplied())}`]
-        : []),
-      ...(log.crashLines.length > 0
-        ? [`${log.crashLines.length} uncaught exceptions${examples(log.crashLines, 2)}`]
-        : []),
+      ...stackLogViolations(log),
     ];
     const latencies = responses.map((response) => response.ms);
     saveFigures({

@@ -9,6 +9,7 @@ import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency'
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
 import type { LedgerEntry } from '../../../shared/store/ledger-item';
 import type { HttpClient } from './http-client';
+import type { StackLog } from './stack-log';
 import type { RecordKey } from './tables';
 
 /** How the ledger compares with the events the stack said it accepted. */
@@ -136,3 +137,16 @@ export const readRecords = async (
 /** At most `limit` examples, for a violation message. */
 export const examples = (items: readonly string[], limit = 5): string =>
   items.length === 0 ? '' : ` (e.g. ${items.slice(0, limit).join('; ')})`;
+
+/** What the stack's own output says went wrong: events applied twice, uncaught exceptions. */
+export const stackLogViolations = (log: StackLog): string[] => {
+  const doubleApplied = log.doubleApplied();
+  return [
+    ...(doubleApplied.length > 0
+      ? [`${doubleApplied.length} events applied twice${examples(doubleApplied)}`]
+      : []),
+    ...(log.crashLines.length > 0
+      ? [`${log.crashLines.length} uncaught exceptions${examples(log.crashLines, 2)}`]
+      : []),
+  ];
+};
