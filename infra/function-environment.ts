@@ -1,4 +1,4 @@
-import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../shared/auth/raw-body-digest-authenticator';
+import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../shared/auth/authenticators';
 import type { SecretName } from '../shared/config/dev-secrets';
 import { byFunction, type FunctionName, ingestFunctionOf } from '../shared/http/routes';
 import { DEFAULT_SECRETS_CACHE_SECONDS } from '../shared/ingest/ingest-config';

@@ -1,4 +1,4 @@
-import type { DigestAlgorithm, DigestMode } from './raw-body-digest-authenticator';
+import type { DigestAlgorithm, DigestMode } from './authenticators';
 
 /**
  * The authentication building blocks a vendor manifest picks from, each configured with the

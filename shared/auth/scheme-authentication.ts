@@ -1,13 +1,13 @@
 import type { AuthResult, CredentialSource } from './auth-result';
 import type { AuthScheme } from './auth-scheme';
-import { authenticateBodyJwt } from './body-jwt-authenticator';
-import { authenticateHeaderSecret } from './header-secret-authenticator';
-import { authenticateQueryToken } from './query-token-authenticator';
 import {
+  authenticateBodyJwt,
+  authenticateHeaderSecret,
+  authenticateQueryToken,
   authenticateRawBodyDigest,
   DEFAULT_SIGNATURE_MAX_FUTURE_SECONDS,
   type RawBodySource,
-} from './raw-body-digest-authenticator';
+} from './authenticators';
 import type { SecretValues } from './secret-values';
 
 /** The time and the freshness window a timestamped signature is checked against. */

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { AuthScheme, BodyJwtScheme, RawBodyDigestConfig } from './auth-scheme';
-import { signRawBody } from './raw-body-digest-authenticator';
-import { secretListOf } from './secret-match';
+import { secretListOf, signRawBody } from './authenticators';
 import type { SecretValues } from './secret-values';
 
 /**

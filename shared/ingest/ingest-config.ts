@@ -1,4 +1,4 @@
-import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../auth/raw-body-digest-authenticator';
+import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../auth/authenticators';
 import { integerOr, optionalString, requiredString } from '../config/env';
 import { SQS_MAX_MESSAGE_BYTES } from '../queue/sqs-event-queue';
 import type { SecretsSourceConfig } from '../secrets/create-webhook-secrets-provider';

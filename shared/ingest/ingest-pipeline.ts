@@ -1,5 +1,5 @@
 import type { SignedBy } from '../auth/auth-result';
-import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../auth/raw-body-digest-authenticator';
+import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../auth/authenticators';
 import { toEventMessage } from '../queue/event-message';
 import type { EventQueue } from '../queue/sqs-event-queue';
 import type { WebhookSecrets, WebhookSecretsProvider } from '../secrets/webhook-secrets';

@@ -1,5 +1,5 @@
 import type { AuthResult, CredentialSource } from '../../auth/auth-result';
-import { authenticateBodyJwt } from '../../auth/body-jwt-authenticator';
+import { authenticateBodyJwt } from '../../auth/authenticators';
 import type { SecretValues } from '../../auth/secret-values';
 import { spyneAuth } from './manifest';
 

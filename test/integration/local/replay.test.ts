@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { CredentialSource } from '../../../shared/auth/auth-result';
-import { authenticateHeaderSecret } from '../../../shared/auth/header-secret-authenticator';
-import { authenticateQueryToken } from '../../../shared/auth/query-token-authenticator';
+import {
+  authenticateHeaderSecret,
+  authenticateQueryToken,
+} from '../../../shared/auth/authenticators';
 import { authenticateSpyneDelivery } from '../../../shared/vendors/spyne/authenticate';
 import type { WebhookSecrets } from '../../../shared/secrets/webhook-secrets';
 import { runScript } from './support/stack-process';

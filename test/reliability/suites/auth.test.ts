@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { signRawBody } from '../../../shared/auth/raw-body-digest-authenticator';
+import { signRawBody } from '../../../shared/auth/authenticators';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';

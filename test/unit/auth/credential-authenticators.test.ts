@@ -1,6 +1,8 @@
 import type { CredentialSource } from '../../../shared/auth/auth-result';
-import { authenticateHeaderSecret } from '../../../shared/auth/header-secret-authenticator';
-import { authenticateQueryToken } from '../../../shared/auth/query-token-authenticator';
+import {
+  authenticateHeaderSecret,
+  authenticateQueryToken,
+} from '../../../shared/auth/authenticators';
 
 const requestWith = (headers: Record<string, string>, rawQuery: string): CredentialSource => {
   const query = new URLSearchParams(rawQuery);

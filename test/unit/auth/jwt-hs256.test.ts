@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { verifyHs256Jwt } from '../../../shared/auth/jwt-hs256';
+import { verifyHs256Jwt } from '../../../shared/auth/authenticators';
 import { signJwt } from '../ingest/support/spyne-jwt';
 
 const SECRET = 'spyne-signing-2026-a1f4c9';

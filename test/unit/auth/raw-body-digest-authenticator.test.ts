@@ -6,7 +6,7 @@ import {
   type RawBodyDigestScheme,
   type RawBodySource,
   signRawBody,
-} from '../../../shared/auth/raw-body-digest-authenticator';
+} from '../../../shared/auth/authenticators';
 
 const SCHEME: RawBodyDigestScheme = {
   signatureHeader: 'x-cld-signature',

@@ -1,4 +1,4 @@
-import { matchesAnySecret, secretListOf } from '../../../shared/auth/secret-match';
+import { matchesAnySecret, secretListOf } from '../../../shared/auth/authenticators';
 
 describe('secretListOf', () => {
   it('splits a rotation list, trimming elements and dropping empty or blank ones', () => {

@@ -8,7 +8,7 @@ import { SAMPLE_SPYNE_BODY } from '../../../shared/vendors/spyne/manifest';
 import type { StackFile } from '../../../local/stack/stack-file';
 import { sampleCurls, secretsInUse, startBanner } from '../../../local/stack/start-banner';
 import { authenticateSpyneDelivery } from '../../../shared/vendors/spyne/authenticate';
-import { authenticateRawBodyDigest } from '../../../shared/auth/raw-body-digest-authenticator';
+import { authenticateRawBodyDigest } from '../../../shared/auth/authenticators';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { VENDOR_MANIFESTS } from '../../../shared/vendors/manifests';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';

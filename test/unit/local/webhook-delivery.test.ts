@@ -6,8 +6,10 @@ import {
   type WebhookDelivery,
   withCredentials,
 } from '../../../scripts/lib/webhook-delivery';
-import { authenticateHeaderSecret } from '../../../shared/auth/header-secret-authenticator';
-import { authenticateQueryToken } from '../../../shared/auth/query-token-authenticator';
+import {
+  authenticateHeaderSecret,
+  authenticateQueryToken,
+} from '../../../shared/auth/authenticators';
 import { authenticateSpyneDelivery } from '../../../shared/vendors/spyne/authenticate';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import type { WebhookSecrets } from '../../../shared/secrets/webhook-secrets';

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { authenticateRawBodyDigest } from '../../../../shared/auth/raw-body-digest-authenticator';
+import { authenticateRawBodyDigest } from '../../../../shared/auth/authenticators';
 import { cloudinaryAuth } from '../../../../shared/vendors/cloudinary/manifest';
 import { cloudinarySignatureHeaders } from '../../../../shared/vendors/cloudinary/signature';
 import { body, changesOf, identityOf, readOk, RECEIVED_AT } from './cloudinary-test-kit';
