@@ -1,6 +1,6 @@
 import { createIngestHandler } from '../../shared/ingest/create-ingest-handler';
 import { createIngestDependencies } from '../../shared/ingest/ingest-dependencies';
-import { ingestRoute } from '../../shared/ingest/ingest-route';
+import { ingestRoute } from '../../shared/ingest/ingest-pipeline';
 import { imageIntelligence } from '../../shared/vendors/image-intelligence/definition';
 
 /** Built once per container: config checked, clients created, secrets cache started empty. */

@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { IngestOutcome } from '../../shared/ingest/ingest-outcome';
+import type { IngestOutcome } from '../../shared/ingest/ingest-pipeline';
 import { VENDORS, type Vendor } from '../../shared/vendors/vendor';
 import { pinLogicalId } from './pinned-logical-id';
 

@@ -1,7 +1,6 @@
 import { toEventMessage } from '../../shared/queue/event-message';
-import { parseBody } from '../../shared/ingest/body-parser';
-import { bodyFormatOf } from '../../shared/ingest/content-type';
-import { ingestRoute } from '../../shared/ingest/ingest-route';
+import { bodyFormatOf, parseBody } from '../../shared/ingest/ingest-request';
+import { ingestRoute } from '../../shared/ingest/ingest-pipeline';
 import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
 import type { QuarantineRecord } from '../../shared/ingest/quarantine';
 import type { QueueMessage } from '../../shared/queue/sqs-event-queue';

@@ -5,9 +5,7 @@ import {
   mentionsCredential,
   withoutPersonalData,
 } from '../privacy/personal-data';
-import { FORM_PAYLOAD_FIELD, formPayloadOf } from './body-parser';
-import type { BodyFormat } from './content-type';
-import { utf8TextOf } from './raw-body';
+import { type BodyFormat, FORM_PAYLOAD_FIELD, formPayloadOf, utf8TextOf } from './ingest-request';
 
 /** A body as kept for an operator: text when it is UTF-8, else base64. */
 export interface StoredBody {

@@ -4,11 +4,14 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { IngestDependencies } from './ingest-dependencies';
-import { internalErrorResponse, toIngestResponse } from './ingest-outcome';
-import { runIngestPipeline } from './ingest-pipeline';
+import {
+  type IngestRoute,
+  internalErrorResponse,
+  runIngestPipeline,
+  toIngestResponse,
+} from './ingest-pipeline';
 import { toIngestRequest } from './ingest-request';
 import { reportDelivery, reportFailure } from './ingest-telemetry';
-import type { IngestRoute } from './ingest-route';
 
 /** An API Gateway HTTP API (payload 2.0) handler. */
 export type IngestHandler = (

@@ -1,6 +1,6 @@
 import type { ServiceLog, ServiceMetrics } from '../observability/service-log';
 import type { Vendor } from '../vendors/vendor';
-import type { IngestOutcome } from './ingest-outcome';
+import type { IngestOutcome } from './ingest-pipeline';
 
 /** One delivery's result, as it is reported. */
 export interface IngestReport {

@@ -11,9 +11,8 @@ import { VENDOR_MANIFESTS } from '../vendors/manifests';
 import { VENDORS } from '../vendors/vendor';
 import { credentialHeadersOf } from '../auth/auth-scheme';
 import { redactBodyForQuarantine } from './body-redaction';
-import type { BodyFormat } from './content-type';
-import type { IngestRequest } from './ingest-request';
-import { eventTypeHeaderOf, type IngestRoute } from './ingest-route';
+import type { IngestRoute } from './ingest-pipeline';
+import { type BodyFormat, eventTypeHeaderOf, type IngestRequest } from './ingest-request';
 
 /**
  * The quarantine record: an authentic delivery that failed parsing or validation, kept (14 days

@@ -1,5 +1,5 @@
 import type { AuthScheme } from '../auth/auth-scheme';
-import type { BodyFormat } from '../ingest/content-type';
+import type { BodyFormat } from '../ingest/ingest-request';
 
 /** A route's API Gateway token bucket, and why it is sized so. */
 export interface RouteThrottleSizing {

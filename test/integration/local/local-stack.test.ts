@@ -16,7 +16,7 @@ import { listCollection } from '../../../scripts/lib/read-api-client';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { cloudinarySignatureHeaders } from '../../../shared/vendors/cloudinary/signature';
 import { toIngestRequest } from '../../../shared/ingest/ingest-request';
-import { ingestRoute } from '../../../shared/ingest/ingest-route';
+import { ingestRoute } from '../../../shared/ingest/ingest-pipeline';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import { quarantineMessage } from '../../../shared/ingest/quarantine';
 import type { QueueMessage } from '../../../shared/queue/sqs-event-queue';

@@ -1,4 +1,4 @@
-import { parseBody } from '../../../shared/ingest/body-parser';
+import { parseBody } from '../../../shared/ingest/ingest-request';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
 

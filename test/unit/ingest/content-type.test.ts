@@ -1,4 +1,4 @@
-import { bodyFormatOf } from '../../../shared/ingest/content-type';
+import { bodyFormatOf } from '../../../shared/ingest/ingest-request';
 
 describe('bodyFormatOf', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { createIngestHandler } from '../../../shared/ingest/create-ingest-handler';
-import { ingestRoute } from '../../../shared/ingest/ingest-route';
+import { ingestRoute } from '../../../shared/ingest/ingest-pipeline';
 import { SecretsUnavailableError } from '../../../shared/secrets/webhook-secrets';
 import type { VendorDefinition, VendorEvent } from '../../../shared/vendors/vendor-definition';
 import { loadBody } from '../../support/vendor-bodies';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { toIngestRequest } from '../../../shared/ingest/ingest-request';
-import { ingestRoute } from '../../../shared/ingest/ingest-route';
+import { ingestRoute } from '../../../shared/ingest/ingest-pipeline';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import { QuarantineRecordSchema, quarantineMessage } from '../../../shared/ingest/quarantine';
 import { queueMessageBytes, SQS_MAX_MESSAGE_BYTES } from '../../../shared/queue/sqs-event-queue';

@@ -1,7 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { parseBody } from '../../../../shared/ingest/body-parser';
-import { bodyFormatOf } from '../../../../shared/ingest/content-type';
-import { toIngestRequest } from '../../../../shared/ingest/ingest-request';
+import { bodyFormatOf, parseBody, toIngestRequest } from '../../../../shared/ingest/ingest-request';
 import { eventClock } from '../../../../shared/record/event-clock';
 import type { AliasedImageChange, ImageChange } from '../../../../shared/record/image-change';
 import type { ImageRecord } from '../../../../shared/record/image-record';

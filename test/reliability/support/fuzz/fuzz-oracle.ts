@@ -15,7 +15,7 @@ export type ContentTypeClass = 'json' | 'form' | 'unsupported';
 /**
  * JSON is `application/json` or any `+json` type; form is `application/x-www-form-urlencoded`;
  * parameters and case do not matter. A missing or blank header is read as JSON (senders omit it
- * and the body is checked as JSON anyway: the product documents this in content-type.ts).
+ * and the body is checked as JSON anyway: the product documents this in ingest-request.ts).
  */
 export const classifyContentType = (header: string | undefined): ContentTypeClass => {
   const type = (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';

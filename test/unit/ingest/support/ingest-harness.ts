@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createIngestHandler } from '../../../../shared/ingest/create-ingest-handler';
 import type { IngestDependencies } from '../../../../shared/ingest/ingest-dependencies';
-import { ingestRoute } from '../../../../shared/ingest/ingest-route';
+import { ingestRoute } from '../../../../shared/ingest/ingest-pipeline';
 import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
 import { SQS_MAX_MESSAGE_BYTES } from '../../../../shared/queue/sqs-event-queue';
 import type { Vendor } from '../../../../shared/vendors/vendor';
