@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../shared/queue/event-envelope';
+import type { EventEnvelope } from '../../shared/queue/event-message';
 import {
   cloudinaryTagsEvent,
   cloudinaryUploadEvent,

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
-import { envelopeMessage } from '../../shared/queue/event-message';
-import type { EventEnvelope } from '../../shared/queue/event-envelope';
+import { envelopeMessage, type EventEnvelope } from '../../shared/queue/event-message';
 import {
   type QueueMessage,
   queueMessageBytes,

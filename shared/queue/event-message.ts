@@ -1,18 +1,13 @@
+import * as v from 'valibot';
 import type { SignedBy } from '../auth/auth-result';
 import type { DroppedField, ValidationIssue } from '../validation/validation-issue';
-import type { Vendor } from '../vendors/vendor';
+import { type Vendor, VENDORS } from '../vendors/vendor';
 import type {
   EventIdentity,
   VendorDefinition,
   VendorDelivery,
   VendorEvent,
 } from '../vendors/vendor-definition';
-import {
-  ENVELOPE_ATTRIBUTES,
-  EVENT_ENVELOPE_VERSION,
-  type EventEnvelope,
-  MAX_DROPPED_FIELDS,
-} from './event-envelope';
 import {
   jsonQueueMessage,
   type QueueMessage,
@@ -21,13 +16,74 @@ import {
 } from './sqs-event-queue';
 
 /**
- * The queue message of an event, made in this one module: the envelope from a validated event
- * (`toEventEnvelope`), its JSON (`envelopeJson`), the message with its attributes
- * (`envelopeMessage`), and the whole path from a parsed delivery with the SQS size check
- * (`toEventMessage`). Ingest, quarantine redrive, the fixture generator and the tests all build
- * their messages here; the envelope's schema is `event-envelope.ts`, the transport
- * `sqs-event-queue.ts`.
+ * The event message: the versioned envelope ingest puts on the queue for each accepted webhook
+ * and the worker reads back (`EventEnvelopeSchema`), and the queue message of an event, made in
+ * this one module: the envelope from a validated event (`toEventEnvelope`), its JSON
+ * (`envelopeJson`), the message with its attributes (`envelopeMessage`), and the whole path from
+ * a parsed delivery with the SQS size check (`toEventMessage`). The schema and its writer belong
+ * together: a field added to one is added to the other, and both sides of the queue agree on one
+ * definition. Ingest, quarantine redrive, the fixture generator and the tests all build their
+ * messages here; the transport is `sqs-event-queue.ts`.
  */
+
+/**
+ * The message ingest puts on the queue for each accepted webhook, and the worker reads back.
+ * Versioned, so a worker can refuse (and dead-letter) a shape it does not know instead of
+ * guessing. The payload is the vendor definition's validated output: documented fields only,
+ * without personal data or credentials.
+ */
+export const EVENT_ENVELOPE_VERSION = 1;
+
+/** Most dropped fields an envelope lists (a 1 MiB body could name thousands). */
+export const MAX_DROPPED_FIELDS = 20;
+
+const IsoTimestamp = v.pipe(v.string(), v.isoTimestamp());
+const NonEmpty = v.pipe(v.string(), v.minLength(1));
+
+export const EventEnvelopeSchema = v.object({
+  version: v.literal(EVENT_ENVELOPE_VERSION),
+  vendor: v.picklist(VENDORS),
+  eventType: NonEmpty,
+  eventId: NonEmpty,
+  /** The vendor's time of change where the payload has one, else `receivedAt`. */
+  eventTime: IsoTimestamp,
+  /** API Gateway's `requestContext.timeEpoch`: fixed at ingest, before the queue. */
+  receivedAt: IsoTimestamp,
+  requestId: NonEmpty,
+  /** False for authentic events that are kept in the ledger but produce no records. */
+  supported: v.boolean(),
+  /**
+   * The one-time signature that authenticated the delivery (a body JWT), as a digest: the worker binds
+   * it to this event, so the same signature with another body is refused. Absent for credentials
+   * that are not per delivery.
+   */
+  signedBy: v.optional(
+    v.object({
+      digest: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+      expiresAt: IsoTimestamp,
+    }),
+  ),
+  /**
+   * Optional fields ingest dropped from the payload because they failed their format (a
+   * placeholder where a URL goes, a number beyond the finite range): the event was accepted
+   * without them, and the worker notes them on the event's ledger entry.
+   */
+  dropped: v.optional(
+    v.pipe(
+      v.array(v.object({ path: v.string(), message: v.string() })),
+      v.maxLength(MAX_DROPPED_FIELDS),
+    ),
+  ),
+  payload: v.unknown(),
+});
+export type EventEnvelope = v.InferOutput<typeof EventEnvelopeSchema>;
+
+/** SQS message attribute names carried beside the body, for filtering and redrive tooling. */
+export const ENVELOPE_ATTRIBUTES = {
+  vendor: 'vendor',
+  eventType: 'eventType',
+  eventId: 'eventId',
+} as const;
 
 /**
  * The queue message for one validated event. Ingest sends it; the fixture generator and replay

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import * as v from 'valibot';
-import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-envelope';
+import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-message';
 
 const ArchiveSchema = v.pipe(v.string(), v.parseJson(), EventEnvelopeSchema);
 

@@ -8,7 +8,7 @@ import {
   type UpdateItemCommandInput,
   type UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import type { EventEnvelope } from '../queue/event-envelope';
+import type { EventEnvelope } from '../queue/event-message';
 import { type CapacityListener, ignoreCapacity, unitsOf } from './capacity';
 import { decideClaim, windowStart } from './claim-decision';
 import type {

@@ -1,4 +1,4 @@
-import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-envelope';
+import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-message';
 import { validate } from '../validation/validation-issue';
 import { InvalidEnvelopeError, issuePathsOf } from './worker-errors';
 

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../queue/event-envelope';
+import type { EventEnvelope } from '../queue/event-message';
 import type { CollectionRule } from '../record/collection-ownership';
 import { eventClock } from '../record/event-clock';
 import type { AliasedImageChange, ImageChange, ImageExpectation } from '../record/image-change';

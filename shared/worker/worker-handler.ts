@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { EventEnvelope } from '../queue/event-envelope';
+import type { EventEnvelope } from '../queue/event-message';
 import { LeaseHeldError } from '../store/store-errors';
 import type { ServiceLog, ServiceMetrics } from '../observability/service-log';
 import { parseEnvelope } from './parse-envelope';

@@ -1,7 +1,11 @@
-import { envelopeJson, envelopeMessage } from '../../../shared/queue/event-message';
+import {
+  envelopeJson,
+  envelopeMessage,
+  EVENT_ENVELOPE_VERSION,
+  type EventEnvelope,
+} from '../../../shared/queue/event-message';
 import fc from 'fast-check';
 import { canonicalJson, contentDigestOf } from '../../../shared/json/json-value';
-import { EVENT_ENVELOPE_VERSION, type EventEnvelope } from '../../../shared/queue/event-envelope';
 
 const envelopeWith = (payload: unknown): EventEnvelope => ({
   version: EVENT_ENVELOPE_VERSION,

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../../shared/queue/event-envelope';
+import type { EventEnvelope } from '../../../shared/queue/event-message';
 import type { ImageChange, ImageExpectation } from '../../../shared/record/image-change';
 import type { CollectionRule } from '../../../shared/record/collection-ownership';
 import type { ApplyResult } from '../../../shared/store/image-record-store';
