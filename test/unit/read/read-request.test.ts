@@ -1,4 +1,4 @@
-import { parseReadRequest, positionOf } from '../../../shared/read/read-request';
+import { parseReadRequest, positionOf } from '../../../shared/read/read-handler';
 import { encodeCursor } from '../../../shared/store/collection-cursor';
 import {
   defaultRouteEvent,
