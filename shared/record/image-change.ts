@@ -1,6 +1,6 @@
 import type { JsonValue } from '../json/json-value';
 import type { Vendor } from '../vendors/vendor';
-import type { EventClock } from './event-clock';
+import type { EventClock } from './record-state';
 import type {
   Collection,
   Detection,

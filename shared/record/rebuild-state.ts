@@ -1,7 +1,12 @@
-import { type CollectionRule, movesToAnotherCollection } from './collection-ownership';
+import {
+  applyChange,
+  type CollectionRule,
+  type FieldEntry,
+  movesToAnotherCollection,
+  type RecordState,
+} from './record-state';
 import type { ImageChange } from './image-change';
 import { originOf } from './record-provenance';
-import { applyChange, type FieldEntry, type RecordState } from './record-state';
 
 /** What rebuilding one image needs. */
 export interface RebuildInput {

@@ -1,5 +1,4 @@
-import type { EventClock } from './event-clock';
-import type { RecordState } from './record-state';
+import type { EventClock, RecordState } from './record-state';
 
 /** The event that set one field of a record: its id and its event time. */
 export interface FieldOrigin {

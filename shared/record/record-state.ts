@@ -1,17 +1,45 @@
+import * as v from 'valibot';
 import { canonicalJson, type JsonValue } from '../json/json-value';
 import type { Vendor } from '../vendors/vendor';
-import { clockTime, type EventClock } from './event-clock';
 import type { ImageChange, ImagePatch } from './image-change';
-import { keysOverCaps } from './record-bounds';
 import {
-  DETECTION_SOURCES,
+  type Collection,
+  CollectionSchema,
   type Detection,
+  DETECTION_SOURCES,
   type ImageRecord,
   type ImageUrls,
+  keysOverCaps,
   type Tag,
   THUMBNAIL_SIZES,
   URL_KINDS,
 } from './image-record';
+
+/**
+ * The stored form of an image record and the order-safe merge over it: the event clock that
+ * orders every change (`eventClock`), the per-field state a change is merged into and the record
+ * it yields (`applyChange`, `toImageRecord`), and which collection a record may be claimed by or
+ * moved to (`movesToAnotherCollection`). They belong together because the merge is one argument:
+ * clocks order the fields, fields make the record, and the collection rule is a check on the same
+ * state before a change is applied.
+ */
+
+/**
+ * The order of events. Every event has an event time (the vendor's, where the payload dates the
+ * change, else the gateway's receipt time) and an `eventId`. The contract orders events by time,
+ * ties going to the larger `eventId`.
+ *
+ * A clock is encoded as one string, `<ISO-8601 UTC time>|<eventId>`. `toISOString()` is fixed
+ * width for years 0–9999, so plain string comparison is exactly that order, in code and in
+ * storage alike.
+ */
+export type EventClock = string & { readonly __brand: 'EventClock' };
+
+export const eventClock = (eventTime: Date, eventId: string): EventClock =>
+  `${eventTime.toISOString()}|${eventId}` as EventClock;
+
+/** The ISO time part of a clock. */
+export const clockTime = (clock: EventClock): string => clock.slice(0, clock.indexOf('|'));
 
 /**
  * The stored form of one image: every field the events named, each with the clock of the event
@@ -177,4 +205,39 @@ export const toImageRecord = (state: RecordState, updatedAt: string): ImageRecor
     lastEventAt: typeof lastEventAt === 'string' ? lastEventAt : updatedAt,
     updatedAt,
   } as ImageRecord;
+};
+
+/**
+ * Whether a vendor's images may change collection. A vendor credential is scoped to a collection
+ * at most (a body signature covers one SKU, a shared secret an org's albums), never to
+ * the image ids in a body, so for most vendors an image belongs to the collection that first
+ * created it. A vendor that reuses an image across jobs moves its images.
+ */
+export type CollectionRule = 'fixed' | 'moves';
+
+const sameCollection = (a: Collection, b: Collection): boolean =>
+  a.kind === b.kind && a.id === b.id && a.parentId === b.parentId;
+
+/** The collection a record holds, when it holds a valid one. */
+export const storedCollectionOf = (state: RecordState | undefined): Collection | undefined => {
+  const parsed = v.safeParse(CollectionSchema, state?.fields['core:collection']?.value);
+  return parsed.success ? parsed.output : undefined;
+};
+
+/**
+ * True when applying `change` would move an image out of the collection its record already holds
+ * under a `fixed` rule. A record without a collection yet (created by an event that named none,
+ * such as an image prediction) is claimed by the first change that names one; a change
+ * that names no collection never conflicts. Pure.
+ */
+export const movesToAnotherCollection = (
+  state: RecordState | undefined,
+  change: ImageChange,
+  rule: CollectionRule,
+): boolean => {
+  if (rule === 'moves') return false;
+  const named = change.patch.core?.collection;
+  if (named === undefined || named === null) return false;
+  const stored = storedCollectionOf(state);
+  return stored !== undefined && !sameCollection(stored, named);
 };

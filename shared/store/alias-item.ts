@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { EventClock } from '../record/event-clock';
+import type { EventClock } from '../record/record-state';
 import type { AliasedImageChange, ImagePatch } from '../record/image-change';
 import type { Vendor } from '../vendors/vendor';
 

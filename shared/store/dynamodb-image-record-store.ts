@@ -7,9 +7,13 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
-import { type CollectionRule, movesToAnotherCollection } from '../record/collection-ownership';
+import {
+  applyChange,
+  type CollectionRule,
+  movesToAnotherCollection,
+  type RecordState,
+} from '../record/record-state';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
-import { applyChange, type RecordState } from '../record/record-state';
 import type { Vendor } from '../vendors/vendor';
 import { type CapacityListener, ignoreCapacity, unitsOf } from './capacity';
 import { collectionKey } from './collection-sort-key';

@@ -1,4 +1,4 @@
-import type { CollectionRule } from '../record/collection-ownership';
+import type { CollectionRule } from '../record/record-state';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
 import type { RefusalReason } from '../record/image-refusal';
 import type { Vendor } from '../vendors/vendor';

@@ -2,9 +2,13 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
 import { type JsonValue, sanitizeJson } from '../json/json-value';
-import { type EventClock, eventClock } from '../record/event-clock';
+import {
+  type EventClock,
+  eventClock,
+  type FieldEntry,
+  type RecordState,
+} from '../record/record-state';
 import { CollectionSchema } from '../record/image-record';
-import type { FieldEntry, RecordState } from '../record/record-state';
 import { type Validated, validate } from '../validation/validation-issue';
 import type { Vendor } from '../vendors/vendor';
 import {

@@ -1,5 +1,4 @@
-import type { CollectionRule } from '../record/collection-ownership';
-import type { EventClock } from '../record/event-clock';
+import type { CollectionRule, EventClock } from '../record/record-state';
 import type { AliasedImageChange, ImageChange, ImageExpectation } from '../record/image-change';
 import type { Collection } from '../record/image-record';
 import type { DroppedField, Validated } from '../validation/validation-issue';

@@ -1,12 +1,10 @@
 import type { EventEnvelope } from '../queue/event-message';
-import type { CollectionRule } from '../record/collection-ownership';
-import { eventClock } from '../record/event-clock';
+import { type CollectionRule, eventClock } from '../record/record-state';
 import type { AliasedImageChange, ImageChange, ImageExpectation } from '../record/image-change';
 import type { ImageAliasStore } from '../store/image-alias-store';
 import { applyAliasChanges, linkAliases } from './apply-aliases';
 import type { ImageRefusal } from '../record/image-refusal';
-import { boundChange, clockFits } from '../record/record-bounds';
-import type { Collection } from '../record/image-record';
+import { boundChange, clockFits, type Collection } from '../record/image-record';
 import type { EventLedger } from '../store/event-ledger';
 import type { ApplyResult, ImageRecordStore } from '../store/image-record-store';
 import type { RecordCause } from '../store/record-item';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { eventClock, type EventClock } from '../../shared/record/event-clock';
+import { eventClock, type EventClock } from '../../shared/record/record-state';
 import type { ImageChange } from '../../shared/record/image-change';
-import { DETECTION_SOURCES, THUMBNAIL_SIZES, URL_KINDS } from '../../shared/record/image-record';
 import {
+  DETECTION_SOURCES,
   MAX_CLOCK_BYTES,
   MAX_CORE_VALUE_BYTES,
   MAX_DETECTIONS_PER_SOURCE,
@@ -15,7 +15,9 @@ import {
   MAX_TAG_LABEL_BYTES,
   MAX_TAG_NAME_BYTES,
   MAX_URL_VALUE_BYTES,
-} from '../../shared/record/record-bounds';
+  THUMBNAIL_SIZES,
+  URL_KINDS,
+} from '../../shared/record/image-record';
 
 /**
  * Text that neither deflate nor DynamoDB can shrink: random URL-safe characters, `length` of them

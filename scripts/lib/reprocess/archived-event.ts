@@ -1,4 +1,4 @@
-import type { CollectionRule } from '../../../shared/record/collection-ownership';
+import type { CollectionRule } from '../../../shared/record/record-state';
 import type { AliasedImageChange, ImageChange } from '../../../shared/record/image-change';
 import { readArchivedEnvelope } from '../../../shared/store/archived-envelope';
 import type { LedgerEntry } from '../../../shared/store/ledger-item';

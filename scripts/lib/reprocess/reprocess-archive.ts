@@ -1,9 +1,12 @@
 import { changedPaths } from '../../../shared/changes/changed-paths';
-import { storedCollectionOf } from '../../../shared/record/collection-ownership';
-import type { CollectionRule } from '../../../shared/record/collection-ownership';
+import {
+  type CollectionRule,
+  type RecordState,
+  storedCollectionOf,
+  toImageRecord,
+} from '../../../shared/record/record-state';
 import type { ImageChange } from '../../../shared/record/image-change';
 import { rebuildState } from '../../../shared/record/rebuild-state';
-import { type RecordState, toImageRecord } from '../../../shared/record/record-state';
 import type { ReplaceOutcome } from '../../../shared/store/dynamodb-image-record-store';
 import type { ImageAliasStore } from '../../../shared/store/image-alias-store';
 import type { LedgerEntry } from '../../../shared/store/ledger-item';

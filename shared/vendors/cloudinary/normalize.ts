@@ -1,5 +1,5 @@
 import { presentValues } from '../../json/json-value';
-import type { EventClock } from '../../record/event-clock';
+import type { EventClock } from '../../record/record-state';
 import type {
   AliasedImageChange,
   ImageChange,

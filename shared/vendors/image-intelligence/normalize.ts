@@ -1,5 +1,5 @@
 import { type JsonValue, presentValues } from '../../json/json-value';
-import type { EventClock } from '../../record/event-clock';
+import type { EventClock } from '../../record/record-state';
 import type {
   ImageChange,
   ImagePatch,

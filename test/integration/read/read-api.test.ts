@@ -6,9 +6,8 @@ import {
   fixedCursorKey,
 } from '../../../shared/read/cursor-key-provider';
 import { createReadHandler } from '../../../shared/read/read-handler';
-import { eventClock } from '../../../shared/record/event-clock';
+import { eventClock, type FieldEntry } from '../../../shared/record/record-state';
 import type { ImageChange } from '../../../shared/record/image-change';
-import type { FieldEntry } from '../../../shared/record/record-state';
 import { encodeCursor } from '../../../shared/store/collection-cursor';
 import { DynamoDbImageRecordStore } from '../../../shared/store/dynamodb-image-record-store';
 import { toRecordItem } from '../../../shared/store/record-item';

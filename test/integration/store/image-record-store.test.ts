@@ -1,9 +1,8 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { eventClock } from '../../../shared/record/event-clock';
+import { eventClock, toImageRecord } from '../../../shared/record/record-state';
 import type { ImageChange, ImagePatch } from '../../../shared/record/image-change';
 import type { ImageRecord } from '../../../shared/record/image-record';
-import { toImageRecord } from '../../../shared/record/record-state';
 import { mergeAll } from '../../support/merge-all';
 import { CapacityTally } from '../../../bench/support/capacity-tally';
 import { DynamoDbImageRecordStore } from '../../../shared/store/dynamodb-image-record-store';

@@ -1,12 +1,11 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { eventClock } from '../../../shared/record/event-clock';
+import { eventClock, toImageRecord } from '../../../shared/record/record-state';
 import type { ImageChange } from '../../../shared/record/image-change';
 import {
   boundChange,
   MAX_DETECTIONS_PER_SOURCE,
   MAX_TAG_ENTRIES,
-} from '../../../shared/record/record-bounds';
-import { toImageRecord } from '../../../shared/record/record-state';
+} from '../../../shared/record/image-record';
 import { mergeAll } from '../../support/merge-all';
 import { DynamoDbImageRecordStore } from '../../../shared/store/dynamodb-image-record-store';
 import { MAX_ITEM_BYTES } from '../../../shared/store/item-size';

@@ -3,15 +3,14 @@ import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/cl
 import * as v from 'valibot';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
-import { eventClock } from '../../../shared/record/event-clock';
+import { eventClock, toImageRecord } from '../../../shared/record/record-state';
 import type { ImageChange } from '../../../shared/record/image-change';
-import { ImageRecordSchema } from '../../../shared/record/image-record';
 import {
   boundChange,
+  ImageRecordSchema,
   MAX_DETECTIONS_PER_SOURCE,
   MAX_TAG_ENTRIES,
-} from '../../../shared/record/record-bounds';
-import { toImageRecord } from '../../../shared/record/record-state';
+} from '../../../shared/record/image-record';
 import { mergeAll } from '../../support/merge-all';
 import { itemBytes, MAX_ITEM_BYTES } from '../../../shared/store/item-size';
 import { deliveryCount, type LedgerEntry } from '../../../shared/store/ledger-item';

@@ -1,7 +1,9 @@
-import { movesToAnotherCollection } from '../../../shared/record/collection-ownership';
-import { eventClock } from '../../../shared/record/event-clock';
+import {
+  applyChange,
+  eventClock,
+  movesToAnotherCollection,
+} from '../../../shared/record/record-state';
 import type { ImageChange, ImagePatch } from '../../../shared/record/image-change';
-import { applyChange } from '../../../shared/record/record-state';
 
 const change = (eventId: string, patch: ImagePatch): ImageChange => ({
   vendor: 'spyne',

@@ -1,7 +1,6 @@
-import { eventClock } from '../../../shared/record/event-clock';
+import { eventClock, type RecordState } from '../../../shared/record/record-state';
 import type { ImageChange, ImagePatch } from '../../../shared/record/image-change';
 import { rebuildState } from '../../../shared/record/rebuild-state';
-import { type RecordState } from '../../../shared/record/record-state';
 import { mergeAll } from '../../support/merge-all';
 
 const OLD = eventClock(new Date('2026-11-23T10:00:00.000Z'), 'spyne:old');

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
-import { eventClock } from '../../../shared/record/event-clock';
+import { applyChange, eventClock, toImageRecord } from '../../../shared/record/record-state';
 import type { ImageChange, ImagePatch } from '../../../shared/record/image-change';
-import type { Detection } from '../../../shared/record/image-record';
 import {
   boundChange,
   clockFits,
+  type Detection,
   fitText,
+  ITEM_ATTRIBUTES_BYTES,
   jsonBytes,
   MAX_CLOCK_BYTES,
   MAX_DETECTIONS_PER_SOURCE,
@@ -15,13 +16,11 @@ import {
   MAX_TAG_ENTRIES,
   MAX_TAG_LABEL_BYTES,
   MAX_URL_VALUE_BYTES,
-  ITEM_ATTRIBUTES_BYTES,
   WORST_CASE_STATE_BYTES,
-} from '../../../shared/record/record-bounds';
+} from '../../../shared/record/image-record';
 import { MAX_ITEM_BYTES } from '../../../shared/store/item-size';
 import { encodeState, toSizedRecordItem } from '../../../shared/store/record-item';
 import { worstCaseChanges } from '../../support/worst-case-record';
-import { applyChange, toImageRecord } from '../../../shared/record/record-state';
 import { mergeAll } from '../../support/merge-all';
 
 const change = (at: string, eventId: string, patch: ImagePatch): ImageChange => ({

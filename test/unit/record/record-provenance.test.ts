@@ -1,7 +1,6 @@
-import { eventClock } from '../../../shared/record/event-clock';
+import { eventClock, type RecordState, toImageRecord } from '../../../shared/record/record-state';
 import { provenanceOf } from '../../../shared/record/record-provenance';
 import type { ImageChange } from '../../../shared/record/image-change';
-import { type RecordState, toImageRecord } from '../../../shared/record/record-state';
 import { mergeAll } from '../../support/merge-all';
 
 const merged = (changes: ImageChange[]): RecordState => {

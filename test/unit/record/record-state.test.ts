@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
-import { eventClock } from '../../../shared/record/event-clock';
+import { applyChange, eventClock, toImageRecord } from '../../../shared/record/record-state';
 import type { ImageChange, ImagePatch } from '../../../shared/record/image-change';
-import { ImageRecordSchema } from '../../../shared/record/image-record';
-import { MAX_META_ENTRIES, MAX_TAG_ENTRIES } from '../../../shared/record/record-bounds';
-import { applyChange, toImageRecord } from '../../../shared/record/record-state';
+import {
+  ImageRecordSchema,
+  MAX_META_ENTRIES,
+  MAX_TAG_ENTRIES,
+} from '../../../shared/record/image-record';
 import { mergeAll } from '../../support/merge-all';
 
 const UPDATED_AT = '2026-11-23T12:00:00.000Z';

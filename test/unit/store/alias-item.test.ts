@@ -1,4 +1,4 @@
-import { eventClock } from '../../../shared/record/event-clock';
+import { eventClock } from '../../../shared/record/record-state';
 import {
   aliasKey,
   type HeldChange,

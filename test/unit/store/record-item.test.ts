@@ -1,4 +1,4 @@
-import { eventClock } from '../../../shared/record/event-clock';
+import { eventClock } from '../../../shared/record/record-state';
 import type { ImageChange } from '../../../shared/record/image-change';
 import { mergeAll } from '../../support/merge-all';
 import { collectionSortKey } from '../../../shared/store/collection-sort-key';

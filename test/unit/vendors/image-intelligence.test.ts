@@ -1,8 +1,7 @@
 import * as v from 'valibot';
-import { eventClock } from '../../../shared/record/event-clock';
+import { eventClock, toImageRecord } from '../../../shared/record/record-state';
 import type { ImageChange } from '../../../shared/record/image-change';
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
-import { toImageRecord } from '../../../shared/record/record-state';
 import { mergeAll } from '../../support/merge-all';
 import type { ValidationIssue } from '../../../shared/validation/validation-issue';
 import { MAX_ID_LENGTH, MAX_ITEMS, MAX_URL_LENGTH } from '../../../shared/vendors/common-schemas';

@@ -1,7 +1,6 @@
 import * as v from 'valibot';
-import { eventClock } from '../../../shared/record/event-clock';
+import { eventClock, isAnnounced } from '../../../shared/record/record-state';
 import { ImageRecordSchema } from '../../../shared/record/image-record';
-import { isAnnounced } from '../../../shared/record/record-state';
 import { mergeAll } from '../../support/merge-all';
 import { sharinpix } from '../../../shared/vendors/sharinpix/definition';
 import { processingErrorText } from '../../../shared/vendors/sharinpix/normalize';

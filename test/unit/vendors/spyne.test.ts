@@ -1,5 +1,4 @@
-import { eventClock } from '../../../shared/record/event-clock';
-import { toImageRecord } from '../../../shared/record/record-state';
+import { eventClock, toImageRecord } from '../../../shared/record/record-state';
 import { mergeAll } from '../../support/merge-all';
 import { spyne } from '../../../shared/vendors/spyne/definition';
 import { spyneStatus } from '../../../shared/vendors/spyne/normalize';

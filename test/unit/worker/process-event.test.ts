@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '../../../shared/queue/event-message';
 import type { ImageChange, ImageExpectation } from '../../../shared/record/image-change';
-import type { CollectionRule } from '../../../shared/record/collection-ownership';
+import type { CollectionRule } from '../../../shared/record/record-state';
 import type { ApplyResult } from '../../../shared/store/image-record-store';
 import { RecordTooLargeError, StoreOperationError } from '../../../shared/store/store-errors';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';

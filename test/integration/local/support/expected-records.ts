@@ -1,9 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { bodyFormatOf, parseBody, toIngestRequest } from '../../../../shared/ingest/ingest-request';
-import { eventClock } from '../../../../shared/record/event-clock';
+import { eventClock, isAnnounced, toImageRecord } from '../../../../shared/record/record-state';
 import type { AliasedImageChange, ImageChange } from '../../../../shared/record/image-change';
 import type { ImageRecord } from '../../../../shared/record/image-record';
-import { isAnnounced, toImageRecord } from '../../../../shared/record/record-state';
 import { mergeAll } from '../../../support/merge-all';
 import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
 import type { EventIdentity, VendorEvent } from '../../../../shared/vendors/vendor-definition';

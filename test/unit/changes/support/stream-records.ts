@@ -1,9 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { toStreamImage } from '../../../../shared/changes/stream-image';
-import { eventClock } from '../../../../shared/record/event-clock';
+import { applyChange, eventClock } from '../../../../shared/record/record-state';
 import type { ImageChange } from '../../../../shared/record/image-change';
-import { applyChange } from '../../../../shared/record/record-state';
 import {
   type RecordCause,
   type StoredRecord,

@@ -1,7 +1,6 @@
-import { eventClock } from '../../../../shared/record/event-clock';
+import { eventClock, toImageRecord } from '../../../../shared/record/record-state';
 import type { AliasedImageChange, ImageChange } from '../../../../shared/record/image-change';
 import type { ImageRecord } from '../../../../shared/record/image-record';
-import { toImageRecord } from '../../../../shared/record/record-state';
 import { mergeAll } from '../../../support/merge-all';
 import type { EventIdentity } from '../../../../shared/vendors/vendor-definition';
 import { cloudinary } from '../../../../shared/vendors/cloudinary/definition';

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { eventClock } from '../../../../shared/record/event-clock';
-import { toImageRecord } from '../../../../shared/record/record-state';
+import { eventClock, toImageRecord } from '../../../../shared/record/record-state';
 import { mergeAll } from '../../../support/merge-all';
 import { sharinpix } from '../../../../shared/vendors/sharinpix/definition';
 import { body, RECEIVED_AT } from './sharinpix-test-kit';

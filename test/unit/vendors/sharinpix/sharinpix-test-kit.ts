@@ -1,7 +1,6 @@
-import { eventClock } from '../../../../shared/record/event-clock';
+import { eventClock, toImageRecord } from '../../../../shared/record/record-state';
 import type { ImageChange } from '../../../../shared/record/image-change';
 import type { ImageRecord } from '../../../../shared/record/image-record';
-import { toImageRecord } from '../../../../shared/record/record-state';
 import { mergeAll } from '../../../support/merge-all';
 import type { ValidationIssue } from '../../../../shared/validation/validation-issue';
 import { sharinpix } from '../../../../shared/vendors/sharinpix/definition';

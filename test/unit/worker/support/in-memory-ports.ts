@@ -1,9 +1,9 @@
 import {
+  applyChange,
   type CollectionRule,
   movesToAnotherCollection,
-} from '../../../../shared/record/collection-ownership';
+} from '../../../../shared/record/record-state';
 import type { ImageChange, ImageExpectation } from '../../../../shared/record/image-change';
-import { applyChange } from '../../../../shared/record/record-state';
 import type {
   ClaimOutcome,
   ClaimRequest,
