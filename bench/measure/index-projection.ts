@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CapacityTally } from '../support/capacity-tally';
 import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
-import { collectionKey } from '../../shared/store/collection-sort-key';
+import { collectionKey } from '../../shared/store/record-item';
 import { ensureTable } from '../../shared/store/ensure-table';
 import {
   BY_COLLECTION_INDEX,

@@ -1,4 +1,4 @@
-import type { CapacityListener, CapacityUse } from '../../shared/store/capacity';
+import type { CapacityListener, CapacityUse } from '../../shared/store/dynamodb-item';
 
 /**
  * Adds up what the adapters report to their capacity listener, so the benchmark and the tests

@@ -1,6 +1,6 @@
-import type { CapacityListener } from '../../shared/store/capacity';
+import type { CapacityListener } from '../../shared/store/dynamodb-item';
 import { CapacityTally } from './capacity-tally';
-import type { CollectionCompletion } from '../../shared/store/completion-item';
+import type { CollectionCompletion } from '../../shared/store/record-item';
 import {
   DynamoDbImageRecordStore,
   type DynamoDbImageRecordStoreOptions,

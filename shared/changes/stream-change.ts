@@ -3,10 +3,11 @@ import { isAnnounced, toImageRecord } from '../record/record-state';
 import {
   type CollectionCompletion,
   fromCompletionItem,
+  fromRecordItem,
   isCompletionKey,
-} from '../store/completion-item';
+  type StoredRecord,
+} from '../store/record-item';
 import { isAliasKey } from '../store/alias-item';
-import { fromRecordItem, type StoredRecord } from '../store/record-item';
 import { ImageRecordSchema } from '../record/image-record';
 import { validate, type ValidationIssue } from '../validation/validation-issue';
 import { type ImageRecordChangedDetail } from './change-event';

@@ -7,7 +7,7 @@ import {
 import type { AliasedImageChange } from '../record/image-change';
 import type { Vendor } from '../vendors/vendor';
 import { aliasKey, asAliasedChanges, heldChangesOf, withHeldChange } from './alias-item';
-import { type CapacityListener, ignoreCapacity, unitsOf } from './capacity';
+import { type CapacityListener, ignoreCapacity, unitsOf } from './dynamodb-item';
 import type { ImageAliasStore } from './image-alias-store';
 import { ConcurrentUpdateError, StoreOperationError } from './store-errors';
 

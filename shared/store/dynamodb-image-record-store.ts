@@ -15,8 +15,24 @@ import {
 } from '../record/record-state';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
 import type { Vendor } from '../vendors/vendor';
-import { type CapacityListener, ignoreCapacity, unitsOf } from './capacity';
-import { collectionKey } from './collection-sort-key';
+import {
+  type CapacityListener,
+  ignoreCapacity,
+  itemBytes,
+  MAX_ITEM_BYTES,
+  unitsOf,
+  writeUnitsFor,
+} from './dynamodb-item';
+import {
+  type CollectionCompletion,
+  collectionKey,
+  fromRecordItem,
+  type RecordCause,
+  recordKey,
+  type StoredRecord,
+  toCompletionItem,
+  toSizedRecordItem,
+} from './record-item';
 import type {
   ApplyResult,
   CollectionPage,
@@ -24,15 +40,6 @@ import type {
   CollectionPosition,
   ImageRecordStore,
 } from './image-record-store';
-import { itemBytes, MAX_ITEM_BYTES, writeUnitsFor } from './item-size';
-import { type CollectionCompletion, toCompletionItem } from './completion-item';
-import {
-  fromRecordItem,
-  type RecordCause,
-  recordKey,
-  type StoredRecord,
-  toSizedRecordItem,
-} from './record-item';
 import {
   ConcurrentUpdateError,
   CorruptItemError,

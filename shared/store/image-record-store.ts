@@ -2,8 +2,7 @@ import type { CollectionRule } from '../record/record-state';
 import type { ImageChange, ImageExpectation } from '../record/image-change';
 import type { RefusalReason } from '../record/image-refusal';
 import type { Vendor } from '../vendors/vendor';
-import type { CollectionCompletion } from './completion-item';
-import type { RecordCause, StoredRecord } from './record-item';
+import type { CollectionCompletion, RecordCause, StoredRecord } from './record-item';
 
 /**
  * The image records, as the worker and the read API need them. The DynamoDB adapter is the one

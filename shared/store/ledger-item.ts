@@ -8,7 +8,7 @@ import {
   nonEmptyStringAttribute,
   stringAttribute,
   stringSetAttribute,
-} from './attribute-value-schemas';
+} from './dynamodb-item';
 import { type ImageRefusal, REFUSAL_REASONS } from '../record/image-refusal';
 
 /** A ledger entry's state: claimed and in progress, or finished one way or the other. */

@@ -6,7 +6,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Vendor } from '../vendors/vendor';
-import { type CapacityListener, ignoreCapacity, unitsOf } from './capacity';
+import { type CapacityListener, ignoreCapacity, unitsOf } from './dynamodb-item';
 import { fromLedgerItem, type LedgerEntry, type LedgerStatus } from './ledger-item';
 import { CorruptItemError, StoreOperationError } from './store-errors';
 import { UNFINISHED_INDEX } from './table-definitions';

@@ -2,25 +2,33 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
 import { type JsonValue, sanitizeJson } from '../json/json-value';
+import { type Collection, COLLECTION_KINDS, CollectionSchema } from '../record/image-record';
 import {
   type EventClock,
   eventClock,
   type FieldEntry,
   type RecordState,
 } from '../record/record-state';
-import { CollectionSchema } from '../record/image-record';
-import { type Validated, validate } from '../validation/validation-issue';
+import { validate, type Validated } from '../validation/validation-issue';
 import type { Vendor } from '../vendors/vendor';
 import {
   binaryAttribute,
   integerAttribute,
   isoTimeAttribute,
+  itemBytes,
   nonEmptyStringAttribute,
   stringAttribute,
   vendorAttribute,
-} from './attribute-value-schemas';
-import { collectionKey, collectionSortKey } from './collection-sort-key';
-import { itemBytes } from './item-size';
+} from './dynamodb-item';
+
+/**
+ * The items the worker writes to the records table, in their stored form: the image record item
+ * (`toRecordItem`, `fromRecordItem`), the keys of the `byCollection` index it carries
+ * (`collectionKey`, `collectionSortKey`), and the collection-completion item written beside it
+ * (`toCompletionItem`, `fromCompletionItem`). They belong together because they share the one
+ * table's key space and attributes: a reader checking what lands in the records table finds every
+ * item kind and key encoding here.
+ */
 
 /**
  * One image is ONE item in the records table (the issue's item-collection hint is deliberately
@@ -304,3 +312,131 @@ export const toSizedRecordItem = (stored: StoredRecord): SizedRecordItem => {
 /** The full item for a record, index keys included. */
 export const toRecordItem = (stored: StoredRecord): Record<string, AttributeValue> =>
   toSizedRecordItem(stored).item;
+
+/**
+ * Keys of the `byCollection` index. DynamoDB sorts a string sort key byte by byte, so the sequence
+ * is encoded such that string order equals numeric order, and the imageId follows to break ties:
+ * one Query then lists a collection by sequence, then imageId, which is the contract's order.
+ */
+
+/** Prefix of images with a sequence; `UNSEQUENCED` sorts after every one of them. */
+const SEQUENCED = '0';
+const UNSEQUENCED = '1';
+
+const SIGN_BIT = 1n << 63n;
+const ALL_BITS = (1n << 64n) - 1n;
+
+/**
+ * The sequence as 17 characters whose string order is numeric order, for every finite number
+ * (negative, fractional, beyond 2^53): the IEEE-754 bits with the sign bit flipped for positives
+ * and all bits flipped for negatives, in hex. `-0` counts as `0`. Images without a sequence (or
+ * with a non-finite one) sort after all others.
+ */
+export const sequenceSortKey = (sequence: number | undefined): string => {
+  if (sequence === undefined || !Number.isFinite(sequence)) return UNSEQUENCED;
+  const buffer = Buffer.alloc(8);
+  buffer.writeDoubleBE(sequence === 0 ? 0 : sequence);
+  const bits = buffer.readBigUInt64BE();
+  const ordered = bits & SIGN_BIT ? ~bits & ALL_BITS : bits | SIGN_BIT;
+  return `${SEQUENCED}${ordered.toString(16).padStart(16, '0')}`;
+};
+
+/** The index sort key: sequence order, then imageId. */
+export const collectionSortKey = (sequence: number | undefined, imageId: string): string =>
+  `${sequenceSortKey(sequence)}#${imageId}`;
+
+/** The index partition key: one collection of one vendor. Vendor names never contain `#`. */
+export const collectionKey = (vendor: Vendor, collectionId: string): string =>
+  `${vendor}#${collectionId}`;
+
+/**
+ * A collection completion, as the worker records it once the completing event is applied. It is
+ * an outbox entry: written in the records table, it reaches the publisher through the same stream
+ * as the record changes, so a completion is never lost between the worker's write and a publish.
+ */
+export interface CollectionCompletion {
+  readonly vendor: Vendor;
+  readonly collection: Collection;
+  readonly cause: RecordCause;
+  readonly completedAt: string;
+}
+
+/** The prefix of completion keys. No image key starts with it: image keys start with a vendor. */
+const COMPLETION_KEY_PREFIX = 'completion#';
+
+/**
+ * How long a completion item stays: beyond the stream's 24 h retention, after which it has done
+ * its work. DynamoDB's TTL removes it (the removal is on the stream too, and is ignored).
+ */
+const COMPLETION_RETENTION_SECONDS = 2 * 24 * 60 * 60;
+
+/** One item per completing event: a retried event finds it and writes nothing. */
+export const completionKey = (vendor: Vendor, eventId: string): string =>
+  `${COMPLETION_KEY_PREFIX}${vendor}#${eventId}`;
+
+export const isCompletionKey = (pk: string): boolean => pk.startsWith(COMPLETION_KEY_PREFIX);
+
+/**
+ * Attributes: `pk`, `vendor`, `collectionKind`, `collectionId`, `collectionParentId` (when the
+ * collection has a parent), `causeId`, `causeType`, `completedAt` and `expiresAt` (TTL, epoch
+ * seconds). No `collectionKey`, so the item never shows in the collection index.
+ */
+export const toCompletionItem = (
+  completion: CollectionCompletion,
+): Record<string, AttributeValue> => {
+  const { vendor, collection, cause, completedAt } = completion;
+  const expiresAt = Math.floor(Date.parse(completedAt) / 1000) + COMPLETION_RETENTION_SECONDS;
+  return {
+    pk: { S: completionKey(vendor, cause.eventId) },
+    vendor: { S: vendor },
+    collectionKind: { S: collection.kind },
+    collectionId: { S: collection.id },
+    ...(collection.parentId === undefined
+      ? {}
+      : { collectionParentId: { S: collection.parentId } }),
+    causeId: { S: cause.eventId },
+    causeType: { S: cause.eventType },
+    completedAt: { S: completedAt },
+    expiresAt: { N: String(expiresAt) },
+  };
+};
+
+const CompletionItemSchema = v.object({
+  pk: nonEmptyStringAttribute,
+  vendor: vendorAttribute,
+  collectionKind: v.pipe(
+    v.object({ S: v.picklist(COLLECTION_KINDS) }),
+    v.transform((attribute) => attribute.S),
+  ),
+  collectionId: nonEmptyStringAttribute,
+  collectionParentId: v.optional(nonEmptyStringAttribute),
+  causeId: nonEmptyStringAttribute,
+  causeType: nonEmptyStringAttribute,
+  completedAt: isoTimeAttribute,
+  expiresAt: integerAttribute,
+});
+
+/** Parses a completion item; anything this code would not have written is refused. */
+export const fromCompletionItem = (
+  item: Readonly<Record<string, AttributeValue>>,
+): Validated<CollectionCompletion> => {
+  const parsed = validate(CompletionItemSchema, item);
+  if (!parsed.ok) return parsed;
+  const { pk, vendor, collectionKind, collectionId, collectionParentId, causeId } = parsed.value;
+  if (pk !== completionKey(vendor, causeId)) {
+    return { ok: false, issues: [{ path: 'pk', message: 'does not match vendor and causeId' }] };
+  }
+  return {
+    ok: true,
+    value: {
+      vendor,
+      collection: {
+        kind: collectionKind,
+        id: collectionId,
+        ...(collectionParentId === undefined ? {} : { parentId: collectionParentId }),
+      },
+      cause: { eventId: causeId, eventType: parsed.value.causeType },
+      completedAt: parsed.value.completedAt,
+    },
+  };
+};

@@ -8,7 +8,7 @@ import {
   MAX_LISTED_DELIVERIES,
   MAX_LISTED_REFUSALS,
 } from '../../../shared/store/dynamodb-event-ledger';
-import { itemBytes, MAX_ITEM_BYTES } from '../../../shared/store/item-size';
+import { itemBytes, MAX_ITEM_BYTES } from '../../../shared/store/dynamodb-item';
 import { deliveryCount } from '../../../shared/store/ledger-item';
 import type { ClaimRequest } from '../../../shared/store/event-ledger';
 import { DynamoDbLedgerReader } from '../../../shared/store/ledger-reader';

@@ -8,7 +8,7 @@ import {
 } from '../../../shared/record/image-record';
 import { mergeAll } from '../../support/merge-all';
 import { DynamoDbImageRecordStore } from '../../../shared/store/dynamodb-image-record-store';
-import { MAX_ITEM_BYTES } from '../../../shared/store/item-size';
+import { MAX_ITEM_BYTES } from '../../../shared/store/dynamodb-item';
 import { encodeState, toSizedRecordItem } from '../../../shared/store/record-item';
 import { localDynamoDb } from '../../support/local-clients';
 import { incompressible, worstCaseChanges } from '../../support/worst-case-record';

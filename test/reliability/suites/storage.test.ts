@@ -12,7 +12,7 @@ import {
   MAX_TAG_ENTRIES,
 } from '../../../shared/record/image-record';
 import { mergeAll } from '../../support/merge-all';
-import { itemBytes, MAX_ITEM_BYTES } from '../../../shared/store/item-size';
+import { itemBytes, MAX_ITEM_BYTES } from '../../../shared/store/dynamodb-item';
 import { deliveryCount, type LedgerEntry } from '../../../shared/store/ledger-item';
 import { MAX_LISTED_DELIVERIES } from '../../../shared/store/dynamodb-event-ledger';
 import { fromRecordItem, recordKey } from '../../../shared/store/record-item';

@@ -1,10 +1,9 @@
 import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { fromLedgerItem, type LedgerEntry } from '../../../shared/store/ledger-item';
 import { isAliasKey } from '../../../shared/store/alias-item';
-import { isCompletionKey } from '../../../shared/store/completion-item';
+import { fromRecordItem, isCompletionKey } from '../../../shared/store/record-item';
 import { signatureKey } from '../../../shared/store/dynamodb-event-ledger';
 import type { Vendor } from '../../../shared/vendors/vendor';
-import { fromRecordItem } from '../../../shared/store/record-item';
 import { isAnnounced } from '../../../shared/record/record-state';
 
 /**

@@ -2,8 +2,7 @@ import type { ChangeEvent } from '../../../shared/changes/change-event';
 import type { ChangeEventBus } from '../../../shared/changes/change-event-bus';
 import { createPublisherHandler } from '../../../shared/changes/publish-changes';
 import type { CollectionPage } from '../../../shared/store/image-record-store';
-import { toCompletionItem } from '../../../shared/store/completion-item';
-import type { StoredRecord } from '../../../shared/store/record-item';
+import { type StoredRecord, toCompletionItem } from '../../../shared/store/record-item';
 import { imageChange, itemOf, streamRecord, written } from './support/stream-records';
 
 /** A bus that keeps what it accepted and refuses entries while `refuse` says so. */

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { ImageRecordChangedDetailSchema } from '../../../shared/changes/change-event';
 import { recordChangeId } from '../../../shared/changes/change-id';
 import { streamChangeOf } from '../../../shared/changes/stream-change';
-import { toCompletionItem } from '../../../shared/store/completion-item';
+import { toCompletionItem } from '../../../shared/store/record-item';
 import { imageChange, itemOf, streamRecord, written } from './support/stream-records';
 
 const CAUSE_1 = { eventId: 'ev-1', eventType: 'sku.v2' };

@@ -18,7 +18,7 @@ import {
   MAX_URL_VALUE_BYTES,
   WORST_CASE_STATE_BYTES,
 } from '../../../shared/record/image-record';
-import { MAX_ITEM_BYTES } from '../../../shared/store/item-size';
+import { MAX_ITEM_BYTES } from '../../../shared/store/dynamodb-item';
 import { encodeState, toSizedRecordItem } from '../../../shared/store/record-item';
 import { worstCaseChanges } from '../../support/worst-case-record';
 import { mergeAll } from '../../support/merge-all';

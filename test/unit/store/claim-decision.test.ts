@@ -1,4 +1,4 @@
-import { decideClaim } from '../../../shared/store/claim-decision';
+import { decideClaim } from '../../../shared/store/dynamodb-event-ledger';
 import type { LedgerEntry } from '../../../shared/store/ledger-item';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');

@@ -4,7 +4,7 @@ import {
   encodeCursor,
   MAX_CURSOR_LENGTH,
 } from '../../../shared/store/collection-cursor';
-import { collectionSortKey } from '../../../shared/store/collection-sort-key';
+import { collectionSortKey } from '../../../shared/store/record-item';
 
 const KEY = 'unit-test-cursor-key-0123456789abcdef';
 const SCOPE = { vendor: 'spyne', collectionId: '523a07fa' } as const;

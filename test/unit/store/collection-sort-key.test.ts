@@ -3,7 +3,7 @@ import {
   collectionKey,
   collectionSortKey,
   sequenceSortKey,
-} from '../../../shared/store/collection-sort-key';
+} from '../../../shared/store/record-item';
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -2,7 +2,7 @@ import { deflateRawSync } from 'node:zlib';
 import { eventClock } from '../../../shared/record/record-state';
 import type { ImageChange } from '../../../shared/record/image-change';
 import { mergeAll } from '../../support/merge-all';
-import { itemBytes } from '../../../shared/store/item-size';
+import { itemBytes } from '../../../shared/store/dynamodb-item';
 import {
   encodeState,
   fromRecordItem,

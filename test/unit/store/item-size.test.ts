@@ -1,4 +1,4 @@
-import { itemBytes, writeUnitsFor } from '../../../shared/store/item-size';
+import { itemBytes, writeUnitsFor } from '../../../shared/store/dynamodb-item';
 
 describe('item size', () => {
   it('counts attribute names and UTF-8 values, numbers by significant digits', () => {

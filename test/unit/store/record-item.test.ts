@@ -1,8 +1,8 @@
 import { eventClock } from '../../../shared/record/record-state';
 import type { ImageChange } from '../../../shared/record/image-change';
 import { mergeAll } from '../../support/merge-all';
-import { collectionSortKey } from '../../../shared/store/collection-sort-key';
 import {
+  collectionSortKey,
   encodeState,
   fromRecordItem,
   recordKey,

@@ -12,17 +12,18 @@ import type {
   SignatureBinding,
   FailureNote,
 } from '../../../../shared/store/event-ledger';
-import { type CollectionCompletion, completionKey } from '../../../../shared/store/completion-item';
+import {
+  type CollectionCompletion,
+  completionKey,
+  type RecordCause,
+  recordKey,
+  type StoredRecord,
+} from '../../../../shared/store/record-item';
 import type {
   ApplyResult,
   CollectionPage,
   ImageRecordStore,
 } from '../../../../shared/store/image-record-store';
-import {
-  type RecordCause,
-  recordKey,
-  type StoredRecord,
-} from '../../../../shared/store/record-item';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 
 /** A ledger in memory: claims, duplicates and completions, without leases or clocks. */
