@@ -2,6 +2,14 @@ import * as v from 'valibot';
 import { droppable } from '../validation/validation-issue';
 
 /**
+ * What every vendor's reading of a delivery shares: the lenient field schemas (ids, text,
+ * URLs, times, numbers) the vendor schemas are built from, the helpers their normalizers map those
+ * fields with, and the rule that turns a vendor's time into an event time (`eventTimeFrom`). They
+ * belong together because each vendor folder uses them the same way, so a rule about a field (how
+ * long an id may be, when a vendor's clock is trusted) is made once for all vendors.
+ */
+
+/**
  * Building blocks shared by the vendor schemas. The rule: strict on what records
  * need (ids and URLs), lenient where the wire is known to vary (case, number|string,
  * null|absent, seconds|milliseconds). Unknown fields pass: `v.object` drops them.
@@ -166,3 +174,20 @@ export const toIsoTime = (value: string): string => new Date(value).toISOString(
 /** An empty URL means "none". */
 export const urlOrUndefined = (value: string | null | undefined): string | undefined =>
   value ? value : undefined;
+
+/** How far ahead of our receipt time a vendor's clock may run before we stop trusting it. */
+const MAX_VENDOR_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * The event time: the vendor's time where the payload dates the change, else the receipt time.
+ * A vendor time from the future (beyond clock skew) would let its event win every later one, so
+ * it falls back to the receipt time, as does an unreadable one.
+ */
+export const eventTimeFrom = (vendorTime: string | undefined, receivedAt: Date): Date => {
+  if (vendorTime === undefined) return receivedAt;
+  const millis = Date.parse(vendorTime);
+  if (Number.isNaN(millis) || millis > receivedAt.getTime() + MAX_VENDOR_CLOCK_SKEW_MS) {
+    return receivedAt;
+  }
+  return new Date(millis);
+};

@@ -11,9 +11,9 @@ import type {
   SupportedCloudinaryEvent,
   UnsupportedCloudinaryEvent,
 } from './event';
-import { identifyCloudinaryEvent } from './identity';
 import {
   aliasChangesOfCloudinaryEvent,
+  identifyCloudinaryEvent,
   imagesExpectedByCloudinaryEvent,
   normalizeCloudinaryEvent,
 } from './normalize';

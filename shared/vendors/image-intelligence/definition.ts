@@ -1,13 +1,13 @@
 import { isJsonObject } from '../../json/json-value';
 import { invalid, type Validated, validateEvent } from '../../validation/validation-issue';
-import { collectionCompletedByImageIntelligenceEvent } from './completion';
-import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
-import type { ImageIntelligenceEvent } from './event';
-import { identifyImageIntelligenceEvent } from './identity';
 import {
+  collectionCompletedByImageIntelligenceEvent,
+  identifyImageIntelligenceEvent,
   imagesExpectedByImageIntelligenceEvent,
   normalizeImageIntelligenceEvent,
 } from './normalize';
+import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
+import type { ImageIntelligenceEvent } from './event';
 import { AskJobSchema, DetectJobSchema, imageIntelligenceKindOf, MatchJobSchema } from './schema';
 
 const readImageIntelligenceDelivery = ({

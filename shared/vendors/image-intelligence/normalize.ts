@@ -1,13 +1,14 @@
 import { type JsonValue, presentValues } from '../../json/json-value';
-import type { EventClock } from '../../record/record-state';
 import type {
   ImageChange,
+  ImageExpectation,
   ImagePatch,
   StatedStatus,
-  ImageExpectation,
 } from '../../record/image-change';
-import type { Detection } from '../../record/image-record';
-import { urlOrUndefined } from '../common-schemas';
+import type { Collection, Detection } from '../../record/image-record';
+import type { EventClock } from '../../record/record-state';
+import { eventTimeFrom, urlOrUndefined } from '../common-schemas';
+import type { EventIdentity } from '../vendor-definition';
 import type { ImageIntelligenceEvent } from './event';
 import type {
   AskJob,
@@ -18,6 +19,52 @@ import type {
   ImageResult,
   MatchJob,
 } from './schema';
+
+/**
+ * What a validated Image Intelligence job result means: its `eventId` and event time
+ * (`identifyImageIntelligenceEvent`), the record changes it implies
+ * (`normalizeImageIntelligenceEvent`, `imagesExpectedByImageIntelligenceEvent`) and the job it
+ * completes (`collectionCompletedByImageIntelligenceEvent`). They belong together because each is a
+ * pure reading of the same event: a field added to the schema is weighed for all of them in one
+ * place.
+ */
+
+/**
+ * Where a job status stands in the job's life: `IN_PROGRESS` comes before any `COMPLETED_*`.
+ * Unknown statuses rank with `IN_PROGRESS`, so they never outrank a completion.
+ */
+const jobLifecycleRank = (jobStatus: string): number =>
+  jobStatus.trim().toUpperCase().startsWith('COMPLETED') ? 1 : 0;
+
+/**
+ * `image-intelligence:<job id>:<job status>`, the status upper-cased (contract: job id plus status).
+ * The vendor POSTs a job's result and retries a failed delivery up to 5 times with the same body,
+ * so the retries share this id; a job reported `IN_PROGRESS` and later `COMPLETED_*` gives two
+ * distinct events. Each status of a job is reported once (retries aside), so no payload digest
+ * is added, which also keeps retries equal if the vendor re-serializes the body.
+ *
+ * Event time: the job's `createdAt`, advanced by one millisecond per lifecycle stage
+ * (`IN_PROGRESS` +0, `COMPLETED_*` +1). `createdAt` alone is the same on every status of a job, so
+ * it cannot order them (and the eventId tie-break would let `IN_PROGRESS` win, `I` > `C`); the
+ * receipt time cannot either, because a retried `IN_PROGRESS` (the vendor retries for a while)
+ * can arrive after the `COMPLETED_*` and would put a finished image back to processing. The
+ * lifecycle rank is the vendor's own order, stable across retries, so every delivery of an event
+ * carries the same time. A later job on the same image has a later `createdAt` and wins. A
+ * `createdAt` from beyond clock skew in the future falls back to the receipt time.
+ */
+export const identifyImageIntelligenceEvent = (
+  event: ImageIntelligenceEvent,
+  receivedAt: Date,
+): EventIdentity => {
+  const { id, status, createdAt } = event.payload;
+  const stagedTime = new Date(Date.parse(createdAt) + jobLifecycleRank(status)).toISOString();
+  return {
+    eventType: event.eventType,
+    eventId: `image-intelligence:${id}:${status.toUpperCase()}`,
+    eventTime: eventTimeFrom(stagedTime, receivedAt),
+    supported: true,
+  };
+};
 
 /** The status and error an image status implies. */
 export interface ImageOutcome {
@@ -189,3 +236,14 @@ export const normalizeImageIntelligenceEvent = (
  * job's images are its own: its webhook is normally the first word about them.
  */
 export const imagesExpectedByImageIntelligenceEvent = (): ImageExpectation => 'new';
+
+/**
+ * The job an Image Intelligence result completes, if it does: a job whose status is any
+ * `COMPLETED_*` (successfully, or with errors on some images). An `IN_PROGRESS` result does not.
+ */
+export const collectionCompletedByImageIntelligenceEvent = (
+  event: ImageIntelligenceEvent,
+): Collection | undefined =>
+  event.payload.status.toUpperCase().startsWith('COMPLETED_')
+    ? { kind: 'job', id: event.payload.id }
+    : undefined;

@@ -1,23 +1,29 @@
 import { isJsonObject, type JsonObject, sanitizeJson } from '../../json/json-value';
 import { withoutPersonalData } from '../../privacy/personal-data';
 import { invalid, type Validated, validateEvent } from '../../validation/validation-issue';
-import { collectionCompletedBySharinpixEvent } from './completion';
+import {
+  collectionCompletedBySharinpixEvent,
+  identifySharinpixEvent,
+  imagesExpectedBySharinpixEvent,
+  normalizeSharinpixEvent,
+} from './normalize';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SharinpixEvent, SupportedSharinpixEvent, UnsupportedSharinpixEvent } from './event';
-import { isSupportedEventType, readEventName, type SharinpixEventType } from './event-name';
-import { identifySharinpixEvent } from './identity';
-import { withWebhooksV1Fields, withWebhooksV1Image } from './webhooks-v1';
-import { imagesExpectedBySharinpixEvent, normalizeSharinpixEvent } from './normalize';
 import {
+  isSupportedEventType,
+  readEventName,
   SharinpixEinsteinPredictionSchema,
+  type SharinpixEventType,
   SharinpixImageSchema,
   SharinpixTagEventSchema,
   SharinpixUploadDoneSchema,
+  withWebhooksV1Fields,
+  withWebhooksV1Image,
 } from './schema';
 
 const NOT_AN_OBJECT = 'must be a JSON object';
 
-/** Reads a supported event; image shapes may be the older Webhooks V1 one (`webhooks-v1.ts`). */
+/** Reads a supported event; image shapes may be the older Webhooks V1 one (`withWebhooksV1Fields`). */
 const readSupported = (
   eventType: SharinpixEventType,
   payload: Record<string, unknown>,

@@ -1,11 +1,14 @@
 import * as v from 'valibot';
 import {
   canonicalJson,
+  isJsonObject,
   JsonObjectSchema,
   MAX_JSON_DEPTH,
   sanitizeJson,
 } from '../../json/json-value';
+import { invalid, type Validated } from '../../validation/validation-issue';
 import {
+  BooleanLikeSchema,
   DateTimeSchema,
   IdSchema,
   MAX_TEXT_LENGTH,
@@ -15,8 +18,91 @@ import {
   TextSchema,
   toNumber,
   UrlSchema,
-  BooleanLikeSchema,
 } from '../common-schemas';
+
+/**
+ * SharinPix's webhook bodies as they arrive: the event name a delivery carries in its
+ * `X-Sharinpix-Event` header (`readEventName`), the valibot schemas of each supported event's
+ * body, and the older Webhooks V1 image shape read into the V2 names (`withWebhooksV1Fields`). They
+ * belong together because the name picks the schema and the V1 shape is made to fit it: reading a
+ * delivery is these three steps in order.
+ */
+
+/** Where the event name comes from, as a dotted issue path the 400 body can report. */
+const EVENT_NAME_HEADER_PATH = 'headers.x-sharinpix-event';
+
+/**
+ * The SharinPix events this service turns into records (contract, "Bodies"). Any other plausible
+ * name is an authentic event that is kept in the ledger and answered `ignored`.
+ */
+export const SHARINPIX_EVENT_TYPES = [
+  'new_image',
+  'image_processed',
+  'new_tag_image',
+  'delete_image',
+  'delete_tag_image',
+  'upload_done',
+  'new_einstein_prediction',
+] as const;
+/** A supported event name, the discriminant of `SupportedSharinpixEvent`. */
+export type SharinpixEventType = (typeof SHARINPIX_EVENT_TYPES)[number];
+
+/**
+ * Spellings of the supported names that SharinPix's own pages and older receivers use (the docs
+ * title them "Processed image", "Delete tag image", …; only `new_image`, `new_tag_image` and
+ * `upload_done` are confirmed on the wire). Kept small on purpose: an unknown
+ * spelling is not lost, it is kept as an ignored event and can be added here later.
+ */
+const ALIASES: ReadonlyMap<string, SharinpixEventType> = new Map([
+  ['new_images', 'new_image'],
+  ['processed_image', 'image_processed'],
+  ['image_deleted', 'delete_image'],
+  ['deleted_image', 'delete_image'],
+  ['tag_image', 'new_tag_image'],
+  ['image_tagged', 'new_tag_image'],
+  ['untag_image', 'delete_tag_image'],
+  ['deleted_tag_image', 'delete_tag_image'],
+  ['tag_image_deleted', 'delete_tag_image'],
+  ['einstein_prediction', 'new_einstein_prediction'],
+]);
+
+/** A name that could be a SharinPix event: snake_case, bounded, so it is safe in ids and logs. */
+const PLAUSIBLE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+/**
+ * Headers are typed by people in Salesforce setups: `New Image`, `new-image`, `newImage` and
+ * `NewImage` all mean `new_image`.
+ */
+const foldEventName = (raw: string): string =>
+  raw
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+
+/** Narrows a canonical name to the supported ones. */
+export const isSupportedEventType = (name: string): name is SharinpixEventType =>
+  (SHARINPIX_EVENT_TYPES as readonly string[]).includes(name);
+
+/**
+ * The canonical event name of a delivery: folded, with aliases resolved. A missing or
+ * implausible header is the sender's error (400); a plausible unknown name is returned as is, so
+ * the caller can keep it as an ignored event. Canonical names map to themselves, so the worker can
+ * pass the stored event type back in.
+ */
+export const readEventName = (header: string | undefined): Validated<string> => {
+  if (header === undefined || header.trim() === '') {
+    return invalid(EVENT_NAME_HEADER_PATH, 'is required: the SharinPix event name');
+  }
+  const folded = foldEventName(header);
+  if (!PLAUSIBLE_NAME.test(folded)) {
+    return invalid(
+      EVENT_NAME_HEADER_PATH,
+      'must be an event name such as new_image: letters, digits and underscores, at most 64',
+    );
+  }
+  return { ok: true, value: ALIASES.get(folded) ?? folded };
+};
 
 /**
  * SharinPix Webhooks::V2 bodies (SharinPix's webhook payload documentation). The docs
@@ -232,3 +318,32 @@ export const SharinpixEinsteinPredictionSchema = v.object({
 });
 /** A validated Einstein prediction. */
 export type SharinpixEinsteinPrediction = v.InferOutput<typeof SharinpixEinsteinPredictionSchema>;
+
+/**
+ * SharinPix's older Webhooks V1 image shape, as SharinPix's own AWS Lambda receiver reads it
+ * (public repository SharinPix/aws-image-backup): the image's URL and file name sit in `infos`
+ * (`infos.secure_url`, `infos.original_filename`) and its album in `album.public_id`, where V2
+ * has `original_url`, `filename` and `album_id`. Such bodies arrive as forms (`p=`).
+ *
+ * The V1 fields are copied to their V2 names where the V2 name is absent, so one schema reads
+ * both, and the queued payload (V2 names) reads back the same. A V2 field that is present always
+ * wins. Nothing else changes: `album` is not part of the schema and is dropped with the other
+ * undocumented fields.
+ */
+export const withWebhooksV1Fields = (image: Record<string, unknown>): Record<string, unknown> => {
+  const infos = isJsonObject(image.infos) ? image.infos : {};
+  const album = isJsonObject(image.album) ? image.album : {};
+  const fallbacks: Array<[string, unknown]> = [
+    ['original_url', infos.secure_url],
+    ['filename', infos.original_filename],
+    ['album_id', album.public_id],
+  ];
+  const missing = fallbacks.filter(
+    ([name, value]) => (image[name] === undefined || image[name] === null) && value != null,
+  );
+  return missing.length === 0 ? image : { ...image, ...Object.fromEntries(missing) };
+};
+
+/** A tag event whose nested image may have the V1 shape. */
+export const withWebhooksV1Image = (event: Record<string, unknown>): Record<string, unknown> =>
+  isJsonObject(event.image) ? { ...event, image: withWebhooksV1Fields(event.image) } : event;

@@ -1,10 +1,13 @@
 import { isJsonObject } from '../../json/json-value';
 import { invalid, type Validated, validateEvent } from '../../validation/validation-issue';
-import { collectionCompletedBySpyneEvent } from './completion';
+import {
+  collectionCompletedBySpyneEvent,
+  identifySpyneEvent,
+  imagesExpectedBySpyneEvent,
+  normalizeSpyneEvent,
+} from './normalize';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SpyneEvent } from './event';
-import { identifySpyneEvent } from './identity';
-import { imagesExpectedBySpyneEvent, normalizeSpyneEvent } from './normalize';
 import { SpyneV1Schema, SpyneV2Schema, spyneVersionOf } from './schema';
 
 const readSpyneDelivery = ({ payload }: VendorDelivery): Validated<SpyneEvent> => {

@@ -1,6 +1,6 @@
 import type { BodyJwtScheme } from '../../auth/auth-scheme';
 import { defineVendorManifest } from '../vendor-manifest';
-import { spyneVersionOf } from './version';
+import { spyneVersionOf } from './schema';
 
 /** Spyne's published signatures live 356 days; signatures the local tools make now too. */
 const SPYNE_SIGNATURE_LIFETIME_SECONDS = 356 * 24 * 60 * 60;

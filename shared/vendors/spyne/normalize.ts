@@ -1,9 +1,49 @@
-import { presentValues } from '../../json/json-value';
+import { contentDigestOf, presentValues } from '../../json/json-value';
+import type { ImageChange, ImageExpectation, StatedStatus } from '../../record/image-change';
+import type { Collection } from '../../record/image-record';
 import type { EventClock } from '../../record/record-state';
-import type { ImageChange, StatedStatus, ImageExpectation } from '../../record/image-change';
-import { numberOrUndefined, toIsoTime, urlOrUndefined } from '../common-schemas';
+import { eventTimeFrom, numberOrUndefined, toIsoTime, urlOrUndefined } from '../common-schemas';
+import type { EventIdentity } from '../vendor-definition';
 import type { SpyneEvent } from './event';
 import type { SpyneV1, SpyneV2, SpyneV2Image } from './schema';
+
+/**
+ * What a validated Spyne event means: its `eventId` and event time (`identifySpyneEvent`), the
+ * record changes it implies (`normalizeSpyneEvent`, `imagesExpectedBySpyneEvent`) and the SKU it
+ * completes (`collectionCompletedBySpyneEvent`). They belong together because each is a pure
+ * reading of the same event: a field added to the schema is weighed for all of them in one place.
+ */
+
+/**
+ * `spyne:<project_id>:<sku_id>:<digest>`. Spyne has no event id, and one SKU can complete more
+ * than once (re-edits), so the ids are completed by a digest of the validated payload. The
+ * payload excludes `signature`, which Spyne re-signs on every delivery, so retries keep their id.
+ *
+ * Event time: v1 dates its images (`created_on`, when the output was created), so the latest of
+ * them is used; v2 carries no time of change (the JWT's `iat` is signing time), so it is the
+ * receipt time.
+ */
+export const identifySpyneEvent = (event: SpyneEvent, receivedAt: Date): EventIdentity => {
+  const { project_id, sku_id } = event.payload;
+  const { digest, canonical } = contentDigestOf(event.payload);
+  return {
+    eventType: event.eventType,
+    eventId: `spyne:${project_id}:${sku_id}:${digest}`,
+    eventTime: eventTimeFrom(latestCreatedOn(event), receivedAt),
+    supported: true,
+    canonicalPayload: canonical,
+  };
+};
+
+const latestCreatedOn = (event: SpyneEvent): string | undefined => {
+  if (event.eventType !== 'sku.v1') return undefined;
+  let latest: number | undefined;
+  for (const image of event.payload.image_data) {
+    const millis = image.created_on ? Date.parse(image.created_on) : Number.NaN;
+    if (!Number.isNaN(millis) && (latest === undefined || millis > latest)) latest = millis;
+  }
+  return latest === undefined ? undefined : new Date(latest).toISOString();
+};
 
 /** `done`/`Done` → done, `failed` → failed, anything else (`Yet to Start`, absent) → processing. */
 export const spyneStatus = (status: string | null | undefined): StatedStatus => {
@@ -95,3 +135,15 @@ export const normalizeSpyneEvent = (event: SpyneEvent, clock: EventClock): Image
  * of a completed SKU is the exception, and costs one refused create per image).
  */
 export const imagesExpectedBySpyneEvent = (): ImageExpectation => 'new';
+
+/**
+ * The SKU a Spyne event completes, if it does. Spyne posts when a SKU is finished: a v2 event says
+ * so in `sku_status` (`done` in any case), and the deprecated v1 webhook was only ever sent for a
+ * finished SKU, so every v1 event completes its SKU.
+ */
+export const collectionCompletedBySpyneEvent = (event: SpyneEvent): Collection | undefined => {
+  const done =
+    event.eventType === 'sku.v1' || event.payload.sku_status?.trim().toLowerCase() === 'done';
+  const { sku_id: id, project_id: parentId } = event.payload;
+  return done ? { kind: 'sku', id, parentId } : undefined;
+};

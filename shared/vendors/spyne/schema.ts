@@ -13,6 +13,12 @@ import {
 } from '../common-schemas';
 
 /**
+ * Spyne's two webhook bodies: the valibot schemas of v2 (current) and v1 (deprecated), and how a
+ * body is told to be one or the other (`spyneVersionOf`). The version test belongs with the
+ * schemas because it reads the very fields that set the two shapes apart.
+ */
+
+/**
  * Spyne Push Service bodies (docs.spyne.ai/reference/webhook). One POST per SKU when
  * it completes. `signature` is not part of these schemas: ingest verifies it, and the queued
  * payload never carries it (it is a credential, and Spyne re-signs every delivery).
@@ -77,4 +83,14 @@ export const SpyneV1Schema = v.object({
 });
 export type SpyneV1 = v.InferOutput<typeof SpyneV1Schema>;
 
-export { spyneVersionOf } from './version';
+/** Image fields only v1 has. Their presence on the first image marks a v1 body. */
+const V1_MARKERS = ['sequenceNumber', 'input_image_hres_url', 'output_image_hres_url'] as const;
+
+/** Tells v1 from v2 by shape; anything unrecognizable is held to v2, the current version. */
+export const spyneVersionOf = (payload: unknown): 'v1' | 'v2' => {
+  if (typeof payload !== 'object' || payload === null) return 'v2';
+  const images = (payload as { image_data?: unknown }).image_data;
+  const first: unknown = Array.isArray(images) ? images[0] : undefined;
+  if (typeof first !== 'object' || first === null) return 'v2';
+  return V1_MARKERS.some((key) => Object.hasOwn(first, key)) ? 'v1' : 'v2';
+};

@@ -1,6 +1,6 @@
 import { eventClock, toImageRecord } from '../../../shared/record/record-state';
 import { mergeAll } from '../../support/merge-all';
-import { readEventName } from '../../../shared/vendors/sharinpix/event-name';
+import { readEventName } from '../../../shared/vendors/sharinpix/schema';
 import { sharinpix } from '../../../shared/vendors/sharinpix/definition';
 import * as v from 'valibot';
 import { ImageRecordSchema } from '../../../shared/record/image-record';

@@ -1,5 +1,5 @@
 import { MAX_ID_LENGTH, MAX_TEXT_LENGTH } from '../../../../shared/vendors/common-schemas';
-import { SHARINPIX_EVENT_TYPES } from '../../../../shared/vendors/sharinpix/event-name';
+import { SHARINPIX_EVENT_TYPES } from '../../../../shared/vendors/sharinpix/schema';
 import {
   body,
   child,
