@@ -16,7 +16,7 @@ import type { EndToEndResult } from '../report/results-schema';
 import type { BenchSizes } from '../support/bench-sizes';
 import { ChangeReceiver } from '../support/change-receiver';
 import { percentile, round } from '../support/stats';
-import { mapWithConcurrency } from '../../shared/worker/map-with-concurrency';
+import { mapWithConcurrency } from '../../shared/worker/worker-handler';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

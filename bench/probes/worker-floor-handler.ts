@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
-import { parseEnvelope } from '../../shared/worker/parse-envelope';
+import { parseEnvelope } from '../../shared/worker/worker-handler';
 import { readWorkerConfig } from '../../shared/worker/worker-config';
 import { floorWrites } from '../support/floor-writes';
 

@@ -9,7 +9,7 @@ import { applyChange } from '../../shared/record/record-state';
 import { toRecordItem } from '../../shared/store/record-item';
 import type { VendorDefinition, VendorEvent } from '../../shared/vendors/vendor-definition';
 import type { Vendor } from '../../shared/vendors/vendor';
-import { mapWithConcurrency } from '../../shared/worker/map-with-concurrency';
+import { mapWithConcurrency } from '../../shared/worker/worker-handler';
 import { changesOf } from '../../shared/worker/process-event';
 
 /** Tables of the floor: keys only, no index, no TTL (see `floorWrites`). */

@@ -1,6 +1,6 @@
 import type { AliasedImageChange, ImageChange } from '../record/image-change';
 import type { ImageAliasStore } from '../store/image-alias-store';
-import { mapWithConcurrency } from './map-with-concurrency';
+import { mapWithConcurrency } from './worker-handler';
 
 /** An alias change, addressed to the image its alias names. */
 const toImage = (change: AliasedImageChange, imageId: string): ImageChange => ({

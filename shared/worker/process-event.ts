@@ -11,7 +11,7 @@ import type { RecordCause } from '../store/record-item';
 import { LeaseLostError, RecordTooLargeError } from '../store/store-errors';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
-import { mapWithConcurrency } from './map-with-concurrency';
+import { mapWithConcurrency } from './worker-handler';
 import {
   InvalidPayloadError,
   issuePathsOf,

@@ -1,11 +1,93 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { EventEnvelope } from '../queue/event-message';
-import { LeaseHeldError } from '../store/store-errors';
 import type { ServiceLog, ServiceMetrics } from '../observability/service-log';
-import { parseEnvelope } from './parse-envelope';
-import { type ProcessEventDeps, type ProcessResult, processEvent } from './process-event';
-import { createRunInTurn, type RunInTurn } from './run-in-turn-per-key';
+import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-message';
+import { LeaseHeldError } from '../store/store-errors';
+import { validate } from '../validation/validation-issue';
+import { processEvent, type ProcessEventDeps, type ProcessResult } from './process-event';
+import { InvalidEnvelopeError, issuePathsOf } from './worker-errors';
+
+/**
+ * The worker's batch handler and the small mechanics it is made of: reading a message body as an
+ * envelope (`parseEnvelope`), running tasks with bounded concurrency (`mapWithConcurrency`) and
+ * one after another per key (`createRunInTurn`), and the SQS batch handler that puts them together
+ * with partial batch responses (`createWorkerHandler`). They belong together because how a batch is
+ * taken apart, ordered and limited is one decision, read in one place; `processEvent` is what it
+ * does with each event.
+ */
+
+/**
+ * Reads one SQS message body as an `EventEnvelope`. The queue is a trust boundary like any other
+ * (a manual send, a redrive of an old shape), so the body is parsed and validated, never cast.
+ * Throws `InvalidEnvelopeError` naming only the failing paths.
+ */
+export const parseEnvelope = (messageId: string, body: string): EventEnvelope => {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new InvalidEnvelopeError(messageId, []);
+  }
+  const envelope = validate(EventEnvelopeSchema, json);
+  if (!envelope.ok) {
+    throw new InvalidEnvelopeError(messageId, issuePathsOf(envelope.issues));
+  }
+  return envelope.value;
+};
+
+/**
+ * Runs `work` over `items` with at most `limit` in flight, resolving in input order. An event can
+ * name thousands of images (a whole SKU, a whole job); one Promise.all would burst
+ * DynamoDB and the SDK's socket pool, one-by-one would waste the Lambda's time. After the first
+ * failure no new work starts, and the call rejects with it once the work in flight has settled.
+ */
+export const mapWithConcurrency = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results: R[] = [];
+  const pending = items.entries();
+  let failure: { readonly error: unknown } | undefined;
+  const runWorker = async (): Promise<void> => {
+    for (let entry = pending.next(); !entry.done; entry = pending.next()) {
+      if (failure !== undefined) return;
+      const [index, item] = entry.value;
+      try {
+        results[index] = await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(limit, items.length));
+  await Promise.all(Array.from({ length: workers }, runWorker));
+  if (failure !== undefined) throw failure.error;
+  return results;
+};
+
+/** Runs a task after every earlier task with the same key has settled. */
+export type RunInTurn = <T>(key: string, task: () => Promise<T>) => Promise<T>;
+
+/**
+ * Tasks with the same key run one after another; tasks with different keys run concurrently.
+ *
+ * Why: a batch can hold two deliveries of one event (a vendor retry, or a vendor's JSON and
+ * form copies). Run side by side, the second meets the first one's fresh lease and must wait out
+ * a whole visibility timeout before it is counted as a duplicate. Run in turn, it finds the event
+ * completed and is counted at once.
+ */
+export const createRunInTurn = (): RunInTurn => {
+  const tails = new Map<string, Promise<unknown>>();
+  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const run = (tails.get(key) ?? Promise.resolve()).then(task);
+    tails.set(
+      key,
+      run.catch(() => undefined),
+    );
+    return run;
+  };
+};
 
 /** The worker's log: the service-wide port. */
 export type WorkerLog = ServiceLog;

@@ -18,7 +18,7 @@ import {
 } from '../../../shared/store/record-item';
 import { ConcurrentUpdateError } from '../../../shared/store/store-errors';
 import type { Vendor } from '../../../shared/vendors/vendor';
-import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency';
+import { mapWithConcurrency } from '../../../shared/worker/worker-handler';
 import type { ProcessEventDeps } from '../../../shared/worker/process-event';
 import { type ArchivedEvent, readArchivedEvent } from './archived-event';
 

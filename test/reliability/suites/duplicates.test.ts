@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { deliveryCount } from '../../../shared/store/ledger-item';
 import { deliveriesOf } from '../../../scripts/fixtures/build-fixtures';
-import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency';
+import { mapWithConcurrency } from '../../../shared/worker/worker-handler';
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
 import { HttpClient, type HttpResponse } from '../support/http-client';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process';

@@ -6,7 +6,7 @@ import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { QuarantineRecordSchema } from '../../../shared/ingest/quarantine';
 import { VENDORS, type Vendor } from '../../../shared/vendors/vendor';
-import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency';
+import { mapWithConcurrency } from '../../../shared/worker/worker-handler';
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
 import { BODY_LIMIT_BYTES } from '../support/fuzz/fuzz-oracle';
 import { type FuzzSpec, fuzzSpecArbitrary, materialize } from '../support/fuzz/fuzz-case';

@@ -5,7 +5,7 @@ import { signFreshSpyneSignature } from '../../../shared/vendors/spyne/signature
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
 import { deliveryCount, type LedgerEntry } from '../../../shared/store/ledger-item';
-import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency';
+import { mapWithConcurrency } from '../../../shared/worker/worker-handler';
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
 import { HttpClient, type HttpRequest, type HttpResponse } from '../support/http-client';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process';

@@ -18,7 +18,7 @@ import { MAX_LISTED_DELIVERIES } from '../../../shared/store/dynamodb-event-ledg
 import { fromRecordItem, recordKey } from '../../../shared/store/record-item';
 import { sharinpix } from '../../../shared/vendors/sharinpix/definition';
 import type { Vendor } from '../../../shared/vendors/vendor';
-import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency';
+import { mapWithConcurrency } from '../../../shared/worker/worker-handler';
 import { markSuiteStarted, percentile, saveFigures } from '../support/figures';
 import { HttpClient, type HttpRequest, type HttpResponse } from '../support/http-client';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process';

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency';
+import { mapWithConcurrency } from '../../../shared/worker/worker-handler';
 import type { HttpClient, HttpResponse } from './http-client';
 import { REPOSITORY_ROOT } from './local-stack-process';
 import { stackChildEnvironment } from '../../../local/stack/spawn-local-stack';

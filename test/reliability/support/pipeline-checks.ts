@@ -5,7 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import * as v from 'valibot';
-import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency';
+import { mapWithConcurrency } from '../../../shared/worker/worker-handler';
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
 import type { LedgerEntry } from '../../../shared/store/ledger-item';
 import type { HttpClient } from './http-client';

@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from '../../../shared/worker/map-with-concurrency';
+import { mapWithConcurrency } from '../../../shared/worker/worker-handler';
 
 /** A task that resolves when the test says so, and records how many run at once. */
 const gate = () => {

@@ -1,4 +1,4 @@
-import { parseEnvelope } from '../../../shared/worker/parse-envelope';
+import { parseEnvelope } from '../../../shared/worker/worker-handler';
 import { InvalidEnvelopeError } from '../../../shared/worker/worker-errors';
 import { envelopeOfBody } from '../../integration/worker/support/envelopes';
 
