@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { LOCAL_AWS, startDynamoDbLocal } from '../local/servers/dynamodb-local';
 import { freePort } from '../local/servers/free-port';
-import type { EventEnvelope } from '../shared/queue/event-message';
+import type { EventEnvelope } from '../shared/queue/event-queue';
 import { DynamoDbEventLedger } from '../shared/store/dynamodb-event-ledger';
 import { DynamoDbImageAliasStore } from '../shared/store/dynamodb-image-alias-store';
 import { DynamoDbImageRecordStore } from '../shared/store/dynamodb-image-record-store';

@@ -2,7 +2,7 @@ import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../shared/auth/authenticators
 import type { SecretName } from '../shared/config/dev-secrets';
 import { byFunction, type FunctionName, ingestFunctionOf } from '../shared/http/routes';
 import { DEFAULT_SECRETS_CACHE_SECONDS } from '../shared/ingest/ingest-config';
-import { SQS_MAX_MESSAGE_BYTES } from '../shared/queue/sqs-event-queue';
+import { SQS_MAX_MESSAGE_BYTES } from '../shared/queue/event-queue';
 import {
   DEFAULT_ARCHIVE_EVENTS,
   DEFAULT_ARCHIVE_RETENTION_SECONDS,

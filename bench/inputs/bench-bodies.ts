@@ -7,7 +7,7 @@ import {
   deliveriesOf,
   envelopeOf,
 } from '../../scripts/fixtures/build-fixtures';
-import type { EventEnvelope } from '../../shared/queue/event-message';
+import type { EventEnvelope } from '../../shared/queue/event-queue';
 
 /**
  * Realistic vendor bodies with fresh ids, shaped like the samples in `events/bodies/` (and

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../shared/queue/event-message';
+import type { EventEnvelope } from '../../shared/queue/event-queue';
 import {
   cloudinaryTagsEvent,
   cloudinaryUploadEvent,

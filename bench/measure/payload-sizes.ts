@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
-import { envelopeMessage, type EventEnvelope } from '../../shared/queue/event-message';
 import {
+  envelopeMessage,
+  type EventEnvelope,
   type QueueMessage,
   queueMessageBytes,
   SQS_MAX_MESSAGE_BYTES,
-} from '../../shared/queue/sqs-event-queue';
+} from '../../shared/queue/event-queue';
 import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
 import { ensureTable } from '../../shared/store/ensure-table';
 import { LEDGER_TABLE } from '../../shared/store/table-definitions';

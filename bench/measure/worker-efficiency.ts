@@ -6,7 +6,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import * as v from 'valibot';
 import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
-import type { EventEnvelope } from '../../shared/queue/event-message';
+import type { EventEnvelope } from '../../shared/queue/event-queue';
 import { CapacityTally } from '../support/capacity-tally';
 import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
 import { DynamoDbImageAliasStore } from '../../shared/store/dynamodb-image-alias-store';

@@ -1,7 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { requiredString } from '../../shared/config/env';
-import { createIngestSqsClient } from '../../shared/queue/sqs-event-queue';
+import { createIngestSqsClient } from '../../shared/queue/event-queue';
 
 /**
  * The physical floor of an ingest request, for the CPU comparison: parse the JSON body and put it

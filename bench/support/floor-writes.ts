@@ -4,7 +4,7 @@ import {
   type DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { EventEnvelope } from '../../shared/queue/event-message';
+import type { EventEnvelope } from '../../shared/queue/event-queue';
 import { applyChange } from '../../shared/record/record-state';
 import { toRecordItem } from '../../shared/store/record-item';
 import type { VendorDefinition, VendorEvent } from '../../shared/vendors/vendor-definition';

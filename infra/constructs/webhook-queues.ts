@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SQS_MAX_MESSAGE_BYTES } from '../../shared/queue/sqs-event-queue';
+import { SQS_MAX_MESSAGE_BYTES } from '../../shared/queue/event-queue';
 import { pinLogicalId } from './pinned-logical-id';
 
 /** The SQS maximum message size (1 MiB), the same constant ingest sizes its messages against. */

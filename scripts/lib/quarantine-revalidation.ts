@@ -1,9 +1,8 @@
-import { toEventMessage } from '../../shared/queue/event-message';
+import { type QueueMessage, toEventMessage } from '../../shared/queue/event-queue';
 import { bodyFormatOf, parseBody } from '../../shared/ingest/ingest-request';
 import { ingestRoute } from '../../shared/ingest/ingest-pipeline';
 import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
 import type { QuarantineRecord } from '../../shared/ingest/quarantine';
-import type { QueueMessage } from '../../shared/queue/sqs-event-queue';
 
 /** A quarantined delivery after another pass through validation. */
 export type Revalidation =

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as v from 'valibot';
 import { QuarantineRecordSchema } from '../../shared/ingest/quarantine';
-import { ENVELOPE_ATTRIBUTES, EventEnvelopeSchema } from '../../shared/queue/event-message';
+import { ENVELOPE_ATTRIBUTES, EventEnvelopeSchema } from '../../shared/queue/event-queue';
 import type { QueueSource, QueueTarget } from './queue-target';
 import { sqsCall } from './sqs-call';
 

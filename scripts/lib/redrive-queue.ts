@@ -8,8 +8,7 @@ import {
 import * as v from 'valibot';
 import { toQueuedMessage, toSendMessageInput } from '../../local/sqs/queued-message';
 import { QuarantineRecordSchema } from '../../shared/ingest/quarantine';
-import { ENVELOPE_ATTRIBUTES } from '../../shared/queue/event-message';
-import { SqsEventQueue } from '../../shared/queue/sqs-event-queue';
+import { ENVELOPE_ATTRIBUTES, SqsEventQueue } from '../../shared/queue/event-queue';
 import { deleteMessage, receiveAll, release } from './queue-inspection';
 import type { QueueTarget } from './queue-target';
 import { QueueCommandError, sqsCall } from './sqs-call';

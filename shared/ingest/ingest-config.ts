@@ -1,6 +1,6 @@
 import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../auth/authenticators';
 import { integerOr, optionalString, requiredString } from '../config/env';
-import { SQS_MAX_MESSAGE_BYTES } from '../queue/sqs-event-queue';
+import { SQS_MAX_MESSAGE_BYTES } from '../queue/event-queue';
 import type { SecretsSourceConfig } from '../secrets/create-webhook-secrets-provider';
 
 /** Default cache lifetime of the webhook secrets in a warm container. */

@@ -1,5 +1,5 @@
 import { createLogger } from '../observability/logger';
-import { createIngestSqsClient, SqsEventQueue } from '../queue/sqs-event-queue';
+import { createIngestSqsClient, SqsEventQueue } from '../queue/event-queue';
 import { createWebhookSecretsProvider } from '../secrets/create-webhook-secrets-provider';
 import { readIngestConfig } from './ingest-config';
 import type { IngestPipelineDependencies } from './ingest-pipeline';

@@ -5,7 +5,7 @@ import {
   queueMessageBytes,
   SQS_MAX_MESSAGE_BYTES,
   toQueueMessage,
-} from '../queue/sqs-event-queue';
+} from '../queue/event-queue';
 import type { ValidationIssue } from '../validation/validation-issue';
 import { VENDOR_MANIFESTS } from '../vendors/manifests';
 import { VENDORS } from '../vendors/vendor';

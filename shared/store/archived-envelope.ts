@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import * as v from 'valibot';
-import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-message';
+import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-queue';
 
 const ArchiveSchema = v.pipe(v.string(), v.parseJson(), EventEnvelopeSchema);
 

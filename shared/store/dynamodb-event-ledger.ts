@@ -8,7 +8,7 @@ import {
   type UpdateItemCommandInput,
   type UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import type { EventEnvelope } from '../queue/event-message';
+import type { EventEnvelope } from '../queue/event-queue';
 import { type CapacityListener, ignoreCapacity, unitsOf } from './dynamodb-item';
 import type {
   ClaimOutcome,

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../queue/event-message';
+import type { EventEnvelope } from '../queue/event-queue';
 import type { ImageRefusal } from '../record/image-refusal';
 import type { Vendor } from '../vendors/vendor';
 

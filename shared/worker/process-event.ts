@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../queue/event-message';
+import type { EventEnvelope } from '../queue/event-queue';
 import { type CollectionRule, eventClock } from '../record/record-state';
 import type { AliasedImageChange, ImageChange, ImageExpectation } from '../record/image-change';
 import type { ImageAliasStore } from '../store/image-alias-store';

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ServiceLog, ServiceMetrics } from '../observability/service-log';
-import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-message';
+import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-queue';
 import { LeaseHeldError } from '../store/store-errors';
 import { validate } from '../validation/validation-issue';
 import { processEvent, type ProcessEventDeps, type ProcessResult } from './process-event';

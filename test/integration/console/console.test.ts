@@ -7,7 +7,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import * as v from 'valibot';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { freePort } from '../../../local/servers/free-port';
-import type { QueueMessage } from '../../../shared/queue/sqs-event-queue';
+import type { QueueMessage } from '../../../shared/queue/event-queue';
 import {
   REPOSITORY_ROOT,
   type StackProcess,

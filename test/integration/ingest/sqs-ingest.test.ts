@@ -7,8 +7,7 @@ import {
 import * as v from 'valibot';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { QuarantineRecordSchema } from '../../../shared/ingest/quarantine';
-import { EventEnvelopeSchema } from '../../../shared/queue/event-message';
-import { SqsEventQueue } from '../../../shared/queue/sqs-event-queue';
+import { EventEnvelopeSchema, SqsEventQueue } from '../../../shared/queue/event-queue';
 import { localSqs, uniqueName } from '../../support/local-clients';
 import { loadBody } from '../../support/vendor-bodies';
 import { RECEIVED_AT } from '../../unit/ingest/support/api-gateway-event';

@@ -1,7 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
-import { SqsEventQueue } from '../../../shared/queue/sqs-event-queue';
+import { SqsEventQueue } from '../../../shared/queue/event-queue';
 import { SecretsManagerSecretsProvider } from '../../../shared/secrets/secrets-manager-secrets-provider';
 import { localSqs, uniqueName } from '../../support/local-clients';
 import { loadBody } from '../../support/vendor-bodies';

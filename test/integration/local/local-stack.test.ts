@@ -19,7 +19,7 @@ import { toIngestRequest } from '../../../shared/ingest/ingest-request';
 import { ingestRoute } from '../../../shared/ingest/ingest-pipeline';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import { quarantineMessage } from '../../../shared/ingest/quarantine';
-import type { QueueMessage } from '../../../shared/queue/sqs-event-queue';
+import type { QueueMessage } from '../../../shared/queue/event-queue';
 import { type ImageRecord, ImageRecordSchema } from '../../../shared/record/image-record';
 import { isVendor, VENDORS, type Vendor } from '../../../shared/vendors/vendor';
 import {

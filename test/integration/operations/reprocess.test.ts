@@ -6,7 +6,7 @@ import { MemoryCheckpointStore } from '../../../local/stream-feed/stream-checkpo
 import { StreamFeed } from '../../../local/stream-feed/stream-feed';
 import type { ChangeEvent } from '../../../shared/changes/change-event';
 import { createPublisherHandler } from '../../../shared/changes/publish-changes';
-import type { EventEnvelope } from '../../../shared/queue/event-message';
+import type { EventEnvelope } from '../../../shared/queue/event-queue';
 import type { ImageRecord } from '../../../shared/record/image-record';
 import { DynamoDbImageAliasStore } from '../../../shared/store/dynamodb-image-alias-store';
 import { DynamoDbLedgerReader } from '../../../shared/store/ledger-reader';

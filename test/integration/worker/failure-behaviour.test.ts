@@ -10,7 +10,7 @@ import {
 import * as v from 'valibot';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { toSqsEvent } from '../../../local/worker-feed/sqs-event';
-import type { EventEnvelope } from '../../../shared/queue/event-message';
+import type { EventEnvelope } from '../../../shared/queue/event-queue';
 import type { EventLedger } from '../../../shared/store/event-ledger';
 import { recordKey } from '../../../shared/store/record-item';
 import { localDynamoDb, localSqs, uniqueName } from '../../support/local-clients';

@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../../../shared/config/env';
 import { isRetryable, ServiceError } from '../../../shared/errors/service-error';
-import { EnqueueError } from '../../../shared/queue/sqs-event-queue';
+import { EnqueueError } from '../../../shared/queue/event-queue';
 import { CursorKeyUnavailableError } from '../../../shared/read/cursor-key-provider';
 import { SecretsUnavailableError } from '../../../shared/secrets/webhook-secrets';
 import {

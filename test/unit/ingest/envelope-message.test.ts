@@ -3,7 +3,7 @@ import {
   envelopeMessage,
   EVENT_ENVELOPE_VERSION,
   type EventEnvelope,
-} from '../../../shared/queue/event-message';
+} from '../../../shared/queue/event-queue';
 import fc from 'fast-check';
 import { canonicalJson, contentDigestOf } from '../../../shared/json/json-value';
 

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { EnqueueError } from '../../../shared/queue/sqs-event-queue';
+import { EnqueueError } from '../../../shared/queue/event-queue';
 import { loadBody } from '../../support/vendor-bodies';
 import { ingestHarness } from './support/ingest-harness';
 import { TEST_SECRETS } from './support/test-secrets';

@@ -1,5 +1,5 @@
 import { MAX_JSON_OBJECT_BYTES } from '../../../shared/json/json-value';
-import { queueMessageBytes, SQS_MAX_MESSAGE_BYTES } from '../../../shared/queue/sqs-event-queue';
+import { queueMessageBytes, SQS_MAX_MESSAGE_BYTES } from '../../../shared/queue/event-queue';
 import { MAX_ISSUE_TEXT_LENGTH } from '../../../shared/validation/validation-issue';
 import { spyne } from '../../../shared/vendors/spyne/definition';
 import { loadBody } from '../../support/vendor-bodies';

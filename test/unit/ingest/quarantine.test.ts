@@ -3,7 +3,7 @@ import { toIngestRequest } from '../../../shared/ingest/ingest-request';
 import { ingestRoute } from '../../../shared/ingest/ingest-pipeline';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import { QuarantineRecordSchema, quarantineMessage } from '../../../shared/ingest/quarantine';
-import { queueMessageBytes, SQS_MAX_MESSAGE_BYTES } from '../../../shared/queue/sqs-event-queue';
+import { queueMessageBytes, SQS_MAX_MESSAGE_BYTES } from '../../../shared/queue/event-queue';
 import { apiGatewayEvent } from './support/api-gateway-event';
 
 const FALLBACKS = { now: new Date(), requestId: 'fallback' };

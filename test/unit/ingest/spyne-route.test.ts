@@ -1,6 +1,5 @@
 import * as v from 'valibot';
-import { EventEnvelopeSchema } from '../../../shared/queue/event-message';
-import { SQS_MAX_MESSAGE_BYTES } from '../../../shared/queue/sqs-event-queue';
+import { EventEnvelopeSchema, SQS_MAX_MESSAGE_BYTES } from '../../../shared/queue/event-queue';
 import { loadBody } from '../../support/vendor-bodies';
 import { RECEIVED_AT } from './support/api-gateway-event';
 import { ingestHarness } from './support/ingest-harness';

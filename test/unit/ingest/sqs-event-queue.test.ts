@@ -5,7 +5,7 @@ import {
   queueMessageBytes,
   SqsEventQueue,
   toQueueMessage,
-} from '../../../shared/queue/sqs-event-queue';
+} from '../../../shared/queue/event-queue';
 import { loadBody } from '../../support/vendor-bodies';
 import { ingestHarness } from './support/ingest-harness';
 import { TEST_SECRETS } from './support/test-secrets';

@@ -8,7 +8,7 @@ import { ingestRoute, runIngestPipeline } from '../../../shared/ingest/ingest-pi
 import { toIngestRequest } from '../../../shared/ingest/ingest-request';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
 import { QuarantineRecordSchema, quarantineMessage } from '../../../shared/ingest/quarantine';
-import type { QueueMessage } from '../../../shared/queue/sqs-event-queue';
+import type { QueueMessage } from '../../../shared/queue/event-queue';
 import type { Vendor } from '../../../shared/vendors/vendor';
 
 const EVENTS = join(__dirname, '..', '..', '..', 'events');

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../../shared/queue/event-message';
+import type { EventEnvelope } from '../../../shared/queue/event-queue';
 import type { ImageChange, ImageExpectation } from '../../../shared/record/image-change';
 import type { CollectionRule } from '../../../shared/record/record-state';
 import type { ApplyResult } from '../../../shared/store/image-record-store';

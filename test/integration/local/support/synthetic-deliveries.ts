@@ -1,6 +1,5 @@
 import { deliveriesOf, envelopeOf } from '../../../../scripts/fixtures/build-fixtures';
-import { envelopeMessage } from '../../../../shared/queue/event-message';
-import type { QueueMessage } from '../../../../shared/queue/sqs-event-queue';
+import { envelopeMessage, type QueueMessage } from '../../../../shared/queue/event-queue';
 
 /** A Spyne v2 SKU with one image, unique per `key`, so each is a distinct event and record. */
 export const spyneSku = (key: string): Record<string, unknown> => ({

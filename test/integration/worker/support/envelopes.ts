@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { type EventEnvelope, toEventEnvelope } from '../../../../shared/queue/event-message';
+import { type EventEnvelope, toEventEnvelope } from '../../../../shared/queue/event-queue';
 import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 import { loadBody } from '../../../support/vendor-bodies';

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as v from 'valibot';
-import type { EventEnvelope } from '../../../../shared/queue/event-message';
+import type { EventEnvelope } from '../../../../shared/queue/event-queue';
 import { fixedCursorKey } from '../../../../shared/read/cursor-key-provider';
 import { createReadHandler, type ReadHandler } from '../../../../shared/read/read-handler';
 import { type ImageRecord, ImageRecordSchema } from '../../../../shared/record/image-record';

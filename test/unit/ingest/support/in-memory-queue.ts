@@ -1,4 +1,4 @@
-import type { EventQueue, QueueMessage } from '../../../../shared/queue/sqs-event-queue';
+import type { EventQueue, QueueMessage } from '../../../../shared/queue/event-queue';
 
 /**
  * The `EventQueue` port held in memory: an implementation of our own port, not a mock of AWS.

@@ -3,7 +3,7 @@ import { createIngestHandler } from '../../../../shared/ingest/create-ingest-han
 import type { IngestDependencies } from '../../../../shared/ingest/ingest-dependencies';
 import { ingestRoute } from '../../../../shared/ingest/ingest-pipeline';
 import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
-import { SQS_MAX_MESSAGE_BYTES } from '../../../../shared/queue/sqs-event-queue';
+import { SQS_MAX_MESSAGE_BYTES } from '../../../../shared/queue/event-queue';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 import { apiGatewayEvent, type DeliveryOptions, RECEIVED_AT } from './api-gateway-event';
 import { InMemoryEventQueue } from './in-memory-queue';
