@@ -8,16 +8,17 @@ import {
   type CredentialSource,
   rejected,
 } from './auth-result';
-import type { BodyJwtScheme } from './auth-scheme';
+import type { AuthScheme, BodyJwtScheme } from './auth-scheme';
 import type { SecretValues } from './secret-values';
 
 /**
  * The authentication building blocks a vendor manifest picks: a shared-secret header, a URL
  * token, a digest over the raw body with a timestamp, and an HS256 JWT inside the body (with its
- * URL-token fallback), on top of the constant-time rotation-list comparison they all use. They sit
- * together because each is a few lines over the same primitives (`secretListOf`, `bytesEqual`,
- * `AuthResult`), a manifest's scheme chooses exactly one of them, and a reader checking how a
- * vendor's requests are authenticated finds every check, and what they share, in one file.
+ * URL-token fallback), on top of the constant-time rotation-list comparison they all use, and the
+ * check a manifest's scheme makes with them (`authenticationOf`). They sit together because each is
+ * a few lines over the same primitives (`secretListOf`, `bytesEqual`, `AuthResult`), a manifest's
+ * scheme chooses exactly one of them, and a reader checking how a vendor's requests are
+ * authenticated finds every check, what they share, and which one a scheme runs, in one file.
  */
 
 /**
@@ -369,4 +370,76 @@ export const authenticateBodyJwt = (
     ok: true,
     signedBy: { digest: verified.tokenDigest, expiresAt: new Date(verified.validUntil * 1000) },
   };
+};
+
+/** The time and the freshness window a timestamped signature is checked against. */
+export interface AuthClock {
+  readonly now: Date;
+  /** `SIGNATURE_MAX_AGE_SECONDS`: the oldest signed timestamp accepted. */
+  readonly signatureMaxAgeSeconds: number;
+}
+
+/**
+ * When a route authenticates. Most routes check a credential outside the body and do so before
+ * parsing, so an unauthenticated caller learns nothing about our schemas. A credential inside the
+ * body can only be checked after parsing (and still before validating).
+ */
+export type RouteAuthentication =
+  | {
+      readonly stage: 'before-parse';
+      readonly authenticate: (
+        request: RawBodySource,
+        secrets: SecretValues,
+        clock: AuthClock,
+      ) => AuthResult;
+    }
+  | {
+      readonly stage: 'after-parse';
+      readonly authenticate: (
+        request: CredentialSource,
+        payload: unknown,
+        secrets: SecretValues,
+        now: Date,
+      ) => AuthResult;
+    };
+
+/** The check a configured scheme makes, and at which stage. */
+export const authenticationOf = (scheme: AuthScheme): RouteAuthentication => {
+  switch (scheme.kind) {
+    case 'header-secret':
+      return {
+        stage: 'before-parse',
+        authenticate: (request, secrets) =>
+          authenticateHeaderSecret(request, scheme.header, secrets[scheme.secret]),
+      };
+    case 'query-token':
+      return {
+        stage: 'before-parse',
+        authenticate: (request, secrets) => authenticateQueryToken(request, secrets[scheme.secret]),
+      };
+    case 'raw-body-digest':
+      return {
+        stage: 'before-parse',
+        authenticate: (request, secrets, { now, signatureMaxAgeSeconds }) =>
+          authenticateRawBodyDigest(
+            {
+              signatureHeader: scheme.signatureHeader,
+              timestampHeader: scheme.timestampHeader,
+              algorithms: scheme.algorithms,
+              mode: scheme.mode,
+              maxAgeSeconds: signatureMaxAgeSeconds,
+              maxFutureSeconds: DEFAULT_SIGNATURE_MAX_FUTURE_SECONDS,
+            },
+            request,
+            secrets[scheme.secret],
+            now,
+          ),
+      };
+    case 'body-jwt':
+      return {
+        stage: 'after-parse',
+        authenticate: (request, payload, secrets, now) =>
+          authenticateBodyJwt(scheme, request, payload, secrets, now),
+      };
+  }
 };

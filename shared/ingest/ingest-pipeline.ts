@@ -1,7 +1,10 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AuthFailure, SignedBy } from '../auth/auth-result';
-import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../auth/authenticators';
-import { authenticationOf, type RouteAuthentication } from '../auth/scheme-authentication';
+import {
+  authenticationOf,
+  DEFAULT_SIGNATURE_MAX_AGE_SECONDS,
+  type RouteAuthentication,
+} from '../auth/authenticators';
 import { ConfigurationError } from '../config/env';
 import { jsonResponse } from '../http/json-response';
 import { type EventQueue, toEventMessage } from '../queue/event-queue';
@@ -27,7 +30,7 @@ import { type QuarantineCause, quarantineMessage } from './quarantine';
  * reads against `toIngestResponse` right beside the pipeline that produces its cases.
  */
 
-export type { AuthClock, RouteAuthentication } from '../auth/scheme-authentication';
+export type { AuthClock, RouteAuthentication } from '../auth/authenticators';
 
 /** What differs between the webhook routes; the pipeline is otherwise the same for all. */
 export interface IngestRouteConfig {
