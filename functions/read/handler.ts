@@ -1,9 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
 import { createLogger } from '../../shared/observability/logger';
 import { createCursorKeyProvider } from '../../shared/read/cursor-key-provider';
 import { readReadConfig } from '../../shared/read/read-config';
@@ -19,17 +14,12 @@ const logger = createLogger();
 /** One client per container; locally the SDK picks up AWS_ENDPOINT_URL_DYNAMODB itself. */
 const dynamoDb = new DynamoDBClient({});
 
-const answer = createReadHandler({
+/**
+ * `GET /images/{vendor}/{imageId}` and `GET /images?vendor=&collection=` (HTTP API, payload 2.0).
+ * The read handler names the invocation on this function's log lines itself.
+ */
+export const handler = createReadHandler({
   store: new DynamoDbImageRecordStore({ client: dynamoDb, tableName: config.recordsTable }),
   cursorKey: createCursorKeyProvider(config.cursorKey),
   log: logger,
 });
-
-/** `GET /images/{vendor}/{imageId}` and `GET /images?vendor=&collection=` (HTTP API, payload 2.0). */
-export const handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-): Promise<APIGatewayProxyStructuredResultV2> => {
-  logger.addContext(context);
-  return answer(event);
-};

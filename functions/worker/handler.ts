@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createLogger } from '../../shared/observability/logger';
 import { metrics } from '../../shared/observability/metrics';
 import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
@@ -18,7 +17,11 @@ const logger = createLogger();
 /** One client per container; locally the SDK picks up AWS_ENDPOINT_URL_DYNAMODB itself. */
 const dynamoDb = new DynamoDBClient({});
 
-const processBatch = createWorkerHandler({
+/**
+ * SQS event source mapping → queued events applied to the image records (partial batch failures).
+ * The batch handler names the invocation on this function's log lines itself.
+ */
+export const handler = createWorkerHandler({
   ledger: new DynamoDbEventLedger({
     client: dynamoDb,
     tableName: config.ledgerTable,
@@ -34,9 +37,3 @@ const processBatch = createWorkerHandler({
   log: logger,
   metrics,
 });
-
-/** SQS event source mapping → queued events applied to the image records (partial batch failures). */
-export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  logger.addContext(context);
-  return processBatch(event, context);
-};

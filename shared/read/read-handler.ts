@@ -1,4 +1,8 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import * as v from 'valibot';
 import { isRetryable, ServiceError } from '../errors/service-error';
 import { jsonResponse } from '../http/json-response';
@@ -187,7 +191,7 @@ export const positionOf = (
 };
 
 /** The log calls the read API makes: the service-wide port's. */
-export type ReadLog = Pick<ServiceLog, 'error'>;
+export type ReadLog = Pick<ServiceLog, 'error' | 'addContext'>;
 
 /** The read API's store, cursor key and log, injected so tests use DynamoDB Local. */
 export interface ReadHandlerDeps {
@@ -200,6 +204,7 @@ export interface ReadHandlerDeps {
 /** The read Lambda's signature (HTTP API, payload 2.0). */
 export type ReadHandler = (
   event: APIGatewayProxyEventV2,
+  context?: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** Seconds a client should wait after a 503 before asking again. */
@@ -245,7 +250,8 @@ const refusalResponse = (refusal: RefusedRequest): APIGatewayProxyStructuredResu
  * provenance from the same item (the same one GetItem, so the same read units). Bad parameters are a 400 naming them; every
  * record is checked against `ImageRecordSchema` before it is served, and one that fails is a 500
  * with no detail in the body (the key and paths go to the log); DynamoDB trouble, or a cursor key
- * that cannot be fetched, is a 503.
+ * that cannot be fetched, is a 503. The Lambda context, when given, names the invocation on the
+ * log lines that follow, as ingest's handler does.
  */
 export const createReadHandler = (deps: ReadHandlerDeps): ReadHandler => {
   const answer = async (request: ReadRequest): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -285,7 +291,8 @@ export const createReadHandler = (deps: ReadHandlerDeps): ReadHandler => {
     });
   };
 
-  return async (event) => {
+  return async (event, context) => {
+    if (context !== undefined) deps.log.addContext?.(context);
     const parsed = parseReadRequest(event);
     if (!parsed.ok) return refusalResponse(parsed.refusal);
     try {

@@ -191,6 +191,27 @@ describe('GET /images/{vendor}/{imageId}', () => {
     expect(JSON.parse(String(response.body))).toEqual({ error: 'temporarily_unavailable' });
     unreachable.destroy();
   });
+
+  it('names the invocation on its log lines with the Lambda context it is given', async () => {
+    // Prepare
+    const log = new RecordingLog();
+    const read = createReadHandler({
+      store: new DynamoDbImageRecordStore({ client, tableName: pipeline.tables.records }),
+      cursorKey: fixedCursorKey(TEST_CURSOR_KEY),
+      log,
+    });
+
+    // Act
+    const response = await read(
+      getImageEvent('spyne', 'img-a'),
+      lambdaContext('read', 30_000, 'invocation-1'),
+    );
+    await read(getImageEvent('spyne', 'img-a'));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(log.contexts).toEqual(['invocation-1']);
+  });
 });
 
 describe('GET /images/{vendor}/{imageId}?explain=true', () => {

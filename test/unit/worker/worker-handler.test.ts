@@ -1,3 +1,4 @@
+import { lambdaContext } from '../../../local/lambda/lambda-context';
 import type { ClaimOutcome, ClaimRequest } from '../../../shared/store/event-ledger';
 import { LeaseHeldError } from '../../../shared/store/store-errors';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
@@ -118,5 +119,18 @@ describe('createWorkerHandler', () => {
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
       records.map((record) => record.messageId),
     );
+  });
+
+  it('names the invocation on its log lines with the Lambda context it is given', async () => {
+    // Prepare
+    const { handler, log } = handlerWith();
+    const record = sqsRecordOf(envelopeOfBody('spyne', 'v2-sample-a'));
+
+    // Act
+    await handler(sqsEventOf([record]), lambdaContext('worker', 30_000, 'invocation-1'));
+    await handler(sqsEventOf([{ ...record, messageId: 'msg-2' }]));
+
+    // Assess
+    expect(log.contexts).toEqual(['invocation-1']);
   });
 });

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import { CapacityTally } from '../../../../bench/support/capacity-tally';
 import { DynamoDbImageRecordStore } from '../../../../shared/store/dynamodb-image-record-store';
 import type { EventLedger } from '../../../../shared/store/event-ledger';
@@ -23,9 +24,14 @@ export interface LoggedLine {
   readonly attributes: Record<string, unknown>;
 }
 
-/** Records log lines instead of printing them. */
+/** Records log lines, and the invocations they were told to name, instead of printing them. */
 export class RecordingLog implements WorkerLog {
   readonly lines: LoggedLine[] = [];
+  /** The request ids of the Lambda contexts handed to `addContext`, in order. */
+  readonly contexts: string[] = [];
+  addContext(context: Context): void {
+    this.contexts.push(context.awsRequestId);
+  }
   info(message: string, attributes: Record<string, unknown>): void {
     this.lines.push({ level: 'info', message, attributes });
   }
