@@ -1,23 +1,31 @@
 import type { EventEnvelope } from '../queue/event-queue';
-import { type CollectionRule, eventClock } from '../record/record-state';
 import type { AliasedImageChange, ImageChange, ImageExpectation } from '../record/image-change';
-import type { ImageAliasStore } from '../store/image-alias-store';
-import { applyAliasChanges, linkAliases } from './apply-aliases';
-import type { ImageRefusal } from '../record/image-refusal';
 import { boundChange, clockFits, type Collection } from '../record/image-record';
+import type { ImageRefusal } from '../record/image-refusal';
+import { type CollectionRule, eventClock } from '../record/record-state';
 import type { EventLedger } from '../store/event-ledger';
+import type { ImageAliasStore } from '../store/image-alias-store';
 import type { ApplyResult, ImageRecordStore } from '../store/image-record-store';
 import type { RecordCause } from '../store/record-item';
 import { LeaseLostError, RecordTooLargeError } from '../store/store-errors';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
-import { mapWithConcurrency } from './worker-handler';
 import {
   InvalidPayloadError,
   issuePathsOf,
   MissingAliasStoreError,
   UnsupportedVendorError,
 } from './worker-errors';
+import { mapWithConcurrency } from './worker-handler';
+
+/**
+ * One queued event in the worker, start to finish (`processEvent`): read and normalized through
+ * its vendor's definition, claimed in the ledger, its image changes applied, and, for a vendor
+ * whose ids change, its alias work (`linkAliases`, `applyAliasChanges`): the aliases it registers
+ * and the changes that name an image by alias alone. The alias steps belong here because they are
+ * one more way an event's changes reach their images, under the same claim, with the same
+ * outcomes and the same retry.
+ */
 
 /** What processing one event needs; injected, so tests run it against any store. */
 export interface ProcessEventDeps {
@@ -319,4 +327,68 @@ export const processEvent = async (
     throw error;
   }
   return envelope.supported ? { kind: 'applied', images } : { kind: 'ignored' };
+};
+
+/** An alias change, addressed to the image its alias names. */
+const toImage = (change: AliasedImageChange, imageId: string): ImageChange => ({
+  vendor: change.vendor,
+  imageId,
+  clock: change.clock,
+  patch: change.patch,
+});
+
+/** How one image change fared, as the caller's `apply` reports it. */
+export interface AliasWork<TOutcome> {
+  readonly apply: (change: ImageChange) => Promise<TOutcome>;
+  /** Whether an outcome is final (applied or refused for good), so its held change may go. */
+  readonly settled: (outcome: TOutcome) => boolean;
+  readonly concurrency: number;
+}
+
+/**
+ * Registers every alias the event's changes give their images, then applies the changes that
+ * were held for each alias to that image and releases them. Returns the outcomes of the held
+ * changes applied. Held changes stay until all of them settled, so a failure retries them.
+ */
+export const linkAliases = async <TOutcome>(
+  changes: readonly ImageChange[],
+  aliases: ImageAliasStore,
+  work: AliasWork<TOutcome>,
+): Promise<TOutcome[]> => {
+  const links = changes.flatMap((change) =>
+    (change.aliases ?? []).map((alias) => ({ change, alias })),
+  );
+  const applied = await mapWithConcurrency(links, work.concurrency, async ({ change, alias }) => {
+    const held = await aliases.link(change.vendor, alias, change.imageId);
+    const outcomes: TOutcome[] = [];
+    for (const heldChange of held)
+      outcomes.push(await work.apply(toImage(heldChange, change.imageId)));
+    if (held.length > 0 && outcomes.every(work.settled)) {
+      await aliases.release(change.vendor, alias);
+    }
+    return outcomes;
+  });
+  return applied.flat();
+};
+
+/**
+ * Applies each change that names its image only by an alias: to the image the alias names, or,
+ * while no event has registered the alias, held with it (counted in `held`).
+ */
+export const applyAliasChanges = async <TOutcome>(
+  changes: readonly AliasedImageChange[],
+  aliases: ImageAliasStore,
+  work: AliasWork<TOutcome>,
+): Promise<{ outcomes: TOutcome[]; held: number }> => {
+  let held = 0;
+  const outcomes = await mapWithConcurrency(changes, work.concurrency, async (change) => {
+    const imageId =
+      (await aliases.resolve(change.vendor, change.alias)) ?? (await aliases.hold(change)).linkedTo;
+    if (imageId === undefined) {
+      held += 1;
+      return [];
+    }
+    return [await work.apply(toImage(change, imageId))];
+  });
+  return { outcomes: outcomes.flat(), held };
 };
