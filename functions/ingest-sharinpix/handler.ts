@@ -1,5 +1,7 @@
-import { createIngestHandler } from '../../shared/ingest/create-ingest-handler';
-import { createIngestDependencies } from '../../shared/ingest/ingest-dependencies';
+import {
+  createIngestDependencies,
+  createIngestHandler,
+} from '../../shared/ingest/create-ingest-handler';
 import { ingestRoute } from '../../shared/ingest/ingest-pipeline';
 import { sharinpix } from '../../shared/vendors/sharinpix/definition';
 

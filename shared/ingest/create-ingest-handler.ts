@@ -3,15 +3,28 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { IngestDependencies } from './ingest-dependencies';
+import { createLogger } from '../observability/logger';
+import { metrics } from '../observability/metrics';
+import { createIngestSqsClient, SqsEventQueue } from '../queue/event-queue';
+import { createWebhookSecretsProvider } from '../secrets/create-webhook-secrets-provider';
+import { readIngestConfig } from './ingest-config';
 import {
+  type IngestPipelineDependencies,
   type IngestRoute,
   internalErrorResponse,
   runIngestPipeline,
   toIngestResponse,
 } from './ingest-pipeline';
 import { toIngestRequest } from './ingest-request';
-import { reportDelivery, reportFailure } from './ingest-telemetry';
+import { type IngestObservability, reportDelivery, reportFailure } from './ingest-telemetry';
+
+/**
+ * An ingest function's handler and what it is built from: the thin Lambda handler around the
+ * pipeline, which is also its error boundary (`createIngestHandler`), and the production
+ * dependencies each ingest function builds once per container from its environment
+ * (`createIngestDependencies`). They belong together because they are the two halves of every
+ * `functions/ingest-<vendor>/handler.ts`: what one delivery goes through, and what it is handed.
+ */
 
 /** An API Gateway HTTP API (payload 2.0) handler. */
 export type IngestHandler = (
@@ -58,3 +71,29 @@ export const createIngestHandler =
       }
     }
   };
+
+/** Everything an ingest handler needs, built once per container. */
+export interface IngestDependencies extends IngestPipelineDependencies, IngestObservability {}
+
+/**
+ * Builds the production dependencies from the environment: config checked, one SQS client shared
+ * by the event and quarantine queues, the secrets adapter chosen. Each handler module calls this
+ * once, at module scope, so clients and cached secrets live as long as the container.
+ */
+export const createIngestDependencies = (
+  env: Readonly<Record<string, string | undefined>>,
+): IngestDependencies => {
+  const config = readIngestConfig(env);
+  const sqs = createIngestSqsClient();
+  const logger = createLogger();
+  return {
+    maxBodyBytes: config.maxBodyBytes,
+    signatureMaxAgeSeconds: config.signatureMaxAgeSeconds,
+    secrets: createWebhookSecretsProvider(config, env, logger),
+    eventQueue: new SqsEventQueue(sqs, config.queueUrl),
+    quarantineQueue: new SqsEventQueue(sqs, config.quarantineQueueUrl),
+    now: () => new Date(),
+    log: logger,
+    metrics,
+  };
+};

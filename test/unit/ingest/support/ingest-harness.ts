@@ -1,6 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createIngestHandler } from '../../../../shared/ingest/create-ingest-handler';
-import type { IngestDependencies } from '../../../../shared/ingest/ingest-dependencies';
+import {
+  createIngestHandler,
+  type IngestDependencies,
+} from '../../../../shared/ingest/create-ingest-handler';
 import { ingestRoute } from '../../../../shared/ingest/ingest-pipeline';
 import { VENDOR_DEFINITIONS } from '../../../../shared/vendors/registry';
 import { SQS_MAX_MESSAGE_BYTES } from '../../../../shared/queue/event-queue';
