@@ -10,6 +10,14 @@ export interface FunctionSizing {
   readonly timeout: Duration;
   /** Always unset here: see `RESERVED_CONCURRENCY` for why. */
   readonly reservedConcurrentExecutions: number | undefined;
+  /**
+   * Which of Lambda's own log records reach the function's log group. `INFO` keeps the start and
+   * report records of each invocation (duration, billed duration, memory used), which a batch
+   * function writes once per batch. `WARN` drops them: for a function invoked once per webhook
+   * they are about a third of its log bytes. Timeouts and crashes still count in the function's
+   * `Errors` metric, and the handler's own lines are kept either way.
+   */
+  readonly systemLogLevel: 'INFO' | 'WARN';
 }
 
 /**
@@ -50,6 +58,7 @@ export const INGEST_SIZING: FunctionSizing = {
   memorySize: 1024,
   timeout: Duration.seconds(7),
   reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+  systemLogLevel: 'WARN',
 };
 
 /**
@@ -66,6 +75,7 @@ export const WORKER_SIZING: FunctionSizing = {
   memorySize: 1024,
   timeout: Duration.seconds(30),
   reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+  systemLogLevel: 'INFO',
 };
 
 /**
@@ -87,6 +97,7 @@ export const READ_SIZING: FunctionSizing = {
   memorySize: 512,
   timeout: Duration.seconds(10),
   reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+  systemLogLevel: 'INFO',
 };
 
 /**
@@ -125,6 +136,7 @@ export const PUBLISHER_SIZING: FunctionSizing = {
   memorySize: 512,
   timeout: Duration.seconds(60),
   reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+  systemLogLevel: 'INFO',
 };
 
 /**

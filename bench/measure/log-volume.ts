@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { PUBLISHER_BATCH_SIZE, WORKER_BATCH_SIZE } from '../../infra/function-sizing';
+import {
+  type FunctionSizing,
+  INGEST_SIZING,
+  PUBLISHER_BATCH_SIZE,
+  PUBLISHER_SIZING,
+  WORKER_BATCH_SIZE,
+  WORKER_SIZING,
+} from '../../infra/function-sizing';
 import { FUNCTION_MEMORY_MB } from '../cost/function-memory';
 import { PRICES } from '../cost/prices';
 import { WEBHOOK_MIX } from '../cost/webhook-mix';
@@ -56,6 +63,10 @@ export const platformBytesPerInvocation = (memoryMb: number): number => {
   );
 };
 
+/** A function's platform bytes per invocation: none where its system log level drops them. */
+const platformBytesOf = (sizing: FunctionSizing, memoryMb: number): number =>
+  sizing.systemLogLevel === 'INFO' ? platformBytesPerInvocation(memoryMb) : 0;
+
 /**
  * CloudWatch Logs bytes per webhook of the mix, priced at ingestion ($0.50/GB) on a line of its
  * own, outside the goal's ratio: what the handler bundles wrote to stdout in this run (JSON lines
@@ -65,8 +76,9 @@ export const platformBytesPerInvocation = (memoryMb: number): number => {
  *   weighted by the mix (a repeat delivery is a SharinPix one);
  * - worker: its bytes per event over the mix in the throughput run;
  * - publisher: its bytes per stream record, times the mix's stream records per webhook;
- * - platform: the start and report records of each invocation: one ingest, a tenth of a worker
- *   batch, and the webhook's share of a 100-record publisher batch.
+ * - platform: the start and report records of each invocation whose function keeps them
+ *   (`systemLogLevel` INFO): a tenth of a worker batch and the webhook's share of a 100-record
+ *   publisher batch; ingest (WARN) writes none.
  */
 export const logVolume = (
   ingest: IngestCpuResult,
@@ -82,9 +94,9 @@ export const logVolume = (
   const workerBytes = worker.throughput.logBytesPerEvent;
   const publisherBytes = changes.publisher.logBytesPerRecord * changes.mix.streamRecords;
   const platformBytes =
-    platformBytesPerInvocation(FUNCTION_MEMORY_MB.ingest) +
-    platformBytesPerInvocation(FUNCTION_MEMORY_MB.worker) / WORKER_BATCH_SIZE +
-    (platformBytesPerInvocation(FUNCTION_MEMORY_MB.publisher) * changes.mix.streamRecords) /
+    platformBytesOf(INGEST_SIZING, FUNCTION_MEMORY_MB.ingest) +
+    platformBytesOf(WORKER_SIZING, FUNCTION_MEMORY_MB.worker) / WORKER_BATCH_SIZE +
+    (platformBytesOf(PUBLISHER_SIZING, FUNCTION_MEMORY_MB.publisher) * changes.mix.streamRecords) /
       PUBLISHER_BATCH_SIZE;
   const totalBytes = ingestBytes + workerBytes + publisherBytes + platformBytes;
   return {
@@ -94,6 +106,6 @@ export const logVolume = (
     platformBytes: round(platformBytes, 0),
     totalBytes: round(totalBytes, 0),
     dollarsPerMillion: round((totalBytes / 1024 ** 3) * PRICES.logsIngestionPerGb * 1e6, 3),
-    basis: `$${PRICES.logsIngestionPerGb.toFixed(2)}/GB ingested; handler stdout as measured, platform start + report records per invocation`,
+    basis: `$${PRICES.logsIngestionPerGb.toFixed(2)}/GB ingested; handler stdout as measured, platform start + report records where the system log level keeps them`,
   };
 };

@@ -76,7 +76,7 @@ const rowsOf = (results: Results): Row[] => {
     `events/s in one process (${throughput.events} events of the mix)`,
     `${throughput.eventsPerSecond}/s, ${throughput.cpuMicrosPerEvent} us CPU/event`,
     `floor ${throughput.floorEventsPerSecond}/s, ${throughput.floorCpuMicrosPerEvent} us`,
-    '',
+    goalCell(results, 'worker events per second'),
   ]);
   const projection = results.worker.indexProjection;
   rows.push([
@@ -117,7 +117,7 @@ const rowsOf = (results: Results): Row[] => {
     `${e2e.requests} new webhooks, ${e2e.concurrency} clients`,
     `${e2e.requestsPerSecond} req/s`,
     `ack p50 ${e2e.ackP50Ms} ms, p99 ${e2e.ackP99Ms} ms`,
-    '',
+    goalCell(results, `end to end, ${e2e.concurrency} clients`),
   ]);
   rows.push([
     '5 end to end',
@@ -182,7 +182,7 @@ const rowsOf = (results: Results): Row[] => {
     `CloudWatch Logs, outside the ratio (${logs.totalBytes} B/webhook: ingest ${logs.ingestBytes}, worker ${logs.workerBytes}, publisher ${logs.publisherBytes}, platform ${logs.platformBytes})`,
     `${fineDollars(logs.dollarsPerMillion)}/M`,
     logs.basis,
-    '',
+    goalCell(results, 'CloudWatch Logs per webhook'),
   ]);
   for (const line of cost.notCounted) {
     rows.push([
@@ -291,7 +291,9 @@ export const formatResultsTable = (results: Results): string => {
   return [
     `Benchmark (${results.mode}) ${results.startedAt}, ${results.durationSeconds} s, ${results.machine.cpus} CPUs, Node ${results.machine.node}; prices ${results.cost.region}, ${results.cost.priceDate}`,
     ...tableOf(header, rowsOf(results)),
-    `Goals held: ${held} of ${results.goals.length}.`,
+    `Goals held: ${held} of ${results.goals.length}.${
+      results.mode === 'full' ? ` Run length: ${goalCell(results, 'full bench run')}.` : ''
+    }`,
     '',
     ...memoryTable(results),
     '',

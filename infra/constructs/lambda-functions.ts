@@ -6,6 +6,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../shared/http/routes';
+import type { FunctionSizing } from '../function-sizing';
 import {
   FUNCTION_BUNDLING,
   functionEsbuildArgs,
@@ -44,6 +45,8 @@ export interface ServiceFunctionProps {
   readonly metricsNamespace: string;
   /** How long the function's log group keeps lines (context `logRetentionDays`). */
   readonly logRetention: logs.RetentionDays;
+  /** Which of Lambda's own log records reach the log group (see `FunctionSizing`). */
+  readonly systemLogLevel: FunctionSizing['systemLogLevel'];
   readonly environment: Readonly<Record<string, string>>;
 }
 
@@ -102,6 +105,7 @@ export class ServiceFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      systemLogLevelV2: lambda.SystemLogLevel[props.systemLogLevel],
       environment: {
         POWERTOOLS_SERVICE_NAME: props.functionName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,

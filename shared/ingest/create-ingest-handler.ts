@@ -44,7 +44,7 @@ export const createIngestHandler =
     const { log, metrics } = dependencies;
     let requestId = context?.awsRequestId ?? 'unknown';
     try {
-      if (context !== undefined) log.addContext?.(context);
+      if (context !== undefined) log.appendKeys?.({ function_request_id: context.awsRequestId });
       const request = toIngestRequest(event, { now: dependencies.now(), requestId });
       requestId = request.requestId;
       const outcome = await runIngestPipeline(route, request, dependencies);

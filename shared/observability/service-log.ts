@@ -1,5 +1,3 @@
-import type { Context } from 'aws-lambda';
-
 /**
  * The one observability style of every handler: a structured log and a metrics buffer, injected
  * as dependencies. Powertools' `Logger` and `Metrics` satisfy both; tests pass recorders. Each
@@ -8,8 +6,13 @@ import type { Context } from 'aws-lambda';
 
 /** Structured log lines: a message and the fields an operator filters on. */
 export interface ServiceLog {
-  /** Names the invocation (request id, function) on the lines that follow, where supported. */
-  addContext?(context: Context): void;
+  /**
+   * Keys for the lines that follow, where supported: the invocation's request id. Not Powertools'
+   * `addContext`, which also writes the function's name, ARN, memory size and sampling rate on
+   * every line (about 170 bytes each): the log group already names the function, and CloudWatch
+   * Logs bills every byte ingested.
+   */
+  appendKeys?(keys: Record<string, unknown>): void;
   info(message: string, attributes: Record<string, unknown>): void;
   warn(message: string, attributes: Record<string, unknown>): void;
   error(message: string, attributes: Record<string, unknown>): void;

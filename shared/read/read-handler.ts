@@ -191,7 +191,7 @@ export const positionOf = (
 };
 
 /** The log calls the read API makes: the service-wide port's. */
-export type ReadLog = Pick<ServiceLog, 'error' | 'addContext'>;
+export type ReadLog = Pick<ServiceLog, 'error' | 'appendKeys'>;
 
 /** The read API's store, cursor key and log, injected so tests use DynamoDB Local. */
 export interface ReadHandlerDeps {
@@ -292,7 +292,9 @@ export const createReadHandler = (deps: ReadHandlerDeps): ReadHandler => {
   };
 
   return async (event, context) => {
-    if (context !== undefined) deps.log.addContext?.(context);
+    if (context !== undefined) {
+      deps.log.appendKeys?.({ function_request_id: context.awsRequestId });
+    }
     const parsed = parseReadRequest(event);
     if (!parsed.ok) return refusalResponse(parsed.refusal);
     try {

@@ -146,8 +146,9 @@ const keysOf = (record: SQSRecord, envelope?: EventEnvelope): Record<string, unk
  * are reported in `batchItemFailures`, so one bad or
  * unlucky message never holds back the rest of its batch. `ReportBatchItemFailures` must be on in
  * the event source mapping. The handler never throws for a fully failed batch either: reporting
- * every record as failed has the same effect and keeps one code path. The Lambda context, when
- * given, names the invocation on the log lines that follow, as ingest's handler does.
+ * every record as failed has the same effect and keeps one code path. Its lines carry no Lambda
+ * request id: one invocation serves a batch, each event's line names its SQS `messageId`, and the
+ * function keeps Lambda's start and report records, which carry the id.
  */
 export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
   const { log, metrics } = deps;
@@ -237,7 +238,6 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
   };
 
   return async (event, context) => {
-    if (context !== undefined) log.addContext?.(context);
     // One processor per invocation: it keeps per-batch state, and the local stack may overlap calls.
     const processor = new BatchProcessor(EventType.SQS);
     // Deliveries of one event within this batch run in turn, so repeats count as duplicates now.

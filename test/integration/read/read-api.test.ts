@@ -210,7 +210,7 @@ describe('GET /images/{vendor}/{imageId}', () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(log.contexts).toEqual(['invocation-1']);
+    expect(log.requestIds).toEqual(['invocation-1']);
   });
 });
 

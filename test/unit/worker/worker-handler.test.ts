@@ -121,7 +121,7 @@ describe('createWorkerHandler', () => {
     );
   });
 
-  it('names the invocation on its log lines with the Lambda context it is given', async () => {
+  it('names each event by its message on its log lines, not by the batch invocation', async () => {
     // Prepare
     const { handler, log } = handlerWith();
     const record = sqsRecordOf(envelopeOfBody('spyne', 'v2-sample-a'));
@@ -131,6 +131,7 @@ describe('createWorkerHandler', () => {
     await handler(sqsEventOf([{ ...record, messageId: 'msg-2' }]));
 
     // Assess
-    expect(log.contexts).toEqual(['invocation-1']);
+    expect(log.requestIds).toEqual([]);
+    expect(log.lines.map((line) => line.attributes.messageId)).toEqual([record.messageId, 'msg-2']);
   });
 });

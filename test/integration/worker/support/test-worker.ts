@@ -1,5 +1,4 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context } from 'aws-lambda';
 import { CapacityTally } from '../../../../bench/support/capacity-tally';
 import { DynamoDbImageRecordStore } from '../../../../shared/store/dynamodb-image-record-store';
 import type { EventLedger } from '../../../../shared/store/event-ledger';
@@ -27,10 +26,10 @@ export interface LoggedLine {
 /** Records log lines, and the invocations they were told to name, instead of printing them. */
 export class RecordingLog implements WorkerLog {
   readonly lines: LoggedLine[] = [];
-  /** The request ids of the Lambda contexts handed to `addContext`, in order. */
-  readonly contexts: string[] = [];
-  addContext(context: Context): void {
-    this.contexts.push(context.awsRequestId);
+  /** The `function_request_id` keys handed to `appendKeys`, in order. */
+  readonly requestIds: unknown[] = [];
+  appendKeys(keys: Record<string, unknown>): void {
+    this.requestIds.push(keys.function_request_id);
   }
   info(message: string, attributes: Record<string, unknown>): void {
     this.lines.push({ level: 'info', message, attributes });
