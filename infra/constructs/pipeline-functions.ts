@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   byFunction,
@@ -27,6 +28,7 @@ import {
 import type { ChangeEvents } from './change-events';
 import type { ImageTables } from './image-tables';
 import { ServiceFunction } from './lambda-functions';
+import { pinLogicalId } from './pinned-logical-id';
 import type { WebhookQueues } from './webhook-queues';
 import type { WebhookSecrets } from './webhook-secrets';
 
@@ -181,6 +183,18 @@ export class PipelineFunctions extends Construct {
           resources: [secret.secretArn],
         }),
       );
+      // `Accepted`, as an EMF metric would be (same namespace, name and dimensions), counted from
+      // the accepted delivery's log line instead of a second line per webhook.
+      const accepted = new logs.MetricFilter(this, `${spec.logicalId}AcceptedFilter`, {
+        logGroup: fn.logGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.outcome', '=', 'accepted'),
+        metricNamespace: metricsNamespace,
+        metricName: 'Accepted',
+        metricValue: '1',
+        unit: cloudwatch.Unit.COUNT,
+        dimensions: { service: '$.service', vendor: '$.vendor' },
+      });
+      pinLogicalId(accepted, `${spec.logicalId}AcceptedMetricFilter`);
       return fn;
     };
 

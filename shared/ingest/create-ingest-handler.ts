@@ -34,7 +34,8 @@ export type IngestHandler = (
 
 /**
  * Wraps the pipeline as a thin Lambda handler: build the request, run the pipeline, report, map
- * the outcome to the contract's response. It is also the error boundary: anything unexpected
+ * the outcome to the contract's response, flush what was counted (an accepted delivery counts
+ * nothing here: see `reportDelivery`). It is also the error boundary: anything unexpected
  * answers 500 `{"error":"internal_error"}` (never 2xx, so the vendor retries) and its text is
  * never sent back.
  */
@@ -65,7 +66,7 @@ export const createIngestHandler =
       return internalErrorResponse();
     } finally {
       try {
-        metrics.publishStoredMetrics();
+        if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       } catch {
         // Same: a metrics flush failure never changes the answer.
       }

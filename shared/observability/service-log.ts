@@ -23,5 +23,7 @@ export interface ServiceMetrics<TName extends string = string> {
   addMetric(name: TName, unit: 'Count', value: number): void;
   /** A dimension for the metrics added after it in this invocation. */
   addDimension(name: string, value: string): void;
+  /** Whether anything was counted since the last flush: an empty flush writes a warning line. */
+  hasStoredMetrics(): boolean;
   publishStoredMetrics(): void;
 }

@@ -90,6 +90,40 @@ describe('the functions', () => {
     expect(logGroup.Properties.RetentionInDays).toBe(30);
   });
 
+  it.each(FUNCTION_NAMES.filter((name) => name.startsWith('ingest-')))(
+    '%s counts Accepted from its log line, under the EMF namespace, name and dimensions',
+    (name) => {
+      // Prepare
+      const logicalId = FUNCTION_LOGICAL_IDS[name];
+
+      // Act
+      const filter = propertiesOf(
+        resourceById(synthesized.parsed, `${logicalId}AcceptedMetricFilter`),
+        v.object({
+          LogGroupName: v.unknown(),
+          FilterPattern: v.string(),
+          MetricTransformations: v.array(v.looseObject({})),
+        }),
+      );
+
+      // Assess
+      expect(filter.LogGroupName).toEqual(ref(`${logicalId}LogGroup`));
+      expect(filter.FilterPattern).toBe('{ $.outcome = "accepted" }');
+      expect(filter.MetricTransformations).toEqual([
+        {
+          MetricNamespace: fn(name).Environment.Variables.POWERTOOLS_METRICS_NAMESPACE,
+          MetricName: 'Accepted',
+          MetricValue: '1',
+          Unit: 'Count',
+          Dimensions: [
+            { Key: 'service', Value: '$.service' },
+            { Key: 'vendor', Value: '$.vendor' },
+          ],
+        },
+      ]);
+    },
+  );
+
   it.each(FUNCTION_NAMES)(
     '%s names itself to Powertools and publishes to one namespace',
     (name) => {

@@ -12,6 +12,7 @@ export class RecordingObservability {
   readonly lines: LoggedLine[] = [];
   readonly counts = new Map<string, number>();
   flushes = 0;
+  private pending = 0;
 
   readonly log: ServiceLog = {
     info: (message, attributes) => this.lines.push({ level: 'info', message, attributes }),
@@ -20,10 +21,15 @@ export class RecordingObservability {
   };
 
   readonly metrics: ServiceMetrics = {
-    addMetric: (name, _unit, value) => this.counts.set(name, (this.counts.get(name) ?? 0) + value),
+    addMetric: (name, _unit, value) => {
+      this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+      this.pending += 1;
+    },
     addDimension: () => {},
+    hasStoredMetrics: () => this.pending > 0,
     publishStoredMetrics: () => {
       this.flushes += 1;
+      this.pending = 0;
     },
   };
 
