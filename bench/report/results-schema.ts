@@ -12,7 +12,7 @@ const Name = v.pipe(v.string(), v.minLength(1));
 export const BundleResultSchema = v.object({
   name: Name,
   bytes: Figure,
-  /** The size goal for this bundle, when it has one. */
+  /** The size goal for this bundle, when it has one. */
   goalBytes: v.optional(Figure),
   /** The five largest contributors (package, or project folder) by bytes in the output. */
   top: v.array(v.object({ name: Name, bytes: Figure })),
