@@ -192,8 +192,8 @@ const SHARINPIX_ODD_EVENTS = [
 ];
 
 /**
- * The generator for one route: every kind of request a route can receive, authenticated or not, with
- * weights that spend most of the budget on mutated real bodies.
+ * The generator for one route: every kind of request a route can receive, authenticated or not,
+ * with weights that spend most of the budget on mutated real bodies.
  */
 export const fuzzSpecArbitrary = (route: Vendor, fixtureCount: number): fc.Arbitrary<FuzzSpec> => {
   const base: fc.Arbitrary<Omit<FuzzSpec, 'kind'>> = fc
