@@ -4,8 +4,9 @@ import type { ScenarioName } from '../inputs/worker-scenarios';
  * The webhook mix the cost model prices, as shares of all deliveries: 3.0 images per webhook.
  *
  * - Spyne (20 %): one POST per completed SKU, here 8 images each.
- * - SharinPix (50 %): one event per image and change: a new image, then processing and tag
+ * - SharinPix (40 %): one event per image and change: a new image, then processing and tag
  *   events on the same image.
+ * - Cloudinary (10 %): one notification per asset and change: an upload, then a tag change.
  * - Image Intelligence (22.5 %): a completed 4-image job. The vendor posts a job's result once
  *   the whole job is complete, so its images are new to us; the IN_PROGRESS
  *   scenarios are measured too, but an IN_PROGRESS webhook is not a documented delivery.
@@ -17,9 +18,11 @@ export const WEBHOOK_MIX: ReadonlyArray<{
   readonly share: number;
 }> = [
   { scenario: 'spyne-sku-8', share: 0.2 },
-  { scenario: 'sharinpix-new-image', share: 0.25 },
-  { scenario: 'sharinpix-image-processed', share: 0.15 },
+  { scenario: 'sharinpix-new-image', share: 0.2 },
+  { scenario: 'sharinpix-image-processed', share: 0.1 },
   { scenario: 'sharinpix-new-tag', share: 0.1 },
+  { scenario: 'cloudinary-upload', share: 0.05 },
+  { scenario: 'cloudinary-tags', share: 0.05 },
   { scenario: 'ii-completed-4-new', share: 0.225 },
   { scenario: 'duplicate', share: 0.075 },
 ];
