@@ -164,9 +164,9 @@ describe('the functions', () => {
     const publisher = fn('publisher');
 
     // Assess
-    expect([worker.MemorySize, worker.Timeout]).toEqual([1024, 30]);
-    expect([read.MemorySize, read.Timeout]).toEqual([512, 10]);
-    expect([publisher.MemorySize, publisher.Timeout]).toEqual([512, 60]);
+    expect([worker.MemorySize, worker.Timeout]).toEqual([1536, 30]);
+    expect([read.MemorySize, read.Timeout]).toEqual([1024, 10]);
+    expect([publisher.MemorySize, publisher.Timeout]).toEqual([1024, 60]);
   });
 });
 
