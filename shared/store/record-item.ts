@@ -31,7 +31,7 @@ import {
  */
 
 /**
- * One image is ONE item in the records table (the issue's item-collection hint is deliberately
+ * One image is ONE item in the records table (an item collection of per-part items is deliberately
  * not used). Why: the per-field clocks of `RecordState` already give every field its own event
  * time, so the merge that a collection of per-part items would do in DynamoDB conditions is done
  * in code instead, on the whole state at once. That makes a new image exactly one PutItem, a
