@@ -1,5 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import type { FunctionName } from '../shared/http/routes';
+import { type FunctionName, vendorOfIngestFunction } from '../shared/http/routes';
+import { manifestOf } from '../shared/vendors/manifests';
+import type { Vendor } from '../shared/vendors/vendor';
 
 /**
  * Memory, timeout and reserved concurrency of one function. Memory also buys CPU: Lambda scales
@@ -45,9 +47,9 @@ export const RESERVED_CONCURRENCY = undefined;
 /**
  * Ingest: JSON parse, valibot, an HS256 check and one SQS SendMessage of up to 1 MiB.
  *
- * - 1024 MB: most ingest time is the cold start (loading a bundle with the SDK inside) and
- *   parsing bodies up to 1 MiB, both CPU-bound; 1024 MB halves them against 512 MB for a cost that
- *   stays negligible at webhook volumes (a warm request runs in tens of milliseconds).
+ * - Memory: each vendor's, from its manifest (`deployment.memorySize`), the knee of the bench's
+ *   memory curve for that vendor's bodies: 1024 MB where a body carries a hundred images, 512 MB
+ *   where it carries a few. This default (1024 MB) is what `ingestSizingOf` starts from.
  * - 7 s: a backstop, not a budget. The normal answer comes well under a second (cold: about one
  *   second), far inside the shortest vendor deadline (10 s). The SDK clients give up on their own first: a
  *   cold secrets read at most 2 s, the SendMessage at most 4 s (two attempts), so a hung
@@ -166,10 +168,16 @@ export const PUBLISHER_MAX_RECORD_AGE = Duration.hours(12);
  */
 export const PUBLISHER_RETRY_ATTEMPTS = 10_000;
 
+/** A vendor's ingest function: `INGEST_SIZING` with the memory its manifest chose. */
+export const ingestSizingOf = (vendor: Vendor): FunctionSizing => ({
+  ...INGEST_SIZING,
+  memorySize: manifestOf(vendor).deployment.memorySize,
+});
+
 /** The sizing each function is deployed with, by its folder name under `functions/`. */
 export const sizingOf = (name: FunctionName): FunctionSizing => {
   if (name === 'worker') return WORKER_SIZING;
   if (name === 'read') return READ_SIZING;
   if (name === 'publisher') return PUBLISHER_SIZING;
-  return INGEST_SIZING;
+  return ingestSizingOf(vendorOfIngestFunction(name));
 };

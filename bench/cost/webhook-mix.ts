@@ -1,3 +1,4 @@
+import type { IngestFunctionName } from '../../shared/http/routes';
 import type { ScenarioName } from '../inputs/worker-scenarios';
 
 /**
@@ -26,3 +27,18 @@ export const WEBHOOK_MIX: ReadonlyArray<{
   { scenario: 'ii-completed-4-new', share: 0.225 },
   { scenario: 'duplicate', share: 0.075 },
 ];
+
+/** The ingest function that receives each kind of webhook of the mix. */
+export const INGEST_FUNCTION_OF: Readonly<Record<ScenarioName, IngestFunctionName>> = {
+  'spyne-sku-8': 'ingest-spyne',
+  'spyne-sku-100': 'ingest-spyne',
+  'sharinpix-new-image': 'ingest-sharinpix',
+  'sharinpix-image-processed': 'ingest-sharinpix',
+  'sharinpix-new-tag': 'ingest-sharinpix',
+  duplicate: 'ingest-sharinpix',
+  'ii-completed-4-new': 'ingest-image-intelligence',
+  'ii-in-progress-4': 'ingest-image-intelligence',
+  'ii-completed-4': 'ingest-image-intelligence',
+  'cloudinary-upload': 'ingest-cloudinary',
+  'cloudinary-tags': 'ingest-cloudinary',
+};

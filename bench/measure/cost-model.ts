@@ -1,7 +1,8 @@
 import { PUBLISHER_BATCH_SIZE, WORKER_BATCH_SIZE } from '../../infra/function-sizing';
-import { FUNCTION_MEMORY_MB } from '../cost/function-memory';
+import { INGEST_FUNCTION_NAMES, type IngestFunctionName } from '../../shared/http/routes';
+import { FUNCTION_MEMORY_MB, ingestMemoryMb } from '../cost/function-memory';
 import { PRICES, SQS_CHUNK_BYTES } from '../cost/prices';
-import { WEBHOOK_MIX } from '../cost/webhook-mix';
+import { INGEST_FUNCTION_OF, WEBHOOK_MIX } from '../cost/webhook-mix';
 import { buildScenario, type ScenarioName } from '../inputs/worker-scenarios';
 import type {
   ChangeEventCase,
@@ -35,6 +36,13 @@ interface ScenarioCost {
   /** The publisher invoked once per webhook instead of per full batch (shown, not counted). */
   readonly publisherTrickle: number;
 }
+
+/** The span of the ingest functions' memory sizes, for the cost line's basis. */
+const ingestMemoryRange = (): string => {
+  const sizes = INGEST_FUNCTION_NAMES.map(ingestMemoryMb);
+  const [low, high] = [Math.min(...sizes), Math.max(...sizes)];
+  return low === high ? String(low) : `${low}-${high}`;
+};
 
 const perMillion = (unitsPerWebhook: number, pricePerMillion: number): number =>
   unitsPerWebhook * pricePerMillion;
@@ -75,6 +83,7 @@ const publisherGbSeconds = (cpuMicrosPerRecord: number, records: number): number
 
 const costOf = (
   measured: WorkerCase,
+  ingestFunction: IngestFunctionName,
   changes: ChangeEventCase,
   ingest: IngestCpuResult,
   worker: WorkerResult,
@@ -105,7 +114,7 @@ const costOf = (
     restApi: perMillion(1, PRICES.restApiPerMillion),
     lambdaRequests: perMillion(1 + 1 / WORKER_BATCH_SIZE, PRICES.lambdaRequestsPerMillion),
     ingestCompute:
-      gbSeconds(ingestCpu, FUNCTION_MEMORY_MB.ingest) * PRICES.lambdaArmPerGbSecond * 1e6,
+      gbSeconds(ingestCpu, ingestMemoryMb(ingestFunction)) * PRICES.lambdaArmPerGbSecond * 1e6,
     workerCompute:
       (gbSeconds(workerBatchCpu, FUNCTION_MEMORY_MB.worker) / WORKER_BATCH_SIZE) *
       PRICES.lambdaArmPerGbSecond *
@@ -177,7 +186,14 @@ export const costModel = (
     return {
       share: entry.share / totalShare,
       measured,
-      cost: costOf(measured, changesFor(entry.scenario), ingest, worker, publisherCpuPerRecord),
+      cost: costOf(
+        measured,
+        INGEST_FUNCTION_OF[entry.scenario],
+        changesFor(entry.scenario),
+        ingest,
+        worker,
+        publisherCpuPerRecord,
+      ),
     };
   });
   const weighted = (pick: (cost: ScenarioCost) => number): number =>
@@ -196,7 +212,7 @@ export const costModel = (
     },
     {
       item: 'Lambda ingest GB-s',
-      basis: `${FUNCTION_MEMORY_MB.ingest} MB x measured CPU, 1 ms steps`,
+      basis: `each vendor's memory (${ingestMemoryRange()} MB) x measured CPU, 1 ms steps`,
       dollarsPerMillion: weighted((c) => c.ingestCompute),
     },
     {

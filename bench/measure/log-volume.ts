@@ -9,8 +9,7 @@ import {
 } from '../../infra/function-sizing';
 import { FUNCTION_MEMORY_MB } from '../cost/function-memory';
 import { PRICES } from '../cost/prices';
-import { WEBHOOK_MIX } from '../cost/webhook-mix';
-import type { ScenarioName } from '../inputs/worker-scenarios';
+import { INGEST_FUNCTION_OF, WEBHOOK_MIX } from '../cost/webhook-mix';
 import type {
   ChangeEventsResult,
   IngestCpuResult,
@@ -18,21 +17,6 @@ import type {
   WorkerResult,
 } from '../report/results-schema';
 import { round } from '../support/stats';
-
-/** The ingest function that receives each kind of webhook of the mix. */
-const INGEST_OF: Readonly<Record<ScenarioName, string>> = {
-  'spyne-sku-8': 'ingest-spyne',
-  'spyne-sku-100': 'ingest-spyne',
-  'sharinpix-new-image': 'ingest-sharinpix',
-  'sharinpix-image-processed': 'ingest-sharinpix',
-  'sharinpix-new-tag': 'ingest-sharinpix',
-  duplicate: 'ingest-sharinpix',
-  'ii-completed-4-new': 'ingest-image-intelligence',
-  'ii-in-progress-4': 'ingest-image-intelligence',
-  'ii-completed-4': 'ingest-image-intelligence',
-  'cloudinary-upload': 'ingest-cloudinary',
-  'cloudinary-tags': 'ingest-cloudinary',
-};
 
 /**
  * The system log records Lambda writes per invocation with the JSON log format the stack
@@ -87,14 +71,16 @@ export const logVolume = (
 ): LogsResult => {
   const totalShare = WEBHOOK_MIX.reduce((sum, entry) => sum + entry.share, 0);
   const ingestBytes = WEBHOOK_MIX.reduce((sum, entry) => {
-    const found = ingest.cases.find((item) => item.functionName === INGEST_OF[entry.scenario]);
+    const found = ingest.cases.find(
+      (item) => item.functionName === INGEST_FUNCTION_OF[entry.scenario],
+    );
     if (found === undefined) throw new Error(`no ingest log bytes for ${entry.scenario}`);
     return sum + (entry.share / totalShare) * found.logBytes;
   }, 0);
   const workerBytes = worker.throughput.logBytesPerEvent;
   const publisherBytes = changes.publisher.logBytesPerRecord * changes.mix.streamRecords;
   const platformBytes =
-    platformBytesOf(INGEST_SIZING, FUNCTION_MEMORY_MB.ingest) +
+    platformBytesOf(INGEST_SIZING, INGEST_SIZING.memorySize) +
     platformBytesOf(WORKER_SIZING, FUNCTION_MEMORY_MB.worker) / WORKER_BATCH_SIZE +
     (platformBytesOf(PUBLISHER_SIZING, FUNCTION_MEMORY_MB.publisher) * changes.mix.streamRecords) /
       PUBLISHER_BATCH_SIZE;

@@ -1,5 +1,5 @@
 import { PUBLISHER_BATCH_SIZE, WORKER_BATCH_SIZE } from '../../infra/function-sizing';
-import { FUNCTION_MEMORY_MB } from '../cost/function-memory';
+import { FUNCTION_MEMORY_MB, ingestMemoryMb } from '../cost/function-memory';
 import {
   type InvocationProfile,
   IO_WAIT_MS,
@@ -80,7 +80,7 @@ export const memoryCurves = (
       `request: ${item.name}`,
       { cpuMicros: item.oursMicros, ioWaitMs: IO_WAIT_MS.sqsSend },
       `1 SendMessage (${IO_WAIT_MS.sqsSend} ms)`,
-      FUNCTION_MEMORY_MB.ingest,
+      ingestMemoryMb(item.functionName),
     ),
   );
   const workerWaits = 3 * IO_WAIT_MS.dynamoDbWrite;

@@ -14,7 +14,7 @@ import { ensureTable } from '../../shared/store/ensure-table';
 import { LEDGER_TABLE } from '../../shared/store/table-definitions';
 import { parseEnvelope } from '../../shared/worker/worker-handler';
 import { readWorkerConfig } from '../../shared/worker/worker-config';
-import { FUNCTION_MEMORY_MB } from '../cost/function-memory';
+import { FUNCTION_MEMORY_MB, ingestMemoryMb } from '../cost/function-memory';
 import { PRICES } from '../cost/prices';
 import { CapacityTally } from '../support/capacity-tally';
 import { envelopeFor, httpEventOf, jsonDeliveryOf, spyneSkuOfBytes } from '../inputs/bench-bodies';
@@ -229,7 +229,7 @@ export const measurePayloadSizes = async (
         PRICES.lambdaRequestsPerMillion +
         lambdaDollars(
           Math.max(1000, Math.ceil(ingestCpu.micros / 1000) * 1000),
-          FUNCTION_MEMORY_MB.ingest,
+          ingestMemoryMb('ingest-spyne'),
         );
       const workerLambda = lambdaDollars(workerBodyCpu, FUNCTION_MEMORY_MB.worker);
       const costs = (part: { sqs: number; ledgerWrites: number; s3: number }) => {

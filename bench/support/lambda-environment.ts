@@ -1,7 +1,8 @@
 import { FUNCTION_ENVIRONMENT_DEFAULTS } from '../../infra/function-environment';
-import { FUNCTION_MEMORY_MB } from '../cost/function-memory';
+import { FUNCTION_MEMORY_MB, ingestMemoryMb } from '../cost/function-memory';
+import { INGEST_FUNCTION_NAMES, type IngestFunctionName } from '../../shared/http/routes';
 import type { BundleName } from './build-bundles';
-import { WORKER_LEASE_SECONDS } from '../../infra/function-sizing';
+import { INGEST_SIZING, WORKER_LEASE_SECONDS } from '../../infra/function-sizing';
 
 /** Where the benchmark's Lambda-like functions send their AWS calls, when anywhere. */
 export interface BenchEndpoints {
@@ -16,10 +17,14 @@ export interface BenchEndpoints {
 
 const ACCOUNT = '123456789012';
 
-const memoryOf = (name: BundleName): number =>
-  name === 'worker' || name === 'read' || name === 'publisher'
-    ? FUNCTION_MEMORY_MB[name]
-    : FUNCTION_MEMORY_MB.ingest;
+const isIngestFunction = (name: string): name is IngestFunctionName =>
+  (INGEST_FUNCTION_NAMES as readonly string[]).includes(name);
+
+/** The deployed memory of a function's bundle; probes and floors get ingest's default. */
+const memoryOf = (name: BundleName): number => {
+  if (name === 'worker' || name === 'read' || name === 'publisher') return FUNCTION_MEMORY_MB[name];
+  return isIngestFunction(name) ? ingestMemoryMb(name) : INGEST_SIZING.memorySize;
+};
 const REGION = 'us-east-1';
 
 /**

@@ -8,12 +8,13 @@ import {
   type FunctionName,
   type IngestFunctionName,
   ingestFunctionOf,
+  vendorOfIngestFunction,
 } from '../../shared/http/routes';
 import { VENDOR_MANIFESTS } from '../../shared/vendors/manifests';
 import { resourceNameOf } from '../../shared/vendors/vendor-manifest';
 import { FUNCTION_ENVIRONMENT_DEFAULTS } from '../function-environment';
 import {
-  INGEST_SIZING,
+  ingestSizingOf,
   PUBLISHER_BATCH_SIZE,
   PUBLISHER_MAX_RECORD_AGE,
   PUBLISHER_RETRY_ATTEMPTS,
@@ -156,7 +157,7 @@ export class PipelineFunctions extends Construct {
         functionName: name,
         logicalId: spec.logicalId,
         description: spec.description,
-        ...INGEST_SIZING,
+        ...ingestSizingOf(vendorOfIngestFunction(name)),
         logRetention,
         metricsNamespace,
         environment: {

@@ -47,6 +47,11 @@ export interface VendorDeployment {
   readonly secretOutputDescription: string;
   /** The route's throttle, sized above the vendor's documented bursts. */
   readonly throttle: RouteThrottleSizing;
+  /**
+   * The ingest function's memory, in MB: the knee of `npm run bench`'s memory curve for the
+   * vendor's bodies (the cheapest size within 1.5x of the fastest warm request).
+   */
+  readonly memorySize: number;
 }
 
 /**

@@ -68,6 +68,8 @@ export const cloudinaryManifest = defineVendorManifest({
       reason:
         'Cloudinary posts one notification per asset event (upload, eager, moderation, tags, …), so a bulk upload or a bulk tag edit in the Console sends hundreds within seconds. It retries a non-200 only a few times, minutes apart, so the bucket holds a whole bulk operation.',
     },
+    // One asset per notification (1.4 ms of CPU): 13 ms at 512 MB, 10.5 ms at 1024 for 20 % more.
+    memorySize: 512,
   },
   local: {
     bannerHint: '(headers X-Cld-Signature, X-Cld-Timestamp over the raw body)',

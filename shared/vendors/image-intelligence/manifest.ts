@@ -49,6 +49,8 @@ export const imageIntelligenceManifest = defineVendorManifest({
       reason:
         'Image Intelligence posts once per completed job (1-64 images each), at the pace jobs finish, and retries a non-200 up to 5 times. 50 in the bucket covers a client submitting a batch of jobs that complete together.',
     },
+    // A job of a few images (1.5 ms of CPU): 13 ms at 512 MB, 10.5 ms at 1024 for 20 % more.
+    memorySize: 512,
   },
   local: {
     bannerHint: '?token=IMAGE_INTELLIGENCE_TOKEN',

@@ -75,6 +75,8 @@ export const spyneManifest = defineVendorManifest({
       reason:
         'Spyne posts once per SKU, when the SKU completes; a dealer shooting a lot completes tens of SKUs within seconds. 100 in the bucket takes such a batch whole, and 50 a second refills it faster than any documented pattern. Spyne documents no retry on 429.',
     },
+    // A 100-image SKU (5.5 ms of CPU): 18 ms at 1024 MB against 27 ms at 512, for 12 % more.
+    memorySize: 1024,
   },
   local: {
     bannerHint: '(v2: signed body; v1: ?token=SPYNE_URL_TOKEN)',

@@ -2,7 +2,9 @@ import * as v from 'valibot';
 import { FUNCTION_LOGICAL_IDS } from '../../../infra/constructs/pipeline-functions';
 import { CURSOR_SIGNING_KEY_NAME } from '../../../infra/constructs/webhook-secrets';
 import { SECRET_NAMES } from '../../../shared/config/dev-secrets';
-import { FUNCTION_NAMES, type FunctionName } from '../../../shared/http/routes';
+import { FUNCTION_NAMES, type FunctionName, ingestFunctionOf } from '../../../shared/http/routes';
+import { manifestOf } from '../../../shared/vendors/manifests';
+import { VENDORS } from '../../../shared/vendors/vendor';
 import {
   propertiesOf,
   ref,
@@ -156,6 +158,27 @@ describe('the functions', () => {
       expect(ReservedConcurrentExecutions).toBeUndefined();
     },
   );
+
+  it('sizes each ingest function with the memory its vendor manifest chose', () => {
+    // Act
+    const sizes = Object.fromEntries(
+      VENDORS.map((vendor) => [vendor, fn(ingestFunctionOf(vendor)).MemorySize]),
+    );
+
+    // Assess: the bench's memory curve has its knee at 1024 MB for 100-image Spyne SKUs and at
+    // 512 MB for the other vendors' few-image bodies.
+    expect(sizes).toEqual(
+      Object.fromEntries(
+        VENDORS.map((vendor) => [vendor, manifestOf(vendor).deployment.memorySize]),
+      ),
+    );
+    expect(sizes).toEqual({
+      spyne: 1024,
+      sharinpix: 512,
+      'image-intelligence': 512,
+      cloudinary: 512,
+    });
+  });
 
   it('sizes the worker, the read function and the publisher explicitly', () => {
     // Act
