@@ -103,7 +103,6 @@ const main = async (): Promise<void> => {
       client,
       tableName: tables.ledger,
       dedupeWindowSeconds: config.dedupeWindowSeconds,
-      leaseSeconds: config.leaseSeconds,
       archiveRetentionSeconds: config.archiveRetentionSeconds,
     });
     const store = new DynamoDbImageRecordStore({ client, tableName: tables.records });

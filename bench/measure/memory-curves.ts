@@ -62,8 +62,9 @@ const curveOf = (
  * - Ingest, one per vendor: a warm request of the measured body (the Spyne one is the 100-image
  *   SKU, the heaviest), waiting on one SendMessage (the secrets are cached).
  * - Worker: a full batch of ten events of the mix (its measured CPU per event times ten); the
- *   ten events run in parallel, each waiting on its claim, its image writes (eight at a time)
- *   and its completion, so a batch waits about three writes in sequence.
+ *   ten events run in parallel, each waiting on its ledger check (a read), its image writes
+ *   (eight at a time) and its completion, so a batch waits about a read and two writes in
+ *   sequence.
  * - Read: a warm GET of one record, one GetItem.
  * - Publisher: a full stream batch of 100 records, its ten PutEvents of ten and its collection
  *   counts made one after another.
@@ -83,7 +84,7 @@ export const memoryCurves = (
       ingestMemoryMb(item.functionName),
     ),
   );
-  const workerWaits = 3 * IO_WAIT_MS.dynamoDbWrite;
+  const workerWaits = IO_WAIT_MS.dynamoDbRead + 2 * IO_WAIT_MS.dynamoDbWrite;
   const completionsPerBatch =
     changes.mix.streamRecords > 0
       ? (changes.mix.collectionCompleted / changes.mix.streamRecords) * PUBLISHER_BATCH_SIZE
@@ -103,7 +104,7 @@ export const memoryCurves = (
           cpuMicros: worker.throughput.cpuMicrosPerEvent * WORKER_BATCH_SIZE,
           ioWaitMs: workerWaits,
         },
-        `3 DynamoDB writes in sequence (${IO_WAIT_MS.dynamoDbWrite} ms each): claim, images, completion`,
+        `1 GetItem (${IO_WAIT_MS.dynamoDbRead} ms) and 2 DynamoDB writes (${IO_WAIT_MS.dynamoDbWrite} ms each) in sequence: check, images, completion`,
         FUNCTION_MEMORY_MB.worker,
       ),
       curveOf(

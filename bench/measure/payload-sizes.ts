@@ -60,28 +60,22 @@ const cpuMicrosOf = (work: () => void, iterations: number): number => {
   return (used.user + used.system) / iterations;
 };
 
-/** Ledger write units of one event's claim and completion with its archive, from DynamoDB. */
+/** Ledger write units of one event's completion with its archive, from DynamoDB. */
 const ledgerUnits = async (
   ledger: DynamoDbEventLedger,
   tally: CapacityTally,
   envelope: EventEnvelope,
 ): Promise<number> => {
-  const messageId = randomUUID();
   // A key of its own per call (the same event is measured carried and by claim-check), with an
   // id as long as the event's, so the item's size is the event's.
   const eventId = `${randomUUID()}${envelope.eventId}`.slice(0, envelope.eventId.length);
   tally.reset();
-  await ledger.claim({
+  await ledger.complete({
     eventId,
-    messageId,
     deliveryId: envelope.requestId,
     vendor: envelope.vendor,
     eventType: envelope.eventType,
     receivedAt: envelope.receivedAt,
-  });
-  await ledger.complete({
-    eventId,
-    messageId,
     status: 'completed',
     imagesApplied: 1,
     ...(WORKER.archiveEvents ? { archive: envelope } : {}),
@@ -101,8 +95,9 @@ const lambdaDollars = (cpuMicros: number, memoryMb: number): number =>
  *   stub), billed in 1 ms steps at the configured memory, plus its request.
  * - SQS: the queue message as ingest builds it (`envelopeMessage`), in 64 KB chunks: send, and
  *   the batched receive and delete.
- * - Ledger: the real `DynamoDbEventLedger` claim and completion against DynamoDB Local, whose
- *   completion stores the envelope gzip-compressed (`archive`); units from DynamoDB.
+ * - Ledger: the real `DynamoDbEventLedger` completion against DynamoDB Local, its one write per
+ *   event, which stores the envelope gzip-compressed (`archive`); units from DynamoDB. The check
+ *   before it reads no entry for a new event, whatever the body, and is left out.
  * - Worker Lambda: the body's share of the worker, parsing the message (`parseEnvelope`) and
  *   compressing the archive, measured in this process.
  *
@@ -125,7 +120,6 @@ export const measurePayloadSizes = async (
       client,
       tableName,
       dedupeWindowSeconds: WORKER.dedupeWindowSeconds,
-      leaseSeconds: WORKER.leaseSeconds,
       archiveRetentionSeconds: WORKER.archiveRetentionSeconds,
       onCapacity: tally.listener,
     });

@@ -44,13 +44,11 @@ import { type FloorTables, floorWrites } from '../support/floor-writes';
 import { lambdaLikeEnvironment } from '../support/lambda-environment';
 import { OutboxMeteredStore } from '../support/outbox-meter';
 import { round } from '../support/stats';
-import { WORKER_LEASE_SECONDS } from '../../infra/function-sizing';
 
-/** The worker's settings as deployed (defaults plus the stack's values), for the in-process runs. */
+/** The worker's settings as deployed (the stack sets the defaults), for the in-process runs. */
 const DEPLOYED = readWorkerConfig({
   RECORDS_TABLE: 'records',
   LEDGER_TABLE: 'ledger',
-  LEASE_SECONDS: String(WORKER_LEASE_SECONDS),
 });
 
 /** Keys only: the floor's tables have no index and no TTL. */
@@ -267,7 +265,6 @@ export const measureWorker = async (
         client,
         tableName: ours.ledger,
         dedupeWindowSeconds: DEPLOYED.dedupeWindowSeconds,
-        leaseSeconds: DEPLOYED.leaseSeconds,
         archiveRetentionSeconds: DEPLOYED.archiveRetentionSeconds,
         onCapacity: tally.listener,
       }),

@@ -266,7 +266,7 @@ export const PayloadSizeRowSchema = v.object({
   /** False when the queue message would pass SQS's 1 MiB and ingest answers 413. */
   accepted: v.boolean(),
   envelopeBytes: Figure,
-  /** The gzip archive as the ledger stores it, and the ledger's claim + completion units. */
+  /** The gzip archive as the ledger stores it, and the ledger's completion units. */
   archiveBytes: Figure,
   ledgerWriteUnits: Figure,
   httpApiRequests: Figure,

@@ -29,7 +29,7 @@ const unitsOf = (consumed: ConsumedCapacity | undefined): number => consumed?.Ca
 /**
  * The physical floor of applying one event: the same read and normalization as the worker, then
  * ONE unconditional PutItem per image (the record as a first write would store it, so the same
- * item size) and ONE PutItem for the ledger entry. No claim, no conditions, no index, no archive:
+ * item size) and ONE PutItem for the ledger entry. No check, no conditions, no index, no archive:
  * the least DynamoDB work that still leaves every image written and the event remembered.
  */
 export const floorWrites = async (

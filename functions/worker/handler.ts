@@ -26,7 +26,6 @@ export const handler = createWorkerHandler({
     client: dynamoDb,
     tableName: config.ledgerTable,
     dedupeWindowSeconds: config.dedupeWindowSeconds,
-    leaseSeconds: config.leaseSeconds,
     archiveRetentionSeconds: config.archiveRetentionSeconds,
   }),
   store: new DynamoDbImageRecordStore({ client: dynamoDb, tableName: config.recordsTable }),

@@ -61,8 +61,7 @@ const FIVE_MINUTES = Duration.minutes(5);
  * - Ack latency: API Gateway's `Latency` p50 and p99 over the whole API, and per webhook route
  *   from the access log (Logs Insights, run when the dashboard is opened).
  * - Queues: depth, messages in flight and the oldest message's age; the DLQ and quarantine depth.
- * - Worker: function errors and throttles, messages that failed or met a live lease, and refused
- *   images.
+ * - Worker: function errors and throttles, messages that failed, and refused images.
  * - Change events: how many the publisher put on the bus (a metric filter on its log line per
  *   stream batch, which carries the count), its errors, its lag behind the records table's stream
  *   (Lambda's `IteratorAge`), and the batches the stream mapping gave up on.
@@ -251,7 +250,6 @@ export class OperationsDashboard extends Construct {
                 label: 'function throttles',
               }),
               worker('Failed', 'failed messages'),
-              worker('Deferred', 'deferred (lease held)'),
               worker('ImagesRefused', 'refused images'),
             ],
             leftYAxis: { min: 0 },

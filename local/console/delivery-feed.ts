@@ -4,8 +4,7 @@ import type { CapturedLine } from '../logs/handler-lines';
 /**
  * What became of one webhook delivery: ingest's answer (`accepted`, `ignored`, or the 4xx/5xx
  * error it gave), then, for an accepted one, the worker's outcome for the message that carried it
- * (`applied`, `duplicate`, `ignored`, `deferred` while another delivery holds the event, `failed`
- * while SQS retries it).
+ * (`applied`, `duplicate`, `ignored`, `failed` while SQS retries it).
  */
 export interface Delivery {
   /** The gateway request id, which is also the queued envelope's `requestId`. */

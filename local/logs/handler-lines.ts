@@ -49,7 +49,6 @@ export const EMPTY_WORKER_COUNTS: WorkerEventCounts = {
   applied: 0,
   duplicate: 0,
   ignored: 0,
-  deferred: 0,
   failed: 0,
 };
 
@@ -162,7 +161,7 @@ export const readableLines = (summary: InvocationSummary): string[] => {
           ? plural(counts.duplicate, 'duplicate')
           : `${counts[outcome]} ${outcome}`,
       );
-    const ok = summary.result !== undefined && counts.failed === 0 && counts.deferred === 0;
+    const ok = summary.result !== undefined && counts.failed === 0;
     return [
       `${time} ${mark(ok)} worker ${plural(count, 'message')}: ${parts.join(', ') || 'no outcome logged'} ${took}`,
       ...detailLines(lines, level),

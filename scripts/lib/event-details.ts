@@ -68,7 +68,7 @@ export const eventDetailsOf = (entry: LedgerEntry, withArchive: boolean): EventD
   status: statusOf(entry),
   ...(entry.vendor !== undefined ? { vendor: entry.vendor } : {}),
   ...(entry.eventType !== undefined ? { eventType: entry.eventType } : {}),
-  firstSeen: entry.receivedAt ?? entry.claimedAt,
+  firstSeen: entry.receivedAt ?? entry.firstSeenAt ?? '-',
   ...(entry.completedAt !== undefined ? { completedAt: entry.completedAt } : {}),
   deliveries: deliveryCount(entry),
   ...(entry.imagesApplied !== undefined ? { imagesApplied: entry.imagesApplied } : {}),

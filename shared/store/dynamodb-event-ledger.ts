@@ -4,6 +4,7 @@ import {
   type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
+  GetItemCommand,
   UpdateItemCommand,
   type UpdateItemCommandInput,
   type UpdateItemCommandOutput,
@@ -11,88 +12,128 @@ import {
 import type { EventEnvelope } from '../queue/event-queue';
 import { type CapacityListener, ignoreCapacity, unitsOf } from './dynamodb-item';
 import type {
-  ClaimOutcome,
-  ClaimRequest,
+  Attempt,
+  CheckOutcome,
+  CheckRequest,
+  CompleteOutcome,
   CompleteRequest,
   EventLedger,
   FailureNote,
+  LedgerEvent,
   SignatureBinding,
 } from './event-ledger';
 import { deliveryCount, fromLedgerItem, type LedgerEntry } from './ledger-item';
-import {
-  CorruptItemError,
-  LeaseHeldError,
-  LeaseLostError,
-  StoreOperationError,
-} from './store-errors';
+import { CorruptItemError, StoreOperationError } from './store-errors';
 
 /**
- * The event ledger on DynamoDB: the decision table a claim is judged by (`decideClaim`), and the
- * adapter that claims, completes and fails events with conditional writes (`DynamoDbEventLedger`).
- * They belong together because the decision is made from the very item image the adapter's claim
- * returns (`ALL_OLD`): the table and the write it interprets are read side by side. The decision
- * stays a pure function, unit-tested without DynamoDB.
+ * The event ledger on DynamoDB: the decision table a check is judged by (`decideCheck`), and the
+ * adapter that checks, completes and notes failures with one read and conditional writes
+ * (`DynamoDbEventLedger`). They belong together because the decision is made from the very item
+ * the adapter's check reads: the table and the entry it interprets are read side by side. The
+ * decision stays a pure function, unit-tested without DynamoDB.
  */
 
 /**
- * What a claim found, decided from the ledger entry as it was before this claim touched it (the
- * claim's `ALL_OLD` image). Pure, so every branch is unit-tested without DynamoDB.
+ * How a duplicate delivery is counted on the entry: `known` when it is counted already (listed,
+ * or the last one counted past the list: an SQS redelivery, or one delivery queued twice), so
+ * nothing is written; `listed` when the list has room for it; `unlisted` past the list.
  */
-export type ClaimDecision =
-  /** No entry: the claim's own write created it, so this message owns the event. */
-  | { readonly kind: 'claimed' }
-  /** This message already owned the unfinished event: an SQS redelivery after a crash. */
-  | { readonly kind: 'resumed' }
-  /** Finished within the dedupe window: counted, not applied. */
-  | { readonly kind: 'duplicate'; readonly deliveries: number }
-  /** Another delivery is processing under a live lease. */
-  | { readonly kind: 'held'; readonly leaseUntil?: string }
-  /** Stale lease, or finished outside the window: take over with a conditional write. */
-  | { readonly kind: 'takeover'; readonly previous: LedgerEntry };
+export type DeliveryCounting = 'known' | 'listed' | 'unlisted';
 
-/** Who is claiming, when, and how long a finished event stays a duplicate. */
-export interface ClaimContext {
-  readonly messageId: string;
-  /** The vendor delivery (gateway request id): what duplicates are counted by. */
+/** A duplicate, with how to count it. */
+export type DuplicateDecision = Extract<CheckOutcome, { kind: 'duplicate' }> & {
+  readonly counting: DeliveryCounting;
+};
+
+/** What the check decided: the outcome, and for a duplicate how its delivery is counted. */
+export type CheckDecision = Exclude<CheckOutcome, { kind: 'duplicate' }> | DuplicateDecision;
+
+/** When a delivery looks at the ledger, and how long a finished event stays a duplicate. */
+export interface DuplicateContext {
+  /** The vendor delivery (gateway request id, or its digest): what duplicates are counted by. */
   readonly deliveryId: string;
   readonly now: Date;
   readonly dedupeWindowSeconds: number;
+  /** How many deliveries the entry lists by id before counting the rest (`moreDeliveries`). */
+  readonly listedCap: number;
 }
 
-/** Where the dedupe window of a finished entry starts counting: its completion. */
-const finishedAt = (entry: LedgerEntry): string => entry.completedAt ?? entry.claimedAt;
+/** The context of a check: the duplicate context, and the attempt that checks. */
+export interface CheckContext extends DuplicateContext {
+  readonly attempt: Attempt;
+}
 
-/** The earliest finish time still inside the dedupe window. */
+/** The earliest completion still inside the dedupe window. */
 export const windowStart = (now: Date, dedupeWindowSeconds: number): string =>
   new Date(now.getTime() - dedupeWindowSeconds * 1000).toISOString();
 
+/** How `lastFailedAttempt` names an attempt. */
+export const attemptKey = (attempt: Attempt): string =>
+  `${attempt.messageId}#${attempt.receiveCount}`;
+
 /**
- * The decision table. The window is checked here against `completedAt`, not left to TTL, which
- * deletes expired items up to about 48 hours late. A finished event counts as a duplicate even
- * for the message that finished it (an SQS redelivery after the batch response was lost), so it
- * is never applied twice; `deliveries` is a set of vendor deliveries, so neither that case nor
- * one delivery queued twice inflates the count (past the listed ones, see `deliveryCount`).
+ * The duplicate an entry makes of this delivery, or undefined when the event is to be applied.
+ * The window is checked here against `completedAt`, not left to TTL, which deletes expired items
+ * up to about 48 hours late. A finished event counts as a duplicate even for the message that
+ * finished it (an SQS redelivery after the batch response was lost), so it is never applied
+ * twice; `deliveries` is a set of vendor deliveries, so neither that case nor one delivery queued
+ * twice inflates the count (past the listed ones, see `deliveryCount`).
  */
-export const decideClaim = (
-  previous: LedgerEntry | undefined,
-  context: ClaimContext,
-): ClaimDecision => {
-  if (previous === undefined) return { kind: 'claimed' };
-  const nowIso = context.now.toISOString();
-  if (previous.status !== 'processing') {
-    if (finishedAt(previous) > windowStart(context.now, context.dedupeWindowSeconds)) {
-      const known =
-        previous.deliveries.includes(context.deliveryId) ||
-        previous.lastDelivery === context.deliveryId;
-      return { kind: 'duplicate', deliveries: deliveryCount(previous) + (known ? 0 : 1) };
-    }
-    return { kind: 'takeover', previous };
+export const duplicateOf = (
+  entry: LedgerEntry | undefined,
+  context: DuplicateContext,
+): DuplicateDecision | undefined => {
+  if (entry === undefined || entry.status === 'processing' || entry.completedAt === undefined) {
+    return undefined;
   }
-  if (previous.owner === context.messageId) return { kind: 'resumed' };
-  if (previous.leaseUntil !== undefined && previous.leaseUntil > nowIso) {
-    return { kind: 'held', leaseUntil: previous.leaseUntil };
+  if (entry.completedAt <= windowStart(context.now, context.dedupeWindowSeconds)) return undefined;
+  const known =
+    entry.deliveries.includes(context.deliveryId) || entry.lastDelivery === context.deliveryId;
+  const counting: DeliveryCounting = known
+    ? 'known'
+    : entry.deliveries.length < context.listedCap
+      ? 'listed'
+      : 'unlisted';
+  return {
+    kind: 'duplicate',
+    deliveries: deliveryCount(entry) + (known ? 0 : 1),
+    counting,
+  };
+};
+
+/**
+ * The check's decision table, from the entry one eventually consistent read returned. Pure, so
+ * every branch is unit-tested without DynamoDB.
+ *
+ * - Completed, ignored or refused within the window: a duplicate.
+ * - Received before (SQS's receive count above 1), not finished: a retry. The previous receive
+ *   of this message left no note if it crashed or timed out (a failure it caught is noted with
+ *   its attempt), so `unfinishedAttempt` asks for one: without a lease, nothing else would show
+ *   that attempt. A finished entry outside the window takes no note (`noteFailure` leaves
+ *   finished entries alone).
+ * - A `processing` entry (another message's attempt failed): a retry, noted already.
+ * - Otherwise (no entry, or finished outside the window): new.
+ *
+ * A stale read changes nothing that matters: an entry missed or read unfinished leads to an
+ * apply that changes nothing more, and `complete`'s condition then counts it as a duplicate.
+ */
+export const decideCheck = (
+  entry: LedgerEntry | undefined,
+  context: CheckContext,
+): CheckDecision => {
+  const duplicate = duplicateOf(entry, context);
+  if (duplicate !== undefined) return duplicate;
+  const unfinished = entry === undefined || entry.status === 'processing';
+  const { attempt } = context;
+  if (attempt.receiveCount > 1) {
+    const previous = attemptKey({ ...attempt, receiveCount: attempt.receiveCount - 1 });
+    return {
+      kind: 'retry',
+      unfinishedAttempt: unfinished && entry?.lastFailedAttempt !== previous,
+    };
   }
-  return { kind: 'takeover', previous };
+  if (entry?.status === 'processing') return { kind: 'retry', unfinishedAttempt: false };
+  return { kind: 'new' };
 };
 
 /**
@@ -105,9 +146,6 @@ export const MAX_ARCHIVE_BYTES = 350 * 1024;
 /** Longest error text noted on an entry: enough for a class name, a key and a few paths. */
 const MAX_ERROR_TEXT = 500;
 
-/** The error noted when a delivery takes over an event whose previous lease ran out. */
-export const ABANDONED_LEASE = 'lease expired: the previous attempt crashed or timed out';
-
 /**
  * Most refused images listed on a ledger entry (`refusedImages`); `imagesRefused` counts them all.
  * Each entry is an image id (at most 256 characters) and a reason, so the list stays under 30 KB.
@@ -119,7 +157,7 @@ export const MAX_LISTED_REFUSALS = 100;
  * `moreDeliveries`. With ids of at most `MAX_DELIVERY_ID_LENGTH` characters the list stays under
  * 4 KB, so the entry (archive, refusals and notes at their caps included) stays under DynamoDB's
  * 400 KB item limit however often an event is repeated. Before this cap, every repeat added an id
- * to the item that also holds the archive, and past about 1,000 repeats the claim itself failed.
+ * to the item that also holds the archive, and past about 1,000 repeats the write itself failed.
  */
 export const MAX_LISTED_DELIVERIES = 50;
 
@@ -137,8 +175,6 @@ export interface DynamoDbEventLedgerOptions {
   readonly tableName: string;
   /** Completed events are duplicates for this long (contract default: 7 days). */
   readonly dedupeWindowSeconds: number;
-  /** How long a claim holds before another delivery may take the event over. */
-  readonly leaseSeconds: number;
   /** How long an archived envelope is kept, when longer than the dedupe window. */
   readonly archiveRetentionSeconds: number;
   readonly onCapacity?: CapacityListener;
@@ -146,9 +182,9 @@ export interface DynamoDbEventLedgerOptions {
 }
 
 /**
- * Every attribute is written `#name` in expressions (`archive`, `status` and `owner` are among
- * DynamoDB's reserved words), and the name map is derived from the expressions themselves, so it
- * never lists a name an expression does not use (which DynamoDB also refuses).
+ * Every attribute is written `#name` in expressions (`archive` and `status` are among DynamoDB's
+ * reserved words), and the name map is derived from the expressions themselves, so it never lists
+ * a name an expression does not use (which DynamoDB also refuses).
  */
 const attributeNamesOf = (...expressions: Array<string | undefined>): Record<string, string> => {
   const names: Record<string, string> = {};
@@ -178,28 +214,36 @@ const plusSeconds = (date: Date, seconds: number): Date =>
 const text = (value: string): AttributeValue => ({ S: value });
 const number = (value: number): AttributeValue => ({ N: String(value) });
 
+/** Keeps `deliveries` to `MAX_LISTED_DELIVERIES` ids, the one being added counted among them. */
+const LISTED_ROOM =
+  '(attribute_not_exists(#deliveries) OR size(#deliveries) < :listedCap OR ' +
+  'contains(#deliveries, :deliveryText))';
+
+/** An entry that may be completed: none yet, unfinished, or finished outside the window. */
+const COMPLETABLE =
+  '(attribute_not_exists(#status) OR #status = :processing OR #completedAt <= :windowStart)';
+
 /**
- * The event ledger in DynamoDB. On the happy path an event costs two writes and no read:
+ * The event ledger in DynamoDB. On the happy path an event costs one read and one write:
  *
- * - **Claim**: ONE UpdateItem that sets the claim fields only where they are absent
- *   (`if_not_exists`), adds the delivery (the envelope's gateway request id) to `deliveries`, and
- *   returns the item as it was before (`ALL_OLD`). `decideClaim` reads that old image: no item
- *   means we own the event; otherwise it is ours already, a counted duplicate, held by a live
- *   lease, or up for takeover. Its one condition keeps `deliveries` to `MAX_LISTED_DELIVERIES`
- *   ids: past them, the refused claim still returns the item, and a duplicate is counted with a
- *   second UpdateItem (`moreDeliveries`), so only the 51st and later repeats cost two writes.
- * - **Takeover** (rare): ONE UpdateItem whose condition re-checks, on the server, the previous
- *   owner and that its lease has expired or its completion lies outside the dedupe window; a lost
- *   race becomes `LeaseHeldError`.
- * - **Complete**: ONE UpdateItem conditioned on `owner = this messageId`, which records the
- *   result (with the images refused, if any), optionally the gzip-compressed envelope, and the
- *   TTL.
+ * - **Check**: ONE GetItem, eventually consistent (0.5 read units for an entry up to 4 KB), and
+ *   `decideCheck` decides from it. A duplicate is counted with ONE UpdateItem (none when this
+ *   delivery is counted already); anything else is applied.
+ * - **Complete**: ONE UpdateItem that creates the entry or finishes it: the identity fields where
+ *   absent (`if_not_exists`), the result (with the images refused, if any), optionally the
+ *   gzip-compressed envelope, the TTL, and this delivery in `deliveries`. Its condition admits
+ *   only an entry that is absent, unfinished, or finished outside the window; when it fails,
+ *   another delivery completed the event meanwhile and this one is counted as a duplicate.
+ *
+ * Nothing holds an event while it is applied, so two deliveries may apply it at once. That is
+ * safe: the record merge is idempotent and commutative and every image write is conditional on
+ * the record's revision, so the second apply finds every change applied (`stale`: no write, no
+ * stream record, no change event), and the completion outbox item is written only if absent.
  */
 export class DynamoDbEventLedger implements EventLedger {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly dedupeWindowSeconds: number;
-  private readonly leaseSeconds: number;
   private readonly archiveRetentionSeconds: number;
   private readonly onCapacity: CapacityListener;
   private readonly now: () => Date;
@@ -208,102 +252,84 @@ export class DynamoDbEventLedger implements EventLedger {
     this.client = options.client;
     this.tableName = options.tableName;
     this.dedupeWindowSeconds = options.dedupeWindowSeconds;
-    this.leaseSeconds = options.leaseSeconds;
     this.archiveRetentionSeconds = options.archiveRetentionSeconds;
     this.onCapacity = options.onCapacity ?? ignoreCapacity;
     this.now = options.now ?? (() => new Date());
   }
 
-  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
-    const now = this.now();
+  async check(request: CheckRequest): Promise<CheckOutcome> {
     const delivery = deliveryKey(request.deliveryId);
-    const previous = await this.claimUpdate(request, delivery, now);
-    const decision = decideClaim(previous.entry, {
-      messageId: request.messageId,
+    const entry = await this.read(request.eventId);
+    const decision = decideCheck(entry, {
       deliveryId: delivery,
-      now,
+      attempt: request.attempt,
+      now: this.now(),
       dedupeWindowSeconds: this.dedupeWindowSeconds,
+      listedCap: MAX_LISTED_DELIVERIES,
     });
-    // A delivery past the listed ones is counted once it is known not to be retried (held).
-    if (!previous.listed && (decision.kind === 'duplicate' || decision.kind === 'takeover')) {
-      await this.countUnlisted(request.eventId, delivery);
-    }
-    switch (decision.kind) {
-      case 'claimed':
-      case 'resumed':
-        return { kind: decision.kind };
-      case 'duplicate':
-        return { kind: 'duplicate', deliveries: decision.deliveries };
-      case 'held':
-        throw new LeaseHeldError(request.eventId, decision.leaseUntil);
-      case 'takeover':
-        await this.takeOver(request, decision.previous, now);
-        return { kind: 'claimed' };
-    }
+    if (decision.kind !== 'duplicate') return decision;
+    await this.countDelivery(request.eventId, delivery, decision.counting);
+    return { kind: 'duplicate', deliveries: decision.deliveries };
   }
 
-  /**
-   * The claim's UpdateItem, and the entry as it was before it. `listed` is false when the entry
-   * already lists `MAX_LISTED_DELIVERIES` other deliveries: then the condition refuses the write
-   * and DynamoDB returns the entry with the refusal.
-   */
-  private async claimUpdate(
-    request: ClaimRequest,
-    delivery: string,
-    now: Date,
-  ): Promise<{ entry: LedgerEntry | undefined; listed: boolean }> {
-    let output: UpdateItemCommandOutput;
+  /** The event's entry, read eventually consistent (half the read units of a strong read). */
+  private async read(eventId: string): Promise<LedgerEntry | undefined> {
+    let item: Record<string, AttributeValue> | undefined;
     try {
-      output = await this.update('claim', {
-        Key: { eventId: text(request.eventId) },
-        UpdateExpression: [
-          'SET #status = if_not_exists(#status, :processing)',
-          '#owner = if_not_exists(#owner, :messageId)',
-          '#leaseUntil = if_not_exists(#leaseUntil, :leaseUntil)',
-          '#claimedAt = if_not_exists(#claimedAt, :now)',
-          '#expiresAt = if_not_exists(#expiresAt, :expiresAt)',
-          '#vendor = if_not_exists(#vendor, :vendor)',
-          '#eventType = if_not_exists(#eventType, :eventType)',
-          '#receivedAt = if_not_exists(#receivedAt, :receivedAt)',
-        ]
-          .join(', ')
-          .concat(' ADD #deliveries :delivery'),
-        ExpressionAttributeValues: {
-          ':processing': text('processing'),
-          ':messageId': text(request.messageId),
-          ':leaseUntil': text(plusSeconds(now, this.leaseSeconds).toISOString()),
-          ':now': text(now.toISOString()),
-          ':expiresAt': number(epochSeconds(plusSeconds(now, this.dedupeWindowSeconds))),
-          ':vendor': text(request.vendor),
-          ':eventType': text(request.eventType),
-          ':receivedAt': text(request.receivedAt),
-          ':delivery': { SS: [delivery] },
-          ':deliveryText': text(delivery),
-          ':listedCap': number(MAX_LISTED_DELIVERIES),
-        },
-        ConditionExpression:
-          'attribute_not_exists(#deliveries) OR size(#deliveries) < :listedCap OR ' +
-          'contains(#deliveries, :deliveryText)',
-        ReturnValues: 'ALL_OLD',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      const output = await this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { eventId: text(eventId) },
+          ConsistentRead: false,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.onCapacity({
+        tableName: this.tableName,
+        operation: 'GetItem',
+        ...unitsOf(output.ConsumedCapacity, 'read'),
+        reported: true,
       });
+      item = output.Item;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException) || error.Item === undefined) {
-        throw error;
-      }
-      return { entry: this.parse(error.Item, request.eventId), listed: false };
+      throw new StoreOperationError('GetItem (check)', this.tableName, { cause: error });
     }
-    const entry = output.Attributes && this.parse(output.Attributes, request.eventId);
-    return { entry, listed: true };
+    return item && this.parse(item, eventId);
   }
 
   /**
-   * Counts a delivery past the listed ones: ONE UpdateItem adding 1 to `moreDeliveries`, unless
-   * it is the delivery counted last (the same delivery queued twice arrives back to back). Not
-   * idempotent beyond that: a message SQS delivers again after a worker timeout is counted again,
-   * so past the listed deliveries the count is a count of at least every delivery.
+   * Counts a duplicate delivery on the entry: nothing for one counted already, ONE UpdateItem
+   * adding it to `deliveries` while the list has room (a condition keeps it to
+   * `MAX_LISTED_DELIVERIES`, which a concurrent delivery may have filled since the read), and
+   * past the list ONE UpdateItem adding 1 to `moreDeliveries`, unless it is the delivery counted
+   * last (the same delivery queued twice arrives back to back). Not idempotent beyond that: a
+   * message SQS delivers again after a worker timeout is counted again, so past the listed
+   * deliveries the count is a count of at least every delivery.
    */
-  private async countUnlisted(eventId: string, delivery: string): Promise<void> {
+  private async countDelivery(
+    eventId: string,
+    delivery: string,
+    counting: DeliveryCounting,
+  ): Promise<void> {
+    if (counting === 'known') return;
+    if (counting === 'listed') {
+      try {
+        await this.update('count', {
+          Key: { eventId: text(eventId) },
+          UpdateExpression: 'ADD #deliveries :delivery',
+          ConditionExpression: `attribute_exists(#eventId) AND ${LISTED_ROOM}`,
+          ExpressionAttributeValues: {
+            ':delivery': { SS: [delivery] },
+            ':deliveryText': text(delivery),
+            ':listedCap': number(MAX_LISTED_DELIVERIES),
+          },
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // The list filled since the read: count this one past it.
+      }
+    }
     try {
       await this.update('count', {
         Key: { eventId: text(eventId) },
@@ -323,8 +349,50 @@ export class DynamoDbEventLedger implements EventLedger {
     }
   }
 
-  async complete(request: CompleteRequest): Promise<void> {
+  async complete(request: CompleteRequest): Promise<CompleteOutcome> {
     const now = this.now();
+    const delivery = deliveryKey(request.deliveryId);
+    // This delivery goes into `deliveries` while the list has room, else into `moreDeliveries`.
+    for (const counting of ['listed', 'unlisted'] as const) {
+      try {
+        await this.update('complete', this.completion(request, delivery, counting, now));
+        return { kind: 'completed' };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || error.Item === undefined) {
+          throw error;
+        }
+        const duplicate = duplicateOf(this.parse(error.Item, request.eventId), {
+          deliveryId: delivery,
+          now,
+          dedupeWindowSeconds: this.dedupeWindowSeconds,
+          listedCap: MAX_LISTED_DELIVERIES,
+        });
+        if (duplicate !== undefined) {
+          await this.countDelivery(request.eventId, delivery, duplicate.counting);
+          return { kind: 'duplicate', deliveries: duplicate.deliveries };
+        }
+        // Still completable, so the list was full: complete again, counting past it.
+      }
+    }
+    throw new StoreOperationError('UpdateItem (complete)', this.tableName, {
+      cause: new Error(`event ${request.eventId}: completion refused with the list counted past`),
+    });
+  }
+
+  /**
+   * The completion's UpdateItem. It also removes what an earlier completion outside the window
+   * left that this one does not set (refusals, notes, an archive), so the entry describes this
+   * application only; failures noted stay.
+   */
+  private completion(
+    request: CompleteRequest,
+    delivery: string,
+    counting: 'listed' | 'unlisted',
+    now: Date,
+  ): Omit<
+    UpdateItemCommandInput,
+    'TableName' | 'ReturnConsumedCapacity' | 'ExpressionAttributeNames'
+  > {
     const archive = request.archive && this.compress(request.archive);
     const keepSeconds = Math.max(
       this.dedupeWindowSeconds,
@@ -337,59 +405,96 @@ export class DynamoDbEventLedger implements EventLedger {
       '#completedAt = :now',
       '#expiresAt = :expiresAt',
       '#imagesApplied = :imagesApplied',
+      ...this.identitySets(),
       ...(refused.length > 0
         ? ['#imagesRefused = :imagesRefused', '#refusedImages = :refused']
         : []),
       ...(notes.length > 0 ? ['#notes = :notes', '#noteCount = :noteCount'] : []),
       ...(archive?.kept ? ['#archive = :archive'] : []),
       ...(archive && !archive.kept ? ['#archiveSkipped = :archiveSkipped'] : []),
+      ...(counting === 'unlisted'
+        ? [
+            '#moreDeliveries = if_not_exists(#moreDeliveries, :zero) + :one',
+            '#lastDelivery = :deliveryText',
+          ]
+        : []),
     ];
-    try {
-      await this.update('complete', {
-        Key: { eventId: text(request.eventId) },
-        // Removing the index keys writes to the index only where they were set (after a failure).
-        UpdateExpression: `SET ${sets.join(', ')} REMOVE #leaseUntil, #unfinishedVendor, #unfinishedSince`,
-        ConditionExpression: '#owner = :messageId',
-        ExpressionAttributeValues: {
-          ':status': text(request.status),
-          ':now': text(now.toISOString()),
-          ':expiresAt': number(epochSeconds(plusSeconds(now, keepSeconds))),
-          ':imagesApplied': number(request.imagesApplied),
-          ':messageId': text(request.messageId),
-          ...(refused.length > 0
-            ? {
-                ':imagesRefused': number(refused.length),
-                ':refused': text(JSON.stringify(refused.slice(0, MAX_LISTED_REFUSALS))),
-              }
-            : {}),
-          ...(notes.length > 0
-            ? {
-                ':notes': text(
-                  JSON.stringify(
-                    notes.slice(0, MAX_LISTED_NOTES).map((note) => note.slice(0, MAX_NOTE_LENGTH)),
-                  ),
+    // Removing the index keys writes to the index only where they were set (after a failure).
+    const removes = [
+      '#unfinishedVendor',
+      '#unfinishedSince',
+      ...(refused.length > 0 ? [] : ['#imagesRefused', '#refusedImages']),
+      ...(notes.length > 0 ? [] : ['#notes', '#noteCount']),
+      ...(archive?.kept ? [] : ['#archive']),
+      ...(archive && !archive.kept ? [] : ['#archiveSkipped']),
+    ];
+    return {
+      Key: { eventId: text(request.eventId) },
+      UpdateExpression:
+        `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}` +
+        (counting === 'listed' ? ' ADD #deliveries :delivery' : ''),
+      ConditionExpression:
+        counting === 'listed' ? `${COMPLETABLE} AND ${LISTED_ROOM}` : COMPLETABLE,
+      ExpressionAttributeValues: {
+        ...this.identityValues(request, now),
+        ':status': text(request.status),
+        ':processing': text('processing'),
+        ':windowStart': text(windowStart(now, this.dedupeWindowSeconds)),
+        ':expiresAt': number(epochSeconds(plusSeconds(now, keepSeconds))),
+        ':imagesApplied': number(request.imagesApplied),
+        ':deliveryText': text(delivery),
+        ...(counting === 'listed'
+          ? { ':delivery': { SS: [delivery] }, ':listedCap': number(MAX_LISTED_DELIVERIES) }
+          : { ':zero': number(0), ':one': number(1) }),
+        ...(refused.length > 0
+          ? {
+              ':imagesRefused': number(refused.length),
+              ':refused': text(JSON.stringify(refused.slice(0, MAX_LISTED_REFUSALS))),
+            }
+          : {}),
+        ...(notes.length > 0
+          ? {
+              ':notes': text(
+                JSON.stringify(
+                  notes.slice(0, MAX_LISTED_NOTES).map((note) => note.slice(0, MAX_NOTE_LENGTH)),
                 ),
-                ':noteCount': number(notes.length),
-              }
-            : {}),
-          ...(archive?.kept ? { ':archive': { B: archive.bytes } } : {}),
-          ...(archive && !archive.kept ? { ':archiveSkipped': text('too_large') } : {}),
-        },
-      });
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new LeaseLostError(request.eventId, request.messageId);
-      }
-      throw error;
-    }
+              ),
+              ':noteCount': number(notes.length),
+            }
+          : {}),
+        ...(archive?.kept ? { ':archive': { B: archive.bytes } } : {}),
+        ...(archive && !archive.kept ? { ':archiveSkipped': text('too_large') } : {}),
+      },
+      // On a lost race, the entry as the other delivery completed it: counted as a duplicate.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    };
+  }
+
+  /** The fields that name the event, set by whichever write creates its entry. */
+  private identitySets(): string[] {
+    return [
+      '#firstSeenAt = if_not_exists(#firstSeenAt, :now)',
+      '#vendor = if_not_exists(#vendor, :vendor)',
+      '#eventType = if_not_exists(#eventType, :eventType)',
+      '#receivedAt = if_not_exists(#receivedAt, :receivedAt)',
+    ];
+  }
+
+  private identityValues(event: LedgerEvent, now: Date): Record<string, AttributeValue> {
+    return {
+      ':now': text(now.toISOString()),
+      ':vendor': text(event.vendor),
+      ':eventType': text(event.eventType),
+      ':receivedAt': text(event.receivedAt),
+    };
   }
 
   /**
    * Binds a per-delivery signature to its event with ONE conditional UpdateItem (1 write unit: the
    * item is about 150 bytes) on the item `signature#<digest>` of this table: it records the
-   * event on first sight and succeeds again for the same event (an SQS redelivery, a resumed
-   * claim), and fails for any other event. The item lives until the signature expires (TTL), after
-   * which ingest refuses the signature anyway.
+   * event on first sight and succeeds again for the same event (an SQS redelivery, a retry after a
+   * failure), and fails for any other event. The item lives until the signature expires (TTL),
+   * after which ingest refuses the signature anyway.
    */
   async bindSignature(request: SignatureBinding): Promise<'bound' | 'reused'> {
     try {
@@ -410,75 +515,41 @@ export class DynamoDbEventLedger implements EventLedger {
     }
   }
 
+  /**
+   * ONE UpdateItem that creates the entry as `processing` when the event has none (the first
+   * failure of an event is where its entry starts, with the TTL of the dedupe window) or adds to
+   * an unfinished one: the failure count, the error, the attempt, and the keys of the sparse
+   * `unfinished` index. A finished entry is left alone.
+   */
   async noteFailure(request: FailureNote): Promise<void> {
-    const now = this.now().toISOString();
+    const now = this.now();
     try {
       await this.update('failure', {
         Key: { eventId: text(request.eventId) },
-        UpdateExpression:
-          'SET #failures = if_not_exists(#failures, :zero) + :one, #lastError = :error, ' +
-          '#lastFailedAt = :now, #unfinishedVendor = :vendor, ' +
+        UpdateExpression: `SET ${[
+          '#status = :processing',
+          ...this.identitySets(),
+          '#expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+          '#failures = if_not_exists(#failures, :zero) + :one',
+          '#lastError = :error',
+          '#lastFailedAt = :now',
+          '#lastFailedAttempt = :attempt',
+          '#unfinishedVendor = :vendor',
           '#unfinishedSince = if_not_exists(#unfinishedSince, :now)',
-        ConditionExpression: '#status = :processing',
+        ].join(', ')}`,
+        ConditionExpression: 'attribute_not_exists(#status) OR #status = :processing',
         ExpressionAttributeValues: {
+          ...this.identityValues(request, now),
+          ':processing': text('processing'),
+          ':expiresAt': number(epochSeconds(plusSeconds(now, this.dedupeWindowSeconds))),
           ':zero': number(0),
           ':one': number(1),
           ':error': text(request.error.slice(0, MAX_ERROR_TEXT) || 'Error'),
-          ':now': text(now),
-          ':vendor': text(request.vendor),
-          ':processing': text('processing'),
+          ':attempt': text(attemptKey(request.attempt)),
         },
       });
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return;
-      throw error;
-    }
-  }
-
-  /** The conditional write that moves an abandoned or expired event to this message. */
-  private async takeOver(request: ClaimRequest, previous: LedgerEntry, now: Date): Promise<void> {
-    const abandoned = previous.status === 'processing';
-    try {
-      await this.update('takeover', {
-        Key: { eventId: text(request.eventId) },
-        UpdateExpression:
-          'SET #status = :processing, #owner = :messageId, #leaseUntil = :leaseUntil, ' +
-          '#claimedAt = :now, #expiresAt = :expiresAt' +
-          // An abandoned lease is a failed attempt (a crash or a timeout): note it and index it.
-          (abandoned
-            ? ', #failures = if_not_exists(#failures, :zero) + :one, #lastError = :abandoned, ' +
-              '#lastFailedAt = :now, #unfinishedVendor = :vendor, ' +
-              '#unfinishedSince = if_not_exists(#unfinishedSince, :now)'
-            : '') +
-          ' REMOVE #completedAt, #imagesApplied, #imagesRefused, #refusedImages, #notes, #noteCount, #archive, #archiveSkipped',
-        ConditionExpression:
-          '#owner = :previousOwner AND ((#status = :processing AND #leaseUntil <= :now) OR ' +
-          '(#status IN (:completed, :ignored, :refused) AND #completedAt <= :windowStart))',
-        ExpressionAttributeValues: {
-          ':processing': text('processing'),
-          ':completed': text('completed'),
-          ':ignored': text('ignored'),
-          ':refused': text('refused'),
-          ':messageId': text(request.messageId),
-          ':previousOwner': text(previous.owner),
-          ':leaseUntil': text(plusSeconds(now, this.leaseSeconds).toISOString()),
-          ':now': text(now.toISOString()),
-          ':windowStart': text(windowStart(now, this.dedupeWindowSeconds)),
-          ':expiresAt': number(epochSeconds(plusSeconds(now, this.dedupeWindowSeconds))),
-          ...(abandoned
-            ? {
-                ':zero': number(0),
-                ':one': number(1),
-                ':abandoned': text(ABANDONED_LEASE),
-                ':vendor': text(request.vendor),
-              }
-            : {}),
-        },
-      });
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new LeaseHeldError(request.eventId, undefined);
-      }
       throw error;
     }
   }
@@ -494,7 +565,7 @@ export class DynamoDbEventLedger implements EventLedger {
    * `StoreOperationError`.
    */
   private async update(
-    purpose: 'claim' | 'count' | 'takeover' | 'complete' | 'bind' | 'failure',
+    purpose: 'count' | 'complete' | 'bind' | 'failure',
     input: Omit<
       UpdateItemCommandInput,
       'TableName' | 'ReturnConsumedCapacity' | 'ExpressionAttributeNames'

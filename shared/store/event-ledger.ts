@@ -4,50 +4,49 @@ import type { Vendor } from '../vendors/vendor';
 
 /**
  * The event ledger: at most one application of each `eventId` within the dedupe window, however
- * many times the vendor retries or SQS redelivers. The worker claims an event before applying it
+ * many times the vendor retries or SQS redelivers. The worker checks an event before applying it
  * and completes it after; the DynamoDB adapter is the one implementation.
+ *
+ * Nothing holds an event while it is applied. Two deliveries of one event may apply it side by
+ * side: the record merge is idempotent and commutative, so they converge, and only one of them
+ * completes it (`complete`'s condition); the other is counted as a duplicate.
  */
 export interface EventLedger {
   /**
-   * Claims an event for one SQS message. Throws `LeaseHeldError` while another delivery holds a
-   * live lease on it, so that message is retried after its visibility timeout.
+   * Reads the event's entry and decides: apply it (`new` or `retry`), or count this delivery as
+   * a duplicate of an event completed within the dedupe window.
    */
-  claim(request: ClaimRequest): Promise<ClaimOutcome>;
-  /** Marks a claimed event done. Throws `LeaseLostError` if another delivery took it over. */
-  complete(request: CompleteRequest): Promise<void>;
+  check(request: CheckRequest): Promise<CheckOutcome>;
+  /**
+   * Records how the event ended, creating its entry or finishing it. `duplicate` when another
+   * delivery completed it meanwhile: this delivery is then counted as a duplicate (its own apply
+   * changed nothing more, the merge being idempotent).
+   */
+  complete(request: CompleteRequest): Promise<CompleteOutcome>;
   /**
    * Binds a one-time signature to the first event it authenticated. `reused` when it is bound to
    * another event already: the same signature with a different body.
    */
   bindSignature(request: SignatureBinding): Promise<'bound' | 'reused'>;
   /**
-   * Notes on a claimed, unfinished entry that an attempt failed, and puts it in the index of
-   * unfinished events until it completes. Does nothing for an entry that is missing or finished.
+   * Notes that an attempt failed, creating the entry (as unfinished) when the event has none, and
+   * puts it in the index of unfinished events until it completes. Does nothing for a finished
+   * entry.
    */
   noteFailure(request: FailureNote): Promise<void>;
 }
 
-/** A per-delivery signature (as its digest) and the event it came with. */
-export interface SignatureBinding {
-  readonly digest: string;
-  readonly eventId: string;
-  /** When the signature stops verifying; the binding is kept until then. */
-  readonly expiresAt: string;
-}
-
-/** One failed attempt at a claimed event. */
-export interface FailureNote {
-  readonly eventId: string;
-  readonly vendor: Vendor;
-  /** The error's class and message: our own error texts, which carry ids and paths, never values. */
-  readonly error: string;
-}
-
-/** One delivery's claim on an event; the ids and types are kept in the ledger for operators. */
-export interface ClaimRequest {
-  readonly eventId: string;
+/** One receive of one SQS message: what an attempt at an event is. */
+export interface Attempt {
   /** The SQS message id: one per message on the queue, stable across SQS redeliveries. */
   readonly messageId: string;
+  /** SQS's `ApproximateReceiveCount`: 1 on the first receive, more on a redelivery. */
+  readonly receiveCount: number;
+}
+
+/** The event a ledger call is about, as its envelope names it; kept on the entry for operators. */
+export interface LedgerEvent {
+  readonly eventId: string;
   /**
    * The vendor delivery this message carries: the gateway request id of the envelope. Duplicates
    * are counted by it, not by message: a SendMessage retried after a timeout can put one delivery
@@ -59,25 +58,46 @@ export interface ClaimRequest {
   readonly receivedAt: string;
 }
 
+/** One attempt's look at an event before applying it. */
+export interface CheckRequest extends LedgerEvent {
+  readonly attempt: Attempt;
+}
+
 /**
- * `claimed`: this message owns the event now (first delivery, or it took over an expired lease).
- * `resumed`: this message already owned it (SQS redelivered it after a crash); applying again is
- * harmless because the record merge is idempotent.
- * `duplicate`: the event was completed within the dedupe window; nothing is applied.
+ * `new`: nothing shows an earlier attempt (no entry, or one finished outside the dedupe window).
+ * `retry`: an earlier attempt did not finish; applying again is harmless because the merge is
+ * idempotent. `unfinishedAttempt` when that attempt left no failure note (it crashed or timed
+ * out), so the caller notes it before applying.
+ * `duplicate`: the event was completed within the dedupe window; this delivery is counted and
+ * nothing is applied.
  */
-export type ClaimOutcome =
-  | { readonly kind: 'claimed' }
-  | { readonly kind: 'resumed' }
+export type CheckOutcome =
+  | { readonly kind: 'new' }
+  | { readonly kind: 'retry'; readonly unfinishedAttempt: boolean }
   | {
       readonly kind: 'duplicate';
       /** Distinct vendor deliveries that carried this event, this one included. */
       readonly deliveries: number;
     };
 
-/** How a claimed event ended, recorded by the message that owns it. */
-export interface CompleteRequest {
+/** A per-delivery signature (as its digest) and the event it came with. */
+export interface SignatureBinding {
+  readonly digest: string;
   readonly eventId: string;
-  readonly messageId: string;
+  /** When the signature stops verifying; the binding is kept until then. */
+  readonly expiresAt: string;
+}
+
+/** One failed attempt at an event. */
+export interface FailureNote extends LedgerEvent {
+  /** The attempt that failed: a retry of the same message knows from it that this was noted. */
+  readonly attempt: Attempt;
+  /** The error's class and message: our own error texts, which carry ids and paths, never values. */
+  readonly error: string;
+}
+
+/** How an applied event ended, recorded by the delivery that applied it. */
+export interface CompleteRequest extends LedgerEvent {
   /**
    * `ignored` for authentic events that produce no records (unsupported event types);
    * `refused` for events applied to no image because their credential was misused.
@@ -91,3 +111,10 @@ export interface CompleteRequest {
   /** The envelope to keep for replay or inspection; omitted when archiving is off. */
   readonly archive?: EventEnvelope;
 }
+
+/**
+ * `completed`: this delivery finished the event. `duplicate`: another delivery completed it
+ * within the dedupe window while this one applied it; this one is counted as a duplicate.
+ */
+export type CompleteOutcome =
+  { readonly kind: 'completed' } | { readonly kind: 'duplicate'; readonly deliveries: number };

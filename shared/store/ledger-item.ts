@@ -11,15 +11,19 @@ import {
 } from './dynamodb-item';
 import { type ImageRefusal, REFUSAL_REASONS } from '../record/image-refusal';
 
-/** A ledger entry's state: claimed and in progress, or finished one way or the other. */
+/** A ledger entry's state: unfinished (an attempt failed), or finished one way or the other. */
 export const LEDGER_STATUSES = ['processing', 'completed', 'ignored', 'refused'] as const;
-/** `processing` while claimed; `completed`, `ignored` or `refused` once finished. */
+/**
+ * `processing` once an attempt failed and until one completes (an event that completes at its
+ * first attempt is never `processing`: its entry is created finished); `completed`, `ignored` or
+ * `refused` once finished.
+ */
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
 
 /**
  * One item of the event ledger, keyed by `eventId`:
- * - `status`, `owner` (the SQS messageId that holds or held the claim), `leaseUntil` (ISO; while
- *   processing), `claimedAt`, `completedAt` (ISO);
+ * - `status`, `firstSeenAt` (ISO: when the worker first wrote the entry, at completion or at a
+ *   first failure), `completedAt` (ISO; the dedupe window counts from it);
  * - `deliveries` (SS): the vendor deliveries (gateway request ids) that carried the event, the
  *   first `MAX_LISTED_DELIVERIES` of them. A vendor retry is a new delivery, an SQS redelivery or
  *   a SendMessage retried after a timeout is not, so a set counts real duplicates exactly;
@@ -36,16 +40,18 @@ export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
  *   did not reach a record, such as an optional field dropped for failing its format or a label
  *   cut by the record caps; absent when there were none;
  * - `expiresAt` (N, epoch seconds): the TTL attribute;
- * - `failures` (N), `lastError`, `lastFailedAt`: failed attempts, kept after completion;
+ * - `failures` (N), `lastError`, `lastFailedAt`: failed attempts, kept after completion; a
+ *   crashed or timed-out attempt is noted by its message's next receive;
+ * - `lastFailedAttempt` (S, `<messageId>#<receiveCount>`): the attempt noted last, so that the
+ *   next receive of that message knows its failure is noted already;
  * - `unfinishedVendor`, `unfinishedSince`: the keys of the sparse `unfinished` index, present only
- *   between a first failure (or an abandoned lease) and completion.
+ *   between a first failure and completion.
  */
 export interface LedgerEntry {
   readonly eventId: string;
   readonly status: LedgerStatus;
-  readonly owner: string;
-  readonly claimedAt: string;
-  readonly leaseUntil?: string;
+  /** Absent on entries written before it was named so (they carry `receivedAt` all the same). */
+  readonly firstSeenAt?: string;
   readonly completedAt?: string;
   readonly deliveries: readonly string[];
   readonly moreDeliveries?: number;
@@ -64,6 +70,7 @@ export interface LedgerEntry {
   readonly failures?: number;
   readonly lastError?: string;
   readonly lastFailedAt?: string;
+  readonly lastFailedAttempt?: string;
   readonly unfinishedSince?: string;
 }
 
@@ -73,9 +80,7 @@ const LedgerItemSchema = v.object({
     v.object({ S: v.picklist(LEDGER_STATUSES) }),
     v.transform((attribute) => attribute.S),
   ),
-  owner: nonEmptyStringAttribute,
-  claimedAt: isoTimeAttribute,
-  leaseUntil: v.optional(isoTimeAttribute),
+  firstSeenAt: v.optional(isoTimeAttribute),
   completedAt: v.optional(isoTimeAttribute),
   deliveries: v.optional(stringSetAttribute, { SS: [] }),
   moreDeliveries: v.optional(integerAttribute),
@@ -105,6 +110,7 @@ const LedgerItemSchema = v.object({
   failures: v.optional(integerAttribute),
   lastError: v.optional(nonEmptyStringAttribute),
   lastFailedAt: v.optional(isoTimeAttribute),
+  lastFailedAttempt: v.optional(nonEmptyStringAttribute),
   unfinishedSince: v.optional(isoTimeAttribute),
 });
 

@@ -31,9 +31,7 @@ export interface LedgerFilter {
 const LISTED_ATTRIBUTES = [
   'eventId',
   'status',
-  'owner',
-  'claimedAt',
-  'leaseUntil',
+  'firstSeenAt',
   'completedAt',
   'deliveries',
   'moreDeliveries',
@@ -50,11 +48,14 @@ const LISTED_ATTRIBUTES = [
   'failures',
   'lastError',
   'lastFailedAt',
+  'lastFailedAttempt',
   'unfinishedSince',
 ];
 
-const newestFirst = (a: LedgerEntry, b: LedgerEntry): number =>
-  (b.receivedAt ?? b.claimedAt).localeCompare(a.receivedAt ?? a.claimedAt);
+/** When the event was first seen: the gateway's receipt, else the entry's first write. */
+const seenAt = (entry: LedgerEntry): string => entry.receivedAt ?? entry.firstSeenAt ?? '';
+
+const newestFirst = (a: LedgerEntry, b: LedgerEntry): number => seenAt(b).localeCompare(seenAt(a));
 
 /**
  * The ledger as operators read it (`npm run events`, the local console); the worker never uses

@@ -64,31 +64,5 @@ export class CorruptItemError extends ServiceError {
   }
 }
 
-/** Another delivery holds a live lease on this event; this one is retried after its timeout. */
-export class LeaseHeldError extends ServiceError {
-  readonly retryable = true;
-
-  constructor(
-    readonly eventId: string,
-    readonly leaseUntil: string | undefined,
-  ) {
-    super(`event ${eventId} is being processed by another delivery (lease until ${leaseUntil})`);
-    this.name = 'LeaseHeldError';
-  }
-}
-
-/** The lease expired and another delivery took the event over before this one completed it. */
-export class LeaseLostError extends ServiceError {
-  readonly retryable = false;
-
-  constructor(
-    readonly eventId: string,
-    readonly messageId: string,
-  ) {
-    super(`message ${messageId} no longer owns event ${eventId}`);
-    this.name = 'LeaseLostError';
-  }
-}
-
 const describeCause = (cause: unknown): string =>
   cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);

@@ -3,11 +3,11 @@ import type { AliasedImageChange, ImageChange, ImageExpectation } from '../recor
 import { boundChange, clockFits, type Collection } from '../record/image-record';
 import type { ImageRefusal } from '../record/image-refusal';
 import { type CollectionRule, eventClock } from '../record/record-state';
-import type { EventLedger } from '../store/event-ledger';
+import type { Attempt, EventLedger, LedgerEvent } from '../store/event-ledger';
 import type { ImageAliasStore } from '../store/image-alias-store';
 import type { ApplyResult, ImageRecordStore } from '../store/image-record-store';
 import type { RecordCause } from '../store/record-item';
-import { LeaseLostError, RecordTooLargeError } from '../store/store-errors';
+import { RecordTooLargeError } from '../store/store-errors';
 import type { Vendor } from '../vendors/vendor';
 import type { VendorDefinition, VendorEvent } from '../vendors/vendor-definition';
 import {
@@ -57,13 +57,18 @@ export interface AppliedImages {
 /**
  * `applied`: the event's changes are merged and the event is complete. `ignored`: an authentic
  * event of an unsupported type, kept in the ledger only. `duplicate`: completed before, within
- * the dedupe window; nothing was applied.
+ * the dedupe window; nothing was applied, or (`appliedConcurrently`) this delivery applied it
+ * while another one did and that one completed it first, which changed nothing more.
  */
 export type ProcessResult =
   | { readonly kind: 'applied'; readonly images: AppliedImages }
   | { readonly kind: 'refused'; readonly refused: readonly ImageRefusal[] }
   | { readonly kind: 'ignored' }
-  | { readonly kind: 'duplicate'; readonly deliveries: number };
+  | {
+      readonly kind: 'duplicate';
+      readonly deliveries: number;
+      readonly appliedConcurrently: boolean;
+    };
 
 /** What one event does to the records: its image changes, and whether the images should exist. */
 export interface EventChanges {
@@ -161,24 +166,40 @@ const eventNotes = (envelope: EventEnvelope, trimmed: readonly string[]): string
 ];
 
 /**
+ * The error noted for an attempt that ended without noting one itself: its message came back
+ * (SQS's receive count above 1) to an event still unfinished, so it crashed or timed out.
+ */
+export const UNFINISHED_ATTEMPT = 'previous attempt did not finish (crash or timeout)';
+
+/** The event as the ledger names it. */
+const ledgerEventOf = (envelope: EventEnvelope): LedgerEvent => ({
+  eventId: envelope.eventId,
+  deliveryId: envelope.requestId,
+  vendor: envelope.vendor,
+  eventType: envelope.eventType,
+  receivedAt: envelope.receivedAt,
+});
+
+/**
  * Notes a failed attempt on the event's ledger entry, so operators can find it (`events list`).
  * Best effort: the error the batch reports is the original one, and a note that cannot be
  * written (DynamoDB unreachable, the usual reason for the failure itself) changes nothing else.
- * A lost lease is no failure: another delivery owns the event now.
  */
 const noteFailure = async (
   ledger: EventLedger,
   envelope: EventEnvelope,
-  error: unknown,
+  attempt: Attempt,
+  error: string,
 ): Promise<void> => {
-  if (error instanceof LeaseLostError) return;
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : 'Error';
   try {
-    await ledger.noteFailure({ eventId: envelope.eventId, vendor: envelope.vendor, error: text });
+    await ledger.noteFailure({ ...ledgerEventOf(envelope), attempt, error });
   } catch {
     // Deliberately ignored, see above.
   }
 };
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : 'Error';
 
 /**
  * Applies one image's change, turning a permanent per-image failure into a refusal of that image
@@ -235,13 +256,23 @@ const applyThroughAliases = async (
   return { outcomes: [...linked, ...resolved.outcomes], held: resolved.held };
 };
 
+/** Another delivery completed the event while this one applied it: a duplicate, counted. */
+const duplicateAfterApplying = (deliveries: number): ProcessResult => ({
+  kind: 'duplicate',
+  deliveries,
+  appliedConcurrently: true,
+});
+
 /**
  * One queued event, start to finish: read and normalize (pure, before any write, so a poison
- * payload never leaves a claim behind) → claim the `eventId` → apply every image change (each
- * write names the event as its cause) → record the collection completion, if the event completes
- * one, after its images are written → complete. Exactly once in effect: a duplicate is counted
- * and skipped; a crash anywhere before `complete` leads to a retry that re-applies, which changes nothing already written because the
- * merge is idempotent.
+ * payload never leaves an entry behind) → check the `eventId` in the ledger → apply every image
+ * change (each write names the event as its cause) → record the collection completion, if the
+ * event completes one, after its images are written → complete. Exactly once in effect: a
+ * duplicate is counted and skipped; a crash anywhere before `complete` leads to a retry that
+ * re-applies, which changes nothing already written because the merge is idempotent. Two
+ * deliveries applying the event at once converge the same way, and only one completes it; the
+ * other is counted as a duplicate. A retry whose previous attempt crashed or timed out (it left
+ * no failure note) notes it before applying, so the event shows among the unfinished ones.
  *
  * A per-delivery signature is bound to the first event it came with before anything is
  * applied; the same signature with another body refuses the whole event, kept for inspection.
@@ -254,20 +285,20 @@ const applyThroughAliases = async (
  */
 export const processEvent = async (
   envelope: EventEnvelope,
-  messageId: string,
+  attempt: Attempt,
   deps: ProcessEventDeps,
 ): Promise<ProcessResult> => {
   const { changes, aliasChanges, imagesExpected, collections, completes, trimmed } =
     envelope.supported ? eventChangesOf(envelope, deps.definitions) : NO_CHANGES;
-  const claim = await deps.ledger.claim({
-    eventId: envelope.eventId,
-    messageId,
-    deliveryId: envelope.requestId,
-    vendor: envelope.vendor,
-    eventType: envelope.eventType,
-    receivedAt: envelope.receivedAt,
-  });
-  if (claim.kind === 'duplicate') return { kind: 'duplicate', deliveries: claim.deliveries };
+  const event = ledgerEventOf(envelope);
+  const check = await deps.ledger.check({ ...event, attempt });
+  if (check.kind === 'duplicate') {
+    return { kind: 'duplicate', deliveries: check.deliveries, appliedConcurrently: false };
+  }
+  if (check.kind === 'retry' && check.unfinishedAttempt) {
+    const previous = { ...attempt, receiveCount: attempt.receiveCount - 1 };
+    await noteFailure(deps.ledger, envelope, previous, UNFINISHED_ATTEMPT);
+  }
   if (envelope.signedBy !== undefined) {
     const binding = await deps.ledger.bindSignature({
       digest: envelope.signedBy.digest,
@@ -279,14 +310,14 @@ export const processEvent = async (
         imageId,
         reason: 'signature_reused',
       }));
-      await deps.ledger.complete({
-        eventId: envelope.eventId,
-        messageId,
+      const completion = await deps.ledger.complete({
+        ...event,
         status: 'refused',
         imagesApplied: 0,
         refused,
         archive: envelope,
       });
+      if (completion.kind === 'duplicate') return duplicateAfterApplying(completion.deliveries);
       return { kind: 'refused', refused };
     }
   }
@@ -313,17 +344,17 @@ export const processEvent = async (
         completedAt: new Date().toISOString(),
       });
     }
-    await deps.ledger.complete({
-      eventId: envelope.eventId,
-      messageId,
+    const completion = await deps.ledger.complete({
+      ...event,
       status: envelope.supported ? 'completed' : 'ignored',
       imagesApplied: outcomes.length - images.refused.length,
       ...(images.refused.length > 0 ? { refused: images.refused } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       ...(deps.archiveEvents || images.refused.length > 0 ? { archive: envelope } : {}),
     });
+    if (completion.kind === 'duplicate') return duplicateAfterApplying(completion.deliveries);
   } catch (error) {
-    await noteFailure(deps.ledger, envelope, error);
+    await noteFailure(deps.ledger, envelope, attempt, errorText(error));
     throw error;
   }
   return envelope.supported ? { kind: 'applied', images } : { kind: 'ignored' };

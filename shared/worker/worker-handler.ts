@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ServiceLog, ServiceMetrics } from '../observability/service-log';
 import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-queue';
-import { LeaseHeldError } from '../store/store-errors';
+import type { Attempt } from '../store/event-ledger';
 import { validate } from '../validation/validation-issue';
 import { processEvent, type ProcessEventDeps, type ProcessResult } from './process-event';
 import { InvalidEnvelopeError, issuePathsOf } from './worker-errors';
@@ -73,9 +73,9 @@ export type RunInTurn = <T>(key: string, task: () => Promise<T>) => Promise<T>;
  * Tasks with the same key run one after another; tasks with different keys run concurrently.
  *
  * Why: a batch can hold two deliveries of one event (a vendor retry, or a vendor's JSON and
- * form copies). Run side by side, the second meets the first one's fresh lease and must wait out
- * a whole visibility timeout before it is counted as a duplicate. Run in turn, it finds the event
- * completed and is counted at once.
+ * form copies). Run side by side, both would apply the event (harmless, the merge is idempotent,
+ * but every image is read and written twice) before one of them is counted as a duplicate at
+ * completion. Run in turn, the second finds the event completed and costs only its check.
  */
 export const createRunInTurn = (): RunInTurn => {
   const tails = new Map<string, Promise<unknown>>();
@@ -101,20 +101,12 @@ export type WorkerMetrics = Pick<
 /**
  * `Applied`, `Duplicate`, `Ignored` count events; `Stale` counts image changes that altered
  * nothing; `ImagesRefused` counts image changes refused for good (another collection's image, a
- * record that cannot fit), which an alarm watches; `Deferred` counts messages that met another
- * delivery's live lease (retried later, not an error); `Failed` counts messages that failed for
- * any other reason; `ValuesTrimmed` counts what the record caps cut or left out of applied
- * changes (a label cut, detections beyond the cap, an oversized blob), each noted on the ledger.
+ * record that cannot fit), which an alarm watches; `Failed` counts messages that failed;
+ * `ValuesTrimmed` counts what the record caps cut or left out of applied changes (a label cut,
+ * detections beyond the cap, an oversized blob), each noted on the ledger.
  */
 export type WorkerMetricName =
-  | 'Applied'
-  | 'Duplicate'
-  | 'Ignored'
-  | 'Stale'
-  | 'ImagesRefused'
-  | 'ValuesTrimmed'
-  | 'Deferred'
-  | 'Failed';
+  'Applied' | 'Duplicate' | 'Ignored' | 'Stale' | 'ImagesRefused' | 'ValuesTrimmed' | 'Failed';
 
 /** Everything the batch handler needs, injected so tests can count logs and metrics. */
 export interface WorkerHandlerDeps extends ProcessEventDeps {
@@ -129,7 +121,7 @@ export type WorkerHandler = (event: SQSEvent, context?: Context) => Promise<SQSB
  * What became of one message, as its log line's `outcome` key says: one key to count or filter
  * on (CloudWatch Logs Insights, the local stack's batch lines), named like the metrics.
  */
-export type WorkerOutcome = 'applied' | 'duplicate' | 'ignored' | 'deferred' | 'failed';
+export type WorkerOutcome = 'applied' | 'duplicate' | 'ignored' | 'failed';
 
 /** Log keys for one message: ids and types only, never the payload. */
 const keysOf = (record: SQSRecord, envelope?: EventEnvelope): Record<string, unknown> => ({
@@ -139,6 +131,18 @@ const keysOf = (record: SQSRecord, envelope?: EventEnvelope): Record<string, unk
     ? { vendor: envelope.vendor, eventId: envelope.eventId, eventType: envelope.eventType }
     : {}),
 });
+
+/**
+ * The attempt a record is: its message id and SQS's receive count, 1 when the count is missing or
+ * unreadable (then a crashed previous receive goes unnoted, and nothing else changes).
+ */
+const attemptOf = (record: SQSRecord): Attempt => {
+  const count = Number(record.attributes?.ApproximateReceiveCount);
+  return {
+    messageId: record.messageId,
+    receiveCount: Number.isInteger(count) && count >= 1 ? count : 1,
+  };
+};
 
 /**
  * The worker Lambda: each SQS record is processed on its own (Powertools `BatchProcessor`, in
@@ -169,7 +173,7 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
     const keys = keysOf(record, envelope);
     try {
       const result = await inTurn(envelope.eventId, () =>
-        processEvent(envelope, record.messageId, deps),
+        processEvent(envelope, attemptOf(record), deps),
       );
       switch (result.kind) {
         case 'applied':
@@ -202,6 +206,7 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
             ...keys,
             outcome: 'duplicate',
             deliveries: result.deliveries,
+            ...(result.appliedConcurrently ? { appliedConcurrently: true } : {}),
           });
           break;
         case 'ignored':
@@ -218,21 +223,12 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
       }
       return result;
     } catch (error) {
-      if (error instanceof LeaseHeldError) {
-        metrics.addMetric('Deferred', 'Count', 1);
-        log.info('Event is in progress under another delivery; retrying later', {
-          ...keys,
-          outcome: 'deferred',
-          leaseUntil: error.leaseUntil,
-        });
-      } else {
-        metrics.addMetric('Failed', 'Count', 1);
-        log.error('Event failed; the message will be retried', {
-          ...keys,
-          outcome: 'failed',
-          error,
-        });
-      }
+      metrics.addMetric('Failed', 'Count', 1);
+      log.error('Event failed; the message will be retried', {
+        ...keys,
+        outcome: 'failed',
+        error,
+      });
       throw error;
     }
   };

@@ -84,7 +84,6 @@ describe('trust, against the local stack (npm start as a child process)', () => 
       client: dynamoDb,
       tableName: stack.info.tables.ledger,
       dedupeWindowSeconds: 60,
-      leaseSeconds: 60,
       archiveRetentionSeconds: 60,
     });
   });

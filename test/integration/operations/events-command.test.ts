@@ -36,20 +36,16 @@ beforeAll(async () => {
     client,
     tableName: pipeline.tables.ledger,
     dedupeWindowSeconds: 3600,
-    leaseSeconds: 60,
     archiveRetentionSeconds: 3600,
   });
-  await ledger.claim({
+  // An event whose first attempt failed: the failure note creates its entry, unfinished.
+  await ledger.noteFailure({
     eventId: failing.eventId,
-    messageId: 'msg-failing',
     deliveryId: 'delivery-failing',
     vendor: 'sharinpix',
     eventType: failing.eventType,
     receivedAt: failing.receivedAt,
-  });
-  await ledger.noteFailure({
-    eventId: failing.eventId,
-    vendor: 'sharinpix',
+    attempt: { messageId: 'msg-failing', receiveCount: 1 },
     error: 'StoreOperationError: PutItem failed',
   });
 });

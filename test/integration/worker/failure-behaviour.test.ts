@@ -12,6 +12,7 @@ import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { toSqsEvent } from '../../../local/worker-feed/sqs-event';
 import type { EventEnvelope } from '../../../shared/queue/event-queue';
 import type { EventLedger } from '../../../shared/store/event-ledger';
+import { UNFINISHED_ATTEMPT } from '../../../shared/worker/process-event';
 import { recordKey } from '../../../shared/store/record-item';
 import { localDynamoDb, localSqs, uniqueName } from '../../support/local-clients';
 import { envelopeOf, envelopeOfBody, sqsEventOf, sqsRecordOf } from './support/envelopes';
@@ -98,16 +99,27 @@ describe('DynamoDB throttled for one message', () => {
 /** Thrown by the test ledger to stand for a Lambda that died (timeout, OOM) mid-message. */
 class SimulatedCrash extends Error {}
 
-/** A ledger that crashes once, right before marking the event complete. */
+/**
+ * A ledger that crashes once, right before marking the event complete. A worker that dies notes
+ * nothing, so the failure note its attempt would write on the way out is dropped too.
+ */
 const crashingBeforeComplete = (ledger: EventLedger): EventLedger => {
   let crashed = false;
+  let dying = false;
   return {
-    claim: (request) => ledger.claim(request),
+    check: (request) => ledger.check(request),
     bindSignature: (request) => ledger.bindSignature(request),
-    noteFailure: (note) => ledger.noteFailure(note),
+    noteFailure: async (note) => {
+      if (dying) {
+        dying = false;
+        return;
+      }
+      return ledger.noteFailure(note);
+    },
     complete: async (request) => {
       if (!crashed) {
         crashed = true;
+        dying = true;
         throw new SimulatedCrash('worker died after writing records, before completing');
       }
       return ledger.complete(request);
@@ -143,71 +155,71 @@ describe('a crash after writing records but before completing', () => {
     expect(after).toEqual(written);
     expect(after.map((item) => item?.rev)).toEqual([1, 1]);
     expect(crashing.metrics.count('Stale')).toBe(2);
+    // The crashed receive left no note of its own; the redelivery noted it before applying.
     expect(await crashing.ledger.find(envelope.eventId)).toMatchObject({
       status: 'completed',
       deliveries: [envelope.requestId],
+      failures: 1,
+      lastError: UNFINISHED_ATTEMPT,
     });
   });
 
-  it('is finished by a vendor retry once the abandoned lease expires, still with no double effects', async () => {
-    // Prepare
-    const clock = { now: new Date('2026-11-23T12:00:00.000Z') };
-    const crashing = await createTestPipeline(dynamoDb, {
-      wrapLedger: crashingBeforeComplete,
-      leaseSeconds: 120,
-      now: () => clock.now,
-    });
+  it('is finished at once by a vendor retry, and the crashed message comes back as a duplicate', async () => {
+    // Prepare: the first delivery's message crashed; nothing holds the event.
+    const crashing = await createTestPipeline(dynamoDb, { wrapLedger: crashingBeforeComplete });
     const envelope = envelopeOfBody('spyne', 'v2-sample-a');
-    await crashing.handler(sqsEventOf([sqsRecordOf(envelope)]));
+    const crashed = sqsRecordOf(envelope);
+    await crashing.handler(sqsEventOf([crashed]));
     const written = await Promise.all(IMAGES.map((id) => crashing.store.get('spyne', id)));
-    const vendorRetry = sqsRecordOf(envelope);
+    const vendorRetry = sqsRecordOf({ ...envelope, requestId: 'vendor-retry' });
 
     // Act
-    const whileLeased = await crashing.handler(sqsEventOf([vendorRetry]));
-    clock.now = new Date(clock.now.getTime() + 121_000);
-    const afterLease = await crashing.handler(sqsEventOf([vendorRetry]));
+    const retried = await crashing.handler(sqsEventOf([vendorRetry]));
+    const redelivered = await crashing.handler(
+      sqsEventOf([
+        { ...crashed, attributes: { ...crashed.attributes, ApproximateReceiveCount: '2' } },
+      ]),
+    );
 
     // Assess
-    expect(whileLeased.batchItemFailures).toEqual([{ itemIdentifier: vendorRetry.messageId }]);
-    expect(crashing.metrics.count('Deferred')).toBe(1);
-    expect(afterLease.batchItemFailures).toEqual([]);
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect([crashing.metrics.count('Applied'), crashing.metrics.count('Duplicate')]).toEqual([
+      1, 1,
+    ]);
     const after = await Promise.all(IMAGES.map((id) => crashing.store.get('spyne', id)));
     expect(after.map((item) => item?.state)).toEqual(written.map((item) => item?.state));
     expect(after.map((item) => item?.rev)).toEqual([1, 1]);
-    expect(await crashing.ledger.find(envelope.eventId)).toMatchObject({
-      status: 'completed',
-      owner: vendorRetry.messageId,
-    });
+    const entry = await crashing.ledger.find(envelope.eventId);
+    expect(entry?.status).toBe('completed');
+    expect([...(entry?.deliveries ?? [])].sort()).toEqual([envelope.requestId, 'vendor-retry']);
   });
 });
 
 describe('the same event delivered 6× concurrently', () => {
-  it('is applied once, with 5 counted duplicates', async () => {
+  it('is applied once in effect, with 5 counted duplicates, none of them failing', async () => {
     // Prepare: six SQS messages (six vendor retries) carrying one event, each to its own worker.
     const pipeline = await createTestPipeline(dynamoDb);
     const envelope = envelopeOfBody('image-intelligence', 'detect--partial-error');
     // Each vendor retry is its own gateway request: same event, another request id.
-    let pending = Array.from({ length: 6 }, (_, index) =>
+    const deliveries = Array.from({ length: 6 }, (_, index) =>
       sqsRecordOf({ ...envelope, requestId: `vendor-delivery-${index + 1}` }),
     );
 
-    // Act: deliver all at once; whatever fails comes back, as after a visibility timeout.
-    for (let round = 0; round < 5 && pending.length > 0; round += 1) {
-      const responses = await Promise.all(
-        pending.map((item) => pipeline.handler(sqsEventOf([item]))),
-      );
-      const failed = new Set(
-        responses.flatMap((response) => response.batchItemFailures.map((f) => f.itemIdentifier)),
-      );
-      pending = pending.filter((item) => failed.has(item.messageId));
-    }
+    // Act: deliver all at once. Nothing holds the event, so none has to come back later.
+    const responses = await Promise.all(
+      deliveries.map((item) => pipeline.handler(sqsEventOf([item]))),
+    );
 
     // Assess
-    expect(pending).toEqual([]);
+    expect(responses.flatMap((response) => response.batchItemFailures)).toEqual([]);
+    expect(pipeline.metrics.count('Failed')).toBe(0);
     expect(pipeline.metrics.count('Applied')).toBe(1);
     expect(pipeline.metrics.count('Duplicate')).toBe(5);
-    // The first round really overlapped: the others met the first delivery's live lease.
-    expect(pipeline.metrics.count('Deferred')).toBeGreaterThan(0);
+    // The round really overlapped: deliveries applied the event alongside the one that completed
+    // it, and were counted as duplicates at their completion.
+    const concurrent = pipeline.log.lines.filter((line) => line.attributes.appliedConcurrently);
+    expect(concurrent.length).toBeGreaterThan(0);
     const entry = await pipeline.ledger.find(envelope.eventId);
     expect(entry?.status).toBe('completed');
     expect((entry?.deliveries.length ?? 0) - 1).toBe(5);
@@ -337,6 +349,7 @@ describe('two deliveries of one event in the same batch', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(pipeline.metrics.count('Applied')).toBe(1);
     expect(pipeline.metrics.count('Duplicate')).toBe(1);
-    expect(pipeline.metrics.count('Deferred')).toBe(0);
+    // In turn: the second was checked after the first completed, so it applied nothing.
+    expect(pipeline.log.lines.filter((line) => line.attributes.appliedConcurrently)).toEqual([]);
   });
 });

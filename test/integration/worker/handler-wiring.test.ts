@@ -71,7 +71,6 @@ describe('functions/worker/handler.ts', () => {
       client,
       tableName: tables.ledger,
       dedupeWindowSeconds: 60,
-      leaseSeconds: 60,
       archiveRetentionSeconds: 60,
     });
     expect((await ledger.find(envelope.eventId))?.status).toBe('completed');

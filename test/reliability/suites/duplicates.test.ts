@@ -154,13 +154,13 @@ describe('duplicate storms: every fixture delivered 6 times at once', () => {
         events: deliveriesPerEvent.size,
         'applied once': deliveriesPerEvent.size - notOnce.length - lost.length,
         'duplicates counted in the ledger': duplicatesCounted,
-        'deferred while another copy held the lease': log.deferred,
+        'duplicates that applied alongside the completing copy': log.appliedConcurrently,
       },
       violations,
     });
     console.log(
       `duplicates: ${fixtures.length} fixtures × ${COPIES} = ${latencies.length} deliveries, ${deliveriesPerEvent.size} events, ` +
-        `${duplicatesCounted} duplicates counted in the ledger, ${log.deferred} deferred`,
+        `${duplicatesCounted} duplicates counted in the ledger, ${log.appliedConcurrently} applied alongside`,
     );
     expect(violations).toEqual([]);
   });

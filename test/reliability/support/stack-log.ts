@@ -7,6 +7,7 @@ const LogLineSchema = v.object({
   eventId: v.optional(v.string()),
   messageId: v.optional(v.string()),
   receiveCount: v.optional(v.string()),
+  appliedConcurrently: v.optional(v.boolean()),
   error: v.optional(v.object({ name: v.optional(v.string()), message: v.optional(v.string()) })),
 });
 
@@ -15,7 +16,6 @@ const MESSAGES = {
   applied: 'Event applied',
   duplicate: 'Duplicate event counted, not applied',
   ignored: 'Unsupported event kept in the ledger',
-  deferred: 'Event is in progress under another delivery; retrying later',
   failed: 'Event failed; the message will be retried',
   invalidEnvelope: 'Message is not a valid event envelope',
   ingestInternalError: 'webhook failed unexpectedly',
@@ -55,7 +55,8 @@ export class StackLog {
   readonly completionOrder: string[] = [];
   /** Applied events whose message had been received more than once (a retry or redelivery). */
   appliedAfterRetry = 0;
-  deferred = 0;
+  /** Duplicates that applied the event alongside the delivery that completed it (idempotently). */
+  appliedConcurrently = 0;
   invalidEnvelopes = 0;
   ingestInternalErrors = 0;
   /** Invocations that passed their function timeout (gateway 504s, worker batches). */
@@ -130,13 +131,11 @@ export class StackLog {
         return;
       case MESSAGES.duplicate:
         increment(this.duplicates, eventId);
+        if (record.appliedConcurrently === true) this.appliedConcurrently += 1;
         return;
       case MESSAGES.ignored:
         increment(this.ignored, eventId);
         this.completionOrder.push(eventId);
-        return;
-      case MESSAGES.deferred:
-        this.deferred += 1;
         return;
       case MESSAGES.failed:
         increment(this.failed, eventId);

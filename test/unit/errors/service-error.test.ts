@@ -6,8 +6,6 @@ import { SecretsUnavailableError } from '../../../shared/secrets/webhook-secrets
 import {
   ConcurrentUpdateError,
   CorruptItemError,
-  LeaseHeldError,
-  LeaseLostError,
   RecordTooLargeError,
   StoreOperationError,
 } from '../../../shared/store/store-errors';
@@ -25,7 +23,6 @@ describe('the service errors', () => {
   it.each([
     ['a failed store call', new StoreOperationError('GetItem', 'records', cause), true],
     ['a lost write race', new ConcurrentUpdateError('spyne#a', 3), true],
-    ['a held lease', new LeaseHeldError('event-1', undefined), true],
     ['an unreachable queue', new EnqueueError('timed out', 'https://q', cause), true],
     ['unreadable secrets', new SecretsUnavailableError('timed out', 'arn:s', cause), true],
     ['an unreadable cursor key', new CursorKeyUnavailableError('timed out', 'arn:c', cause), true],
@@ -35,7 +32,6 @@ describe('the service errors', () => {
     ['a read API that answered 404', new ReadApiError('missing', 'https://api', 404), false],
     ['a record over the item limit', new RecordTooLargeError('spyne#a', 500_000, 400_000), false],
     ['a corrupt item', new CorruptItemError('records', 'spyne#a', 'no state'), false],
-    ['a lost lease', new LeaseLostError('event-1', 'message-1'), false],
     ['an invalid envelope', new InvalidEnvelopeError('message-1', ['vendor']), false],
     ['an unknown vendor', new UnsupportedVendorError('event-1', 'acme'), false],
     ['a missing alias store', new MissingAliasStoreError('cloudinary'), false],

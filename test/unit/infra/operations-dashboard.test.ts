@@ -166,7 +166,6 @@ describe('operations dashboard', () => {
       'AWS/Lambda Errors FunctionName=<Ref WorkerFunction>',
       'AWS/Lambda Throttles FunctionName=<Ref WorkerFunction>',
       `${ns} Failed service=worker`,
-      `${ns} Deferred service=worker`,
       `${ns} ImagesRefused service=worker`,
     ]);
   });

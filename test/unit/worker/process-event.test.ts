@@ -4,11 +4,15 @@ import type { CollectionRule } from '../../../shared/record/record-state';
 import type { ApplyResult } from '../../../shared/store/image-record-store';
 import { RecordTooLargeError, StoreOperationError } from '../../../shared/store/store-errors';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
-import { processEvent } from '../../../shared/worker/process-event';
+import type { Attempt } from '../../../shared/store/event-ledger';
+import { processEvent, UNFINISHED_ATTEMPT } from '../../../shared/worker/process-event';
 import { InvalidPayloadError, UnsupportedVendorError } from '../../../shared/worker/worker-errors';
 import { envelopeOf, envelopeOfBody } from '../../integration/worker/support/envelopes';
 import { loadBody } from '../../support/vendor-bodies';
 import { InMemoryLedger, InMemoryStore } from './support/in-memory-ports';
+
+/** The first receive of a message. */
+const first = (messageId: string): Attempt => ({ messageId, receiveCount: 1 });
 
 const depsWith = (overrides: Partial<Parameters<typeof processEvent>[2]> = {}) => {
   const ledger = new InMemoryLedger();
@@ -28,23 +32,26 @@ const depsWith = (overrides: Partial<Parameters<typeof processEvent>[2]> = {}) =
 };
 
 describe('processEvent', () => {
-  it('claims, applies every image change, then completes with the archived envelope', async () => {
+  it('checks, applies every image change, then completes with the archived envelope', async () => {
     // Prepare
     const { ledger, store, deps } = depsWith();
     const envelope = envelopeOfBody('spyne', 'v2-sample-b');
 
     // Act
-    const result = await processEvent(envelope, 'msg-1', deps);
+    const result = await processEvent(envelope, first('msg-1'), deps);
 
     // Assess
     expect(result).toEqual({
       kind: 'applied',
       images: { created: 3, updated: 0, stale: 0, refused: [] },
     });
-    expect(ledger.calls).toEqual([`claim ${envelope.eventId}`, `complete ${envelope.eventId}`]);
+    expect(ledger.calls).toEqual([`check ${envelope.eventId}`, `complete ${envelope.eventId}`]);
     expect(ledger.entries.get(envelope.eventId)?.completed).toEqual({
       eventId: envelope.eventId,
-      messageId: 'msg-1',
+      deliveryId: envelope.requestId,
+      vendor: 'spyne',
+      eventType: envelope.eventType,
+      receivedAt: envelope.receivedAt,
       status: 'completed',
       imagesApplied: 3,
       archive: envelope,
@@ -60,8 +67,12 @@ describe('processEvent', () => {
     const envelope = envelopeOfBody('spyne', 'v1-sample');
 
     // Act: the event, then SQS redelivering the same message after a crash before completion.
-    await processEvent(envelope, 'msg-1', deps);
-    await processEvent(envelope, 'msg-1', { ...deps, ledger: new InMemoryLedger() });
+    await processEvent(envelope, first('msg-1'), deps);
+    await processEvent(
+      envelope,
+      { messageId: 'msg-1', receiveCount: 2 },
+      { ...deps, ledger: new InMemoryLedger() },
+    );
 
     // Assess
     expect([...store.completions.values()]).toEqual([
@@ -84,7 +95,7 @@ describe('processEvent', () => {
     const { store, deps } = depsWith();
 
     // Act
-    await processEvent(envelopeOfBody('sharinpix', 'new_image'), 'msg-1', deps);
+    await processEvent(envelopeOfBody('sharinpix', 'new_image'), first('msg-1'), deps);
 
     // Assess
     expect(store.completions.size).toBe(0);
@@ -94,14 +105,18 @@ describe('processEvent', () => {
     // Prepare
     const { store, deps } = depsWith();
     const envelope = envelopeOfBody('spyne', 'v2-sample-a');
-    await processEvent(envelope, 'msg-1', deps);
+    await processEvent(envelope, first('msg-1'), deps);
     store.applied.length = 0;
 
     // Act: the vendor's retry, received by another gateway request.
-    const result = await processEvent({ ...envelope, requestId: 'retry-request' }, 'msg-2', deps);
+    const result = await processEvent(
+      { ...envelope, requestId: 'retry-request' },
+      first('msg-2'),
+      deps,
+    );
 
     // Assess
-    expect(result).toEqual({ kind: 'duplicate', deliveries: 2 });
+    expect(result).toEqual({ kind: 'duplicate', deliveries: 2, appliedConcurrently: false });
     expect(store.applied).toEqual([]);
   });
 
@@ -111,7 +126,7 @@ describe('processEvent', () => {
     const envelope = envelopeOfBody('sharinpix', 'new_publication');
 
     // Act
-    const result = await processEvent(envelope, 'msg-1', deps);
+    const result = await processEvent(envelope, first('msg-1'), deps);
 
     // Assess
     expect(envelope.supported).toBe(false);
@@ -126,13 +141,13 @@ describe('processEvent', () => {
     const envelope = envelopeOfBody('spyne', 'v1-single-image');
 
     // Act
-    await processEvent(envelope, 'msg-1', deps);
+    await processEvent(envelope, first('msg-1'), deps);
 
     // Assess
     expect(ledger.entries.get(envelope.eventId)?.completed).not.toHaveProperty('archive');
   });
 
-  it('refuses a payload that fails its vendor schema before claiming anything', async () => {
+  it('refuses a payload that fails its vendor schema before touching the ledger', async () => {
     // Prepare
     const { ledger, deps } = depsWith();
     const envelope: EventEnvelope = {
@@ -141,7 +156,7 @@ describe('processEvent', () => {
     };
 
     // Act
-    const processing = processEvent(envelope, 'msg-1', deps);
+    const processing = processEvent(envelope, first('msg-1'), deps);
 
     // Assess
     await expect(processing).rejects.toBeInstanceOf(InvalidPayloadError);
@@ -149,12 +164,12 @@ describe('processEvent', () => {
     expect(ledger.calls).toEqual([]);
   });
 
-  it('refuses a vendor without a definition before claiming anything', async () => {
+  it('refuses a vendor without a definition before touching the ledger', async () => {
     // Prepare
     const { ledger, deps } = depsWith({ definitions: {} });
 
     // Act
-    const processing = processEvent(envelopeOfBody('spyne', 'v2-sample-a'), 'msg-1', deps);
+    const processing = processEvent(envelopeOfBody('spyne', 'v2-sample-a'), first('msg-1'), deps);
 
     // Assess
     await expect(processing).rejects.toBeInstanceOf(UnsupportedVendorError);
@@ -172,14 +187,60 @@ describe('processEvent', () => {
     const envelope = envelopeOfBody('spyne', 'v2-sample-a');
 
     // Act
-    const processing = processEvent(envelope, 'msg-1', { ...deps, store: failing });
+    const processing = processEvent(envelope, first('msg-1'), { ...deps, store: failing });
 
     // Assess
     await expect(processing).rejects.toThrow('throttled');
     expect(ledger.calls).toEqual([
-      `claim ${envelope.eventId}`,
+      `check ${envelope.eventId}`,
       `failure ${envelope.eventId} Error: throttled`,
     ]);
+    expect(ledger.entries.get(envelope.eventId)?.failures).toEqual([
+      expect.objectContaining({ attempt: first('msg-1'), error: 'Error: throttled' }),
+    ]);
+  });
+
+  it('notes the previous attempt of a redelivered message as unfinished, then applies', async () => {
+    // Prepare: the first receive crashed before writing anything to the ledger.
+    const { ledger, store, deps } = depsWith();
+    const envelope = envelopeOfBody('spyne', 'v2-sample-a');
+
+    // Act
+    const result = await processEvent(envelope, { messageId: 'msg-1', receiveCount: 2 }, deps);
+
+    // Assess
+    expect(result.kind).toBe('applied');
+    expect(ledger.calls).toEqual([
+      `check ${envelope.eventId}`,
+      `failure ${envelope.eventId} ${UNFINISHED_ATTEMPT}`,
+      `complete ${envelope.eventId}`,
+    ]);
+    expect(ledger.entries.get(envelope.eventId)?.failures).toEqual([
+      expect.objectContaining({ attempt: first('msg-1'), error: UNFINISHED_ATTEMPT }),
+    ]);
+    expect(store.applied).toHaveLength(2);
+  });
+
+  it('applies two deliveries side by side to one result, and counts the later completion as a duplicate', async () => {
+    // Prepare: two vendor deliveries of one event, each on its own message.
+    const { ledger, store, deps } = depsWith();
+    const envelope = envelopeOfBody('spyne', 'v2-sample-b');
+    const single = depsWith();
+    await processEvent(envelope, first('msg-0'), single.deps);
+
+    // Act
+    const results = await Promise.all([
+      processEvent(envelope, first('msg-1'), deps),
+      processEvent({ ...envelope, requestId: 'vendor-retry' }, first('msg-2'), deps),
+    ]);
+
+    // Assess
+    expect(results).toEqual([
+      { kind: 'applied', images: { created: 3, updated: 0, stale: 0, refused: [] } },
+      { kind: 'duplicate', deliveries: 2, appliedConcurrently: true },
+    ]);
+    expect(ledger.calls.filter((call) => call.startsWith('check'))).toHaveLength(2);
+    expect([...store.records.entries()]).toEqual([...single.store.records.entries()]);
   });
 
   describe('one signature, one body', () => {
@@ -192,12 +253,16 @@ describe('processEvent', () => {
       // Prepare
       const { ledger, store, deps } = depsWith({ archiveEvents: false });
       const digest = 'a'.repeat(64);
-      await processEvent(signed(envelopeOfBody('spyne', 'v2-sample-a'), digest), 'msg-1', deps);
+      await processEvent(
+        signed(envelopeOfBody('spyne', 'v2-sample-a'), digest),
+        first('msg-1'),
+        deps,
+      );
       store.applied.length = 0;
       const forged = signed(envelopeOfBody('spyne', 'v2-sample-b'), digest);
 
       // Act
-      const result = await processEvent(forged, 'msg-2', deps);
+      const result = await processEvent(forged, first('msg-2'), deps);
 
       // Assess
       expect(result.kind).toBe('refused');
@@ -214,22 +279,14 @@ describe('processEvent', () => {
       const { store, deps } = depsWith();
       const envelope = signed(envelopeOfBody('spyne', 'v2-sample-b'), 'b'.repeat(64));
       const ledger = deps.ledger;
-      await ledger.claim({
-        eventId: envelope.eventId,
-        messageId: 'msg-1',
-        deliveryId: envelope.requestId,
-        vendor: 'spyne',
-        eventType: envelope.eventType,
-        receivedAt: envelope.receivedAt,
-      });
       await ledger.bindSignature({
         digest: 'b'.repeat(64),
         eventId: envelope.eventId,
         expiresAt: '2027-11-23T10:00:00.000Z',
       });
 
-      // Act: the same message, resumed after a crash.
-      const result = await processEvent(envelope, 'msg-1', deps);
+      // Act: the same message, received again after a crash.
+      const result = await processEvent(envelope, { messageId: 'msg-1', receiveCount: 2 }, deps);
 
       // Assess
       expect(result.kind).toBe('applied');
@@ -252,11 +309,11 @@ describe('processEvent', () => {
     it('refuses only the image that belongs to another collection, applies the rest, and archives the event', async () => {
       // Prepare
       const { ledger, store, deps } = depsWith({ archiveEvents: false });
-      await processEvent(skuEnvelope('sku-b', ['owned-by-b']), 'msg-1', deps);
+      await processEvent(skuEnvelope('sku-b', ['owned-by-b']), first('msg-1'), deps);
       const attack = skuEnvelope('sku-a', ['a-1', 'owned-by-b', 'a-2']);
 
       // Act
-      const result = await processEvent(attack, 'msg-2', deps);
+      const result = await processEvent(attack, first('msg-2'), deps);
 
       // Assess
       expect(result).toEqual({
@@ -294,7 +351,7 @@ describe('processEvent', () => {
       const envelope = skuEnvelope('sku-c', ['c-1', 'too-big', 'c-2']);
 
       // Act
-      const result = await processEvent(envelope, 'msg-1', deps);
+      const result = await processEvent(envelope, first('msg-1'), deps);
 
       // Assess
       expect(result.kind === 'applied' && result.images).toEqual({
@@ -331,7 +388,7 @@ describe('processEvent', () => {
       const envelope = skuEnvelope('sku-d', ['d-1', 'd-2', 'd-3']);
 
       // Act
-      const processing = processEvent(envelope, 'msg-1', deps);
+      const processing = processEvent(envelope, first('msg-1'), deps);
 
       // Assess
       await expect(processing).rejects.toBeInstanceOf(StoreOperationError);

@@ -1,7 +1,6 @@
 import { lambdaContext } from '../../../local/lambda/lambda-context';
-import type { ClaimOutcome, ClaimRequest } from '../../../shared/store/event-ledger';
-import { LeaseHeldError } from '../../../shared/store/store-errors';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
+import { UNFINISHED_ATTEMPT } from '../../../shared/worker/process-event';
 import { createWorkerHandler } from '../../../shared/worker/worker-handler';
 import {
   envelopeOfBody,
@@ -10,19 +9,6 @@ import {
 } from '../../integration/worker/support/envelopes';
 import { RecordingLog, RecordingMetrics } from '../../integration/worker/support/test-worker';
 import { InMemoryLedger, InMemoryStore } from './support/in-memory-ports';
-
-/** A ledger whose claims of one event meet another delivery's lease. */
-class LeasedLedger extends InMemoryLedger {
-  constructor(private readonly leasedEventId: string) {
-    super();
-  }
-  override async claim(request: ClaimRequest): Promise<ClaimOutcome> {
-    if (request.eventId === this.leasedEventId) {
-      throw new LeaseHeldError(request.eventId, '2026-11-23T12:02:00.000Z');
-    }
-    return super.claim(request);
-  }
-}
 
 const handlerWith = (ledger = new InMemoryLedger()) => {
   const log = new RecordingLog();
@@ -40,7 +26,7 @@ const handlerWith = (ledger = new InMemoryLedger()) => {
     log,
     metrics,
   });
-  return { handler, log, metrics, published };
+  return { handler, log, metrics, published, ledger };
 };
 
 describe('createWorkerHandler', () => {
@@ -92,19 +78,48 @@ describe('createWorkerHandler', () => {
     expect(logged).not.toMatch(/cdn\.sharinpix\.com|NorthBuilding|Villa|example\.com/);
   });
 
-  it('defers a message that meets a live lease without reporting an error', async () => {
+  it("hands SQS's receive count to the ledger, so a redelivery notes the attempt before it", async () => {
     // Prepare
-    const envelope = envelopeOfBody('spyne', 'v2-sample-a');
-    const { handler, metrics, log } = handlerWith(new LeasedLedger(envelope.eventId));
-    const record = sqsRecordOf(envelope);
+    const { handler, ledger } = handlerWith();
+    const redelivered = sqsRecordOf(envelopeOfBody('spyne', 'v2-sample-a'), { receiveCount: 3 });
+    const first = sqsRecordOf(envelopeOfBody('sharinpix', 'new_image'));
+    const unreadable = {
+      ...sqsRecordOf(envelopeOfBody('spyne', 'v2-sample-b')),
+      attributes: { ...first.attributes, ApproximateReceiveCount: 'many' },
+    };
 
     // Act
-    const response = await handler(sqsEventOf([record]));
+    const response = await handler(sqsEventOf([redelivered, first, unreadable]));
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
-    expect([metrics.count('Deferred'), metrics.count('Failed')]).toEqual([1, 0]);
-    expect(log.lines.map((line) => line.level)).toEqual(['info']);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(ledger.calls.filter((call) => call.startsWith('failure'))).toHaveLength(1);
+    const [noted] = [...ledger.entries.values()].flatMap((entry) => entry.failures);
+    expect(noted).toMatchObject({
+      attempt: { messageId: redelivered.messageId, receiveCount: 2 },
+      error: UNFINISHED_ATTEMPT,
+    });
+  });
+
+  it('logs a delivery that applied the event while another completed it as a duplicate', async () => {
+    // Prepare: two vendor deliveries of one event, in two batches handled at once.
+    const { handler, metrics, log } = handlerWith();
+    const envelope = envelopeOfBody('spyne', 'v2-sample-a');
+    const first = sqsRecordOf(envelope);
+    const second = sqsRecordOf({ ...envelope, requestId: 'vendor-retry' });
+
+    // Act
+    const responses = await Promise.all([
+      handler(sqsEventOf([first])),
+      handler(sqsEventOf([second])),
+    ]);
+
+    // Assess
+    expect(responses.flatMap((response) => response.batchItemFailures)).toEqual([]);
+    expect([metrics.count('Applied'), metrics.count('Duplicate')]).toEqual([1, 1]);
+    expect(
+      log.lines.find((line) => line.attributes.outcome === 'duplicate')?.attributes,
+    ).toMatchObject({ deliveries: 2, appliedConcurrently: true });
   });
 
   it('reports a fully failed batch as item failures instead of throwing', async () => {

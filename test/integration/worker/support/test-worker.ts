@@ -58,7 +58,6 @@ export interface TestWorkerOptions {
   readonly client: DynamoDBClient;
   readonly tables: TestTables;
   readonly archiveEvents?: boolean;
-  readonly leaseSeconds?: number;
   readonly now?: () => Date;
   /** Wraps the real ledger, e.g. to crash before `complete`. */
   readonly wrapLedger?: (ledger: EventLedger) => EventLedger;
@@ -90,7 +89,6 @@ export const createTestWorker = (options: TestWorkerOptions): TestWorker => {
     client: options.client,
     tableName: config.ledgerTable,
     dedupeWindowSeconds: config.dedupeWindowSeconds,
-    leaseSeconds: options.leaseSeconds ?? config.leaseSeconds,
     archiveRetentionSeconds: config.archiveRetentionSeconds,
     onCapacity: tally.listener,
     now,

@@ -5,8 +5,9 @@ import {
 } from '../../../../shared/record/record-state';
 import type { ImageChange, ImageExpectation } from '../../../../shared/record/image-change';
 import type {
-  ClaimOutcome,
-  ClaimRequest,
+  CheckOutcome,
+  CheckRequest,
+  CompleteOutcome,
   CompleteRequest,
   EventLedger,
   SignatureBinding,
@@ -26,27 +27,27 @@ import type {
 } from '../../../../shared/store/image-record-store';
 import type { Vendor } from '../../../../shared/vendors/vendor';
 
-/** A ledger in memory: claims, duplicates and completions, without leases or clocks. */
+/**
+ * A ledger in memory: checks, duplicates, completions and failure notes, without a clock (a
+ * completed event is a duplicate for ever) and without the noted attempt (a redelivery is always
+ * an unfinished attempt).
+ */
 export class InMemoryLedger implements EventLedger {
   readonly entries = new Map<
     string,
-    { owner: string; completed?: CompleteRequest; deliveries: Set<string> }
+    { completed?: CompleteRequest; deliveries: Set<string>; failures: FailureNote[] }
   >();
   readonly calls: string[] = [];
 
-  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
-    this.calls.push(`claim ${request.eventId}`);
+  async check(request: CheckRequest): Promise<CheckOutcome> {
+    this.calls.push(`check ${request.eventId}`);
     const entry = this.entries.get(request.eventId);
-    if (entry === undefined) {
-      this.entries.set(request.eventId, {
-        owner: request.messageId,
-        deliveries: new Set([request.deliveryId]),
-      });
-      return { kind: 'claimed' };
+    if (entry?.completed) {
+      entry.deliveries.add(request.deliveryId);
+      return { kind: 'duplicate', deliveries: entry.deliveries.size };
     }
-    entry.deliveries.add(request.deliveryId);
-    if (entry.completed) return { kind: 'duplicate', deliveries: entry.deliveries.size };
-    return { kind: 'resumed' };
+    if (request.attempt.receiveCount > 1) return { kind: 'retry', unfinishedAttempt: true };
+    return entry === undefined ? { kind: 'new' } : { kind: 'retry', unfinishedAttempt: false };
   }
 
   readonly signatures = new Map<string, string>();
@@ -60,12 +61,20 @@ export class InMemoryLedger implements EventLedger {
 
   async noteFailure(note: FailureNote): Promise<void> {
     this.calls.push(`failure ${note.eventId} ${note.error}`);
+    const entry = this.entries.get(note.eventId) ?? { deliveries: new Set(), failures: [] };
+    if (entry.completed) return;
+    entry.failures.push(note);
+    this.entries.set(note.eventId, entry);
   }
 
-  async complete(request: CompleteRequest): Promise<void> {
+  async complete(request: CompleteRequest): Promise<CompleteOutcome> {
     this.calls.push(`complete ${request.eventId}`);
-    const entry = this.entries.get(request.eventId);
-    if (entry) entry.completed = request;
+    const entry = this.entries.get(request.eventId) ?? { deliveries: new Set(), failures: [] };
+    entry.deliveries.add(request.deliveryId);
+    this.entries.set(request.eventId, entry);
+    if (entry.completed) return { kind: 'duplicate', deliveries: entry.deliveries.size };
+    entry.completed = request;
+    return { kind: 'completed' };
   }
 }
 
