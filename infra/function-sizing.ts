@@ -82,14 +82,6 @@ export const WORKER_SIZING: FunctionSizing = {
 };
 
 /**
- * The worker's ledger lease: it must outlast one worker run (else a slow run loses its claim to a
- * duplicate) and end well before the queue's visibility timeout returns a failed message (else
- * the retry finds the abandoned claim still held). Twice the function timeout sits between the
- * two: 60 s against a 30 s timeout and a 181 s visibility timeout.
- */
-export const WORKER_LEASE_SECONDS = 2 * WORKER_SIZING.timeout.toSeconds();
-
-/**
  * Read: one GetItem or one Query (at most 100 records), JSON out.
  *
  * - 1024 MB: the knee of the bench's memory curve for a GET (about 8 ms against 12 ms at 512 MB,

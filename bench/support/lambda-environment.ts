@@ -2,7 +2,7 @@ import { FUNCTION_ENVIRONMENT_DEFAULTS } from '../../infra/function-environment'
 import { FUNCTION_MEMORY_MB, ingestMemoryMb } from '../cost/function-memory';
 import { INGEST_FUNCTION_NAMES, type IngestFunctionName } from '../../shared/http/routes';
 import type { BundleName } from './build-bundles';
-import { INGEST_SIZING, WORKER_LEASE_SECONDS } from '../../infra/function-sizing';
+import { INGEST_SIZING } from '../../infra/function-sizing';
 
 /** Where the benchmark's Lambda-like functions send their AWS calls, when anywhere. */
 export interface BenchEndpoints {
@@ -62,7 +62,6 @@ export const lambdaLikeEnvironment = (
     LEDGER_TABLE: endpoints.ledgerTable ?? 'vendor-webhooks-ledger',
     EVENT_BUS_NAME: 'vendor-webhooks-changes',
     DEDUPE_WINDOW_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.DEDUPE_WINDOW_SECONDS,
-    LEASE_SECONDS: String(WORKER_LEASE_SECONDS),
     ARCHIVE_EVENTS: FUNCTION_ENVIRONMENT_DEFAULTS.ARCHIVE_EVENTS,
     ARCHIVE_RETENTION_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.ARCHIVE_RETENTION_SECONDS,
     ...(endpoints.awsStub

@@ -23,7 +23,6 @@ import {
   WORKER_BATCH_SIZE,
   WORKER_BATCHING_WINDOW,
   WORKER_MAX_CONCURRENCY,
-  WORKER_LEASE_SECONDS,
   WORKER_SIZING,
 } from '../function-sizing';
 import type { ChangeEvents } from './change-events';
@@ -211,7 +210,6 @@ export class PipelineFunctions extends Construct {
         RECORDS_TABLE: tables.records.tableName,
         LEDGER_TABLE: tables.ledger.tableName,
         DEDUPE_WINDOW_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.DEDUPE_WINDOW_SECONDS,
-        LEASE_SECONDS: String(WORKER_LEASE_SECONDS),
         ARCHIVE_EVENTS: FUNCTION_ENVIRONMENT_DEFAULTS.ARCHIVE_EVENTS,
         ARCHIVE_RETENTION_SECONDS: FUNCTION_ENVIRONMENT_DEFAULTS.ARCHIVE_RETENTION_SECONDS,
       },

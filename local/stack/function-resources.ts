@@ -43,7 +43,6 @@ export const wiringOfStack = (stack: StackFile): LocalWiring => ({
   queues: stack.queues,
   tables: stack.tables,
   ...(stack.changeBus ? { changeBus: stack.changeBus } : {}),
-  visibilityTimeoutSeconds: stack.visibilityTimeoutSeconds,
 });
 
 /**
@@ -61,7 +60,7 @@ export const startResourcesFor = async (
     for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined);
   };
   try {
-    let wiring: LocalWiring = { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds };
+    let wiring: LocalWiring = {};
     let sqs: SQSClient | undefined;
     if (needs.includes('sqs')) {
       const server = await startSqsLocal({ port: await freePort() });

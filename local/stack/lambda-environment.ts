@@ -10,8 +10,6 @@ export interface LocalWiring {
   readonly tables?: { readonly records: string; readonly ledger: string };
   /** The local change bus: where the publisher's PutEvents go, and the bus's name. */
   readonly changeBus?: { readonly endpoint: string; readonly name: string };
-  /** The main queue's visibility timeout, from which the worker's lease is derived. */
-  readonly visibilityTimeoutSeconds?: number;
   /** `POWERTOOLS_LOG_LEVEL` for the handlers, when the stack chooses it. */
   readonly logLevel?: string;
 }
@@ -29,13 +27,9 @@ export interface EnvironmentOverlay {
 const REAL_CREDENTIAL_VARIABLES = ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_PROFILE'];
 
 /**
- * The worker's lease must outlast a run but end before the visibility timeout returns a failed
- * message (see worker-config.ts), so locally it follows the queue's timeout unless set.
+ * The local worker's function timeout: a few seconds short of the visibility timeout, so a batch
+ * that runs out of time ends before its messages are received again; at most Lambda's 30 s here.
  */
-export const localLeaseSeconds = (visibilityTimeoutSeconds: number): number =>
-  Math.max(5, visibilityTimeoutSeconds - 2);
-
-/** The local worker's function timeout: shorter than the lease, at most Lambda's 30 s here. */
 export const localWorkerTimeoutMs = (visibilityTimeoutSeconds: number): number =>
   Math.min(30, Math.max(3, visibilityTimeoutSeconds - 5)) * 1000;
 
@@ -47,7 +41,7 @@ export const localWorkerTimeoutMs = (visibilityTimeoutSeconds: number): number =
  *
  * Wiring (endpoints, queue URLs, table names, the bus) always comes from the stack, so a shell that still
  * holds a deployed QUEUE_URL cannot leak into local runs. Behaviour settings (MAX_BODY_BYTES,
- * DEDUPE_WINDOW_SECONDS, LEASE_SECONDS, ARCHIVE_*, log level) and the webhook secrets pass
+ * DEDUPE_WINDOW_SECONDS, ARCHIVE_*, log level) and the webhook secrets pass
  * through from the caller's environment; secrets left unset take their printed dev defaults
  * inside the handlers, as outside Lambda they always do.
  */
@@ -77,9 +71,6 @@ export const lambdaEnvironment = (env: Env, wiring: LocalWiring): EnvironmentOve
   if (wiring.changeBus) {
     set.AWS_ENDPOINT_URL_EVENTBRIDGE = wiring.changeBus.endpoint;
     set.EVENT_BUS_NAME = wiring.changeBus.name;
-  }
-  if (wiring.visibilityTimeoutSeconds !== undefined && env.LEASE_SECONDS === undefined) {
-    set.LEASE_SECONDS = String(localLeaseSeconds(wiring.visibilityTimeoutSeconds));
   }
   const unset = [
     ...REAL_CREDENTIAL_VARIABLES,

@@ -315,7 +315,6 @@ const wireStack = async (
       queues,
       tables,
       changeBus: { endpoint: changeBus.endpoint, name: LOCAL_CHANGE_BUS_NAME },
-      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
       logLevel: handlerLogLevel(options.logs.level),
     }),
   );

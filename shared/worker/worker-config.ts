@@ -26,12 +26,6 @@ export interface WorkerConfig {
    * duplicate. Longer than any vendor's retry horizon.
    */
   readonly dedupeWindowSeconds: number;
-  /**
-   * `LEASE_SECONDS`, default 120: how long a claim keeps other deliveries of the event away. It
-   * must exceed the worker's run time and stay below the queue's visibility timeout, so that a
-   * retried message finds an abandoned lease already expired.
-   */
-  readonly leaseSeconds: number;
   /** `ARCHIVE_EVENTS`, default true: keep the gzip-compressed envelope in the ledger for replay. */
   readonly archiveEvents: boolean;
   /** `ARCHIVE_RETENTION_SECONDS`, default 30 days: how long an archived envelope is kept. */
@@ -48,7 +42,6 @@ export const readWorkerConfig = (env: Env): WorkerConfig => ({
     min: 60,
     max: 365 * DAY_SECONDS,
   }),
-  leaseSeconds: integerOr(env, 'LEASE_SECONDS', 120, { min: 5, max: 12 * 60 * 60 }),
   archiveEvents: booleanOr(env, 'ARCHIVE_EVENTS', DEFAULT_ARCHIVE_EVENTS),
   archiveRetentionSeconds: integerOr(
     env,

@@ -1,8 +1,4 @@
-import {
-  lambdaEnvironment,
-  localLeaseSeconds,
-  localWorkerTimeoutMs,
-} from '../../../local/stack/lambda-environment';
+import { lambdaEnvironment, localWorkerTimeoutMs } from '../../../local/stack/lambda-environment';
 
 const QUEUES = {
   main: { name: 'events', url: 'http://127.0.0.1:9324/123456789012/events', arn: 'arn:main' },
@@ -22,7 +18,6 @@ describe('the environment handlers get locally', () => {
       dynamoDbEndpoint: 'http://127.0.0.1:8000',
       queues: QUEUES,
       tables: { records: 'records', ledger: 'ledger' },
-      visibilityTimeoutSeconds: 30,
     };
 
     // Act
@@ -36,7 +31,6 @@ describe('the environment handlers get locally', () => {
       QUARANTINE_QUEUE_URL: QUEUES.quarantine.url,
       RECORDS_TABLE: 'records',
       LEDGER_TABLE: 'ledger',
-      LEASE_SECONDS: '28',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -51,36 +45,35 @@ describe('the environment handlers get locally', () => {
     // Prepare
     const env = {
       QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/prod-events',
-      LEASE_SECONDS: '60',
+      DEDUPE_WINDOW_SECONDS: '60',
       POWERTOOLS_METRICS_DISABLED: 'false',
       SHARINPIX_SECRET: 'from-shell',
     };
 
     // Act
-    const overlay = lambdaEnvironment(env, { queues: QUEUES, visibilityTimeoutSeconds: 30 });
+    const overlay = lambdaEnvironment(env, { queues: QUEUES });
 
     // Assess
     expect(overlay.set.QUEUE_URL).toBe(QUEUES.main.url);
-    expect(overlay.set.LEASE_SECONDS).toBeUndefined();
+    expect(overlay.set.DEDUPE_WINDOW_SECONDS).toBeUndefined();
     expect(overlay.set.POWERTOOLS_METRICS_DISABLED).toBeUndefined();
     expect(overlay.set.SHARINPIX_SECRET).toBeUndefined();
   });
 
-  it('keeps the worker lease above its timeout and below the visibility timeout', () => {
+  it('keeps the worker timeout below the visibility timeout, and at most 30 s', () => {
     // Prepare
     const visibilityTimeouts = [10, 30, 120];
 
     // Act
     const pairs = visibilityTimeouts.map((seconds) => ({
       seconds,
-      lease: localLeaseSeconds(seconds),
       timeout: localWorkerTimeoutMs(seconds) / 1000,
     }));
 
     // Assess
-    for (const { seconds, lease, timeout } of pairs) {
-      expect(timeout).toBeLessThan(lease);
-      expect(lease).toBeLessThan(seconds);
+    for (const { seconds, timeout } of pairs) {
+      expect(timeout).toBeLessThan(seconds);
+      expect(timeout).toBeLessThanOrEqual(30);
     }
   });
 });

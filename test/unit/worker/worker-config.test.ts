@@ -13,7 +13,6 @@ describe('readWorkerConfig', () => {
       recordsTable: 'vendor-webhooks-records',
       ledgerTable: 'vendor-webhooks-ledger',
       dedupeWindowSeconds: 7 * 24 * 60 * 60,
-      leaseSeconds: 120,
       archiveEvents: true,
       archiveRetentionSeconds: 30 * 24 * 60 * 60,
       applyConcurrency: 8,
@@ -25,7 +24,6 @@ describe('readWorkerConfig', () => {
     const config = readWorkerConfig({
       ...TABLES,
       DEDUPE_WINDOW_SECONDS: '86400',
-      LEASE_SECONDS: '60',
       ARCHIVE_EVENTS: 'false',
       ARCHIVE_RETENTION_SECONDS: '3600',
       APPLY_CONCURRENCY: '2',
@@ -34,7 +32,6 @@ describe('readWorkerConfig', () => {
     // Assess
     expect(config).toMatchObject({
       dedupeWindowSeconds: 86400,
-      leaseSeconds: 60,
       archiveEvents: false,
       archiveRetentionSeconds: 3600,
       applyConcurrency: 2,
@@ -44,7 +41,7 @@ describe('readWorkerConfig', () => {
   it.each([
     [{ LEDGER_TABLE: 'l' }, 'RECORDS_TABLE: is required but not set'],
     [{ RECORDS_TABLE: 'r' }, 'LEDGER_TABLE: is required but not set'],
-    [{ ...TABLES, LEASE_SECONDS: 'soon' }, 'LEASE_SECONDS: must be an integer, got "soon"'],
+    [{ ...TABLES, APPLY_CONCURRENCY: 'many' }, 'APPLY_CONCURRENCY: must be an integer, got "many"'],
     [{ ...TABLES, DEDUPE_WINDOW_SECONDS: '0' }, 'DEDUPE_WINDOW_SECONDS: must be between'],
     [{ ...TABLES, ARCHIVE_EVENTS: 'maybe' }, 'ARCHIVE_EVENTS: must be true or false'],
   ])('fails loudly for %p', (env, message) => {

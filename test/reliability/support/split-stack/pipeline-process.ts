@@ -123,7 +123,6 @@ const main = async (): Promise<void> => {
       dynamoDbEndpoint: config.dynamoDbEndpoint,
       queues: config.queues,
       tables: config.tables,
-      visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
       ...(changeBus
         ? { changeBus: { endpoint: changeBus.endpoint, name: LOCAL_CHANGE_BUS_NAME } }
         : {}),
