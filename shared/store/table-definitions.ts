@@ -62,11 +62,12 @@ export const BY_COLLECTION_INDEX = RECORDS_TABLE.globalIndexes[0].indexName;
 /**
  * The event ledger: one item per `eventId`, expiring through TTL once the dedupe window (or the
  * archive retention, when longer) has passed. TTL only tidies up; the dedupe window itself is
- * enforced by the worker's claim, because TTL deletion lags.
+ * enforced by the worker's check and completion, because TTL deletion lags.
  *
  * `unfinished` is a sparse index of the events that did not complete at the first attempt: an
- * entry has its keys (`unfinishedVendor`, `unfinishedSince`) only from the first failure (or
- * abandoned lease) until completion removes them. An event that completes at once never has
+ * entry has its keys (`unfinishedVendor`, `unfinishedSince`) only from the first failure (noted
+ * by the attempt, or by the next receive of a message whose attempt crashed) until completion
+ * removes them. An event that completes at once never has
  * them, so on the happy path the index costs no write at all; an event that fails costs one
  * index write per noted failure and one more when it completes and leaves the index.
  */
