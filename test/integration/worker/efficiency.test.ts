@@ -12,6 +12,13 @@ import { createTestPipeline, type TestPipeline } from './support/pipeline';
  * like the service, index writes included). "Table" units are the base-table writes the issue's
  * target speaks of; the `byCollection` index (projection ALL) adds one index write per written
  * record of up to 1 KB on top.
+ *
+ * The ledger's share of every event: its check, ONE eventually consistent GetItem of the entry
+ * (0.5 read units for an entry up to 4 KB, charged also when there is none), then for a new event
+ * ONE completion UpdateItem that creates the entry (1 unit up to 1 KB, more with a large archive),
+ * and for a vendor's repeat ONE UpdateItem that counts it. Before, a claim UpdateItem (1 unit)
+ * came first on every path and no read: a new event cost 1 table unit more and no read unit, a
+ * repeat the same write units.
  */
 
 let client: DynamoDBClient;
@@ -24,13 +31,18 @@ interface Cost {
   readonly tableWriteUnits: number;
   readonly indexWriteUnits: number;
   readonly reads: number;
+  readonly readUnits: number;
 }
 
 const costOf = (totals: CapacityTotals): Cost => ({
   tableWriteUnits: totals.writeUnits - totals.indexWriteUnits,
   indexWriteUnits: totals.indexWriteUnits,
   reads: totals.reads,
+  readUnits: totals.readUnits,
 });
+
+/** The ledger check's read: one eventually consistent GetItem of an entry under 4 KB. */
+const CHECK = { reads: 1, readUnits: 0.5 };
 
 /** Delivers one message and returns what it cost. */
 const deliverCounting = async (
@@ -44,75 +56,85 @@ const deliverCounting = async (
 };
 
 describe('write units per event', () => {
-  it('meets images + 2 table units (+1 completing) for a new event with items under 1 KB, and 1 per duplicate', async () => {
+  it('meets images + 1 table unit (+1 completing) and a half-unit read for a new event with items under 1 KB, and 1 unit per duplicate', async () => {
     // Prepare: Spyne v2 sample A, two images whose items are under 1 KB.
     const pipeline = await createTestPipeline(client, { archiveEvents: false });
     const envelope = envelopeOfBody('spyne', 'v2-sample-a');
 
     // Act
     const fresh = await deliverCounting(pipeline, envelope);
-    const duplicate = await deliverCounting(pipeline, envelope);
+    const duplicate = await deliverCounting(pipeline, { ...envelope, requestId: 'vendor-retry' });
+    const sameDelivery = await deliverCounting(pipeline, envelope);
 
-    // Assess
-    // The SKU is done, so the event also records its completion (1 unit, no index entry).
-    expect(fresh).toEqual({ tableWriteUnits: 2 + 2 + 1, indexWriteUnits: 2, reads: 0 });
-    expect(duplicate).toEqual({ tableWriteUnits: 1, indexWriteUnits: 0, reads: 0 });
+    // Assess: two image creates (1 table + 1 index each), the ledger completion (1), and, the SKU
+    // being done, its completion item (1 unit, no index entry): 2 + 1 + 1, where the claim made
+    // it 2 + 2 + 1. A vendor's repeat: the check's read and 1 unit to count it, as before.
+    expect(fresh).toEqual({ tableWriteUnits: 2 + 1 + 1, indexWriteUnits: 2, ...CHECK });
+    expect(duplicate).toEqual({ tableWriteUnits: 1, indexWriteUnits: 0, ...CHECK });
+    // The same delivery again (an SQS redelivery) is counted already: the read alone.
+    expect(sameDelivery).toEqual({ tableWriteUnits: 0, indexWriteUnits: 0, ...CHECK });
   });
 
   it.each<[Vendor, string, boolean, Cost, Cost]>([
     // vendor, body, archive, new event, duplicate. The Spyne samples (SKU done) and the
     // completed detect job complete their collection: one more unit for the completion item.
+    // Every new event costs one table unit less than with the claim (the figure it had is noted
+    // beside it) and the check's half-unit read; every duplicate the same write units as before
+    // but for two (the entries, archive included, stay under 4 KB, so the read is half a unit).
+    // Those two are the archived Spyne v2-sample-b and detect entries, 952 and 959 bytes once
+    // the repeat is listed: the claim's UpdateItem also set `leaseUntil` again on the finished
+    // entry, beside the `owner` it kept (about 75 bytes), which took them past 1 KB.
     [
       'spyne',
       'v2-sample-a',
       true,
-      { tableWriteUnits: 5, indexWriteUnits: 2, reads: 0 },
-      { tableWriteUnits: 1, indexWriteUnits: 0, reads: 0 },
+      { tableWriteUnits: 4, indexWriteUnits: 2, ...CHECK }, // 5 with the claim
+      { tableWriteUnits: 1, indexWriteUnits: 0, ...CHECK },
     ],
     [
       'spyne',
       'v2-sample-b',
       false,
-      { tableWriteUnits: 6, indexWriteUnits: 3, reads: 0 },
-      { tableWriteUnits: 1, indexWriteUnits: 0, reads: 0 },
+      { tableWriteUnits: 5, indexWriteUnits: 3, ...CHECK }, // 6 with the claim
+      { tableWriteUnits: 1, indexWriteUnits: 0, ...CHECK },
     ],
     [
       'spyne',
       'v2-sample-b',
       true,
-      { tableWriteUnits: 6, indexWriteUnits: 3, reads: 0 },
-      { tableWriteUnits: 2, indexWriteUnits: 0, reads: 0 },
+      { tableWriteUnits: 5, indexWriteUnits: 3, ...CHECK }, // 6 with the claim
+      { tableWriteUnits: 1, indexWriteUnits: 0, ...CHECK }, // 2 with the claim
     ],
     [
       'sharinpix',
       'new_image',
       false,
-      { tableWriteUnits: 3, indexWriteUnits: 1, reads: 0 },
-      { tableWriteUnits: 1, indexWriteUnits: 0, reads: 0 },
+      { tableWriteUnits: 2, indexWriteUnits: 1, ...CHECK }, // 3 with the claim
+      { tableWriteUnits: 1, indexWriteUnits: 0, ...CHECK },
     ],
     [
       'sharinpix',
       'new_image',
       true,
-      { tableWriteUnits: 3, indexWriteUnits: 1, reads: 0 },
-      { tableWriteUnits: 1, indexWriteUnits: 0, reads: 0 },
+      { tableWriteUnits: 2, indexWriteUnits: 1, ...CHECK }, // 3 with the claim
+      { tableWriteUnits: 1, indexWriteUnits: 0, ...CHECK },
     ],
     [
       'image-intelligence',
       'detect--partial-error',
       false,
-      { tableWriteUnits: 6, indexWriteUnits: 3, reads: 0 },
-      { tableWriteUnits: 1, indexWriteUnits: 0, reads: 0 },
+      { tableWriteUnits: 5, indexWriteUnits: 3, ...CHECK }, // 6 with the claim
+      { tableWriteUnits: 1, indexWriteUnits: 0, ...CHECK },
     ],
     [
       'image-intelligence',
       'detect--partial-error',
       true,
-      { tableWriteUnits: 6, indexWriteUnits: 3, reads: 0 },
-      { tableWriteUnits: 2, indexWriteUnits: 0, reads: 0 },
+      { tableWriteUnits: 5, indexWriteUnits: 3, ...CHECK }, // 6 with the claim
+      { tableWriteUnits: 1, indexWriteUnits: 0, ...CHECK }, // 2 with the claim
     ],
   ])(
-    '%s %s (archive %p) costs what was measured, with no reads',
+    '%s %s (archive %p) costs what was measured, one read per delivery',
     async (vendor, body, archiveEvents, expectedFresh, expectedDuplicate) => {
       // Prepare
       const pipeline = await createTestPipeline(client, { archiveEvents });
@@ -139,10 +161,11 @@ describe('write units per event', () => {
     // Act
     const update = await deliverCounting(pipeline, processed);
 
-    // Assess: one GetItem and one conditional put (1 table + 1 index), plus claim and complete:
-    // images + 2 table units, where starting with a create would have cost a refused put more.
-    expect(update).toEqual({ tableWriteUnits: 1 + 2, indexWriteUnits: 1, reads: 1 });
-    expect(pipeline.tally.totals()).toMatchObject({ readUnits: 0.5, writes: 3 });
+    // Assess: one GetItem and one conditional put (1 table + 1 index), plus the ledger's check and
+    // completion: images + 1 table unit and two half-unit reads, where starting with a create
+    // would have cost a refused put more (with the claim: 1 + 2 units, one read).
+    expect(update).toEqual({ tableWriteUnits: 1 + 1, indexWriteUnits: 1, reads: 2, readUnits: 1 });
+    expect(pipeline.tally.totals()).toMatchObject({ writes: 2 });
   });
 
   it('costs one refused put plus one put per image when a new event updates existing images', async () => {
@@ -164,12 +187,13 @@ describe('write units per event', () => {
 
     // Assess: per image one refused put (estimated from the item size; with the state deflated
     // these items stay under 1 KB, so 1 unit) and one conditional put (1 unit table, 1 index);
-    // plus claim and complete, and the completion of the (again done) SKU.
-    expect(pipeline.tally.totals().writes).toBe(2 * 2 + 2 + 1);
+    // plus the ledger's check and completion, and the completion of the (again done) SKU (with
+    // the claim: one unit and one write more, no read).
+    expect(pipeline.tally.totals().writes).toBe(2 * 2 + 1 + 1);
     expect(update).toEqual({
-      tableWriteUnits: 2 * 1 + 2 * 1 + 2 + 1,
+      tableWriteUnits: 2 * 1 + 2 * 1 + 1 + 1,
       indexWriteUnits: 2,
-      reads: 0,
+      ...CHECK,
     });
   });
 });
@@ -190,11 +214,12 @@ describe('write units of the trust checks', () => {
     const reused = await deliverCounting(signed, { ...forged, signedBy: SIGNED_BY });
 
     // Assess: the binding is one conditional UpdateItem on a ~150-byte item; the reuse costs the
-    // claim, the refused binding and the completion (with the archive kept for inspection).
+    // check's read, the refused binding and the completion (with the archive kept for
+    // inspection, 2 units): 1 + 2, where the claim made it 1 + 1 + 2.
     expect(withSignature.tableWriteUnits - withoutSignature.tableWriteUnits).toBe(1);
     expect(withSignature.indexWriteUnits).toBe(withoutSignature.indexWriteUnits);
-    expect(reused).toEqual({ tableWriteUnits: 1 + 1 + 2, indexWriteUnits: 0, reads: 0 });
-    expect(signed.tally.totals().writes).toBe(3);
+    expect(reused).toEqual({ tableWriteUnits: 1 + 2, indexWriteUnits: 0, ...CHECK });
+    expect(signed.tally.totals().writes).toBe(2);
   });
 
   it("costs no extra write unit to refuse another collection's image: only the refused create it starts with", async () => {
@@ -217,14 +242,15 @@ describe('write units of the trust checks', () => {
 
     // Assess: per image one refused create (1 unit, which returns the stored item the check reads)
     // and no put; the same change under the owning SKU costs that create plus a put (1 table, 1
-    // index). Claim, completion of SKU A, and the ledger completion, which keeps the archive of an
-    // event with refused images (2 units).
-    expect(refused).toEqual({ tableWriteUnits: 2 * 1 + 1 + 1 + 2, indexWriteUnits: 0, reads: 0 });
-    expect(refusedWrites).toBe(2 + 1 + 1 + 1);
+    // index). Then the completion of SKU A, and the ledger completion, which keeps the archive of
+    // an event with refused images: 1,005 bytes, so 1 unit (with the claim, the entry also held
+    // its `owner` and came to about 1,045 bytes, 2 units, and the claim itself cost 1).
+    expect(refused).toEqual({ tableWriteUnits: 2 * 1 + 1 + 1, indexWriteUnits: 0, ...CHECK });
+    expect(refusedWrites).toBe(2 + 1 + 1);
     expect(updated).toEqual({
-      tableWriteUnits: 2 * 1 + 2 * 1 + 1 + 1 + 1,
+      tableWriteUnits: 2 * 1 + 2 * 1 + 1 + 1,
       indexWriteUnits: 2,
-      reads: 0,
+      ...CHECK,
     });
   });
 });
