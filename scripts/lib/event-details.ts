@@ -5,8 +5,8 @@ import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
 import { eventChangesOf } from '../../shared/worker/process-event';
 
 /**
- * An event as an operator sees it. `failing`: claimed, not complete, and failed at least once
- * (it is in the ledger's `unfinished` index).
+ * An event as an operator sees it. `failing`: not complete, and failed at least once (it is
+ * in the ledger's `unfinished` index).
  */
 export interface EventDetails {
   readonly eventId: string;

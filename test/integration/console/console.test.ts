@@ -118,7 +118,7 @@ beforeAll(async () => {
   ]);
   sqs = new SQSClient({ ...LOCAL_AWS, endpoint: stack.info.sqsEndpoint });
   // Three signed SKUs, then the same three deliveries again once applied: three duplicates
-  // (delivered together, a repeat would wait out the first delivery's lease).
+  // (delivered together, a repeat could apply alongside the first and be counted at completion).
   const skus = SKUS.map((key) => spyneDelivery(key, new Date()));
   for (const sku of skus) await post(sku.path, sku.body, sku.headers);
   await until(queueQuiet);

@@ -82,8 +82,8 @@ describe('write units per event', () => {
     // beside it) and the check's half-unit read; every duplicate the same write units as before
     // but for two (the entries, archive included, stay under 4 KB, so the read is half a unit).
     // Those two are the archived Spyne v2-sample-b and detect entries, 952 and 959 bytes once
-    // the repeat is listed: the claim's UpdateItem also set `leaseUntil` again on the finished
-    // entry, beside the `owner` it kept (about 75 bytes), which took them past 1 KB.
+    // the repeat is listed: the claim's UpdateItem also wrote its expiry time again on the
+    // finished entry, beside the `owner` it kept (about 75 bytes), which took them past 1 KB.
     [
       'spyne',
       'v2-sample-a',
