@@ -38,14 +38,15 @@ import type { WebhookSecrets } from './webhook-secrets';
  *   the event expects its image to exist already (processing, tag, delete and prediction
  *   events; see `DynamoDbImageRecordStore.apply`); and for image aliases (public ids,
  *   `DynamoDbImageAliasStore`), a consistent GetItem and an UpdateItem per alias;
- * - ledger: conditional UpdateItem for the claim and for completion.
+ * - ledger: one eventually consistent GetItem for the check; conditional UpdateItem for the
+ *   completion, for counting a duplicate, for a failure note and for a signature binding.
  * The local stack enforces these grants on every call the worker makes, and a test compares the
  * calls recorded during the integration and reliability runs against them, so IAM cannot fall
  * behind the code unnoticed.
  */
 export const WORKER_TABLE_ACTIONS = {
   records: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  ledger: ['dynamodb:UpdateItem'],
+  ledger: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
 } as const;
 
 /** What the read API calls: GetItem on the table for one record, Query on the index for a page. */

@@ -147,29 +147,26 @@ describe('IAM drills: a grant missing from a role fails locally as in AWS', () =
   }, DRILL_TIMEOUT_MS);
 
   it(
-    'dead-letters image_processed when the worker may not GetItem, after the ingest answered 200',
+    'dead-letters an event when the worker may not GetItem (its ledger check), after the ingest answered 200',
     async () => {
-      // Prepare
+      // Act: every receive of the message is refused at the worker's first call, the check.
       const { stack } = drill;
-      expect((await postSharinpix(stack, 'new_image', SAMPLE_SHARINPIX_BODY)).status).toBe(200);
-      await waitForHealth(
+      const accepted = await postSharinpix(stack, 'new_image', SAMPLE_SHARINPIX_BODY);
+      const report = await waitForHealth(
         stack,
-        (report) => report.queues.main.messages + report.queues.main.inFlight === 0,
+        (state) =>
+          state.queues.dlq.messages === 1 &&
+          state.queues.main.messages + state.queues.main.inFlight === 0,
       );
 
-      // Act
-      const accepted = await postSharinpix(stack, 'image_processed', PROCESSED);
-      const report = await waitForHealth(stack, (state) => state.queues.dlq.messages === 1);
-
-      // Assess
+      // Assess: one refusal per receive (5, then the DLQ), and no record written.
       expect(accepted.status).toBe(200);
       expect(report.iam.denied).toBe(5);
       expect(stack.output()).toContain(
-        'IAM denied: worker dynamodb:GetItem on arn:aws:dynamodb:us-east-1:123456789012:table/vendor-webhooks-records',
+        'IAM denied: worker dynamodb:GetItem on arn:aws:dynamodb:us-east-1:123456789012:table/vendor-webhooks-ledger',
       );
       expect(stack.output()).toContain('AccessDeniedException');
-      const record = v.parse(RecordSchema, await (await fetch(imageUrl(stack))).json());
-      expect(record.width).toBe(SAMPLE_SHARINPIX_BODY.width);
+      expect((await fetch(imageUrl(stack))).status).toBe(404);
     },
     DRILL_TIMEOUT_MS,
   );

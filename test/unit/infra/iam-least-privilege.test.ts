@@ -82,7 +82,7 @@ const EXPECTED_GRANTS: Readonly<Record<FunctionName, readonly Grant[]>> = {
       ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       [getAtt('RecordsTable', 'Arn')],
     ),
-    grant(['dynamodb:UpdateItem'], [getAtt('LedgerTable', 'Arn')]),
+    grant(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [getAtt('LedgerTable', 'Arn')]),
     grant(
       ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
       [getAtt('WebhookQueue', 'Arn')],
