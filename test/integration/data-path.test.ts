@@ -211,7 +211,6 @@ describe('one webhook data path', () => {
         dynamoDbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT,
         queues,
         tables,
-        visibilityTimeoutSeconds: 30,
         logLevel: 'SILENT',
       }),
     );
