@@ -2,7 +2,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { StreamReader } from '../../../bench/support/stream-reader';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
-import type { EventEnvelope } from '../../../shared/queue/event-envelope';
+import type { EventEnvelope } from '../../../shared/queue/event-queue';
 import { deliveryCount } from '../../../shared/store/ledger-item';
 import type { ApplyResult, ImageRecordStore } from '../../../shared/store/image-record-store';
 import { VENDOR_DEFINITIONS } from '../../../shared/vendors/registry';
