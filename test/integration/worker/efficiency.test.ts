@@ -9,9 +9,9 @@ import { createTestPipeline, type TestPipeline } from './support/pipeline';
 
 /**
  * What an event costs, counted from DynamoDB's own `ConsumedCapacity` (DynamoDB Local reports it
- * like the service, index writes included). "Table" units are the base-table writes the issue's
- * target speaks of; the `byCollection` index (projection ALL) adds one index write per written
- * record of up to 1 KB on top.
+ * like the service, index writes included). "Table" units are the base-table writes the
+ * benchmark's floor is compared on; the `byCollection` index (projection ALL) adds one index write
+ * per written record of up to 1 KB on top.
  *
  * The ledger's share of every event: its check, ONE eventually consistent GetItem of the entry
  * (0.5 read units for an entry up to 4 KB, charged also when there is none), then for a new event
