@@ -16,7 +16,7 @@ const dynamoDb = new DynamoDBClient({});
 
 /**
  * `GET /images/{vendor}/{imageId}` and `GET /images?vendor=&collection=` (HTTP API, payload 2.0).
- * The read handler names the invocation on this function's log lines itself.
+ * The read handler puts the invocation's request id on this function's log lines itself.
  */
 export const handler = createReadHandler({
   store: new DynamoDbImageRecordStore({ client: dynamoDb, tableName: config.recordsTable }),

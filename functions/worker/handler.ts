@@ -19,7 +19,7 @@ const dynamoDb = new DynamoDBClient({});
 
 /**
  * SQS event source mapping → queued events applied to the image records (partial batch failures).
- * The batch handler names the invocation on this function's log lines itself.
+ * Its log lines name each event by its SQS message id, not the batch invocation (see the handler).
  */
 export const handler = createWorkerHandler({
   ledger: new DynamoDbEventLedger({
