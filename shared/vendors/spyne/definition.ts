@@ -8,7 +8,8 @@ import {
 } from './normalize';
 import type { VendorDefinition, VendorDelivery } from '../vendor-definition';
 import type { SpyneEvent } from './event';
-import { SpyneV1Schema, SpyneV2Schema, spyneVersionOf } from './schema';
+import { spyneVersionOf } from './manifest';
+import { SpyneV1Schema, SpyneV2Schema } from './schema';
 
 const readSpyneDelivery = ({ payload }: VendorDelivery): Validated<SpyneEvent> => {
   if (!isJsonObject(payload)) return invalid('', 'must be a JSON object (a Spyne SKU webhook)');

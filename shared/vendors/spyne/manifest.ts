@@ -1,6 +1,17 @@
 import type { BodyJwtScheme } from '../../auth/auth-scheme';
 import { defineVendorManifest } from '../vendor-manifest';
-import { spyneVersionOf } from './schema';
+
+/** Image fields only v1 has. Their presence on the first image marks a v1 body. */
+const V1_MARKERS = ['sequenceNumber', 'input_image_hres_url', 'output_image_hres_url'] as const;
+
+/** Tells v1 from v2 by shape; anything unrecognizable is held to v2, the current version. */
+export const spyneVersionOf = (payload: unknown): 'v1' | 'v2' => {
+  if (typeof payload !== 'object' || payload === null) return 'v2';
+  const images = (payload as { image_data?: unknown }).image_data;
+  const first: unknown = Array.isArray(images) ? images[0] : undefined;
+  if (typeof first !== 'object' || first === null) return 'v2';
+  return V1_MARKERS.some((key) => Object.hasOwn(first, key)) ? 'v1' : 'v2';
+};
 
 /** Spyne's published signatures live 356 days; signatures the local tools make now too. */
 const SPYNE_SIGNATURE_LIFETIME_SECONDS = 356 * 24 * 60 * 60;

@@ -13,9 +13,9 @@ import {
 } from '../common-schemas';
 
 /**
- * Spyne's two webhook bodies: the valibot schemas of v2 (current) and v1 (deprecated), and how a
- * body is told to be one or the other (`spyneVersionOf`). The version test belongs with the
- * schemas because it reads the very fields that set the two shapes apart.
+ * Spyne's two webhook bodies: the valibot schemas of v2 (current) and v1 (deprecated). Which one
+ * a body is, `spyneVersionOf`, lives in the manifest: authentication needs it too, and the
+ * manifest is carried by every bundle, which must not carry these schemas.
  */
 
 /**
@@ -82,15 +82,3 @@ export const SpyneV1Schema = v.object({
   image_data: listOf(SpyneV1ImageSchema, 1),
 });
 export type SpyneV1 = v.InferOutput<typeof SpyneV1Schema>;
-
-/** Image fields only v1 has. Their presence on the first image marks a v1 body. */
-const V1_MARKERS = ['sequenceNumber', 'input_image_hres_url', 'output_image_hres_url'] as const;
-
-/** Tells v1 from v2 by shape; anything unrecognizable is held to v2, the current version. */
-export const spyneVersionOf = (payload: unknown): 'v1' | 'v2' => {
-  if (typeof payload !== 'object' || payload === null) return 'v2';
-  const images = (payload as { image_data?: unknown }).image_data;
-  const first: unknown = Array.isArray(images) ? images[0] : undefined;
-  if (typeof first !== 'object' || first === null) return 'v2';
-  return V1_MARKERS.some((key) => Object.hasOwn(first, key)) ? 'v1' : 'v2';
-};
