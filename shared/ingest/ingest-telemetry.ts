@@ -102,7 +102,12 @@ const UNAVAILABLE_METRICS = {
  * into the same namespace, name and dimensions. An EMF line per accepted webhook would be 230
  * bytes of CloudWatch Logs for a count the line already carries.
  */
-const addOutcomeMetrics = (meter: ServiceMetrics, outcome: IngestOutcome): void => {
+const addOutcomeMetrics = (meter: ServiceMetrics, vendor: Vendor, outcome: IngestOutcome): void => {
+  // The dimension goes with a metric only: dimensions are cleared when metrics are flushed, and
+  // an accepted delivery usually flushes none, so a dimension added for nothing would still be
+  // there on the next request (where Powertools warns on every addition).
+  if (outcome.kind === 'accepted' && !outcome.dropped) return;
+  meter.addDimension('vendor', vendor);
   switch (outcome.kind) {
     case 'accepted':
       if (outcome.dropped) {
@@ -143,8 +148,7 @@ export const reportDelivery = (
   } else {
     log.warn('webhook rejected', fields);
   }
-  metrics.addDimension('vendor', vendor);
-  addOutcomeMetrics(metrics, outcome);
+  addOutcomeMetrics(metrics, vendor, outcome);
 };
 
 /** An error nobody expected (the 500 path). */

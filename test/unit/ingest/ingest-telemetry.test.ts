@@ -85,6 +85,29 @@ describe('ingest on the Powertools log and metrics', () => {
     ]);
   });
 
+  it('writes one line per accepted delivery in a warm container, and nothing else', async () => {
+    // Prepare: one container's Powertools instances, as in Lambda, and three deliveries.
+    const output = captureOutput();
+    const { deliver } = ingestHarness('sharinpix', powertoolsUnderTest());
+    const body = loadBody('sharinpix', 'new_tag_image');
+
+    // Act
+    try {
+      for (let index = 0; index < 3; index += 1) {
+        await deliver({ body, headers: SHARINPIX_HEADERS });
+      }
+    } finally {
+      output.restore();
+    }
+
+    // Assess: no EMF line (nothing was counted) and no warning about a dimension left behind.
+    expect(output.records().map((record) => record.message)).toEqual([
+      'webhook enqueued',
+      'webhook enqueued',
+      'webhook enqueued',
+    ]);
+  });
+
   it('counts a rejection with its reason, and never logs secrets, tokens, bodies or user data', async () => {
     // Prepare
     const output = captureOutput();
