@@ -10,8 +10,8 @@ import { median } from '../support/stats';
  * each, in alternating order; the ratio is the median of the per-round ratios, so drift and noise
  * on a shared machine hit both sides of each pair alike. CPU is user + system
  * (`process.cpuUsage`) per request, reported over IPC. The
- * SQS endpoint is the stub server, in another process; stdout is counted (it is what the handler
- * would ship to CloudWatch Logs) and discarded.
+ * SQS endpoint is the stub server, in another process; stdout and stderr are counted (what the
+ * handler would ship to CloudWatch Logs).
  */
 
 const PlanSchema = v.object({
@@ -31,26 +31,29 @@ type Plan = v.InferOutput<typeof PlanSchema>;
 
 const ResponseSchema = v.object({ statusCode: v.literal(200) });
 
-let stdoutBytes = 0;
-const writeToStdout = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-  stdoutBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-  return writeToStdout(chunk, ...rest);
-}) as typeof process.stdout.write;
+/** Bytes the handlers wrote to stdout and stderr: Lambda ships both to CloudWatch Logs. */
+let loggedBytes = 0;
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream);
+  stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    loggedBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    return write(chunk, ...rest);
+  }) as typeof stream.write;
+}
 
 const cpuMicros = (since: NodeJS.CpuUsage): number => {
   const used = process.cpuUsage(since);
   return used.user + used.system;
 };
 
-/** Runs `count` sequential requests; returns CPU µs per request and stdout bytes per request. */
+/** Runs `count` sequential requests; returns CPU µs per request and logged bytes per request. */
 const block = async (
   handler: BundleHandler,
   event: unknown,
   count: number,
   functionName: string,
 ): Promise<{ micros: number; logBytes: number }> => {
-  const bytesBefore = stdoutBytes;
+  const bytesBefore = loggedBytes;
   const context = benchContext(functionName, 7000);
   const before = process.cpuUsage();
   for (let index = 0; index < count; index += 1) {
@@ -59,7 +62,7 @@ const block = async (
       throw new Error(`${functionName} answered ${JSON.stringify(response)}`);
     }
   }
-  return { micros: cpuMicros(before) / count, logBytes: (stdoutBytes - bytesBefore) / count };
+  return { micros: cpuMicros(before) / count, logBytes: (loggedBytes - bytesBefore) / count };
 };
 
 const run = async (plan: Plan) => {
