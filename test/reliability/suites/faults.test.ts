@@ -1,4 +1,6 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import * as v from 'valibot';
 import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { readChanges } from '../../support/change-events';
 import { ChangeConsumer, committedChanges } from '../support/change-truth';
@@ -15,6 +17,7 @@ import { examples } from '../support/pipeline-checks';
 import { reliabilityScale, reliabilitySeed } from '../support/scale';
 import { SplitStack } from '../support/split-stack/split-stack';
 import { scanLedger } from '../support/tables';
+import { ENVELOPE_ATTRIBUTES } from '../../../shared/queue/event-queue';
 import { UNFINISHED_ATTEMPT } from '../../../shared/worker/process-event';
 import { uniqueWebhooks } from '../support/webhook-requests';
 
@@ -62,6 +65,44 @@ describe('faults: SQS down, DynamoDB down or throttled, the worker killed, the p
         .map((entry) => entry.eventId),
     );
     return [...ids].filter((id) => !finished.has(id));
+  };
+
+  /**
+   * The messages on the DLQ, peeked without taking them: each one's event, its request id, how
+   * many of its attempts the worker logged as failed and why, and whether its event is finished,
+   * so a dead-lettered message names its cause in the failure.
+   */
+  const describeDeadLetters = async (): Promise<string> => {
+    const output = await stack.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: stack.queues.dlq.url,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const messages = output.Messages ?? [];
+    const ids = messages.map(
+      (message) => message.MessageAttributes?.[ENVELOPE_ATTRIBUTES.eventId]?.StringValue ?? '?',
+    );
+    const open = new Set(await unfinished(ids));
+    return messages
+      .map((message, index) => {
+        const eventId = ids[index] ?? '?';
+        const body = v.safeParse(
+          v.object({ requestId: v.string() }),
+          JSON.parse(message.Body ?? 'null'),
+        );
+        return [
+          eventId,
+          `request ${body.success ? body.output.requestId : '?'}`,
+          `failed ${stack.workerLog.failed.get(eventId) ?? 0}`,
+          `duplicates ${stack.workerLog.duplicates.get(eventId) ?? 0}`,
+          open.has(eventId) ? 'unfinished' : 'finished',
+          `last failure ${stack.workerLog.lastFailure.get(eventId) ?? 'none logged'}`,
+        ].join(', ');
+      })
+      .join('; ');
   };
 
   const check = (ok: boolean, violation: string): void => {
@@ -260,7 +301,12 @@ describe('faults: SQS down, DynamoDB down or throttled, the worker killed, the p
       missing.length === 0,
       `throttling: ${missing.length} events not applied${examples(missing)}`,
     );
-    check(dlq.visible === 0, `throttling: ${dlq.visible} messages dead-lettered`);
+    check(
+      dlq.visible === 0,
+      `throttling: ${dlq.visible} messages dead-lettered${
+        dlq.visible === 0 ? '' : `: ${await describeDeadLetters()}`
+      }`,
+    );
     details['DynamoDB calls throttled'] = throttled;
     details['applied on a later receive (throttled)'] =
       stack.workerLog.appliedAfterRetry - retriedBefore;

@@ -51,6 +51,8 @@ export class StackLog {
   readonly failed = new Map<string, number>();
   /** Why events failed, `eventId: ErrorName: message`, the first few only. */
   readonly failureSamples: string[] = [];
+  /** Each failed event's latest failure, `ErrorName: message`. */
+  readonly lastFailure = new Map<string, string>();
   /** `eventId`s in the order the worker finished them (applied or ignored). */
   readonly completionOrder: string[] = [];
   /** Applied events whose message had been received more than once (a retry or redelivery). */
@@ -139,6 +141,10 @@ export class StackLog {
         return;
       case MESSAGES.failed:
         increment(this.failed, eventId);
+        this.lastFailure.set(
+          eventId,
+          `${record.error?.name ?? 'Error'}: ${(record.error?.message ?? '').slice(0, 200)}`,
+        );
         if (this.failureSamples.length < 5) {
           this.failureSamples.push(
             `${eventId}: ${record.error?.name ?? 'Error'}: ${(record.error?.message ?? '').slice(0, 200)}`,
