@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { type FunctionName, vendorOfIngestFunction } from '../shared/http/routes';
+import { byFunction, type FunctionName } from '../shared/http/routes';
 import { manifestOf } from '../shared/vendors/manifests';
 import type { Vendor } from '../shared/vendors/vendor';
 
@@ -166,10 +166,12 @@ export const ingestSizingOf = (vendor: Vendor): FunctionSizing => ({
   memorySize: manifestOf(vendor).deployment.memorySize,
 });
 
+/** Every function's sizing, the ingest functions' from their vendors. */
+const FUNCTION_SIZING: Readonly<Record<FunctionName, FunctionSizing>> = byFunction(ingestSizingOf, {
+  worker: WORKER_SIZING,
+  read: READ_SIZING,
+  publisher: PUBLISHER_SIZING,
+});
+
 /** The sizing each function is deployed with, by its folder name under `functions/`. */
-export const sizingOf = (name: FunctionName): FunctionSizing => {
-  if (name === 'worker') return WORKER_SIZING;
-  if (name === 'read') return READ_SIZING;
-  if (name === 'publisher') return PUBLISHER_SIZING;
-  return ingestSizingOf(vendorOfIngestFunction(name));
-};
+export const sizingOf = (name: FunctionName): FunctionSizing => FUNCTION_SIZING[name];

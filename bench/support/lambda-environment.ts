@@ -1,8 +1,7 @@
 import { FUNCTION_ENVIRONMENT_DEFAULTS } from '../../infra/function-environment';
-import { FUNCTION_MEMORY_MB, ingestMemoryMb } from '../cost/function-memory';
-import { INGEST_FUNCTION_NAMES, type IngestFunctionName } from '../../shared/http/routes';
+import { isFunctionName } from '../../local/lambda/load-handler';
 import type { BundleName } from './build-bundles';
-import { INGEST_SIZING } from '../../infra/function-sizing';
+import { INGEST_SIZING, sizingOf } from '../../infra/function-sizing';
 
 /** Where the benchmark's Lambda-like functions send their AWS calls, when anywhere. */
 export interface BenchEndpoints {
@@ -17,14 +16,9 @@ export interface BenchEndpoints {
 
 const ACCOUNT = '123456789012';
 
-const isIngestFunction = (name: string): name is IngestFunctionName =>
-  (INGEST_FUNCTION_NAMES as readonly string[]).includes(name);
-
 /** The deployed memory of a function's bundle; probes and floors get ingest's default. */
-const memoryOf = (name: BundleName): number => {
-  if (name === 'worker' || name === 'read' || name === 'publisher') return FUNCTION_MEMORY_MB[name];
-  return isIngestFunction(name) ? ingestMemoryMb(name) : INGEST_SIZING.memorySize;
-};
+const memoryOf = (name: BundleName): number =>
+  isFunctionName(name) ? sizingOf(name).memorySize : INGEST_SIZING.memorySize;
 const REGION = 'us-east-1';
 
 /**

@@ -8,18 +8,17 @@ import {
   type FunctionName,
   type IngestFunctionName,
   ingestFunctionOf,
-  vendorOfIngestFunction,
 } from '../../shared/http/routes';
 import { VENDOR_MANIFESTS } from '../../shared/vendors/manifests';
 import { resourceNameOf } from '../../shared/vendors/vendor-manifest';
 import { FUNCTION_ENVIRONMENT_DEFAULTS } from '../function-environment';
 import {
-  ingestSizingOf,
   PUBLISHER_BATCH_SIZE,
   PUBLISHER_MAX_RECORD_AGE,
   PUBLISHER_RETRY_ATTEMPTS,
   PUBLISHER_SIZING,
   READ_SIZING,
+  sizingOf,
   WORKER_BATCH_SIZE,
   WORKER_BATCHING_WINDOW,
   WORKER_MAX_CONCURRENCY,
@@ -157,7 +156,7 @@ export class PipelineFunctions extends Construct {
         functionName: name,
         logicalId: spec.logicalId,
         description: spec.description,
-        ...ingestSizingOf(vendorOfIngestFunction(name)),
+        ...sizingOf(name),
         logRetention,
         metricsNamespace,
         environment: {

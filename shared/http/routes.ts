@@ -12,10 +12,6 @@ export type IngestFunctionName = `ingest-${Vendor}`;
 /** A vendor's ingest function. */
 export const ingestFunctionOf = (vendor: Vendor): IngestFunctionName => `ingest-${vendor}`;
 
-/** The vendor an ingest function ingests for. */
-export const vendorOfIngestFunction = (name: IngestFunctionName): Vendor =>
-  name.slice('ingest-'.length) as Vendor;
-
 /** The ingest functions, one per vendor in registry order. */
 export const INGEST_FUNCTION_NAMES: readonly IngestFunctionName[] = VENDORS.map(ingestFunctionOf);
 
