@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { type MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as v from 'valibot';
 import type { SignedBy } from '../auth/auth-result';
@@ -36,7 +37,7 @@ export const MAX_DROPPED_FIELDS = 20;
 const IsoTimestamp = v.pipe(v.string(), v.isoTimestamp());
 const NonEmpty = v.pipe(v.string(), v.minLength(1));
 
-export const EventEnvelopeSchema = v.object({
+const EnvelopeFieldsSchema = v.object({
   version: v.literal(EVENT_ENVELOPE_VERSION),
   vendor: v.picklist(VENDORS),
   eventType: NonEmpty,
@@ -70,8 +71,67 @@ export const EventEnvelopeSchema = v.object({
       v.maxLength(MAX_DROPPED_FIELDS),
     ),
   ),
-  payload: v.unknown(),
+  /** The validated payload, as JSON. */
+  payload: v.optional(v.unknown()),
+  /**
+   * The same payload as base64 gzip-compressed JSON, in place of `payload`, for an event whose
+   * plain message would pass SQS's limit (a body at the 1 MiB limit, say). Read back as `payload`.
+   */
+  payloadGzip: v.optional(v.pipe(v.string(), v.base64())),
 });
+
+/**
+ * Most bytes a compressed payload may inflate to. A payload comes from a body of at most 1 MiB,
+ * whose validated output is no larger; the cap only stops a hand-made message from inflating
+ * without bound in the worker.
+ */
+export const MAX_INFLATED_PAYLOAD_BYTES = 8 * 1_048_576;
+
+const inflatePayload = (base64: string): { ok: true; value: unknown } | { ok: false } => {
+  try {
+    const text = gunzipSync(Buffer.from(base64, 'base64'), {
+      maxOutputLength: MAX_INFLATED_PAYLOAD_BYTES,
+    }).toString('utf8');
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+};
+
+export const EventEnvelopeSchema = v.pipe(
+  EnvelopeFieldsSchema,
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const { payload, payloadGzip, ...head } = dataset.value;
+    if (payloadGzip === undefined) {
+      if (payload === undefined) {
+        addIssue({ message: 'Invalid key: Expected "payload" or "payloadGzip"' });
+        return NEVER;
+      }
+      return { ...head, payload: payload as unknown };
+    }
+    if (payload !== undefined) {
+      addIssue({ message: 'Invalid key: Expected "payload" or "payloadGzip", not both' });
+      return NEVER;
+    }
+    const inflated = inflatePayload(payloadGzip);
+    if (!inflated.ok) {
+      addIssue({
+        message: 'Invalid payloadGzip: Expected gzip-compressed JSON',
+        path: [
+          {
+            type: 'object',
+            origin: 'value',
+            input: dataset.value,
+            key: 'payloadGzip',
+            value: payloadGzip,
+          },
+        ],
+      });
+      return NEVER;
+    }
+    return { ...head, payload: inflated.value };
+  }),
+);
 export type EventEnvelope = v.InferOutput<typeof EventEnvelopeSchema>;
 
 /** SQS message attribute names carried beside the body, for filtering and redrive tooling. */
@@ -116,14 +176,26 @@ export const toEventEnvelope = (input: {
 });
 
 /**
+ * How the payload travels in the message: as JSON (`payload`), or gzip-compressed and base64
+ * encoded (`payloadGzip`) when the JSON would not fit.
+ */
+export type PayloadForm = 'json' | 'gzip';
+
+/**
  * The envelope as JSON. The payload is the larger part by far; when the `eventId` digest already
  * wrote its canonical JSON (`EventIdentity.canonicalPayload`), that text is spliced in rather
  * than the payload serialized a second time. Any JSON reader sees the same envelope.
  */
-export const envelopeJson = (envelope: EventEnvelope, payloadJson?: string): string => {
+export const envelopeJson = (
+  envelope: EventEnvelope,
+  payloadJson?: string,
+  form: PayloadForm = 'json',
+): string => {
   const { payload, ...head } = envelope;
   const text = payloadJson ?? JSON.stringify(payload) ?? 'null';
-  return `${JSON.stringify(head).slice(0, -1)},"payload":${text}}`;
+  const field =
+    form === 'json' ? `"payload":${text}` : `"payloadGzip":"${gzipSync(text).toString('base64')}"`;
+  return `${JSON.stringify(head).slice(0, -1)},${field}}`;
 };
 
 /**
@@ -131,12 +203,33 @@ export const envelopeJson = (envelope: EventEnvelope, payloadJson?: string): str
  * `eventId` repeated as message attributes so redrive and inspection tools can filter without
  * parsing bodies.
  */
-export const envelopeMessage = (envelope: EventEnvelope, payloadJson?: string): QueueMessage =>
-  jsonQueueMessage(envelopeJson(envelope, payloadJson), {
+export const envelopeMessage = (
+  envelope: EventEnvelope,
+  payloadJson?: string,
+  form: PayloadForm = 'json',
+): QueueMessage =>
+  jsonQueueMessage(envelopeJson(envelope, payloadJson, form), {
     [ENVELOPE_ATTRIBUTES.vendor]: envelope.vendor,
     [ENVELOPE_ATTRIBUTES.eventType]: envelope.eventType,
     [ENVELOPE_ATTRIBUTES.eventId]: envelope.eventId,
   });
+
+/**
+ * The message SQS will take for an envelope: the plain one when it fits, else the one with the
+ * payload compressed, else `undefined`. A body may be as large as SQS's limit, and the envelope
+ * adds its head and any escaping to it; webhook JSON compresses several times over, so a body at
+ * the limit is still queued, and only a message that cannot fit even compressed is refused.
+ * Compression runs only past the limit, so the usual message costs nothing more.
+ */
+export const queueableEnvelopeMessage = (
+  envelope: EventEnvelope,
+  payloadJson?: string,
+): QueueMessage | undefined => {
+  const plain = envelopeMessage(envelope, payloadJson);
+  if (queueMessageBytes(plain) <= SQS_MAX_MESSAGE_BYTES) return plain;
+  const compressed = envelopeMessage(envelope, payloadJson, 'gzip');
+  return queueMessageBytes(compressed) <= SQS_MAX_MESSAGE_BYTES ? compressed : undefined;
+};
 
 /** A parsed delivery turned into its queue message, or why it cannot be queued. */
 export type EventMessage =
@@ -155,7 +248,7 @@ export type EventMessage =
   | { readonly ok: false; readonly reason: 'too_large'; readonly limitBytes: number };
 
 /**
- * Validate → identify → envelope → message, with the SQS size check: the one path from a parsed
+ * Validate → identify → envelope → message, with the SQS size check (`queueableEnvelopeMessage`): the one path from a parsed
  * delivery to the bytes on the queue. Ingest runs it after authentication; redriving a
  * quarantined delivery runs it again with the original receipt time and request id, so a
  * delivery that passes later is queued exactly as it would have been (same `eventId`).
@@ -172,7 +265,7 @@ export const toEventMessage = (input: {
   const read = input.definition.read(input.delivery);
   if (!read.ok) return { ok: false, reason: 'invalid_payload', issues: read.issues };
   const identity = input.definition.identify(read.value, input.receivedAt);
-  const message = envelopeMessage(
+  const message = queueableEnvelopeMessage(
     toEventEnvelope({
       vendor: input.vendor,
       event: read.value,
@@ -183,7 +276,7 @@ export const toEventMessage = (input: {
     }),
     identity.canonicalPayload,
   );
-  if (queueMessageBytes(message) > SQS_MAX_MESSAGE_BYTES) {
+  if (message === undefined) {
     return { ok: false, reason: 'too_large', limitBytes: SQS_MAX_MESSAGE_BYTES };
   }
   return { ok: true, message, identity, dropped: read.value.dropped ?? [] };

@@ -1,5 +1,10 @@
 import * as v from 'valibot';
-import { EventEnvelopeSchema, SQS_MAX_MESSAGE_BYTES } from '../../../shared/queue/event-queue';
+import { randomBytes } from 'node:crypto';
+import {
+  EventEnvelopeSchema,
+  queueMessageBytes,
+  SQS_MAX_MESSAGE_BYTES,
+} from '../../../shared/queue/event-queue';
 import { loadBody } from '../../support/vendor-bodies';
 import { RECEIVED_AT } from './support/api-gateway-event';
 import { ingestHarness } from './support/ingest-harness';
@@ -31,6 +36,43 @@ const signedV2 = (
 };
 
 const V1_QUERY = `token=${TEST_SECRETS.SPYNE_URL_TOKEN}`;
+
+/** Printable ASCII that JSON writes as itself (no quote, no backslash) and no address sign. */
+const NOISE_ALPHABET = Array.from({ length: 94 }, (_, index) =>
+  String.fromCharCode(0x21 + index),
+).filter((char) => !'"\\@'.includes(char));
+
+const noise = (length: number): string =>
+  Array.from(randomBytes(length), (byte) => NOISE_ALPHABET[byte % NOISE_ALPHABET.length]).join('');
+
+/**
+ * The v2 sample as a SKU of `count` images grown to exactly `bytes`: `fill` writes each image's
+ * padding fields from a number of ASCII characters it adds (0 for the bare fields); the images share the room, the last takes the rest.
+ */
+const skuOfBytes = (
+  bytes: number,
+  count: number,
+  fill: (index: number, length: number) => Record<string, unknown>,
+): string => {
+  const body = sampleV2();
+  const [image] = Array.isArray(body.image_data) ? body.image_data : [];
+  const withLengths = (lengths: readonly number[]): string =>
+    JSON.stringify({
+      ...body,
+      image_data: lengths.map((length, index) => ({
+        ...image,
+        image_id: `img-${index}`,
+        ...fill(index, length),
+      })),
+    });
+  const room = bytes - Buffer.byteLength(withLengths(Array.from({ length: count }, () => 0)));
+  const each = Math.floor(room / count);
+  return withLengths(
+    Array.from({ length: count }, (_, index) =>
+      index === count - 1 ? room - each * (count - 1) : each,
+    ),
+  );
+};
 
 describe('POST /webhooks/spyne: accepted', () => {
   it('enqueues a signed v2 body and answers 200 accepted with its eventId', async () => {
@@ -509,24 +551,49 @@ describe('POST /webhooks/spyne: rejections', () => {
     expect(overLimit).toMatchObject({ status: 413, body: { limitBytes: limit } });
   });
 
-  it('answers 413 when the envelope would exceed the SQS maximum even though the body fits', async () => {
+  it('accepts a body of exactly 1 MiB, queued with its payload compressed and read back whole', async () => {
     // Prepare
     const { deliver, eventQueue } = ingestHarness('spyne');
-    // U+FFFF is 3 bytes in the body but 6 in the queue message (escaped so SQS takes it).
-    const body = sampleV2();
-    const [image] = Array.isArray(body.image_data) ? body.image_data : [];
-    const imageData = Array.from({ length: 300 }, (_, index) => ({
-      ...image,
-      image_id: `img-${index}`,
-      image_name: '\uffff'.repeat(1000),
+    const images = 1000;
+    const body = skuOfBytes(SQS_MAX_MESSAGE_BYTES, images, (index, length) => ({
+      image_name: `https://cdn.example.com/dealer/sku-${index}/front-left.jpg${'#'.repeat(length)}`,
     }));
-    const padded = JSON.stringify({ ...body, image_data: imageData });
 
     // Act
-    const answer = await deliver({ body: padded, headers: JSON_HEADERS, rawQueryString: V1_QUERY });
+    const answer = await deliver({ body, headers: JSON_HEADERS, rawQueryString: V1_QUERY });
 
     // Assess
-    expect(Buffer.byteLength(padded)).toBeLessThanOrEqual(SQS_MAX_MESSAGE_BYTES);
+    expect(Buffer.byteLength(body)).toBe(SQS_MAX_MESSAGE_BYTES);
+    expect(answer.status).toBe(200);
+    const [message] = eventQueue.messages;
+    expect(queueMessageBytes(message ?? { body: '', attributes: {} })).toBeLessThanOrEqual(
+      SQS_MAX_MESSAGE_BYTES,
+    );
+    const [queued] = eventQueue.bodies();
+    expect(queued).toHaveProperty('payloadGzip');
+    expect(queued).not.toHaveProperty('payload');
+    const envelope = v.parse(EventEnvelopeSchema, queued);
+    expect(envelope.payload).toMatchObject({ image_data: expect.any(Array) });
+    const queuedImages = (envelope.payload as { image_data: unknown[] }).image_data;
+    expect(queuedImages).toHaveLength(images);
+    expect(queuedImages.at(-1)).toEqual(
+      (JSON.parse(body) as { image_data: unknown[] }).image_data.at(-1),
+    );
+  });
+
+  it('answers 413 when the message would exceed the SQS maximum even compressed', async () => {
+    // Prepare: random printable text, kept whole in each image's metadata (at most 64 KB
+    // each), compresses to more than 3/4 of itself, and base64 grows it by 4/3 again.
+    const { deliver, eventQueue } = ingestHarness('spyne');
+    const body = skuOfBytes(SQS_MAX_MESSAGE_BYTES, 17, (_index, length) => ({
+      image_meta_data: { render: noise(length) },
+    }));
+
+    // Act
+    const answer = await deliver({ body, headers: JSON_HEADERS, rawQueryString: V1_QUERY });
+
+    // Assess
+    expect(Buffer.byteLength(body)).toBe(SQS_MAX_MESSAGE_BYTES);
     expect(answer).toMatchObject({
       status: 413,
       body: { error: 'payload_too_large', limitBytes: SQS_MAX_MESSAGE_BYTES },
