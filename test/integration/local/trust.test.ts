@@ -134,11 +134,11 @@ describe('trust, against the local stack (npm start as a child process)', () => 
   };
 
   /** The ledger entry once the event is finished (completed, ignored or refused). */
-  const finishedEntry = (eventId: string): Promise<LedgerEntry | undefined> =>
+  const finishedEntry = (eventId: string, timeoutMs?: number): Promise<LedgerEntry | undefined> =>
     eventually(async () => {
       const entry = await ledger.find(eventId);
       return entry && entry.status !== 'processing' ? entry : undefined;
-    });
+    }, timeoutMs);
 
   it("refuses a SKU token replayed with another SKU's image id, and keeps the victim's record", async () => {
     // Prepare: SKU B owns its image.
@@ -294,6 +294,42 @@ describe('trust, against the local stack (npm start as a child process)', () => 
     const record = v.parse(ImageRecordSchema, stored.body);
     expect(record.detections).toHaveLength(50);
     expect(record.status).toBe('done');
+  });
+
+  it('applies a Spyne SKU body of exactly 1 MiB, through the queue and the worker', async () => {
+    // Prepare: 600 images whose names fill the body to the byte
+    const skuId = 'sku-one-mib';
+    const images = Array.from({ length: 600 }, (_, index) =>
+      image(`mib-${index}`, `https://media.example.com/edited/mib-${index}.png`),
+    );
+    const bodyOf = (pad: (index: number) => number) =>
+      JSON.stringify({
+        ...skuBody(
+          skuId,
+          images.map((item, index) => ({ ...item, image_name: 'n'.repeat(pad(index)) })),
+        ),
+        signature: signatureFor(skuId),
+      });
+    const bare = Buffer.byteLength(bodyOf(() => 0));
+    const each = Math.floor((1_048_576 - bare) / images.length);
+    const last = 1_048_576 - bare - each * (images.length - 1);
+    const text = bodyOf((index) => (index === images.length - 1 ? last : each));
+
+    // Act
+    const response = await fetch(`${stack.url}/webhooks/spyne`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: text,
+    });
+    const { eventId } = v.parse(AnswerSchema, await response.json());
+    const entry = await finishedEntry(eventId, 150_000);
+    const lastRecord = await getRecord('mib-599');
+
+    // Assess
+    expect(Buffer.byteLength(text)).toBe(1_048_576);
+    expect(response.status).toBe(200);
+    expect(entry).toMatchObject({ status: 'completed', imagesApplied: 600 });
+    expect(lastRecord?.name).toBe('n'.repeat(last));
   });
 
   it("accepts all seven of SharinPix's documentation samples, placeholders and all, and notes the URLs it dropped", async () => {
