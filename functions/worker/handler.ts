@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createLogger } from '../../shared/observability/logger';
 import { metrics } from '../../shared/observability/metrics';
 import { DynamoDbEventLedger } from '../../shared/store/dynamodb-event-ledger';
@@ -6,6 +5,7 @@ import { DynamoDbImageAliasStore } from '../../shared/store/dynamodb-image-alias
 import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
 import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
 import { readWorkerConfig } from '../../shared/worker/worker-config';
+import { createWorkerDynamoDbClient } from '../../shared/worker/worker-dynamodb-client';
 import { createWorkerHandler } from '../../shared/worker/worker-handler';
 
 /** Read once at load: a misconfigured worker fails here, before it takes any message. */
@@ -14,8 +14,8 @@ const config = readWorkerConfig(process.env);
 /** This function's own logger, so its lines name this function even beside others locally. */
 const logger = createLogger();
 
-/** One client per container; locally the SDK picks up AWS_ENDPOINT_URL_DYNAMODB itself. */
-const dynamoDb = new DynamoDBClient({});
+/** One client per container, with the worker's retry budget for throttling. */
+const dynamoDb = createWorkerDynamoDbClient();
 
 /**
  * SQS event source mapping → queued events applied to the image records (partial batch failures).

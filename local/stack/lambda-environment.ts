@@ -27,11 +27,16 @@ export interface EnvironmentOverlay {
 const REAL_CREDENTIAL_VARIABLES = ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_PROFILE'];
 
 /**
- * The local worker's function timeout: a few seconds short of the visibility timeout, so a batch
- * that runs out of time ends before its messages are received again; at most Lambda's 30 s here.
+ * The local worker's function timeout: a few seconds short of the visibility timeout (at least
+ * 3 s, at most Lambda's 30 s here), and always at least half a second short of it, however short
+ * the visibility timeout. A batch that outlived its messages' visibility would see them received
+ * again while it still held them, and its deletes would then come with stale receipt handles: a
+ * message it had processed would count another receive, and reach the dead-letter queue.
  */
-export const localWorkerTimeoutMs = (visibilityTimeoutSeconds: number): number =>
-  Math.min(30, Math.max(3, visibilityTimeoutSeconds - 5)) * 1000;
+export const localWorkerTimeoutMs = (visibilityTimeoutSeconds: number): number => {
+  const visibilityMs = visibilityTimeoutSeconds * 1000;
+  return Math.min(30_000, Math.max(3_000, visibilityMs - 5_000), visibilityMs - 500);
+};
 
 /**
  * The environment every handler sees locally: the same variable names as in Lambda (QUEUE_URL,

@@ -25,8 +25,11 @@ const scale = reliabilityScale();
 const seed = reliabilitySeed();
 jest.setTimeout(scale.suiteTimeoutMs);
 
-/** Short, so failed messages come back (and reach the DLQ) within seconds. */
-const VISIBILITY_TIMEOUT_SECONDS = 2;
+/**
+ * Short, so failed messages come back (and reach the DLQ) within seconds, yet long enough that the
+ * worker's function timeout (3 s, always short of it) leaves a throttled batch room to retry.
+ */
+const VISIBILITY_TIMEOUT_SECONDS = 4;
 /** The main queue's redrive threshold, as in AWS and `npm start`. */
 const MAX_RECEIVES = 5;
 

@@ -62,7 +62,7 @@ describe('the environment handlers get locally', () => {
 
   it('keeps the worker timeout below the visibility timeout, and at most 30 s', () => {
     // Prepare
-    const visibilityTimeouts = [10, 30, 120];
+    const visibilityTimeouts = [1, 2, 3, 4, 5, 8, 10, 30, 120];
 
     // Act
     const pairs = visibilityTimeouts.map((seconds) => ({
@@ -72,8 +72,10 @@ describe('the environment handlers get locally', () => {
 
     // Assess
     for (const { seconds, timeout } of pairs) {
-      expect(timeout).toBeLessThan(seconds);
+      expect(timeout).toBeLessThanOrEqual(seconds - 0.5);
+      expect(timeout).toBeGreaterThan(0);
       expect(timeout).toBeLessThanOrEqual(30);
     }
+    expect(pairs.map((pair) => pair.timeout)).toEqual([0.5, 1.5, 2.5, 3, 3, 3, 5, 25, 30]);
   });
 });
