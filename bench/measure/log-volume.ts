@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ACCESS_LOG_FIELDS } from '../../infra/access-log-fields';
 import {
   type FunctionSizing,
   INGEST_SIZING,
@@ -47,6 +48,48 @@ export const platformBytesPerInvocation = (memoryMb: number): number => {
   );
 };
 
+/**
+ * A typical value of each `$context` variable the access log format names, for a webhook POST
+ * accepted with 200 (a SharinPix delivery: the mix's most common route). A variable API Gateway
+ * leaves empty is written `-`.
+ */
+const ACCESS_LOG_SAMPLE: Readonly<Record<string, string>> = {
+  '$context.requestId': 'Jq9yXhKpIAMEVjQ=',
+  '$context.requestTime': '07/Dec/2026:10:00:00 +0000',
+  '$context.routeKey': 'POST /webhooks/sharinpix',
+  '$context.httpMethod': 'POST',
+  '$context.path': '/webhooks/sharinpix',
+  '$context.protocol': 'HTTP/1.1',
+  '$context.status': '200',
+  '$context.responseLength': '68',
+  '$context.responseLatency': '24',
+  '$context.integrationStatus': '200',
+  '$context.integrationLatency': '22',
+  '$context.integrationErrorMessage': '-',
+  '$context.error.message': '-',
+  '$context.authorizer.error': '-',
+  '$context.identity.sourceIp': '203.0.113.24',
+  '$context.identity.userAgent': 'SharinPix-Webhooks/1.0 (+https://sharinpix.com)',
+  '$context.identity.userArn': '-',
+};
+
+/**
+ * Bytes of the access log line API Gateway writes per request, with the deployed format
+ * (`infra/access-log-fields.ts`) and the sample values above. Throws for a variable without a
+ * sample, so a field added to the format is sized, not skipped.
+ */
+export const accessLogLineBytes = (
+  fields: Readonly<Record<string, string>> = ACCESS_LOG_FIELDS,
+): number => {
+  const line: Record<string, string> = {};
+  for (const [name, variable] of Object.entries(fields)) {
+    const sample = ACCESS_LOG_SAMPLE[variable];
+    if (sample === undefined) throw new Error(`no sample value for ${variable} in the access log`);
+    line[name] = sample;
+  }
+  return Buffer.byteLength(`${JSON.stringify(line)}\n`);
+};
+
 /** A function's platform bytes per invocation: none where its system log level drops them. */
 const platformBytesOf = (sizing: FunctionSizing, memoryMb: number): number =>
   sizing.systemLogLevel === 'INFO' ? platformBytesPerInvocation(memoryMb) : 0;
@@ -63,6 +106,9 @@ const platformBytesOf = (sizing: FunctionSizing, memoryMb: number): number =>
  * - platform: the start and report records of each invocation whose function keeps them
  *   (`systemLogLevel` INFO): a tenth of a worker batch and the webhook's share of a 100-record
  *   publisher batch; ingest (WARN) writes none.
+ *
+ * API Gateway's access log line per request (`accessLogBytes`) goes to CloudWatch Logs too, at the
+ * same price; it is printed beside the total, not in it, as the total is what the handlers write.
  */
 export const logVolume = (
   ingest: IngestCpuResult,
@@ -85,6 +131,7 @@ export const logVolume = (
     (platformBytesOf(PUBLISHER_SIZING, FUNCTION_MEMORY_MB.publisher) * changes.mix.streamRecords) /
       PUBLISHER_BATCH_SIZE;
   const totalBytes = ingestBytes + workerBytes + publisherBytes + platformBytes;
+  const accessLogBytes = accessLogLineBytes();
   return {
     ingestBytes: round(ingestBytes, 0),
     workerBytes: round(workerBytes, 0),
@@ -92,6 +139,11 @@ export const logVolume = (
     platformBytes: round(platformBytes, 0),
     totalBytes: round(totalBytes, 0),
     dollarsPerMillion: round((totalBytes / 1024 ** 3) * PRICES.logsIngestionPerGb * 1e6, 3),
+    accessLogBytes,
+    accessLogDollarsPerMillion: round(
+      (accessLogBytes / 1024 ** 3) * PRICES.logsIngestionPerGb * 1e6,
+      3,
+    ),
     basis: `$${PRICES.logsIngestionPerGb.toFixed(2)}/GB ingested; handler stdout as measured, platform start + report records where the system log level keeps them`,
   };
 };

@@ -301,6 +301,9 @@ export const LogsResultSchema = v.object({
   platformBytes: Figure,
   totalBytes: Figure,
   dollarsPerMillion: Figure,
+  /** API Gateway's access log line per request, beside the handlers' total. */
+  accessLogBytes: Figure,
+  accessLogDollarsPerMillion: Figure,
   basis: Name,
 });
 export type LogsResult = v.InferOutput<typeof LogsResultSchema>;

@@ -184,6 +184,13 @@ const rowsOf = (results: Results): Row[] => {
     logs.basis,
     goalCell(results, 'CloudWatch Logs per webhook'),
   ]);
+  rows.push([
+    '6 cost logs',
+    `API Gateway access log, beside it (${logs.accessLogBytes} B per request, the deployed format)`,
+    `${fineDollars(logs.accessLogDollarsPerMillion)}/M`,
+    'one JSON line per request; API Gateway writes it, not the functions',
+    '',
+  ]);
   for (const line of cost.notCounted) {
     rows.push([
       '6 not counted',

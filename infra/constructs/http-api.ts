@@ -14,34 +14,9 @@ import {
   routeKeyOf,
 } from '../../shared/http/routes';
 import { VENDOR_MANIFESTS } from '../../shared/vendors/manifests';
+import { ACCESS_LOG_FIELDS } from '../access-log-fields';
 import { DEFAULT_ROUTE_THROTTLE, type RouteThrottle, throttleFor } from '../route-throttles';
 import { pinLogicalId } from './pinned-logical-id';
-
-/**
- * The access log line, one JSON object per request. It deliberately names only fields that
- * cannot carry credentials: the route key and the path (never the raw URL or query string, since
- * `?token=` authenticates two webhook routes), and no request headers (a vendor may send its
- * secret in one). The caller's IAM identity is kept for the IAM-authorized read routes.
- */
-export const ACCESS_LOG_FIELDS = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTime',
-  routeKey: '$context.routeKey',
-  method: '$context.httpMethod',
-  path: '$context.path',
-  protocol: '$context.protocol',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  responseLatencyMs: '$context.responseLatency',
-  integrationStatus: '$context.integrationStatus',
-  integrationLatencyMs: '$context.integrationLatency',
-  integrationError: '$context.integrationErrorMessage',
-  error: '$context.error.message',
-  authorizerError: '$context.authorizer.error',
-  sourceIp: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  callerArn: '$context.identity.userArn',
-} as const;
 
 const HTTP_METHODS: Readonly<Record<HttpRoute['method'], apigwv2.HttpMethod>> = {
   GET: apigwv2.HttpMethod.GET,

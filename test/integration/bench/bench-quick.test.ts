@@ -288,5 +288,10 @@ describe('npm run bench -- --quick', () => {
     expect(logs.dollarsPerMillion).toBeGreaterThan(0);
     expect(cost.notCounted.map((line) => line.item)).not.toContain('CloudWatch Logs ingestion');
     expect(stdout).toContain('CloudWatch Logs, outside the ratio');
+    // The access log line of the deployed format, beside the total and not in it.
+    expect(logs.accessLogBytes).toBeGreaterThan(300);
+    expect(logs.accessLogBytes).toBeLessThan(700);
+    expect(logs.accessLogDollarsPerMillion).toBeGreaterThan(0);
+    expect(stdout).toContain('API Gateway access log, beside it');
   });
 });
