@@ -1,6 +1,6 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { AwsCallError, errorCodeOf, isRetryableAnswer, networkCodeOf } from './aws-call-error';
 import { awsEndpoint } from './aws-endpoint';
@@ -81,6 +81,15 @@ export class AwsTimeoutError extends Error {
 }
 
 /**
+ * Node's HTTP modules, taken as CommonJS objects rather than through `import`: the bundles are ES
+ * modules, and an ES import of `node:http` builds a module facade that reads every export,
+ * including the lazy `WebSocket`/`MessageEvent` getters that load undici (tens of milliseconds of
+ * cold start for code that never runs). The SDK's handler `require`d them, and so do we.
+ */
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
+
+/**
  * Connections are kept open between invocations of a warm container, as the SDK keeps them: a
  * TLS handshake per webhook would cost more than the call itself. Created on first use, so a
  * function that never calls AWS over one protocol never builds its agent.
@@ -107,9 +116,9 @@ export const nodeHttpTransport: AwsHttpTransport = (request) =>
   new Promise<AwsHttpResponse>((resolve, reject) => {
     const secure = request.url.protocol === 'https:';
     const agent = secure
-      ? (httpsAgent ??= new HttpsAgent({ keepAlive: true }))
-      : (httpAgent ??= new HttpAgent({ keepAlive: true }));
-    const send = secure ? httpsRequest : httpRequest;
+      ? (httpsAgent ??= new https.Agent({ keepAlive: true }))
+      : (httpAgent ??= new http.Agent({ keepAlive: true }));
+    const send = secure ? https.request : http.request;
     const outgoing = send(
       request.url,
       {
