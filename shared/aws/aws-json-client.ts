@@ -129,7 +129,10 @@ export const nodeHttpTransport: AwsHttpTransport = (request) =>
       (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('error', reject);
+        incoming.on('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
         incoming.on('end', () => {
           clearTimeout(timer);
           resolve({
@@ -197,7 +200,7 @@ const parseJson = (text: string): unknown => {
  * path it made up most of each bundle (its middleware stack, endpoint rules, error tables and
  * credential chain) and most of the cold start, for two operations with flat JSON inputs. Requests
  * are signed with the SDK's own SigV4 signer, so what reaches AWS (and the local IAM proxy) is
- * signed exactly as before, with the same action and resource. Create one per container.
+ * signed by the same code as before, for the same action and resource. Create one per container.
  */
 export class AwsJsonClient {
   readonly #options: AwsJsonClientOptions;
@@ -231,12 +234,12 @@ export class AwsJsonClient {
     const { maxAttempts } = this.#options;
     const body = JSON.stringify(input);
     for (let attempt = 1; ; attempt += 1) {
-      const failure = await this.#attempt(operation, body).then(
+      const outcome = await this.#attempt(operation, body).then(
         (output) => ({ ok: true as const, output }),
         (error: unknown) => ({ ok: false as const, error: this.#asCallError(operation, error) }),
       );
-      if (failure.ok) return failure.output;
-      if (!failure.error.retryable || attempt >= maxAttempts) throw failure.error;
+      if (outcome.ok) return outcome.output;
+      if (!outcome.error.retryable || attempt >= maxAttempts) throw outcome.error;
       const random = this.#options.random ?? Math.random;
       const ceiling = this.#options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
       await (this.#options.sleep ?? defaultSleep)(Math.floor(random() * ceiling * attempt));
