@@ -96,8 +96,10 @@ export const probeCpuCases = async (
 };
 
 /**
- * Measurement 3: CPU per warm ingest request through the real handler bundle and the real SDK
- * client, against the floor (JSON.parse plus one SendMessage with the same client). The SQS
+ * Measurement 3: CPU per warm ingest request through the real handler bundle and its real SQS
+ * client (the lean JSON client in `shared/aws/`), against the floor (JSON.parse plus one
+ * SendMessage with the same client). One more pair, run in the same processes, is a reference:
+ * the floor with the AWS SDK's SQS client against the lean floor, on the small SharinPix body. The SQS
  * endpoint is a stub server in another process, so only the handler's process is measured.
  * Cases: a small SharinPix `new_image` body, a signed 100-image Spyne SKU, a 3-image Image
  * Intelligence job and a signed Cloudinary `upload`, one per ingest function. The probe runs in
@@ -135,25 +137,36 @@ export const measureIngestCpu = async (
       iterations: sizes.cpuIterationsSmall,
     },
   ];
+  const referenceEvent = httpEventOf(sharinpixImageEvent('new_image'), 'bench-cpu-sdk-floor');
   const stub = await startStubServer(bundles.get('sqs-stub-server').file);
   try {
-    const measured = await probeCpuCases(bundles, workDir, {
+    const [reference, ...measured] = await probeCpuCases(bundles, workDir, {
       label: 'ingest',
       warmup: sizes.cpuWarmup,
       rounds: sizes.cpuRounds,
       processes: sizes.cpuProcesses,
       environment: lambdaLikeEnvironment('ingest-sharinpix', { awsStub: stub.endpoint }),
-      cases: cases.map((testCase, index) => ({
-        name: testCase.name,
-        ours: bundles.get(testCase.bundle).file,
-        floor: bundles.get('ingest-floor').file,
-        iterations: testCase.iterations,
-        event: httpEventOf(testCase.file, `bench-cpu-${index}`),
-      })),
+      cases: [
+        {
+          name: "floor with the SDK's SQS client",
+          ours: bundles.get('ingest-floor-sdk').file,
+          floor: bundles.get('ingest-floor').file,
+          iterations: sizes.cpuIterationsSmall,
+          event: referenceEvent,
+        },
+        ...cases.map((testCase, index) => ({
+          name: testCase.name,
+          ours: bundles.get(testCase.bundle).file,
+          floor: bundles.get('ingest-floor').file,
+          iterations: testCase.iterations,
+          event: httpEventOf(testCase.file, `bench-cpu-${index}`),
+        })),
+      ],
     });
     return {
       rounds: sizes.cpuRounds,
       processes: sizes.cpuProcesses,
+      ...(reference === undefined ? {} : { sdkFloorReference: reference }),
       cases: measured.map((item, index) => ({
         ...item,
         functionName: cases[index]?.bundle ?? 'ingest-sharinpix',

@@ -54,6 +54,11 @@ export const IngestCpuResultSchema = v.object({
   rounds: Figure,
   processes: Figure,
   cases: v.array(IngestCpuCaseSchema),
+  /**
+   * A reference row, not a goal: the floor handler with the AWS SDK's SQS client (`ours`) against
+   * the floor with the lean client ingest uses (`floor`), on the small SharinPix body.
+   */
+  sdkFloorReference: v.optional(CpuCaseSchema),
 });
 export type IngestCpuResult = v.InferOutput<typeof IngestCpuResultSchema>;
 

@@ -53,6 +53,16 @@ const rowsOf = (results: Results): Row[] => {
       goalCell(results, `ingest CPU ${item.name}`),
     ]);
   }
+  const sdkFloor = results.ingestCpu.sdkFloorReference;
+  if (sdkFloor !== undefined) {
+    rows.push([
+      '3 ingest CPU',
+      `reference: floor with the SDK's SQS client, ${kb(sdkFloor.bodyBytes)}`,
+      `${sdkFloor.oursMicros} us/request`,
+      `lean floor ${sdkFloor.floorMicros} us: ${sdkFloor.ratio}x (${sdkFloor.ratioMin}-${sdkFloor.ratioMax}x)`,
+      '',
+    ]);
+  }
   const read = results.memory.readCpu;
   rows.push([
     '3 read CPU',

@@ -8,6 +8,7 @@ import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes';
 export const BENCH_ENTRIES = [
   { name: 'hello', entry: 'bench/probes/hello-handler.ts' },
   { name: 'ingest-floor', entry: 'bench/probes/ingest-floor-handler.ts' },
+  { name: 'ingest-floor-sdk', entry: 'bench/probes/ingest-floor-sdk-handler.ts' },
   { name: 'worker-floor', entry: 'bench/probes/worker-floor-handler.ts' },
   { name: 'ingest-cpu-probe', entry: 'bench/probes/ingest-cpu-probe.ts' },
   { name: 'batch-throughput-probe', entry: 'bench/probes/batch-throughput-probe.ts' },

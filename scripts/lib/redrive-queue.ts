@@ -9,6 +9,7 @@ import * as v from 'valibot';
 import { toQueuedMessage, toSendMessageInput } from '../../local/sqs/queued-message';
 import { QuarantineRecordSchema } from '../../shared/ingest/quarantine';
 import { ENVELOPE_ATTRIBUTES, SqsEventQueue } from '../../shared/queue/event-queue';
+import { sdkSqsMessageSender } from '../../shared/queue/sdk-sqs-message-sender';
 import { deleteMessage, receiveAll, release } from './queue-inspection';
 import type { QueueTarget } from './queue-target';
 import { QueueCommandError, sqsCall } from './sqs-call';
@@ -153,7 +154,7 @@ export const redriveQuarantine = async (
   options: { dryRun: boolean; onLine: (line: RedriveLine) => void },
 ): Promise<RedriveSummary> => {
   const received = await receiveAll(target, MAX_MESSAGES);
-  const mainQueue = new SqsEventQueue(target.client, target.mainUrl);
+  const mainQueue = new SqsEventQueue(sdkSqsMessageSender(target.client), target.mainUrl);
   let moved = 0;
   const kept: Message[] = [];
   for (const message of received) {

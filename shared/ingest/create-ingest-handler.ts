@@ -5,7 +5,9 @@ import type {
 } from 'aws-lambda';
 import { createLogger } from '../observability/logger';
 import { metrics } from '../observability/metrics';
-import { createIngestSqsClient, SqsEventQueue } from '../queue/event-queue';
+import { readAwsEnvironment } from '../aws/aws-environment';
+import { createSqsMessageSender } from '../aws/sqs-send-message';
+import { SqsEventQueue } from '../queue/event-queue';
 import { createWebhookSecretsProvider } from '../secrets/create-webhook-secrets-provider';
 import { readIngestConfig } from './ingest-config';
 import {
@@ -77,15 +79,15 @@ export const createIngestHandler =
 export interface IngestDependencies extends IngestPipelineDependencies, IngestObservability {}
 
 /**
- * Builds the production dependencies from the environment: config checked, one SQS client shared
- * by the event and quarantine queues, the secrets adapter chosen. Each handler module calls this
+ * Builds the production dependencies from the environment: config checked, one SQS client (the
+ * lean JSON client, no AWS SDK on the ingest path) shared by the event and quarantine queues, the secrets adapter chosen. Each handler module calls this
  * once, at module scope, so clients and cached secrets live as long as the container.
  */
 export const createIngestDependencies = (
   env: Readonly<Record<string, string | undefined>>,
 ): IngestDependencies => {
   const config = readIngestConfig(env);
-  const sqs = createIngestSqsClient();
+  const sqs = createSqsMessageSender(readAwsEnvironment(env));
   const logger = createLogger();
   return {
     maxBodyBytes: config.maxBodyBytes,

@@ -34,8 +34,9 @@ export interface IngestConfig extends SecretsSourceConfig {
 /**
  * Reads and checks the ingest environment. Called at module load, so a function with a missing
  * queue URL or a malformed number fails to start instead of answering a vendor wrongly. Queue and
- * Secrets Manager endpoints are not configured here: the SDK reads `AWS_ENDPOINT_URL_SQS` and
- * `AWS_ENDPOINT_URL_SECRETS_MANAGER` itself, so the same code runs locally and in AWS.
+ * Secrets Manager endpoints are not configured here: the AWS clients read `AWS_ENDPOINT_URL_SQS`
+ * and `AWS_ENDPOINT_URL_SECRETS_MANAGER` themselves (`shared/aws/aws-environment.ts`, the SDK's
+ * variable names), so the same code runs locally and in AWS.
  */
 export const readIngestConfig = (
   env: Readonly<Record<string, string | undefined>>,

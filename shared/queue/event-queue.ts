@@ -1,7 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { type MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as v from 'valibot';
 import type { SignedBy } from '../auth/auth-result';
+import { AwsCallError } from '../aws/aws-call-error';
+import type { SqsMessageSender } from '../aws/sqs-send-message';
 import { ServiceError } from '../errors/service-error';
 import type { DroppedField, ValidationIssue } from '../validation/validation-issue';
 import { type Vendor, VENDORS } from '../vendors/vendor';
@@ -360,55 +361,35 @@ export const queueMessageBytes = (message: QueueMessage): number => {
   return bytes;
 };
 
-/**
- * An SQS client for the ingest path, to be created once per container (module scope). Short
- * timeouts and at most two attempts, so a hung queue becomes our own 503 (with `Retry-After`) in
- * at most 2 × (0.5 s + 1.5 s) = 4 s: inside the ingest function's timeout even after a cold
- * secrets read (2 s at most), and well inside the shortest vendor deadline (10 s). A 1 MiB SendMessage
- * takes tens of milliseconds from Lambda, so 1.5 s is generous. The endpoint comes from the
- * SDK's own `AWS_ENDPOINT_URL_SQS` where set, so the same code runs against the local server.
- */
-export const createIngestSqsClient = (): SQSClient =>
-  new SQSClient({
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 500, requestTimeout: 1500, throwOnRequestTimeout: true },
-  });
-
-const stringAttributes = (
-  attributes: Readonly<Record<string, string>>,
-): Record<string, MessageAttributeValue> =>
-  Object.fromEntries(
-    Object.entries(attributes).map(([name, text]) => [
-      name,
-      { DataType: 'String', StringValue: text },
-    ]),
-  );
+/** A failure's code for the message: the AWS or network code, else the error's name. */
+const failureCodeOf = (error: unknown): string => {
+  if (error instanceof AwsCallError) return error.code;
+  return error instanceof Error ? error.name : 'unknown error';
+};
 
 /**
- * The SQS adapter: exactly one SendMessage per message, nothing else. SDK errors are translated
- * into `EnqueueError` here, so the pipeline never sees an SDK type.
+ * The SQS adapter: exactly one SendMessage per message (the sender's own bounded retry aside),
+ * nothing else. Whatever the sender throws becomes `EnqueueError` here, so the pipeline never
+ * sees a client's type. The sender is the lean JSON client on the ingest path
+ * (`createSqsMessageSender`) or the SDK's in tools that already hold one.
  */
 export class SqsEventQueue implements EventQueue {
   constructor(
-    private readonly client: SQSClient,
+    private readonly sender: SqsMessageSender,
     private readonly queueUrl: string,
   ) {}
 
   readonly send = async (message: QueueMessage): Promise<void> => {
     try {
-      await this.client.send(
-        new SendMessageCommand({
-          QueueUrl: this.queueUrl,
-          MessageBody: message.body,
-          MessageAttributes: stringAttributes(message.attributes),
-        }),
-      );
+      await this.sender.sendMessage({
+        queueUrl: this.queueUrl,
+        body: message.body,
+        attributes: message.attributes,
+      });
     } catch (error) {
-      throw new EnqueueError(
-        `SendMessage failed: ${error instanceof Error ? error.name : 'unknown error'}`,
-        this.queueUrl,
-        { cause: error },
-      );
+      throw new EnqueueError(`SendMessage failed: ${failureCodeOf(error)}`, this.queueUrl, {
+        cause: error,
+      });
     }
   };
 }

@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readJsonSecret } from '../secrets/read-json-secret';
+import { sdkSecretStringSource } from '../secrets/sdk-secret-string-source';
 import * as v from 'valibot';
 import type { CursorKeySource } from './cursor-signing-key';
 import { MIN_CURSOR_KEY_LENGTH } from './cursor-signing-key';
@@ -43,10 +44,11 @@ export const secretsManagerCursorKey = (
   secretId: string,
 ): CursorKeyProvider => {
   let key: Promise<string> | undefined;
+  const source = sdkSecretStringSource(client);
   const fetchKey = async (): Promise<string> =>
     (
       await readJsonSecret({
-        client,
+        source,
         secretId,
         schema: CursorSecretSchema,
         ErrorClass: CursorKeyUnavailableError,

@@ -1,9 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { environmentSecretsProvider } from './environment-secrets-provider';
-import {
-  createSecretsManagerClient,
-  SecretsManagerSecretsProvider,
-} from './secrets-manager-secrets-provider';
+import { readAwsEnvironment } from '../aws/aws-environment';
+import { createSecretsManagerSource } from '../aws/secrets-manager-get-secret-value';
+import { SecretsManagerSecretsProvider } from './secrets-manager-secrets-provider';
 import type { WebhookSecretsProvider } from './webhook-secrets';
 
 /** Where the secrets come from, as read from the environment at load. */
@@ -17,7 +16,8 @@ export interface SecretsSourceConfig {
 /**
  * Picks the adapter once, at load: Secrets Manager when a secret ARN is configured (AWS), else the
  * environment variables (local stack, invoke, tests). The handler code is the same either way.
- * Call it once per container: the Secrets Manager client it creates is meant to live that long.
+ * Call it once per container: the Secrets Manager client it creates (the lean JSON client, signing
+ * with the credentials in `env`) is meant to live that long.
  */
 export const createWebhookSecretsProvider = (
   config: SecretsSourceConfig,
@@ -27,7 +27,7 @@ export const createWebhookSecretsProvider = (
   config.secretsArn === undefined
     ? environmentSecretsProvider(env)
     : new SecretsManagerSecretsProvider({
-        client: createSecretsManagerClient(),
+        source: createSecretsManagerSource(readAwsEnvironment(env)),
         secretId: config.secretsArn,
         cacheSeconds: config.secretsCacheSeconds,
         log,

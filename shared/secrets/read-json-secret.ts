@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type * as v from 'valibot';
+import type { SecretStringSource } from './secret-string-source';
 import { validate, type ValidationIssue } from '../validation/validation-issue';
 
 /** An error class of the `(message, secretId, { cause })` shape the secret readers throw. */
@@ -15,18 +15,18 @@ export type SecretErrorClass = new (
  * error does quote it, so only its name is kept, never the error itself.
  */
 export const readJsonSecret = async <TSchema extends v.GenericSchema>(request: {
-  readonly client: SecretsManagerClient;
+  /** Secrets Manager, through whichever client the function bundles. */
+  readonly source: SecretStringSource;
   readonly secretId: string;
   readonly schema: TSchema;
   readonly ErrorClass: SecretErrorClass;
   /** What a document that fails the schema lacks, from its issue paths (never values). */
   readonly invalid: (issues: readonly ValidationIssue[]) => string;
 }): Promise<v.InferOutput<TSchema>> => {
-  const { client, secretId, ErrorClass } = request;
+  const { source, secretId, ErrorClass } = request;
   let secretString: string | undefined;
   try {
-    secretString = (await client.send(new GetSecretValueCommand({ SecretId: secretId })))
-      .SecretString;
+    secretString = await source.getSecretString(secretId);
   } catch (error) {
     throw new ErrorClass('GetSecretValue failed', secretId, { cause: error });
   }

@@ -1,7 +1,7 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as v from 'valibot';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { readJsonSecret } from './read-json-secret';
+import type { SecretStringSource } from './secret-string-source';
 import { SECRET_NAMES } from '../config/dev-secrets';
 import {
   SecretsUnavailableError,
@@ -24,21 +24,13 @@ const SecretDocumentSchema = v.object(
  */
 const REFRESH_RETRY_SECONDS = 30;
 
-/**
- * A Secrets Manager client for the ingest path: short timeouts and a single attempt (at most
- * 0.5 s + 1.5 s), so a slow secrets call on a cold start becomes our own 503 well inside the
- * function's timeout instead of hanging; the vendor's retry lands on a container that tries again. Create it
- * once per container (module scope). The endpoint comes from the SDK's own
- * `AWS_ENDPOINT_URL_SECRETS_MANAGER` where set, so the same code runs against a local emulator.
- */
-export const createSecretsManagerClient = (): SecretsManagerClient =>
-  new SecretsManagerClient({
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 500, requestTimeout: 1500, throwOnRequestTimeout: true },
-  });
-
 export interface SecretsManagerSecretsOptions {
-  readonly client: SecretsManagerClient;
+  /**
+   * Secrets Manager: on the ingest path the lean client (`createSecretsManagerSource`), whose
+   * endpoint comes from `AWS_ENDPOINT_URL_SECRETS_MANAGER` where set, so the same code runs against
+   * the local stack.
+   */
+  readonly source: SecretStringSource;
   /** The secret's ARN or name (`WEBHOOK_SECRETS_ARN`). */
   readonly secretId: string;
   /** How long a fetched copy is used before it is refreshed (`SECRETS_CACHE_SECONDS`). */
@@ -60,7 +52,7 @@ export interface SecretsManagerSecretsOptions {
  * `SecretsUnavailableError`.
  */
 export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
-  readonly #client: SecretsManagerClient;
+  readonly #source: SecretStringSource;
   readonly #secretId: string;
   readonly #cacheMillis: number;
   readonly #now: () => number;
@@ -70,7 +62,7 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
   #inFlight: Promise<WebhookSecrets> | undefined;
 
   constructor(options: SecretsManagerSecretsOptions) {
-    this.#client = options.client;
+    this.#source = options.source;
     this.#secretId = options.secretId;
     this.#cacheMillis = options.cacheSeconds * 1000;
     this.#now = options.now ?? Date.now;
@@ -107,7 +99,7 @@ export class SecretsManagerSecretsProvider implements WebhookSecretsProvider {
 
   async #fetch(): Promise<WebhookSecrets> {
     const document = await readJsonSecret({
-      client: this.#client,
+      source: this.#source,
       secretId: this.#secretId,
       schema: SecretDocumentSchema,
       ErrorClass: SecretsUnavailableError,

@@ -27,9 +27,12 @@ import { localDynamoDb, localSqs, uniqueName } from '../support/local-clients';
  * The most repository source files one webhook's data path may run code in, from the ingest
  * handler through the queue and the worker to the stored record, and back out through the read
  * API. A reader following one delivery end to end should have few files to open; a new helper
- * file on the path has to earn its place against this number.
+ * file on the path has to earn its place against this number. It was 25 while ingest sent through
+ * the AWS SDK, whose code runs in `node_modules` and is not counted; the SDK's place on the ingest
+ * path is now taken by two files of ours (`shared/aws/aws-json-client.ts` signs and posts,
+ * `shared/aws/sqs-send-message.ts` shapes and checks the one call), hence 27.
  */
-const MAX_DATA_PATH_FILES = 25;
+const MAX_DATA_PATH_FILES = 27;
 
 const REPOSITORY = join(__dirname, '..', '..');
 

@@ -1,6 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
+import { type AwsEnvironment, readAwsEnvironment } from '../../shared/aws/aws-environment';
+import type { AwsJsonClientOptions } from '../../shared/aws/aws-json-client';
+import { createSqsMessageSender, type SqsMessageSender } from '../../shared/aws/sqs-send-message';
 
 const endpointOf = (name: 'TEST_DYNAMODB_ENDPOINT' | 'TEST_SQS_ENDPOINT'): string => {
   const endpoint = process.env[name];
@@ -16,6 +19,26 @@ export const localDynamoDb = (): DynamoDBClient =>
 /** An SQS client for the run's local-aws-sqs. */
 export const localSqs = (): SQSClient =>
   new SQSClient({ ...LOCAL_AWS, endpoint: endpointOf('TEST_SQS_ENDPOINT') });
+
+/** The lean clients' environment on this machine: local credentials, the given endpoint variables. */
+export const localAwsEnvironment = (
+  endpoints: Readonly<Record<string, string>> = {},
+): AwsEnvironment =>
+  readAwsEnvironment({
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    ...endpoints,
+  });
+
+/** The ingest path's lean SQS sender, pointed at the run's local-aws-sqs. */
+export const localSqsSender = (
+  overrides: Partial<Omit<AwsJsonClientOptions, 'service' | 'environment'>> = {},
+): SqsMessageSender =>
+  createSqsMessageSender(
+    localAwsEnvironment({ AWS_ENDPOINT_URL_SQS: endpointOf('TEST_SQS_ENDPOINT') }),
+    overrides,
+  );
 
 /** A name no other test in the run uses. */
 export const uniqueName = (prefix: string): string =>

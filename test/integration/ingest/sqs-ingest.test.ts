@@ -2,13 +2,12 @@ import {
   CreateQueueCommand,
   type Message,
   ReceiveMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import * as v from 'valibot';
-import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { QuarantineRecordSchema } from '../../../shared/ingest/quarantine';
 import { EventEnvelopeSchema, SqsEventQueue } from '../../../shared/queue/event-queue';
-import { localSqs, uniqueName } from '../../support/local-clients';
+import { localSqs, localSqsSender, uniqueName } from '../../support/local-clients';
 import { loadBody } from '../../support/vendor-bodies';
 import { RECEIVED_AT } from '../../unit/ingest/support/api-gateway-event';
 import { ingestHarness } from '../../unit/ingest/support/ingest-harness';
@@ -29,7 +28,8 @@ const receiveAll = async (sqs: SQSClient, queueUrl: string): Promise<Message[]> 
 
 describe('ingest against local SQS', () => {
   const admin = localSqs();
-  const client = new SQSClient({ ...LOCAL_AWS, endpoint: process.env.TEST_SQS_ENDPOINT });
+  // The ingest path's own client (the lean JSON one), as the deployed functions send.
+  const sender = localSqsSender();
   let queueUrl = '';
   let quarantineUrl = '';
 
@@ -44,13 +44,12 @@ describe('ingest against local SQS', () => {
 
   afterAll(() => {
     admin.destroy();
-    client.destroy();
   });
 
   const harness = (vendor: Parameters<typeof ingestHarness>[0]) =>
     ingestHarness(vendor, {
-      eventQueue: new SqsEventQueue(client, queueUrl),
-      quarantineQueue: new SqsEventQueue(client, quarantineUrl),
+      eventQueue: new SqsEventQueue(sender, queueUrl),
+      quarantineQueue: new SqsEventQueue(sender, quarantineUrl),
     });
 
   it('puts an accepted Spyne webhook on the queue with the envelope and its attributes', async () => {

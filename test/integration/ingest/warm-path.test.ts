@@ -1,20 +1,25 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { nodeHttpTransport } from '../../../shared/aws/aws-json-client';
+import { createSecretsManagerSource } from '../../../shared/aws/secrets-manager-get-secret-value';
 import { SqsEventQueue } from '../../../shared/queue/event-queue';
 import { SecretsManagerSecretsProvider } from '../../../shared/secrets/secrets-manager-secrets-provider';
-import { localSqs, uniqueName } from '../../support/local-clients';
+import {
+  localAwsEnvironment,
+  localSqs,
+  localSqsSender,
+  uniqueName,
+} from '../../support/local-clients';
+import { countingTransport } from '../../support/scripted-transport';
 import { loadBody } from '../../support/vendor-bodies';
 import { ingestHarness } from '../../unit/ingest/support/ingest-harness';
 import { TEST_SECRETS } from '../../unit/ingest/support/test-secrets';
-import { countSecretsManagerCalls, countSqsCalls } from './support/call-counter';
 import { type FakeSecretsManager, startFakeSecretsManager } from './support/fake-secrets-manager';
 
 const II_BODY = loadBody('image-intelligence', 'detect--completed');
 const II_QUERY = `token=${TEST_SECRETS.IMAGE_INTELLIGENCE_TOKEN}`;
 const CACHE_SECONDS = 300;
 
-describe('ingest warm path: SDK calls per request, counted on real clients', () => {
+describe('ingest warm path: AWS calls per request, counted on the wire of real clients', () => {
   let secretsServer: FakeSecretsManager;
   let queueUrl = '';
   let quarantineUrl = '';
@@ -35,17 +40,21 @@ describe('ingest warm path: SDK calls per request, counted on real clients', () 
     await secretsServer.stop();
   });
 
-  /** One container: real clients with call counters, a controllable clock for the secrets cache. */
+  /**
+   * One container: the ingest path's real clients over real sockets, each HTTP attempt counted by
+   * its `X-Amz-Target`, and a controllable clock for the secrets cache.
+   */
   const container = () => {
-    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: process.env.TEST_SQS_ENDPOINT });
-    const secretsClient = new SecretsManagerClient({
-      ...LOCAL_AWS,
-      endpoint: secretsServer.endpoint,
-      maxAttempts: 1,
-    });
+    const sqsWire = countingTransport(nodeHttpTransport);
+    const secretsWire = countingTransport(nodeHttpTransport);
+    const sqs = localSqsSender({ transport: sqsWire.transport });
+    const secretsSource = createSecretsManagerSource(
+      localAwsEnvironment({ AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.endpoint }),
+      { transport: secretsWire.transport },
+    );
     const clock = { millis: Date.parse('2026-11-23T10:00:00.000Z') };
     const provider = new SecretsManagerSecretsProvider({
-      client: secretsClient,
+      source: secretsSource,
       secretId: 'webhooks',
       cacheSeconds: CACHE_SECONDS,
       now: () => clock.millis,
@@ -57,8 +66,8 @@ describe('ingest warm path: SDK calls per request, counted on real clients', () 
     });
     return {
       ...harness,
-      sqsCalls: countSqsCalls(sqs),
-      secretsCalls: countSecretsManagerCalls(secretsClient),
+      sqsCalls: sqsWire.targets,
+      secretsCalls: secretsWire.targets,
       clock,
     };
   };
@@ -76,8 +85,8 @@ describe('ingest warm path: SDK calls per request, counted on real clients', () 
 
     // Assess
     expect(answers.map((answer) => answer.status)).toEqual(Array(requests).fill(200));
-    expect(sqsCalls).toEqual(Array(requests).fill('SendMessageCommand'));
-    expect(secretsCalls).toEqual(['GetSecretValueCommand']);
+    expect(sqsCalls).toEqual(Array(requests).fill('AmazonSQS.SendMessage'));
+    expect(secretsCalls).toEqual(['secretsmanager.GetSecretValue']);
   });
 
   it('refreshes the secrets after the cache lifetime, picking up a rotated value', async () => {
@@ -137,6 +146,6 @@ describe('ingest warm path: SDK calls per request, counted on real clients', () 
     // Assess
     expect(cold).toMatchObject({ status: 503, body: { error: 'temporarily_unavailable' } });
     expect(recovered.status).toBe(200);
-    expect(sqsCalls).toEqual(['SendMessageCommand']);
+    expect(sqsCalls).toEqual(['AmazonSQS.SendMessage']);
   });
 });

@@ -16,6 +16,17 @@ import {
 /** A bundle past this has pulled in something it should not (a second SDK, a test helper …). */
 const BUNDLE_BUDGET_BYTES = 1024 * 1024;
 
+/**
+ * The ingest functions' goal (docs/performance.md): they call AWS through the lean JSON client in
+ * `shared/aws/`, so a bundle past this has pulled an SDK client (or something as large) back in.
+ */
+const INGEST_BUNDLE_BUDGET_BYTES = 200 * 1024;
+
+/** How an inlined AWS SDK client announces itself in minified code: its package name and version. */
+const SDK_CLIENT_MARKER = /"@aws-sdk\/client-[a-z-]+",version:"3\.\d+\.\d+"/;
+
+const isIngest = (name: string): boolean => name.startsWith('ingest-');
+
 const AssetMetadataSchema = v.object({ 'aws:asset:path': v.string() });
 
 /**
@@ -105,15 +116,34 @@ describe.each(FUNCTION_NAMES)('the %s bundle', (name) => {
     expect(firstLine).toContain('const require = __createRequire(import.meta.url)');
   });
 
-  it('carries the AWS SDK inside: it imports Node built-ins only', () => {
+  it('imports Node built-ins only: whatever AWS client it has is inside', () => {
     // Act
     const modules = importedModules(code());
 
     // Assess
     expect(modules).toContain('node:module');
     for (const specifier of modules) expect(specifier).toMatch(/^node:/);
-    expect(code()).toMatch(/"@aws-sdk\/client-[a-z-]+",version:"3\.\d+\.\d+"/);
   });
+
+  if (isIngest(name)) {
+    it('carries no AWS SDK client and stays within the ingest budget', () => {
+      // Act
+      const text = code();
+
+      // Assess
+      expect(text).not.toMatch(SDK_CLIENT_MARKER);
+      expect(text).not.toContain('@aws-sdk/');
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(INGEST_BUNDLE_BUDGET_BYTES);
+    });
+  } else {
+    it('carries the AWS SDK inside', () => {
+      // Act
+      const text = code();
+
+      // Assess
+      expect(text).toMatch(SDK_CLIENT_MARKER);
+    });
+  }
 
   it('loads with plain Node and no node_modules, exporting the handler', () => {
     // Act
