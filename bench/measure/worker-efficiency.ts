@@ -229,6 +229,51 @@ const throughputOf = async (
 };
 
 /**
+ * Events per second of the deployed worker bundle and of the floor worker bundle, each in its own
+ * process, fed the same batches of ten over the webhook mix on fresh tables of their own. Also run
+ * alone (`npm run bench:worker`), so the worker's speed can be measured without the whole bench.
+ */
+export const measureWorkerThroughput = async (
+  bundles: BuiltBundles,
+  workDir: string,
+  events: number,
+  client: DynamoDBClient,
+  dynamoDbEndpoint: string,
+): Promise<{ throughput: WorkerThroughput; tables: { ours: FloorTables; floor: FloorTables } }> => {
+  const batchesFile = join(workDir, 'worker-batches.json');
+  writeFileSync(batchesFile, JSON.stringify(mixBatches(events)));
+  const tables = await createTables(client);
+  const probe = bundles.get('batch-throughput-probe').file;
+  const oursRun = await throughputOf(probe, bundles.get('worker').file, batchesFile, 'worker', {
+    dynamoDb: dynamoDbEndpoint,
+    recordsTable: tables.ours.records,
+    ledgerTable: tables.ours.ledger,
+  });
+  const floorRun = await throughputOf(
+    probe,
+    bundles.get('worker-floor').file,
+    batchesFile,
+    'worker',
+    {
+      dynamoDb: dynamoDbEndpoint,
+      recordsTable: tables.floor.records,
+      ledgerTable: tables.floor.ledger,
+    },
+  );
+  return {
+    throughput: {
+      events: oursRun.events,
+      eventsPerSecond: round(oursRun.events / oursRun.seconds, 0),
+      floorEventsPerSecond: round(floorRun.events / floorRun.seconds, 0),
+      cpuMicrosPerEvent: round(oursRun.cpuMicros / oursRun.events, 0),
+      floorCpuMicrosPerEvent: round(floorRun.cpuMicros / floorRun.events, 0),
+      logBytesPerEvent: round(oursRun.logBytes / oursRun.events, 0),
+    },
+    tables,
+  };
+};
+
+/**
  * Measurement 4: what the worker costs per event against DynamoDB Local. Units come from
  * DynamoDB's own `ReturnConsumedCapacity` (through the adapters' capacity listener), SDK calls
  * from a middleware on the client, and the floor from actually writing one item per image plus
@@ -302,34 +347,13 @@ export const measureWorker = async (
     const readImageId = randomUUID();
     await deliver(handler, [envelopeFor(sharinpixImageEvent('new_image', readImageId))]);
 
-    const batchesFile = join(workDir, 'worker-batches.json');
-    writeFileSync(batchesFile, JSON.stringify(mixBatches(sizes.workerThroughputEvents)));
-    const throughputTables = await createTables(client);
-    const probe = bundles.get('batch-throughput-probe').file;
-    const oursRun = await throughputOf(probe, bundles.get('worker').file, batchesFile, 'worker', {
-      dynamoDb: dynamoDbEndpoint,
-      recordsTable: throughputTables.ours.records,
-      ledgerTable: throughputTables.ours.ledger,
-    });
-    const floorRun = await throughputOf(
-      probe,
-      bundles.get('worker-floor').file,
-      batchesFile,
-      'worker',
-      {
-        dynamoDb: dynamoDbEndpoint,
-        recordsTable: throughputTables.floor.records,
-        ledgerTable: throughputTables.floor.ledger,
-      },
+    const { throughput, tables: throughputTables } = await measureWorkerThroughput(
+      bundles,
+      workDir,
+      sizes.workerThroughputEvents,
+      client,
+      dynamoDbEndpoint,
     );
-    const throughput: WorkerThroughput = {
-      events: oursRun.events,
-      eventsPerSecond: round(oursRun.events / oursRun.seconds, 0),
-      floorEventsPerSecond: round(floorRun.events / floorRun.seconds, 0),
-      cpuMicrosPerEvent: round(oursRun.cpuMicros / oursRun.events, 0),
-      floorCpuMicrosPerEvent: round(floorRun.cpuMicros / floorRun.events, 0),
-      logBytesPerEvent: round(oursRun.logBytes / oursRun.events, 0),
-    };
     const publisher = await measurePublisher(
       bundles,
       workDir,
