@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS, startDynamoDbLocal } from '../local/servers/dynamodb-local';
@@ -10,14 +10,19 @@ import { FULL_SIZES } from './support/bench-sizes';
 import { buildBundles } from './support/build-bundles';
 
 /**
- * `npm run bench:worker [-- --events N] [--rounds N]`: only the worker's events per second
+ * `npm run bench:worker [-- --events N] [--rounds N] [--cpu-prof DIR]`: only the worker's events per second
  * against the floor worker (measurement 4's throughput), in about a minute instead of the whole
  * bench's four. Each round runs both bundles on fresh tables; the ratio of each round is printed,
- * because this machine's noise moves both sides of one round together.
+ * because this machine's noise moves both sides of one round together. `--cpu-prof DIR` writes
+ * a V8 CPU profile of the worker's process per round into DIR (open it in Chrome's DevTools).
  */
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
-    options: { events: { type: 'string' }, rounds: { type: 'string', default: '1' } },
+    options: {
+      events: { type: 'string' },
+      rounds: { type: 'string', default: '1' },
+      'cpu-prof': { type: 'string' },
+    },
   });
   const events = Number(values.events ?? FULL_SIZES.workerThroughputEvents);
   const rounds = Number(values.rounds);
@@ -37,6 +42,7 @@ const main = async (): Promise<void> => {
         events,
         client,
         dynamoDb.endpoint,
+        values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
       );
       const ratio = throughput.eventsPerSecond / throughput.floorEventsPerSecond;
       process.stdout.write(

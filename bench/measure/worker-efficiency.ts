@@ -218,10 +218,21 @@ const throughputOf = async (
   batchesFile: string,
   name: BundleName,
   endpoints: { dynamoDb: string; recordsTable: string; ledgerTable: string },
+  cpuProfileDir?: string,
 ) => {
+  const environment = lambdaLikeEnvironment(name, endpoints);
   const answer = v.parse(
     ThroughputAnswerSchema,
-    await runProbe(probe, [bundle, batchesFile, 'worker'], lambdaLikeEnvironment(name, endpoints)),
+    await runProbe(
+      probe,
+      [bundle, batchesFile, 'worker'],
+      cpuProfileDir === undefined
+        ? environment
+        : {
+            ...environment,
+            BENCH_CPU_PROFILE: join(cpuProfileDir, `${name}-${Date.now()}.cpuprofile`),
+          },
+    ),
   );
   if (!answer.ok) throw new Error(`worker throughput probe failed: ${answer.error}`);
   if (answer.failures > 0) throw new Error(`${name} failed ${answer.failures} messages`);
@@ -232,6 +243,7 @@ const throughputOf = async (
  * Events per second of the deployed worker bundle and of the floor worker bundle, each in its own
  * process, fed the same batches of ten over the webhook mix on fresh tables of their own. Also run
  * alone (`npm run bench:worker`), so the worker's speed can be measured without the whole bench.
+ * With `cpuProfileDir`, the worker's process writes a V8 CPU profile of its measured batches there.
  */
 export const measureWorkerThroughput = async (
   bundles: BuiltBundles,
@@ -239,16 +251,24 @@ export const measureWorkerThroughput = async (
   events: number,
   client: DynamoDBClient,
   dynamoDbEndpoint: string,
+  cpuProfileDir?: string,
 ): Promise<{ throughput: WorkerThroughput; tables: { ours: FloorTables; floor: FloorTables } }> => {
   const batchesFile = join(workDir, 'worker-batches.json');
   writeFileSync(batchesFile, JSON.stringify(mixBatches(events)));
   const tables = await createTables(client);
   const probe = bundles.get('batch-throughput-probe').file;
-  const oursRun = await throughputOf(probe, bundles.get('worker').file, batchesFile, 'worker', {
-    dynamoDb: dynamoDbEndpoint,
-    recordsTable: tables.ours.records,
-    ledgerTable: tables.ours.ledger,
-  });
+  const oursRun = await throughputOf(
+    probe,
+    bundles.get('worker').file,
+    batchesFile,
+    'worker',
+    {
+      dynamoDb: dynamoDbEndpoint,
+      recordsTable: tables.ours.records,
+      ledgerTable: tables.ours.ledger,
+    },
+    cpuProfileDir,
+  );
   const floorRun = await throughputOf(
     probe,
     bundles.get('worker-floor').file,

@@ -22,9 +22,8 @@ import type {
   LedgerEvent,
   SignatureBinding,
 } from './event-ledger';
-import { CHECK_PROJECTION, readLedgerItems } from './ledger-batch-read';
 import { deliveryCount, fromLedgerItem, type LedgerEntry } from './ledger-item';
-import { LedgerReadAhead } from './ledger-read-ahead';
+import { CHECK_PROJECTION, LedgerReadAhead, readLedgerItems } from './ledger-read-ahead';
 import { CorruptItemError, StoreOperationError } from './store-errors';
 
 /**

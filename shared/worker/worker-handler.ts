@@ -2,17 +2,17 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ServiceLog, ServiceMetrics } from '../observability/service-log';
 import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-queue';
-import type { Attempt } from '../store/event-ledger';
+import type { Attempt, EventLedger } from '../store/event-ledger';
 import type { LedgerReadAhead } from '../store/ledger-read-ahead';
 import { validate } from '../validation/validation-issue';
-import { readAheadOfBatch } from './batch-read-ahead';
 import { processEvent, type ProcessEventDeps, type ProcessResult } from './process-event';
 import { InvalidEnvelopeError, issuePathsOf } from './worker-errors';
 
 /**
  * The worker's batch handler and the small mechanics it is made of: reading a message body as an
  * envelope (`parseEnvelope`), running tasks with bounded concurrency (`mapWithConcurrency`) and
- * one after another per key (`createRunInTurn`), and the SQS batch handler that puts them together
+ * one after another per key (`createRunInTurn`), reading the batch's ledger entries ahead
+ * (`readAheadOfBatch`), and the SQS batch handler that puts them together
  * with partial batch responses (`createWorkerHandler`). They belong together because how a batch is
  * taken apart, ordered and limited is one decision, read in one place; `processEvent` is what it
  * does with each event.
@@ -89,6 +89,30 @@ export const createRunInTurn = (): RunInTurn => {
     );
     return run;
   };
+};
+
+/**
+ * The ledger entries of a batch's events, read ahead in one call before any event starts, or
+ * `undefined` (each check then reads its own, as without read-ahead) when the ledger cannot read
+ * ahead or the read fails. A failed read-ahead fails no message by itself: each event's own read
+ * then fails or succeeds on its own, and the batch reports exactly the events that failed, as it
+ * would have. Warned about, since it costs every event of the batch a round trip.
+ */
+export const readAheadOfBatch = async (
+  ledger: EventLedger,
+  eventIds: readonly string[],
+  log: Pick<ServiceLog, 'warn'>,
+): Promise<LedgerReadAhead | undefined> => {
+  if (ledger.readAhead === undefined || eventIds.length === 0) return undefined;
+  try {
+    return await ledger.readAhead(eventIds);
+  } catch (error) {
+    log.warn('Ledger read-ahead failed; each event reads its own entry', {
+      events: eventIds.length,
+      error,
+    });
+    return undefined;
+  }
 };
 
 /** The worker's log: the service-wide port. */

@@ -7,8 +7,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';
 import type { CapacityUse } from '../../../shared/store/dynamodb-item';
-import { MAX_BATCH_GET_KEYS, UNPROCESSED_RETRIES } from '../../../shared/store/ledger-batch-read';
-import { LedgerReadAhead } from '../../../shared/store/ledger-read-ahead';
+import {
+  LedgerReadAhead,
+  MAX_BATCH_GET_KEYS,
+  UNPROCESSED_RETRIES,
+} from '../../../shared/store/ledger-read-ahead';
 import { StoreOperationError } from '../../../shared/store/store-errors';
 
 /**
