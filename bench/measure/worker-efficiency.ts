@@ -218,14 +218,79 @@ const throughputOf = async (
   batchesFile: string,
   name: BundleName,
   endpoints: { dynamoDb: string; recordsTable: string; ledgerTable: string },
+  cpuProfileDir?: string,
 ) => {
+  const environment = lambdaLikeEnvironment(name, endpoints);
   const answer = v.parse(
     ThroughputAnswerSchema,
-    await runProbe(probe, [bundle, batchesFile, 'worker'], lambdaLikeEnvironment(name, endpoints)),
+    await runProbe(
+      probe,
+      [bundle, batchesFile, 'worker'],
+      cpuProfileDir === undefined
+        ? environment
+        : {
+            ...environment,
+            BENCH_CPU_PROFILE: join(cpuProfileDir, `${name}-${Date.now()}.cpuprofile`),
+          },
+    ),
   );
   if (!answer.ok) throw new Error(`worker throughput probe failed: ${answer.error}`);
   if (answer.failures > 0) throw new Error(`${name} failed ${answer.failures} messages`);
   return answer;
+};
+
+/**
+ * Events per second of the deployed worker bundle and of the floor worker bundle, each in its own
+ * process, fed the same batches of ten over the webhook mix on fresh tables of their own. Also run
+ * alone (`npm run bench:worker`), so the worker's speed can be measured without the whole bench.
+ * With `cpuProfileDir`, the worker's process writes a V8 CPU profile of its measured batches there.
+ */
+export const measureWorkerThroughput = async (
+  bundles: BuiltBundles,
+  workDir: string,
+  events: number,
+  client: DynamoDBClient,
+  dynamoDbEndpoint: string,
+  cpuProfileDir?: string,
+): Promise<{ throughput: WorkerThroughput; tables: { ours: FloorTables; floor: FloorTables } }> => {
+  const batchesFile = join(workDir, 'worker-batches.json');
+  writeFileSync(batchesFile, JSON.stringify(mixBatches(events)));
+  const tables = await createTables(client);
+  const probe = bundles.get('batch-throughput-probe').file;
+  const oursRun = await throughputOf(
+    probe,
+    bundles.get('worker').file,
+    batchesFile,
+    'worker',
+    {
+      dynamoDb: dynamoDbEndpoint,
+      recordsTable: tables.ours.records,
+      ledgerTable: tables.ours.ledger,
+    },
+    cpuProfileDir,
+  );
+  const floorRun = await throughputOf(
+    probe,
+    bundles.get('worker-floor').file,
+    batchesFile,
+    'worker',
+    {
+      dynamoDb: dynamoDbEndpoint,
+      recordsTable: tables.floor.records,
+      ledgerTable: tables.floor.ledger,
+    },
+  );
+  return {
+    throughput: {
+      events: oursRun.events,
+      eventsPerSecond: round(oursRun.events / oursRun.seconds, 0),
+      floorEventsPerSecond: round(floorRun.events / floorRun.seconds, 0),
+      cpuMicrosPerEvent: round(oursRun.cpuMicros / oursRun.events, 0),
+      floorCpuMicrosPerEvent: round(floorRun.cpuMicros / floorRun.events, 0),
+      logBytesPerEvent: round(oursRun.logBytes / oursRun.events, 0),
+    },
+    tables,
+  };
 };
 
 /**
@@ -302,34 +367,13 @@ export const measureWorker = async (
     const readImageId = randomUUID();
     await deliver(handler, [envelopeFor(sharinpixImageEvent('new_image', readImageId))]);
 
-    const batchesFile = join(workDir, 'worker-batches.json');
-    writeFileSync(batchesFile, JSON.stringify(mixBatches(sizes.workerThroughputEvents)));
-    const throughputTables = await createTables(client);
-    const probe = bundles.get('batch-throughput-probe').file;
-    const oursRun = await throughputOf(probe, bundles.get('worker').file, batchesFile, 'worker', {
-      dynamoDb: dynamoDbEndpoint,
-      recordsTable: throughputTables.ours.records,
-      ledgerTable: throughputTables.ours.ledger,
-    });
-    const floorRun = await throughputOf(
-      probe,
-      bundles.get('worker-floor').file,
-      batchesFile,
-      'worker',
-      {
-        dynamoDb: dynamoDbEndpoint,
-        recordsTable: throughputTables.floor.records,
-        ledgerTable: throughputTables.floor.ledger,
-      },
+    const { throughput, tables: throughputTables } = await measureWorkerThroughput(
+      bundles,
+      workDir,
+      sizes.workerThroughputEvents,
+      client,
+      dynamoDbEndpoint,
     );
-    const throughput: WorkerThroughput = {
-      events: oursRun.events,
-      eventsPerSecond: round(oursRun.events / oursRun.seconds, 0),
-      floorEventsPerSecond: round(floorRun.events / floorRun.seconds, 0),
-      cpuMicrosPerEvent: round(oursRun.cpuMicros / oursRun.events, 0),
-      floorCpuMicrosPerEvent: round(floorRun.cpuMicros / floorRun.events, 0),
-      logBytesPerEvent: round(oursRun.logBytes / oursRun.events, 0),
-    };
     const publisher = await measurePublisher(
       bundles,
       workDir,

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import * as v from 'valibot';
 import { benchContext } from './bench-context';
 import { loadBundleHandler } from './load-bundle-handler';
@@ -8,8 +9,26 @@ import { loadBundleHandler } from './load-bundle-handler';
  * its floor, or the publisher), fed its event source's batches (SQS messages, or stream records)
  * one after another as one Lambda instance is, against DynamoDB Local. Reports wall time and this
  * process's CPU over IPC; DynamoDB Local's own CPU is another process's. Stdout is counted (what
- * the function would ship to CloudWatch Logs) and discarded.
+ * the function would ship to CloudWatch Logs) and discarded. With `BENCH_CPU_PROFILE` set to a
+ * file name, the measured batches run under V8's CPU profiler and the profile is written there
+ * (`.cpuprofile`, for Chrome's DevTools) before the answer is sent: in-process, because the
+ * parent stops the probe as soon as it answers, before `--cpu-prof` could write on exit.
  */
+
+/** Runs `work` under the CPU profiler and writes the profile to `file`. */
+const profiled = async <T>(file: string, work: () => Promise<T>): Promise<T> => {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+};
 
 let stdoutBytes = 0;
 process.stdout.write = ((chunk: string | Uint8Array) => {
@@ -45,7 +64,11 @@ const run = async (
   const stdoutBefore = stdoutBytes;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  for (const batch of rest) await deliver(batch);
+  const deliverAll = async () => {
+    for (const batch of rest) await deliver(batch);
+  };
+  const profileFile = process.env.BENCH_CPU_PROFILE;
+  await (profileFile ? profiled(profileFile, deliverAll) : deliverAll());
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   return {

@@ -27,7 +27,8 @@ export class CapacityTally {
     const selected = this.uses.filter(
       (use) => tableName === undefined || use.tableName === tableName,
     );
-    const isRead = (use: CapacityUse) => use.operation === 'GetItem' || use.operation === 'Query';
+    const isRead = (use: CapacityUse) =>
+      use.operation === 'GetItem' || use.operation === 'BatchGetItem' || use.operation === 'Query';
     return {
       readUnits: selected.reduce((sum, use) => sum + use.readUnits, 0),
       writeUnits: selected.reduce((sum, use) => sum + use.writeUnits, 0),

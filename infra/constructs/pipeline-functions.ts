@@ -37,15 +37,18 @@ import type { WebhookSecrets } from './webhook-secrets';
  *   the event expects its image to exist already (processing, tag, delete and prediction
  *   events; see `DynamoDbImageRecordStore.apply`); and for image aliases (public ids,
  *   `DynamoDbImageAliasStore`), a consistent GetItem and an UpdateItem per alias;
- * - ledger: one eventually consistent GetItem for the check; conditional UpdateItem for the
- *   completion, for counting a duplicate, for a failure note and for a signature binding.
+ * - ledger: one eventually consistent BatchGetItem per SQS batch that reads ahead the entries of
+ *   all its events for their checks (`DynamoDbEventLedger.readAhead`), and a GetItem for a check
+ *   the read-ahead did not cover (keys left unprocessed, a second delivery of one event in the
+ *   batch); conditional UpdateItem for the completion, for counting a duplicate, for a failure
+ *   note and for a signature binding.
  * The local stack enforces these grants on every call the worker makes, and a test compares the
  * calls recorded during the integration and reliability runs against them, so IAM cannot fall
  * behind the code unnoticed.
  */
 export const WORKER_TABLE_ACTIONS = {
   records: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  ledger: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  ledger: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
 } as const;
 
 /** What the read API calls: GetItem on the table for one record, Query on the index for a page. */

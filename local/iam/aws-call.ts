@@ -35,7 +35,23 @@ export interface AwsCall {
 const DynamoDbBodySchema = v.object({
   TableName: v.optional(v.string()),
   IndexName: v.optional(v.string()),
+  /** BatchGetItem and BatchWriteItem name their tables as the keys of this map instead. */
+  RequestItems: v.optional(v.record(v.string(), v.unknown())),
 });
+
+/**
+ * The table a DynamoDB request is about: `TableName`, or for a batch operation the one table its
+ * `RequestItems` names. IAM authorizes a batch on each table it names, so a batch over several
+ * tables is several decisions; no function makes one, so it is left unattributed (`undefined`),
+ * and the proxy refuses it rather than judge it on one table alone.
+ */
+const dynamoDbTableOf = (
+  body: v.InferOutput<typeof DynamoDbBodySchema>,
+): { table: string | undefined } | undefined => {
+  if (body.RequestItems === undefined) return { table: body.TableName };
+  const tables = Object.keys(body.RequestItems);
+  return tables.length === 1 ? { table: tables[0] } : undefined;
+};
 const SqsBodySchema = v.object({ QueueUrl: v.optional(v.string()) });
 const SecretsBodySchema = v.object({ SecretId: v.optional(v.string()) });
 const StreamsBodySchema = v.object({
@@ -71,7 +87,8 @@ export type SecretArnOf = (secretId: string) => string | undefined;
 /**
  * Which action on which resource an SDK request asks for, from its `X-Amz-Target` header and JSON
  * body, as the service's authorization does: DynamoDB on the table, or on `table/<t>/index/<i>`
- * when the request names an index; a stream read (`dynamodb:GetRecords`, …) on the stream, named
+ * when the request names an index, a batch (`BatchGetItem`) on the one table it names (a batch
+ * naming several tables is not attributed); a stream read (`dynamodb:GetRecords`, …) on the stream, named
  * by its ARN or inside its shard iterator; SQS on the queue the URL names; Secrets Manager on the
  * secret; `events:PutEvents` on the bus its entries name (a request naming several buses is not
  * attributed). `undefined` for a request that is not one of these services' JSON calls.
@@ -91,7 +108,9 @@ export const awsCallOf = (
     switch (service) {
       case 'dynamodb': {
         const parsed = v.safeParse(DynamoDbBodySchema, body);
-        const table = parsed.success ? parsed.output.TableName : undefined;
+        const named = parsed.success ? dynamoDbTableOf(parsed.output) : { table: undefined };
+        if (named === undefined) return undefined;
+        const { table } = named;
         if (table === undefined) return { service, action, resource: '*' };
         const tableArn = `arn:aws:dynamodb:${region}:${accountId}:table/${table}`;
         const index = parsed.success ? parsed.output.IndexName : undefined;

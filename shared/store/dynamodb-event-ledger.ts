@@ -23,6 +23,7 @@ import type {
   SignatureBinding,
 } from './event-ledger';
 import { deliveryCount, fromLedgerItem, type LedgerEntry } from './ledger-item';
+import { CHECK_PROJECTION, LedgerReadAhead, readLedgerItems } from './ledger-read-ahead';
 import { CorruptItemError, StoreOperationError } from './store-errors';
 
 /**
@@ -257,9 +258,24 @@ export class DynamoDbEventLedger implements EventLedger {
     this.now = options.now ?? (() => new Date());
   }
 
-  async check(request: CheckRequest): Promise<CheckOutcome> {
+  /**
+   * The entries of a batch's events with ONE BatchGetItem (per 100 ids), eventually consistent
+   * and projected to what a check decides on, like the check's own read (`readLedgerItems`).
+   */
+  async readAhead(eventIds: readonly string[]): Promise<LedgerReadAhead> {
+    const items = await readLedgerItems(
+      { client: this.client, tableName: this.tableName, onCapacity: this.onCapacity },
+      eventIds,
+    );
+    return new LedgerReadAhead(items);
+  }
+
+  async check(request: CheckRequest, ahead?: LedgerReadAhead): Promise<CheckOutcome> {
     const delivery = deliveryKey(request.deliveryId);
-    const entry = await this.read(request.eventId);
+    const preread = ahead?.take(request.eventId);
+    const entry = preread
+      ? preread.item && this.parse(preread.item, request.eventId)
+      : await this.read(request.eventId);
     const decision = decideCheck(entry, {
       deliveryId: delivery,
       attempt: request.attempt,
@@ -272,7 +288,10 @@ export class DynamoDbEventLedger implements EventLedger {
     return { kind: 'duplicate', deliveries: decision.deliveries };
   }
 
-  /** The event's entry, read eventually consistent (half the read units of a strong read). */
+  /**
+   * The event's entry, read eventually consistent (half the read units of a strong read) and
+   * projected to what the check decides on.
+   */
   private async read(eventId: string): Promise<LedgerEntry | undefined> {
     let item: Record<string, AttributeValue> | undefined;
     try {
@@ -281,6 +300,7 @@ export class DynamoDbEventLedger implements EventLedger {
           TableName: this.tableName,
           Key: { eventId: text(eventId) },
           ConsistentRead: false,
+          ...CHECK_PROJECTION,
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );

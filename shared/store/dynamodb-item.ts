@@ -106,7 +106,7 @@ export const writeUnitsFor = (bytes: number): number =>
  */
 export interface CapacityUse {
   readonly tableName: string;
-  readonly operation: 'PutItem' | 'UpdateItem' | 'GetItem' | 'Query';
+  readonly operation: 'PutItem' | 'UpdateItem' | 'GetItem' | 'BatchGetItem' | 'Query';
   readonly readUnits: number;
   /** All write units, the indexes' included. */
   readonly writeUnits: number;

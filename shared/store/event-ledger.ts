@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '../queue/event-queue';
 import type { ImageRefusal } from '../record/image-refusal';
 import type { Vendor } from '../vendors/vendor';
+import type { LedgerReadAhead } from './ledger-read-ahead';
 
 /**
  * The event ledger: at most one application of each `eventId` within the dedupe window, however
@@ -13,10 +14,17 @@ import type { Vendor } from '../vendors/vendor';
  */
 export interface EventLedger {
   /**
-   * Reads the event's entry and decides: apply it (`new` or `retry`), or count this delivery as
-   * a duplicate of an event completed within the dedupe window.
+   * Reads the entries of a batch's events in one call, before any is checked, so each check
+   * takes its entry from there instead of reading it in sequence with the event's writes.
+   * Optional: a ledger without it (a test double, a wrapper) is read by each check.
    */
-  check(request: CheckRequest): Promise<CheckOutcome>;
+  readAhead?(eventIds: readonly string[]): Promise<LedgerReadAhead>;
+  /**
+   * Reads the event's entry (or takes it from `ahead`, once per event) and decides: apply it
+   * (`new` or `retry`), or count this delivery as a duplicate of an event completed within the
+   * dedupe window.
+   */
+  check(request: CheckRequest, ahead?: LedgerReadAhead): Promise<CheckOutcome>;
   /**
    * Records how the event ended, creating its entry or finishing it. `duplicate` when another
    * delivery completed it meanwhile: this delivery is then counted as a duplicate (its own apply

@@ -5,6 +5,7 @@ import type { ImageRefusal } from '../record/image-refusal';
 import { type CollectionRule, eventClock } from '../record/record-state';
 import type { Attempt, EventLedger, LedgerEvent } from '../store/event-ledger';
 import type { ImageAliasStore } from '../store/image-alias-store';
+import type { LedgerReadAhead } from '../store/ledger-read-ahead';
 import type { ApplyResult, ImageRecordStore } from '../store/image-record-store';
 import type { RecordCause } from '../store/record-item';
 import { RecordTooLargeError } from '../store/store-errors';
@@ -277,6 +278,9 @@ const duplicateAfterApplying = (deliveries: number): ProcessResult => ({
  * A per-delivery signature is bound to the first event it came with before anything is
  * applied; the same signature with another body refuses the whole event, kept for inspection.
  *
+ * The check takes the event's entry from `ahead` when its batch read it ahead (one read for the
+ * whole batch), else reads it.
+ *
  * Images fail alone. Every image is applied even when another fails. An image refused for good
  * (another collection's image, a record that cannot fit) is recorded on the ledger entry, whose
  * archive then keeps the event for inspection even when archiving is off, and the event
@@ -287,11 +291,12 @@ export const processEvent = async (
   envelope: EventEnvelope,
   attempt: Attempt,
   deps: ProcessEventDeps,
+  ahead?: LedgerReadAhead,
 ): Promise<ProcessResult> => {
   const { changes, aliasChanges, imagesExpected, collections, completes, trimmed } =
     envelope.supported ? eventChangesOf(envelope, deps.definitions) : NO_CHANGES;
   const event = ledgerEventOf(envelope);
-  const check = await deps.ledger.check({ ...event, attempt });
+  const check = await deps.ledger.check({ ...event, attempt }, ahead);
   if (check.kind === 'duplicate') {
     return { kind: 'duplicate', deliveries: check.deliveries, appliedConcurrently: false };
   }

@@ -2,7 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ServiceLog, ServiceMetrics } from '../observability/service-log';
 import { type EventEnvelope, EventEnvelopeSchema } from '../queue/event-queue';
-import type { Attempt } from '../store/event-ledger';
+import type { Attempt, EventLedger } from '../store/event-ledger';
+import type { LedgerReadAhead } from '../store/ledger-read-ahead';
 import { validate } from '../validation/validation-issue';
 import { processEvent, type ProcessEventDeps, type ProcessResult } from './process-event';
 import { InvalidEnvelopeError, issuePathsOf } from './worker-errors';
@@ -10,7 +11,8 @@ import { InvalidEnvelopeError, issuePathsOf } from './worker-errors';
 /**
  * The worker's batch handler and the small mechanics it is made of: reading a message body as an
  * envelope (`parseEnvelope`), running tasks with bounded concurrency (`mapWithConcurrency`) and
- * one after another per key (`createRunInTurn`), and the SQS batch handler that puts them together
+ * one after another per key (`createRunInTurn`), reading the batch's ledger entries ahead
+ * (`readAheadOfBatch`), and the SQS batch handler that puts them together
  * with partial batch responses (`createWorkerHandler`). They belong together because how a batch is
  * taken apart, ordered and limited is one decision, read in one place; `processEvent` is what it
  * does with each event.
@@ -89,6 +91,30 @@ export const createRunInTurn = (): RunInTurn => {
   };
 };
 
+/**
+ * The ledger entries of a batch's events, read ahead in one call before any event starts, or
+ * `undefined` (each check then reads its own, as without read-ahead) when the ledger cannot read
+ * ahead or the read fails. A failed read-ahead fails no message by itself: each event's own read
+ * then fails or succeeds on its own, and the batch reports exactly the events that failed, as it
+ * would have. Warned about, since it costs every event of the batch a round trip.
+ */
+export const readAheadOfBatch = async (
+  ledger: EventLedger,
+  eventIds: readonly string[],
+  log: Pick<ServiceLog, 'warn'>,
+): Promise<LedgerReadAhead | undefined> => {
+  if (ledger.readAhead === undefined || eventIds.length === 0) return undefined;
+  try {
+    return await ledger.readAhead(eventIds);
+  } catch (error) {
+    log.warn('Ledger read-ahead failed; each event reads its own entry', {
+      events: eventIds.length,
+      error,
+    });
+    return undefined;
+  }
+};
+
 /** The worker's log: the service-wide port. */
 export type WorkerLog = ServiceLog;
 
@@ -145,10 +171,28 @@ const attemptOf = (record: SQSRecord): Attempt => {
 };
 
 /**
+ * The envelopes of a batch's records that parse, by record; those that do not are left out, to
+ * fail with their own log line when their turn comes.
+ */
+const parseAll = (records: readonly SQSRecord[]): Map<SQSRecord, EventEnvelope> => {
+  const envelopes = new Map<SQSRecord, EventEnvelope>();
+  for (const record of records) {
+    try {
+      envelopes.set(record, parseEnvelope(record.messageId, record.body));
+    } catch {
+      // Reported by the record's own handling, see above.
+    }
+  }
+  return envelopes;
+};
+
+/**
  * The worker Lambda: each SQS record is processed on its own (Powertools `BatchProcessor`, in
  * parallel, except that deliveries of the same event run in turn) and only the records that threw
  * are reported in `batchItemFailures`, so one bad or
- * unlucky message never holds back the rest of its batch. `ReportBatchItemFailures` must be on in
+ * unlucky message never holds back the rest of its batch. Before any record starts, the ledger
+ * entries of all the batch's events are read in one call (`readAheadOfBatch`), so each event's
+ * check costs no round trip of its own. `ReportBatchItemFailures` must be on in
  * the event source mapping. The handler never throws for a fully failed batch either: reporting
  * every record as failed has the same effect and keeps one code path. Its lines carry no Lambda
  * request id: one invocation serves a batch, each event's line names its SQS `messageId`, and the
@@ -157,10 +201,18 @@ const attemptOf = (record: SQSRecord): Attempt => {
 export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
   const { log, metrics } = deps;
 
-  const handleRecord = async (record: SQSRecord, inTurn: RunInTurn): Promise<ProcessResult> => {
+  /** What one batch's records share: parsed envelopes, the turn keeper, the read-ahead. */
+  interface BatchState {
+    readonly envelopes: ReadonlyMap<SQSRecord, EventEnvelope>;
+    readonly inTurn: RunInTurn;
+    readonly ahead: LedgerReadAhead | undefined;
+  }
+
+  const handleRecord = async (record: SQSRecord, batch: BatchState): Promise<ProcessResult> => {
     let envelope: EventEnvelope;
     try {
-      envelope = parseEnvelope(record.messageId, record.body);
+      // Parsed once for the read-ahead; a message that failed to parse fails here, with its log.
+      envelope = batch.envelopes.get(record) ?? parseEnvelope(record.messageId, record.body);
     } catch (error) {
       metrics.addMetric('Failed', 'Count', 1);
       log.error('Message is not a valid event envelope', {
@@ -172,8 +224,8 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
     }
     const keys = keysOf(record, envelope);
     try {
-      const result = await inTurn(envelope.eventId, () =>
-        processEvent(envelope, attemptOf(record), deps),
+      const result = await batch.inTurn(envelope.eventId, () =>
+        processEvent(envelope, attemptOf(record), deps, batch.ahead),
       );
       switch (result.kind) {
         case 'applied':
@@ -236,12 +288,21 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
   return async (event, context) => {
     // One processor per invocation: it keeps per-batch state, and the local stack may overlap calls.
     const processor = new BatchProcessor(EventType.SQS);
-    // Deliveries of one event within this batch run in turn, so repeats count as duplicates now.
-    const inTurn = createRunInTurn();
     try {
+      const envelopes = parseAll(event.Records);
+      const batch: BatchState = {
+        envelopes,
+        // Deliveries of one event within this batch run in turn, so repeats count as duplicates now.
+        inTurn: createRunInTurn(),
+        ahead: await readAheadOfBatch(
+          deps.ledger,
+          [...envelopes.values()].map((envelope) => envelope.eventId),
+          log,
+        ),
+      };
       return await processPartialResponse(
         event,
-        (record: SQSRecord) => handleRecord(record, inTurn),
+        (record: SQSRecord) => handleRecord(record, batch),
         processor,
         {
           ...(context ? { context } : {}),

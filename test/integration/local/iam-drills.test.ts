@@ -139,6 +139,8 @@ describe('IAM drills: a grant missing from a role fails locally as in AWS', () =
       '--iam-revoke',
       'worker=dynamodb:GetItem',
       '--iam-revoke',
+      'worker=dynamodb:BatchGetItem',
+      '--iam-revoke',
       'ingest-image-intelligence=sqs:SendMessage',
     ]);
   }, DRILL_TIMEOUT_MS);
@@ -147,9 +149,10 @@ describe('IAM drills: a grant missing from a role fails locally as in AWS', () =
   }, DRILL_TIMEOUT_MS);
 
   it(
-    'dead-letters an event when the worker may not GetItem (its ledger check), after the ingest answered 200',
+    'dead-letters an event when the worker may not read its ledger (BatchGetItem, GetItem), after the ingest answered 200',
     async () => {
-      // Act: every receive of the message is refused at the worker's first call, the check.
+      // Act: every receive of the message is refused at the worker's first calls: the batch's
+      // read-ahead (BatchGetItem), then the check's own read (GetItem) it falls back to.
       const { stack } = drill;
       const accepted = await postSharinpix(stack, 'new_image', SAMPLE_SHARINPIX_BODY);
       const report = await waitForHealth(
@@ -159,9 +162,12 @@ describe('IAM drills: a grant missing from a role fails locally as in AWS', () =
           state.queues.main.messages + state.queues.main.inFlight === 0,
       );
 
-      // Assess: one refusal per receive (5, then the DLQ), and no record written.
+      // Assess: two refusals per receive (5, then the DLQ), and no record written.
       expect(accepted.status).toBe(200);
-      expect(report.iam.denied).toBe(5);
+      expect(report.iam.denied).toBe(2 * 5);
+      expect(stack.output()).toContain(
+        'IAM denied: worker dynamodb:BatchGetItem on arn:aws:dynamodb:us-east-1:123456789012:table/vendor-webhooks-ledger',
+      );
       expect(stack.output()).toContain(
         'IAM denied: worker dynamodb:GetItem on arn:aws:dynamodb:us-east-1:123456789012:table/vendor-webhooks-ledger',
       );

@@ -50,6 +50,39 @@ describe('the action and resource IAM authorizes a request as', () => {
     });
   });
 
+  it('attributes a BatchGetItem to the one table its RequestItems name', () => {
+    // Prepare
+    const body = {
+      RequestItems: { ledger: { Keys: [{ eventId: { S: 'a' } }, { eventId: { S: 'b' } }] } },
+    };
+
+    // Act
+    const call = awsCallOf('DynamoDB_20120810.BatchGetItem', body, SCOPE, noSecret);
+
+    // Assess
+    expect(call).toEqual({
+      service: 'dynamodb',
+      action: 'dynamodb:BatchGetItem',
+      resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/ledger',
+    });
+  });
+
+  it('does not attribute a BatchGetItem over two tables (one call, two resources)', () => {
+    // Prepare
+    const body = {
+      RequestItems: {
+        ledger: { Keys: [{ eventId: { S: 'a' } }] },
+        records: { Keys: [{ pk: { S: 'b' } }] },
+      },
+    };
+
+    // Act
+    const call = awsCallOf('DynamoDB_20120810.BatchGetItem', body, SCOPE, noSecret);
+
+    // Assess
+    expect(call).toBeUndefined();
+  });
+
   it('is nothing for a request that is not one of these JSON APIs', () => {
     // Act
     const call = awsCallOf('Logs_20140328.PutLogEvents', {}, SCOPE, noSecret);

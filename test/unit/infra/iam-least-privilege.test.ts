@@ -82,7 +82,10 @@ const EXPECTED_GRANTS: Readonly<Record<FunctionName, readonly Grant[]>> = {
       ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       [getAtt('RecordsTable', 'Arn')],
     ),
-    grant(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [getAtt('LedgerTable', 'Arn')]),
+    grant(
+      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      [getAtt('LedgerTable', 'Arn')],
+    ),
     grant(
       ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
       [getAtt('WebhookQueue', 'Arn')],
