@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
-import { LOCAL_AWS, startDynamoDbLocal } from '../local/servers/dynamodb-local';
-import { freePort } from '../local/servers/free-port';
+import { LOCAL_AWS } from '../local/servers/dynamodb-local';
+import { dynamoDbForBench } from './support/bench-dynamodb';
 import type { EventEnvelope } from '../shared/queue/event-queue';
 import { DynamoDbEventLedger } from '../shared/store/dynamodb-event-ledger';
 import { DynamoDbImageAliasStore } from '../shared/store/dynamodb-image-alias-store';
@@ -88,10 +88,7 @@ const main = async (): Promise<void> => {
   const { values } = parseArgs({ options: { events: { type: 'string', default: '2000' } } });
   const events = Number(values.events);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const given = process.env.TEST_DYNAMODB_ENDPOINT;
-  const dynamoDb = given
-    ? { endpoint: given, stop: async () => {} }
-    : await startDynamoDbLocal({ port: await freePort() });
+  const dynamoDb = await dynamoDbForBench();
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoDb.endpoint });
   try {
     const suffix = `${process.pid}-${Date.now().toString(36)}`;

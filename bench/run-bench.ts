@@ -3,8 +3,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
-import { startDynamoDbLocal } from '../local/servers/dynamodb-local';
-import { freePort } from '../local/servers/free-port';
+import { dynamoDbForBench } from './support/bench-dynamodb';
 import { measureBundleSizes } from './measure/bundle-sizes';
 import { measureColdInit } from './measure/cold-init';
 import { costModel } from './measure/cost-model';
@@ -29,14 +28,6 @@ const progress = (message: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 };
 
-/** DynamoDB Local for measurement 4: the test run's when given, else one of our own. */
-const dynamoDbFor = async (): Promise<{ endpoint: string; stop: () => Promise<void> }> => {
-  const given = process.env.TEST_DYNAMODB_ENDPOINT;
-  if (given) return { endpoint: given, stop: async () => {} };
-  const started = await startDynamoDbLocal({ port: await freePort() });
-  return { endpoint: started.endpoint, stop: started.stop };
-};
-
 /**
  * `npm run bench [-- --quick] [--out FILE]`: the six measurements side by side in one run (this
  * machine is noisy, so ratios against floors measured in the same run are the headline), one
@@ -53,7 +44,7 @@ const main = async (): Promise<void> => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const started = Date.now();
   const workDir = mkdtempSync(join(tmpdir(), 'vendor-webhooks-bench-'));
-  const dynamoDb = await dynamoDbFor();
+  const dynamoDb = await dynamoDbForBench();
   try {
     progress('1/6 building the bundles with the deployed esbuild options');
     const bundles = await buildBundles(join(workDir, 'bundles'));

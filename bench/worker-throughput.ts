@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_AWS, startDynamoDbLocal } from '../local/servers/dynamodb-local';
-import { freePort } from '../local/servers/free-port';
+import { LOCAL_AWS } from '../local/servers/dynamodb-local';
+import { dynamoDbForBench } from './support/bench-dynamodb';
 import { measureWorkerThroughput } from './measure/worker-efficiency';
 import { FULL_SIZES } from './support/bench-sizes';
 import { buildBundles } from './support/build-bundles';
@@ -28,10 +28,7 @@ const main = async (): Promise<void> => {
   const rounds = Number(values.rounds);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const workDir = mkdtempSync(join(tmpdir(), 'vendor-webhooks-bench-worker-'));
-  const given = process.env.TEST_DYNAMODB_ENDPOINT;
-  const dynamoDb = given
-    ? { endpoint: given, stop: async () => {} }
-    : await startDynamoDbLocal({ port: await freePort() });
+  const dynamoDb = await dynamoDbForBench();
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoDb.endpoint });
   try {
     const bundles = await buildBundles(join(workDir, 'bundles'));

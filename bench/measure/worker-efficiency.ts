@@ -257,29 +257,17 @@ export const measureWorkerThroughput = async (
   writeFileSync(batchesFile, JSON.stringify(mixBatches(events)));
   const tables = await createTables(client);
   const probe = bundles.get('batch-throughput-probe').file;
-  const oursRun = await throughputOf(
-    probe,
-    bundles.get('worker').file,
-    batchesFile,
-    'worker',
-    {
-      dynamoDb: dynamoDbEndpoint,
-      recordsTable: tables.ours.records,
-      ledgerTable: tables.ours.ledger,
-    },
-    cpuProfileDir,
-  );
-  const floorRun = await throughputOf(
-    probe,
-    bundles.get('worker-floor').file,
-    batchesFile,
-    'worker',
-    {
-      dynamoDb: dynamoDbEndpoint,
-      recordsTable: tables.floor.records,
-      ledgerTable: tables.floor.ledger,
-    },
-  );
+  const runOn = (bundle: 'worker' | 'worker-floor', on: FloorTables, profileDir?: string) =>
+    throughputOf(
+      probe,
+      bundles.get(bundle).file,
+      batchesFile,
+      'worker',
+      { dynamoDb: dynamoDbEndpoint, recordsTable: on.records, ledgerTable: on.ledger },
+      profileDir,
+    );
+  const oursRun = await runOn('worker', tables.ours, cpuProfileDir);
+  const floorRun = await runOn('worker-floor', tables.floor);
   return {
     throughput: {
       events: oursRun.events,
