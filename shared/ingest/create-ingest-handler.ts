@@ -80,8 +80,9 @@ export interface IngestDependencies extends IngestPipelineDependencies, IngestOb
 
 /**
  * Builds the production dependencies from the environment: config checked, one SQS client (the
- * lean JSON client, no AWS SDK on the ingest path) shared by the event and quarantine queues, the secrets adapter chosen. Each handler module calls this
- * once, at module scope, so clients and cached secrets live as long as the container.
+ * lean JSON client, no AWS SDK on the ingest path) shared by the event and quarantine queues, the
+ * secrets adapter chosen. Each handler module calls this once, at module scope, so clients and
+ * cached secrets live as long as the container.
  */
 export const createIngestDependencies = (
   env: Readonly<Record<string, string | undefined>>,
