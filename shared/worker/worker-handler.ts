@@ -170,21 +170,25 @@ const attemptOf = (record: SQSRecord): Attempt => {
   };
 };
 
-/**
- * The envelopes of a batch's records that parse, by record; those that do not are left out, to
- * fail with their own log line when their turn comes.
- */
-const parseAll = (records: readonly SQSRecord[]): Map<SQSRecord, EventEnvelope> => {
-  const envelopes = new Map<SQSRecord, EventEnvelope>();
-  for (const record of records) {
-    try {
-      envelopes.set(record, parseEnvelope(record.messageId, record.body));
-    } catch {
-      // Reported by the record's own handling, see above.
-    }
+/** A record's body read as an envelope, or why it is not one (`InvalidEnvelopeError`). */
+type ParsedRecord =
+  | { readonly ok: true; readonly envelope: EventEnvelope }
+  | { readonly ok: false; readonly error: unknown };
+
+const parseRecord = (record: SQSRecord): ParsedRecord => {
+  try {
+    return { ok: true, envelope: parseEnvelope(record.messageId, record.body) };
+  } catch (error) {
+    return { ok: false, error };
   }
-  return envelopes;
 };
+
+/**
+ * Every record of a batch parsed once, up front, for the read-ahead; a record that is not an
+ * envelope keeps its error, to fail with its own log line when its turn comes.
+ */
+const parseAll = (records: readonly SQSRecord[]): Map<SQSRecord, ParsedRecord> =>
+  new Map(records.map((record) => [record, parseRecord(record)]));
 
 /**
  * The worker Lambda: each SQS record is processed on its own (Powertools `BatchProcessor`, in
@@ -203,25 +207,24 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
 
   /** What one batch's records share: parsed envelopes, the turn keeper, the read-ahead. */
   interface BatchState {
-    readonly envelopes: ReadonlyMap<SQSRecord, EventEnvelope>;
+    readonly envelopes: ReadonlyMap<SQSRecord, ParsedRecord>;
     readonly inTurn: RunInTurn;
     readonly ahead: LedgerReadAhead | undefined;
   }
 
   const handleRecord = async (record: SQSRecord, batch: BatchState): Promise<ProcessResult> => {
-    let envelope: EventEnvelope;
-    try {
-      // Parsed once for the read-ahead; a message that failed to parse fails here, with its log.
-      envelope = batch.envelopes.get(record) ?? parseEnvelope(record.messageId, record.body);
-    } catch (error) {
+    // Parsed once for the read-ahead; a message that failed to parse fails here, with its log.
+    const parsed = batch.envelopes.get(record) ?? parseRecord(record);
+    if (!parsed.ok) {
       metrics.addMetric('Failed', 'Count', 1);
       log.error('Message is not a valid event envelope', {
         ...keysOf(record),
         outcome: 'failed',
-        error,
+        error: parsed.error,
       });
-      throw error;
+      throw parsed.error;
     }
+    const { envelope } = parsed;
     const keys = keysOf(record, envelope);
     try {
       const result = await batch.inTurn(envelope.eventId, () =>
@@ -296,7 +299,7 @@ export const createWorkerHandler = (deps: WorkerHandlerDeps): WorkerHandler => {
         inTurn: createRunInTurn(),
         ahead: await readAheadOfBatch(
           deps.ledger,
-          [...envelopes.values()].map((envelope) => envelope.eventId),
+          [...envelopes.values()].flatMap((parsed) => (parsed.ok ? [parsed.envelope.eventId] : [])),
           log,
         ),
       };
