@@ -146,7 +146,9 @@ const batchGet = async (
     const reportedUnits = (output.ConsumedCapacity ?? [])
       .filter((consumed) => consumed.TableName === tableName)
       .reduce((sum, consumed) => sum + (consumed.CapacityUnits ?? 0), 0);
-    const processed = eventIds.length - (output.UnprocessedKeys?.[tableName]?.Keys?.length ?? 0);
+    const unprocessedKeys: ReadonlyArray<Record<string, AttributeValue>> =
+      output.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    const processed = eventIds.length - unprocessedKeys.length;
     // DynamoDB charges each key read as a GetItem, at least half a unit even when it has no item
     // (eventually consistent); DynamoDB Local reports only the items found, so the minimum is
     // kept as an estimate where the report falls short of it.
@@ -159,11 +161,11 @@ const batchGet = async (
       indexWriteUnits: 0,
       reported: reportedUnits >= minimumUnits,
     });
-    const keys: ReadonlyArray<Record<string, AttributeValue>> =
-      output.UnprocessedKeys?.[tableName]?.Keys ?? [];
     return {
       items: output.Responses?.[tableName] ?? [],
-      unprocessed: keys.flatMap((key) => (key.eventId?.S === undefined ? [] : [key.eventId.S])),
+      unprocessed: unprocessedKeys.flatMap((key) =>
+        key.eventId?.S === undefined ? [] : [key.eventId.S],
+      ),
     };
   } catch (error) {
     throw new StoreOperationError('BatchGetItem (read ahead)', tableName, { cause: error });
