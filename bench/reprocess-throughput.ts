@@ -22,6 +22,7 @@ import {
 } from '../scripts/lib/reprocess/reprocess-archive';
 import { WEBHOOK_MIX } from './cost/webhook-mix';
 import { buildScenario } from './inputs/worker-scenarios';
+import { sdkDynamoDb } from '../shared/aws/sdk-dynamodb';
 
 /**
  * `npm run bench:reprocess [-- --events N]`: how fast `events reprocess` re-applies the archive
@@ -96,14 +97,16 @@ const main = async (): Promise<void> => {
     await ensureTable(client, RECORDS_TABLE, tables.records);
     await ensureTable(client, LEDGER_TABLE, tables.ledger);
     const config = readWorkerConfig({ RECORDS_TABLE: tables.records, LEDGER_TABLE: tables.ledger });
+    // The stores reach DynamoDB as `npm run events -- reprocess` reaches it: through the SDK.
+    const port = sdkDynamoDb(client);
     const ledger = new DynamoDbEventLedger({
-      client,
+      client: port,
       tableName: tables.ledger,
       dedupeWindowSeconds: config.dedupeWindowSeconds,
       archiveRetentionSeconds: config.archiveRetentionSeconds,
     });
-    const store = new DynamoDbImageRecordStore({ client, tableName: tables.records });
-    const aliases = new DynamoDbImageAliasStore({ client, tableName: tables.records });
+    const store = new DynamoDbImageRecordStore({ client: port, tableName: tables.records });
+    const aliases = new DynamoDbImageAliasStore({ client: port, tableName: tables.records });
     const handler = createWorkerHandler({
       ledger,
       store,
@@ -123,7 +126,7 @@ const main = async (): Promise<void> => {
       if (answer.batchItemFailures.length > 0) throw new Error('the worker failed a message');
     }
     const deps = {
-      archive: new DynamoDbLedgerReader({ client, tableName: tables.ledger }),
+      archive: new DynamoDbLedgerReader({ client: port, tableName: tables.ledger }),
       records: store,
       aliases,
       definitions: VENDOR_DEFINITIONS,

@@ -13,6 +13,7 @@ import { formatReprocessSummary } from './lib/reprocess/reprocess-summary';
 import { dataDirOf, findRunningStack } from './lib/running-stack';
 import { sinceOption } from './lib/since-option';
 import { resolveTablesTarget } from './lib/tables-target';
+import { sdkDynamoDb } from '../shared/aws/sdk-dynamodb';
 
 const STATUSES = [...LEDGER_STATUSES, 'failing'] as const;
 
@@ -106,8 +107,9 @@ runCommand(
       ...(values.region !== undefined ? { region: values.region } : {}),
       localStack: explicit ? undefined : await findRunningStack(dataDirOf(values['data-dir'])),
     });
+    const dynamoDb = sdkDynamoDb(target.client);
     const reader = new DynamoDbLedgerReader({
-      client: target.client,
+      client: dynamoDb,
       tableName: target.ledgerTable,
     });
     const json = values.json ?? false;
@@ -134,11 +136,11 @@ runCommand(
           {
             archive: reader,
             records: new DynamoDbImageRecordStore({
-              client: target.client,
+              client: dynamoDb,
               tableName: target.recordsTable,
             }),
             aliases: new DynamoDbImageAliasStore({
-              client: target.client,
+              client: dynamoDb,
               tableName: target.recordsTable,
             }),
             definitions: VENDOR_DEFINITIONS,

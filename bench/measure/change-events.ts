@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDb } from '../../shared/aws/dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import * as v from 'valibot';
@@ -64,6 +65,7 @@ export interface ChangeCounter {
  */
 export const createChangeCounter = async (
   client: DynamoDBClient,
+  dynamoDb: DynamoDb,
   streams: DynamoDBStreamsClient,
   recordsTable: string,
 ): Promise<ChangeCounter> => {
@@ -78,7 +80,7 @@ export const createChangeCounter = async (
       },
     },
     store: new DynamoDbImageRecordStore({
-      client,
+      client: dynamoDb,
       tableName: recordsTable,
       onCapacity: reads.listener,
     }),

@@ -22,6 +22,7 @@ import { envelopeFor, spyneSkuEvent } from '../inputs/bench-bodies';
 import { buildScenario } from '../inputs/worker-scenarios';
 import type { IndexProjectionResult } from '../report/results-schema';
 import { round } from '../support/stats';
+import { sdkDynamoDb } from '../../shared/aws/sdk-dynamodb';
 
 /** Records in the list page whose read cost is compared (the read API's default page size). */
 const PAGE_SIZE = 25;
@@ -52,7 +53,7 @@ const createRecordsTable = async (
 const mixIndexWriteUnits = async (client: DynamoDBClient, table: string): Promise<number> => {
   const tally = new CapacityTally();
   const store = new DynamoDbImageRecordStore({
-    client,
+    client: sdkDynamoDb(client),
     tableName: table,
     onCapacity: tally.listener,
   });
@@ -129,7 +130,7 @@ export const measureIndexProjection = async (
   const sku = spyneSkuEvent(PAGE_SIZE);
   const changes = changesOf(envelopeFor(sku), VENDOR_DEFINITIONS);
   for (const table of [all, keysOnly]) {
-    const store = new DynamoDbImageRecordStore({ client, tableName: table });
+    const store = new DynamoDbImageRecordStore({ client: sdkDynamoDb(client), tableName: table });
     for (const change of changes) await store.apply(change);
   }
   const collection = collectionKey('spyne', String(sku.body.sku_id));

@@ -25,6 +25,7 @@ import { lambdaLikeEnvironment } from '../support/lambda-environment';
 import { round } from '../support/stats';
 import { sqsRequests } from './cost-model';
 import { probeCpuCases } from './ingest-cpu';
+import { leanDynamoDb } from '../support/bench-dynamodb';
 
 const KIB = 1024;
 
@@ -117,7 +118,7 @@ export const measurePayloadSizes = async (
     await ensureTable(client, LEDGER_TABLE, tableName);
     const tally = new CapacityTally();
     const ledger = new DynamoDbEventLedger({
-      client,
+      client: leanDynamoDb(dynamoDbEndpoint),
       tableName,
       dedupeWindowSeconds: WORKER.dedupeWindowSeconds,
       archiveRetentionSeconds: WORKER.archiveRetentionSeconds,

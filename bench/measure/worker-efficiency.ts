@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDb } from '../../shared/aws/dynamodb';
+import { leanDynamoDb } from '../support/bench-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import * as v from 'valibot';
 import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
@@ -96,18 +98,22 @@ const sqsRecord = (envelope: EventEnvelope): SQSRecord => ({
   awsRegion: 'us-east-1',
 });
 
-/** A client that counts the SDK calls made through it, by command. */
+/**
+ * The SDK's client, which sets the tables up and reads their streams, and beside it the worker's
+ * own DynamoDB client on the same server, with every call the stores make through it counted by
+ * operation.
+ */
 const countingClient = (endpoint: string) => {
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  const lean = leanDynamoDb(endpoint);
   const calls: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      calls.push(context.commandName ?? 'unknown');
-      return next(args);
+  const dynamoDb: DynamoDb = {
+    call: (operation, input) => {
+      calls.push(operation);
+      return lean.call(operation, input);
     },
-    { step: 'initialize', name: 'benchCallCounter' },
-  );
-  return { client, calls };
+  };
+  return { client, dynamoDb, lean, calls };
 };
 
 const deliver = async (handler: WorkerHandler, envelopes: readonly EventEnvelope[]) => {
@@ -130,7 +136,7 @@ const measureScenario = async (
     outbox: CapacityTally;
     changes: ChangeCounter;
     calls: string[];
-    client: DynamoDBClient;
+    lean: DynamoDb;
     floor: FloorTables;
   },
 ): Promise<{ worker: WorkerCase; changes: ChangeEventCase }> => {
@@ -142,12 +148,12 @@ const measureScenario = async (
   await deliver(run.handler, [scenario.measured]);
   const totals = run.tally.totals();
   const outboxWriteUnits = run.outbox.totals().writeUnits;
-  const sdkCalls = run.calls.length;
+  const dynamoDbCalls = run.calls.length;
   const changes = await run.changes.count(scenario, outboxWriteUnits);
   const floorEnvelope =
     scenario.kind === 'duplicate' ? { ...scenario.measured, supported: false } : scenario.measured;
   const floor = await floorWrites(
-    run.client,
+    run.lean,
     run.floor,
     floorEnvelope,
     VENDOR_DEFINITIONS,
@@ -161,7 +167,7 @@ const measureScenario = async (
       writeUnits: round(totals.writeUnits),
       indexWriteUnits: round(totals.indexWriteUnits),
       readUnits: round(totals.readUnits),
-      sdkCalls,
+      dynamoDbCalls,
       floorWriteUnits: round(floor.writeUnits),
       envelopeBytes: Buffer.byteLength(JSON.stringify(scenario.measured)),
     },
@@ -283,8 +289,8 @@ export const measureWorkerThroughput = async (
 
 /**
  * Measurement 4: what the worker costs per event against DynamoDB Local. Units come from
- * DynamoDB's own `ReturnConsumedCapacity` (through the adapters' capacity listener), SDK calls
- * from a middleware on the client, and the floor from actually writing one item per image plus
+ * DynamoDB's own `ReturnConsumedCapacity` (through the adapters' capacity listener), calls
+ * counted on the worker's own client, and the floor from actually writing one item per image plus
  * one ledger item. Throughput runs the deployed worker bundle in its own process, fed batches of
  * ten over the webhook mix, next to the floor worker on tables of its own.
  *
@@ -302,20 +308,20 @@ export const measureWorker = async (
   changeEvents: ChangeEventsResult;
   readTarget: ReadTarget;
 }> => {
-  const { client, calls } = countingClient(dynamoDbEndpoint);
+  const { client, dynamoDb, lean, calls } = countingClient(dynamoDbEndpoint);
   const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: dynamoDbEndpoint });
   try {
     const { ours, floor } = await createTables(client);
     const tally = new CapacityTally();
     const store = OutboxMeteredStore.create({
-      client,
+      client: dynamoDb,
       tableName: ours.records,
       onCapacity: tally.listener,
     });
-    const changes = await createChangeCounter(client, streams, ours.records);
+    const changes = await createChangeCounter(client, lean, streams, ours.records);
     const handler = createWorkerHandler({
       ledger: new DynamoDbEventLedger({
-        client,
+        client: dynamoDb,
         tableName: ours.ledger,
         dedupeWindowSeconds: DEPLOYED.dedupeWindowSeconds,
         archiveRetentionSeconds: DEPLOYED.archiveRetentionSeconds,
@@ -325,7 +331,7 @@ export const measureWorker = async (
       // A vendor whose images have aliases (public ids) registers them beside the records, as
       // the deployed worker does; their units count with the event's.
       aliases: new DynamoDbImageAliasStore({
-        client,
+        client: dynamoDb,
         tableName: ours.records,
         onCapacity: tally.listener,
       }),
@@ -344,7 +350,7 @@ export const measureWorker = async (
         outbox: store.outbox,
         changes,
         calls,
-        client,
+        lean,
         floor,
       });
       cases.push(measured.worker);

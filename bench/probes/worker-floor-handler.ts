@@ -1,8 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { VENDOR_DEFINITIONS } from '../../shared/vendors/registry';
 import { parseEnvelope } from '../../shared/worker/worker-handler';
 import { readWorkerConfig } from '../../shared/worker/worker-config';
+import { createWorkerDynamoDbClient } from '../../shared/worker/worker-dynamodb-client';
 import { floorWrites } from '../support/floor-writes';
 
 /**
@@ -11,7 +11,7 @@ import { floorWrites } from '../support/floor-writes';
  * records in parallel as Powertools' batch processor runs them, same client and settings.
  */
 const config = readWorkerConfig(process.env);
-const dynamoDb = new DynamoDBClient({});
+const dynamoDb = createWorkerDynamoDbClient();
 const tables = { records: config.recordsTable, ledger: config.ledgerTable };
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {

@@ -71,7 +71,7 @@ export const WorkerCaseSchema = v.object({
   /** The part of `writeUnits` spent on the `byCollection` index. */
   indexWriteUnits: Figure,
   readUnits: Figure,
-  sdkCalls: Figure,
+  dynamoDbCalls: Figure,
   /** One write per image plus one ledger write, each at the item's own size. */
   floorWriteUnits: Figure,
   /** The queued envelope, which SQS bills in 64 KB chunks. */

@@ -75,7 +75,7 @@ const rowsOf = (results: Results): Row[] => {
     rows.push([
       '4 worker',
       `${item.name} [${item.kind}]`,
-      `${item.writeUnits} WRU (${item.indexWriteUnits} index), ${item.readUnits} RRU, ${item.sdkCalls} calls`,
+      `${item.writeUnits} WRU (${item.indexWriteUnits} index), ${item.readUnits} RRU, ${item.dynamoDbCalls} calls`,
       `floor ${item.floorWriteUnits} WRU, ${item.images + 1} calls`,
       '',
     ]);

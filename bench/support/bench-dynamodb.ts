@@ -1,4 +1,7 @@
-import { startDynamoDbLocal } from '../../local/servers/dynamodb-local';
+import { LOCAL_AWS, startDynamoDbLocal } from '../../local/servers/dynamodb-local';
+import { readAwsEnvironment } from '../../shared/aws/aws-environment';
+import type { DynamoDb } from '../../shared/aws/dynamodb';
+import { createDynamoDbClient } from '../../shared/aws/dynamodb-json-client';
 import { freePort } from '../../local/servers/free-port';
 
 /** A DynamoDB Local endpoint for a bench run, and how to let it go. */
@@ -17,3 +20,17 @@ export const dynamoDbForBench = async (): Promise<BenchDynamoDb> => {
   const started = await startDynamoDbLocal({ port: await freePort() });
   return { endpoint: started.endpoint, stop: started.stop };
 };
+
+/**
+ * The functions' own DynamoDB client (the lean JSON one, as the worker, read and publisher
+ * bundles build it), pointed at a bench endpoint: what the measured stores are given.
+ */
+export const leanDynamoDb = (endpoint: string): DynamoDb =>
+  createDynamoDbClient(
+    readAwsEnvironment({
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    }),
+  );

@@ -1,9 +1,5 @@
-import {
-  type AttributeValue,
-  type ConsumedCapacity,
-  type DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { DynamoDb } from '../../shared/aws/dynamodb';
 import type { EventEnvelope } from '../../shared/queue/event-queue';
 import { applyChange } from '../../shared/record/record-state';
 import { toRecordItem } from '../../shared/store/record-item';
@@ -33,7 +29,7 @@ const unitsOf = (consumed: ConsumedCapacity | undefined): number => consumed?.Ca
  * the least DynamoDB work that still leaves every image written and the event remembered.
  */
 export const floorWrites = async (
-  client: DynamoDBClient,
+  client: DynamoDb,
   tables: FloorTables,
   envelope: EventEnvelope,
   definitions: Readonly<Partial<Record<Vendor, VendorDefinition<VendorEvent>>>>,
@@ -42,9 +38,11 @@ export const floorWrites = async (
   const changes = envelope.supported ? changesOf(envelope, definitions) : [];
   const updatedAt = new Date().toISOString();
   const put = async (tableName: string, item: Record<string, AttributeValue>) => {
-    const output = await client.send(
-      new PutItemCommand({ TableName: tableName, Item: item, ReturnConsumedCapacity: 'TOTAL' }),
-    );
+    const output = await client.call('PutItem', {
+      TableName: tableName,
+      Item: item,
+      ReturnConsumedCapacity: 'TOTAL',
+    });
     return unitsOf(output.ConsumedCapacity);
   };
   const imageUnits = await mapWithConcurrency(changes, concurrency, (change) =>

@@ -1,9 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { EventBridgeChangeBus } from '../../shared/changes/eventbridge-change-bus';
 import { createPublisherHandler } from '../../shared/changes/publish-changes';
 import { readPublisherConfig } from '../../shared/changes/publisher-config';
+import { readAwsEnvironment } from '../../shared/aws/aws-environment';
+import { createDynamoDbClient } from '../../shared/aws/dynamodb-json-client';
 import { createLogger } from '../../shared/observability/logger';
 import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
 
@@ -13,9 +14,9 @@ const config = readPublisherConfig(process.env);
 /** This function's own logger, so its lines name this function even beside others locally. */
 const logger = createLogger();
 
-/** One client each per container; locally the SDK picks up its AWS_ENDPOINT_URL_* variables. */
+/** One client each per container; locally their AWS_ENDPOINT_URL_* variables point them. */
 const eventBridge = new EventBridgeClient({});
-const dynamoDb = new DynamoDBClient({});
+const dynamoDb = createDynamoDbClient(readAwsEnvironment(process.env));
 
 const publish = createPublisherHandler({
   bus: new EventBridgeChangeBus(eventBridge, config.eventBusName),

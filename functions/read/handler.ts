@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readAwsEnvironment } from '../../shared/aws/aws-environment';
+import { createDynamoDbClient } from '../../shared/aws/dynamodb-json-client';
 import { createLogger } from '../../shared/observability/logger';
 import { createCursorKeyProvider } from '../../shared/read/cursor-key-provider';
 import { readReadConfig } from '../../shared/read/read-config';
@@ -11,8 +12,11 @@ const config = readReadConfig(process.env);
 /** This function's own logger, so its lines name this function even beside others locally. */
 const logger = createLogger();
 
-/** One client per container; locally the SDK picks up AWS_ENDPOINT_URL_DYNAMODB itself. */
-const dynamoDb = new DynamoDBClient({});
+/** Region, credentials and endpoint overrides, read once at load. */
+const aws = readAwsEnvironment(process.env);
+
+/** One client per container; locally AWS_ENDPOINT_URL_DYNAMODB points it at the local server. */
+const dynamoDb = createDynamoDbClient(aws);
 
 /**
  * `GET /images/{vendor}/{imageId}` and `GET /images?vendor=&collection=` (HTTP API, payload 2.0).
@@ -20,6 +24,6 @@ const dynamoDb = new DynamoDBClient({});
  */
 export const handler = createReadHandler({
   store: new DynamoDbImageRecordStore({ client: dynamoDb, tableName: config.recordsTable }),
-  cursorKey: createCursorKeyProvider(config.cursorKey),
+  cursorKey: createCursorKeyProvider(config.cursorKey, aws),
   log: logger,
 });

@@ -1,7 +1,7 @@
 import type { Env } from '../config/env';
 
 /** The services the lean clients call, by their signing name. */
-export type AwsServiceId = 'sqs' | 'secretsmanager';
+export type AwsServiceId = 'sqs' | 'secretsmanager' | 'dynamodb';
 
 /**
  * The variable that overrides each service's endpoint: the SDK's own names, so the local stack,
@@ -10,6 +10,7 @@ export type AwsServiceId = 'sqs' | 'secretsmanager';
 export const ENDPOINT_VARIABLES: Readonly<Record<AwsServiceId, string>> = {
   sqs: 'AWS_ENDPOINT_URL_SQS',
   secretsmanager: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+  dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
 };
 
 /** The signing credentials Lambda hands a function (its execution role's, temporary). */

@@ -156,12 +156,40 @@ export const nodeHttpTransport: AwsHttpTransport = (request) =>
 
 /** How one service speaks the AWS JSON protocol. */
 export interface AwsJsonService {
-  /** The signing name and endpoint prefix: `sqs`, `secretsmanager`. */
+  /** The signing name and endpoint prefix: `sqs`, `secretsmanager`, `dynamodb`. */
   readonly id: AwsServiceId;
-  /** `1.0` (SQS) or `1.1` (Secrets Manager): the `application/x-amz-json-*` content type. */
+  /** `1.0` (SQS, DynamoDB) or `1.1` (Secrets Manager): the `application/x-amz-json-*` type. */
   readonly jsonVersion: '1.0' | '1.1';
-  /** The `X-Amz-Target` prefix before the operation: `AmazonSQS`, `secretsmanager`. */
+  /** The `X-Amz-Target` prefix before the operation: `AmazonSQS`, `DynamoDB_20120810`. */
   readonly targetPrefix: string;
+  /**
+   * Turns the service's base64 blobs back into bytes as an answer is parsed (a `JSON.parse`
+   * reviver): the protocol sends a blob as base64 text, and only the service's own shapes say
+   * which fields are blobs.
+   */
+  readonly reviveBlobs?: (key: string, value: unknown) => unknown;
+  /**
+   * The service's own error for an answer whose body the caller needs, or undefined for the
+   * generic `AwsCallError` (DynamoDB's refused condition carries the item it was judged on).
+   */
+  readonly errorOfAnswer?: (
+    operation: string,
+    code: string,
+    body: unknown,
+  ) => AwsCallError | undefined;
+}
+
+/**
+ * The protocol's blobs go out as base64 text: any bytes in an input (a `Buffer`, which would
+ * otherwise serialize as `{ type, data }`, or a `Uint8Array`) are written that way. A
+ * `JSON.stringify` replacer, reading the holder's raw value because a `Buffer`'s `toJSON` runs
+ * before the replacer sees it.
+ */
+function blobsAsBase64(this: unknown, key: string, value: unknown): unknown {
+  const raw: unknown = (this as Record<string, unknown>)[key];
+  return raw instanceof Uint8Array
+    ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')
+    : value;
 }
 
 export interface AwsJsonClientOptions {
@@ -173,6 +201,11 @@ export interface AwsJsonClientOptions {
   readonly attemptTimeoutMs: number;
   /** The largest pause before a retry; the pause is drawn uniformly below it (full jitter). */
   readonly maxBackoffMs?: number;
+  /**
+   * The pause before retry `retry` (1 for the first), where a client's budget needs its own
+   * curve; without it the pause is drawn below `maxBackoffMs` times the retry's number.
+   */
+  readonly retryDelayMs?: (retry: number) => number;
   /** Injectable for tests: the wire, the clock used to sign, randomness and waiting. */
   readonly transport?: AwsHttpTransport;
   readonly now?: () => Date;
@@ -185,10 +218,13 @@ const DEFAULT_MAX_BACKOFF_MS = 100;
 const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
-const parseJson = (text: string): unknown => {
+const parseJson = (
+  text: string,
+  reviver: ((key: string, value: unknown) => unknown) | undefined,
+): unknown => {
   if (text === '') return {};
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(text, reviver) as unknown;
   } catch {
     return undefined;
   }
@@ -232,7 +268,7 @@ export class AwsJsonClient {
    */
   async call(operation: string, input: object): Promise<unknown> {
     const { maxAttempts } = this.#options;
-    const body = JSON.stringify(input);
+    const body = JSON.stringify(input, blobsAsBase64);
     for (let attempt = 1; ; attempt += 1) {
       const outcome = await this.#attempt(operation, body).then(
         (output) => ({ ok: true as const, output }),
@@ -240,10 +276,14 @@ export class AwsJsonClient {
       );
       if (outcome.ok) return outcome.output;
       if (!outcome.error.retryable || attempt >= maxAttempts) throw outcome.error;
-      const random = this.#options.random ?? Math.random;
-      const ceiling = this.#options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
-      await (this.#options.sleep ?? defaultSleep)(Math.floor(random() * ceiling * attempt));
+      await (this.#options.sleep ?? defaultSleep)(this.#retryDelayMs(attempt));
     }
+  }
+
+  #retryDelayMs(retry: number): number {
+    const { retryDelayMs, random = Math.random, maxBackoffMs } = this.#options;
+    if (retryDelayMs !== undefined) return retryDelayMs(retry);
+    return Math.floor(random() * (maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS) * retry);
   }
 
   async #attempt(operation: string, body: string): Promise<unknown> {
@@ -285,7 +325,8 @@ export class AwsJsonClient {
   }
 
   #read(operation: string, response: AwsHttpResponse): unknown {
-    const parsed = parseJson(response.body);
+    const { service } = this.#options;
+    const parsed = parseJson(response.body, service.reviveBlobs);
     if (response.statusCode >= 200 && response.statusCode < 300) {
       if (parsed === undefined) {
         throw new AwsCallError({
@@ -299,6 +340,8 @@ export class AwsJsonClient {
       return parsed;
     }
     const code = errorCodeOf(response.headers, parsed);
+    const own = service.errorOfAnswer?.(operation, code, parsed);
+    if (own !== undefined) throw own;
     throw new AwsCallError({
       service: this.#options.service.id,
       operation,

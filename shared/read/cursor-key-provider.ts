@@ -1,6 +1,7 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { AwsEnvironment } from '../aws/aws-environment';
+import { createSecretsManagerSource } from '../aws/secrets-manager-get-secret-value';
 import { readJsonSecret } from '../secrets/read-json-secret';
-import { sdkSecretStringSource } from '../secrets/sdk-secret-string-source';
+import type { SecretStringSource } from '../secrets/secret-string-source';
 import * as v from 'valibot';
 import type { CursorKeySource } from './cursor-signing-key';
 import { MIN_CURSOR_KEY_LENGTH } from './cursor-signing-key';
@@ -40,11 +41,10 @@ const CursorSecretSchema = v.object({
  * tries again. Error messages never quote the secret's text.
  */
 export const secretsManagerCursorKey = (
-  client: SecretsManagerClient,
+  source: SecretStringSource,
   secretId: string,
 ): CursorKeyProvider => {
   let key: Promise<string> | undefined;
-  const source = sdkSecretStringSource(client);
   const fetchKey = async (): Promise<string> =>
     (
       await readJsonSecret({
@@ -67,9 +67,16 @@ export const secretsManagerCursorKey = (
 
 /**
  * The provider for a configured source. Call once per container: the Secrets Manager client it
- * creates is meant to live that long (its endpoint comes from the SDK's own variables).
+ * creates (the lean one ingest uses, two attempts) is meant to live that long, and its endpoint
+ * comes from the function's environment (`AWS_ENDPOINT_URL_SECRETS_MANAGER` locally).
  */
-export const createCursorKeyProvider = (source: CursorKeySource): CursorKeyProvider =>
+export const createCursorKeyProvider = (
+  source: CursorKeySource,
+  environment: AwsEnvironment,
+): CursorKeyProvider =>
   source.kind === 'value'
     ? fixedCursorKey(source.key)
-    : secretsManagerCursorKey(new SecretsManagerClient({ maxAttempts: 2 }), source.secretId);
+    : secretsManagerCursorKey(
+        createSecretsManagerSource(environment, { maxAttempts: 2 }),
+        source.secretId,
+      );

@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-  type UpdateItemCommandInput,
-  type UpdateItemCommandOutput,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, UpdateItemInput, UpdateItemOutput } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedError, type DynamoDb } from '../aws/dynamodb';
 import type { EventEnvelope } from '../queue/event-queue';
 import { type CapacityListener, ignoreCapacity, unitsOf } from './dynamodb-item';
 import type {
@@ -172,7 +165,7 @@ const MAX_NOTE_LENGTH = 300;
 /** The ledger's client, table and timing; the worker fills it from `WorkerConfig`. */
 export interface DynamoDbEventLedgerOptions {
   /** Created once per process by the caller, never per call. */
-  readonly client: DynamoDBClient;
+  readonly client: DynamoDb;
   readonly tableName: string;
   /** Completed events are duplicates for this long (contract default: 7 days). */
   readonly dedupeWindowSeconds: number;
@@ -242,7 +235,7 @@ const COMPLETABLE =
  * stream record, no change event), and the completion outbox item is written only if absent.
  */
 export class DynamoDbEventLedger implements EventLedger {
-  private readonly client: DynamoDBClient;
+  private readonly client: DynamoDb;
   private readonly tableName: string;
   private readonly dedupeWindowSeconds: number;
   private readonly archiveRetentionSeconds: number;
@@ -295,15 +288,13 @@ export class DynamoDbEventLedger implements EventLedger {
   private async read(eventId: string): Promise<LedgerEntry | undefined> {
     let item: Record<string, AttributeValue> | undefined;
     try {
-      const output = await this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { eventId: text(eventId) },
-          ConsistentRead: false,
-          ...CHECK_PROJECTION,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
+      const output = await this.client.call('GetItem', {
+        TableName: this.tableName,
+        Key: { eventId: text(eventId) },
+        ConsistentRead: false,
+        ...CHECK_PROJECTION,
+        ReturnConsumedCapacity: 'TOTAL',
+      });
       this.onCapacity({
         tableName: this.tableName,
         operation: 'GetItem',
@@ -346,7 +337,7 @@ export class DynamoDbEventLedger implements EventLedger {
         });
         return;
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!(error instanceof ConditionalCheckFailedError)) throw error;
         // The list filled since the read: count this one past it.
       }
     }
@@ -364,7 +355,7 @@ export class DynamoDbEventLedger implements EventLedger {
         },
       });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return;
+      if (error instanceof ConditionalCheckFailedError) return;
       throw error;
     }
   }
@@ -378,10 +369,10 @@ export class DynamoDbEventLedger implements EventLedger {
         await this.update('complete', this.completion(request, delivery, counting, now));
         return { kind: 'completed' };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException) || error.Item === undefined) {
+        if (!(error instanceof ConditionalCheckFailedError) || error.item === undefined) {
           throw error;
         }
-        const duplicate = duplicateOf(this.parse(error.Item, request.eventId), {
+        const duplicate = duplicateOf(this.parse(error.item, request.eventId), {
           deliveryId: delivery,
           now,
           dedupeWindowSeconds: this.dedupeWindowSeconds,
@@ -409,10 +400,7 @@ export class DynamoDbEventLedger implements EventLedger {
     delivery: string,
     counting: 'listed' | 'unlisted',
     now: Date,
-  ): Omit<
-    UpdateItemCommandInput,
-    'TableName' | 'ReturnConsumedCapacity' | 'ExpressionAttributeNames'
-  > {
+  ): Omit<UpdateItemInput, 'TableName' | 'ReturnConsumedCapacity' | 'ExpressionAttributeNames'> {
     const archive = request.archive && this.compress(request.archive);
     const keepSeconds = Math.max(
       this.dedupeWindowSeconds,
@@ -530,7 +518,7 @@ export class DynamoDbEventLedger implements EventLedger {
       });
       return 'bound';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'reused';
+      if (error instanceof ConditionalCheckFailedError) return 'reused';
       throw error;
     }
   }
@@ -569,7 +557,7 @@ export class DynamoDbEventLedger implements EventLedger {
         },
       });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return;
+      if (error instanceof ConditionalCheckFailedError) return;
       throw error;
     }
   }
@@ -587,22 +575,20 @@ export class DynamoDbEventLedger implements EventLedger {
   private async update(
     purpose: 'count' | 'complete' | 'bind' | 'failure',
     input: Omit<
-      UpdateItemCommandInput,
+      UpdateItemInput,
       'TableName' | 'ReturnConsumedCapacity' | 'ExpressionAttributeNames'
     >,
-  ): Promise<UpdateItemCommandOutput> {
+  ): Promise<UpdateItemOutput> {
     try {
-      const output = await this.client.send(
-        new UpdateItemCommand({
-          ...input,
-          ExpressionAttributeNames: attributeNamesOf(
-            input.UpdateExpression,
-            input.ConditionExpression,
-          ),
-          TableName: this.tableName,
-          ReturnConsumedCapacity: 'INDEXES',
-        }),
-      );
+      const output = await this.client.call('UpdateItem', {
+        ...input,
+        ExpressionAttributeNames: attributeNamesOf(
+          input.UpdateExpression,
+          input.ConditionExpression,
+        ),
+        TableName: this.tableName,
+        ReturnConsumedCapacity: 'INDEXES',
+      });
       this.onCapacity({
         tableName: this.tableName,
         operation: 'UpdateItem',
@@ -611,7 +597,7 @@ export class DynamoDbEventLedger implements EventLedger {
       });
       return output;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
+      if (error instanceof ConditionalCheckFailedError) {
         this.onCapacity({
           tableName: this.tableName,
           operation: 'UpdateItem',

@@ -1,9 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedError, type DynamoDb } from '../aws/dynamodb';
 import type { AliasedImageChange } from '../record/image-change';
 import type { Vendor } from '../vendors/vendor';
 import { aliasKey, asAliasedChanges, heldChangesOf, withHeldChange } from './alias-item';
@@ -16,7 +11,7 @@ const MAX_HOLD_ATTEMPTS = 10;
 
 export interface DynamoDbImageAliasStoreOptions {
   /** Created once per process by the caller, never per call. */
-  readonly client: DynamoDBClient;
+  readonly client: DynamoDb;
   /** The records table: alias items live beside the records, under `alias#` keys. */
   readonly tableName: string;
   readonly onCapacity?: CapacityListener;
@@ -34,7 +29,7 @@ export interface DynamoDbImageAliasStoreOptions {
  *   applied again by the next link, which changes nothing (the merge is idempotent).
  */
 export class DynamoDbImageAliasStore implements ImageAliasStore {
-  private readonly client: DynamoDBClient;
+  private readonly client: DynamoDb;
   private readonly tableName: string;
   private readonly onCapacity: CapacityListener;
 
@@ -54,16 +49,14 @@ export class DynamoDbImageAliasStore implements ImageAliasStore {
     imageId: string,
   ): Promise<readonly AliasedImageChange[]> {
     const output = await this.call('UpdateItem', () =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: { pk: { S: aliasKey(vendor, alias) } },
-          UpdateExpression: 'SET imageId = :imageId',
-          ExpressionAttributeValues: { ':imageId': { S: imageId } },
-          ReturnValues: 'ALL_NEW',
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      ),
+      this.client.call('UpdateItem', {
+        TableName: this.tableName,
+        Key: { pk: { S: aliasKey(vendor, alias) } },
+        UpdateExpression: 'SET imageId = :imageId',
+        ExpressionAttributeValues: { ':imageId': { S: imageId } },
+        ReturnValues: 'ALL_NEW',
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
     this.report('UpdateItem', output.ConsumedCapacity);
     return asAliasedChanges(vendor, alias, heldChangesOf(output.Attributes?.held?.S));
@@ -72,17 +65,15 @@ export class DynamoDbImageAliasStore implements ImageAliasStore {
   async release(vendor: Vendor, alias: string): Promise<void> {
     const output = await this.call('UpdateItem', () =>
       this.client
-        .send(
-          new UpdateItemCommand({
-            TableName: this.tableName,
-            Key: { pk: { S: aliasKey(vendor, alias) } },
-            UpdateExpression: 'REMOVE held',
-            ConditionExpression: 'attribute_exists(pk)',
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        )
+        .call('UpdateItem', {
+          TableName: this.tableName,
+          Key: { pk: { S: aliasKey(vendor, alias) } },
+          UpdateExpression: 'REMOVE held',
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnConsumedCapacity: 'TOTAL',
+        })
         .catch((error: unknown) => {
-          if (error instanceof ConditionalCheckFailedException) return undefined;
+          if (error instanceof ConditionalCheckFailedError) return undefined;
           throw error;
         }),
     );
@@ -96,26 +87,24 @@ export class DynamoDbImageAliasStore implements ImageAliasStore {
       if (current.imageId !== undefined) return { linkedTo: current.imageId };
       const held = withHeldChange(heldChangesOf(current.held), change);
       try {
-        const output = await this.client.send(
-          new UpdateItemCommand({
-            TableName: this.tableName,
-            Key: { pk: { S: key } },
-            UpdateExpression: 'SET held = :held, rev = :next',
-            ConditionExpression:
-              'attribute_not_exists(imageId) AND ' +
-              (current.rev === undefined ? 'attribute_not_exists(rev)' : 'rev = :rev'),
-            ExpressionAttributeValues: {
-              ':held': { S: JSON.stringify(held) },
-              ':next': { N: String((current.rev ?? 0) + 1) },
-              ...(current.rev === undefined ? {} : { ':rev': { N: String(current.rev) } }),
-            },
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        );
+        const output = await this.client.call('UpdateItem', {
+          TableName: this.tableName,
+          Key: { pk: { S: key } },
+          UpdateExpression: 'SET held = :held, rev = :next',
+          ConditionExpression:
+            'attribute_not_exists(imageId) AND ' +
+            (current.rev === undefined ? 'attribute_not_exists(rev)' : 'rev = :rev'),
+          ExpressionAttributeValues: {
+            ':held': { S: JSON.stringify(held) },
+            ':next': { N: String((current.rev ?? 0) + 1) },
+            ...(current.rev === undefined ? {} : { ':rev': { N: String(current.rev) } }),
+          },
+          ReturnConsumedCapacity: 'TOTAL',
+        });
         this.report('UpdateItem', output.ConsumedCapacity);
         return {};
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) {
+        if (!(error instanceof ConditionalCheckFailedError)) {
           throw new StoreOperationError('UpdateItem', this.tableName, { cause: error });
         }
         // Linked or held by another writer meanwhile: read again.
@@ -130,14 +119,12 @@ export class DynamoDbImageAliasStore implements ImageAliasStore {
     alias: string,
   ): Promise<{ imageId?: string; held?: string; rev?: number }> {
     const output = await this.call('GetItem', () =>
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { pk: { S: aliasKey(vendor, alias) } },
-          ConsistentRead: true,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      ),
+      this.client.call('GetItem', {
+        TableName: this.tableName,
+        Key: { pk: { S: aliasKey(vendor, alias) } },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
     this.report('GetItem', output.ConsumedCapacity);
     const item = output.Item;

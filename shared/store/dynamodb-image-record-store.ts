@@ -1,11 +1,5 @@
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedError, type DynamoDb } from '../aws/dynamodb';
 import * as v from 'valibot';
 import {
   applyChange,
@@ -54,7 +48,7 @@ const DEFAULT_MAX_WRITE_ATTEMPTS = 10;
 /** The store's client and table, plus the knobs tests and benchmarks turn. */
 export interface DynamoDbImageRecordStoreOptions {
   /** Created once per process by the caller, never per call. */
-  readonly client: DynamoDBClient;
+  readonly client: DynamoDb;
   readonly tableName: string;
   readonly onCapacity?: CapacityListener;
   readonly maxWriteAttempts?: number;
@@ -97,7 +91,7 @@ const SortKeyAttributeSchema = v.object({ collectionSort: v.object({ S: v.string
  * every call reports to `onCapacity`.
  */
 export class DynamoDbImageRecordStore implements ImageRecordStore {
-  private readonly client: DynamoDBClient;
+  private readonly client: DynamoDb;
   private readonly tableName: string;
   private readonly onCapacity: CapacityListener;
   private readonly maxWriteAttempts: number;
@@ -166,18 +160,16 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
    */
   async recordCompletion(completion: CollectionCompletion): Promise<'recorded' | 'exists'> {
     try {
-      const output = await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: toCompletionItem(completion),
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnConsumedCapacity: 'INDEXES',
-        }),
-      );
+      const output = await this.client.call('PutItem', {
+        TableName: this.tableName,
+        Item: toCompletionItem(completion),
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnConsumedCapacity: 'INDEXES',
+      });
       this.report('PutItem', unitsOf(output.ConsumedCapacity, 'write'), true);
       return 'recorded';
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) {
+      if (!(error instanceof ConditionalCheckFailedError)) {
         throw new StoreOperationError('PutItem', this.tableName, { cause: error });
       }
       const writeUnits = writeUnitsFor(itemBytes(toCompletionItem(completion)));
@@ -194,13 +186,11 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
   async get(vendor: Vendor, imageId: string): Promise<StoredRecord | undefined> {
     const key = recordKey(vendor, imageId);
     const output = await this.call('GetItem', () =>
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { pk: { S: key } },
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      ),
+      this.client.call('GetItem', {
+        TableName: this.tableName,
+        Key: { pk: { S: key } },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
     this.report('GetItem', unitsOf(output.ConsumedCapacity, 'read'), true);
     return output.Item === undefined ? undefined : this.parse(output.Item, key);
@@ -222,17 +212,15 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
     };
     for (;;) {
       const output = await this.call('Query', () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: BY_COLLECTION_INDEX,
-            KeyConditionExpression: 'collectionKey = :collection',
-            ExpressionAttributeValues: { ':collection': { S: partition } },
-            Limit: request.limit + 1 - found.length,
-            ExclusiveStartKey: startKey,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
+        this.client.call('Query', {
+          TableName: this.tableName,
+          IndexName: BY_COLLECTION_INDEX,
+          KeyConditionExpression: 'collectionKey = :collection',
+          ExpressionAttributeValues: { ':collection': { S: partition } },
+          Limit: request.limit + 1 - found.length,
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       );
       this.report('Query', unitsOf(output.ConsumedCapacity, 'read'), true);
       for (const item of output.Items ?? []) found.push(this.parseIndexed(item));
@@ -281,35 +269,33 @@ export class DynamoDbImageRecordStore implements ImageRecordStore {
     // The limit applies to the record's content, not to how well it deflates (see `textBytes`).
     if (textBytes > MAX_ITEM_BYTES) throw new RecordTooLargeError(key, textBytes, MAX_ITEM_BYTES);
     try {
-      const output = await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: item,
-          ...(storedRev === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: 'rev = :rev',
-                ExpressionAttributeValues: { ':rev': { N: String(storedRev) } },
-              }),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ReturnConsumedCapacity: 'INDEXES',
-        }),
-      );
+      const output = await this.client.call('PutItem', {
+        TableName: this.tableName,
+        Item: item,
+        ...(storedRev === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'rev = :rev',
+              ExpressionAttributeValues: { ':rev': { N: String(storedRev) } },
+            }),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ReturnConsumedCapacity: 'INDEXES',
+      });
       const units = unitsOf(output.ConsumedCapacity, 'write');
       this.report('PutItem', units, true);
       return { won: true, writeUnits: units.writeUnits };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) {
+      if (!(error instanceof ConditionalCheckFailedError)) {
         throw new StoreOperationError('PutItem', this.tableName, { cause: error });
       }
       // DynamoDB charges a failed condition by item size but reports nothing: estimate it.
-      const oldBytes = error.Item ? itemBytes(error.Item) : 0;
+      const oldBytes = error.item ? itemBytes(error.item) : 0;
       const writeUnits = writeUnitsFor(Math.max(itemBytes(item), oldBytes));
       this.report('PutItem', { readUnits: 0, writeUnits, indexWriteUnits: 0 }, false);
       return {
         won: false,
         writeUnits,
-        ...(error.Item ? { current: this.parse(error.Item, key) } : {}),
+        ...(error.item ? { current: this.parse(error.item, key) } : {}),
       };
     }
   }

@@ -1,9 +1,5 @@
-import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  type DynamoDBClient,
-  type KeysAndAttributes,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, KeysAndAttributes } from '@aws-sdk/client-dynamodb';
+import type { DynamoDb } from '../aws/dynamodb';
 import type { CapacityListener } from './dynamodb-item';
 import { StoreOperationError } from './store-errors';
 
@@ -87,7 +83,7 @@ export const CHECK_PROJECTION = {
 
 /** Where a batch read goes and whom it reports its units to. */
 export interface LedgerBatchReadTarget {
-  readonly client: DynamoDBClient;
+  readonly client: DynamoDb;
   readonly tableName: string;
   readonly onCapacity: CapacityListener;
 }
@@ -137,12 +133,10 @@ const batchGet = async (
     ...CHECK_PROJECTION,
   };
   try {
-    const output = await client.send(
-      new BatchGetItemCommand({
-        RequestItems: { [tableName]: request },
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
+    const output = await client.call('BatchGetItem', {
+      RequestItems: { [tableName]: request },
+      ReturnConsumedCapacity: 'TOTAL',
+    });
     const reportedUnits = (output.ConsumedCapacity ?? [])
       .filter((consumed) => consumed.TableName === tableName)
       .reduce((sum, consumed) => sum + (consumed.CapacityUnits ?? 0), 0);

@@ -1,10 +1,5 @@
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  GetItemCommand,
-  QueryCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDb } from '../aws/dynamodb';
 import type { Vendor } from '../vendors/vendor';
 import { type CapacityListener, ignoreCapacity, unitsOf } from './dynamodb-item';
 import { fromLedgerItem, type LedgerEntry, type LedgerStatus } from './ledger-item';
@@ -13,7 +8,7 @@ import { UNFINISHED_INDEX } from './table-definitions';
 
 /** The reader's client and table. */
 export interface LedgerReaderOptions {
-  readonly client: DynamoDBClient;
+  readonly client: DynamoDb;
   readonly tableName: string;
   readonly onCapacity?: CapacityListener;
 }
@@ -69,7 +64,7 @@ const newestFirst = (a: LedgerEntry, b: LedgerEntry): number => seenAt(b).locale
  *   in AWS, history at volume belongs to Logs Insights on the worker's one line per event.
  */
 export class DynamoDbLedgerReader {
-  private readonly client: DynamoDBClient;
+  private readonly client: DynamoDb;
   private readonly tableName: string;
   private readonly onCapacity: CapacityListener;
 
@@ -82,14 +77,12 @@ export class DynamoDbLedgerReader {
   /** One entry, archive included, read strongly consistent. */
   async find(eventId: string): Promise<LedgerEntry | undefined> {
     const output = await this.call('GetItem', () =>
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { eventId: { S: eventId } },
-          ConsistentRead: true,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      ),
+      this.client.call('GetItem', {
+        TableName: this.tableName,
+        Key: { eventId: { S: eventId } },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
     this.report('GetItem', output.ConsumedCapacity);
     return output.Item && this.parse(output.Item);
@@ -104,17 +97,15 @@ export class DynamoDbLedgerReader {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const output = await this.call('Query', () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: UNFINISHED_INDEX,
-            KeyConditionExpression: 'unfinishedVendor = :vendor',
-            ExpressionAttributeValues: { ':vendor': { S: vendor } },
-            ScanIndexForward: false,
-            ExclusiveStartKey: startKey,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
+        this.client.call('Query', {
+          TableName: this.tableName,
+          IndexName: UNFINISHED_INDEX,
+          KeyConditionExpression: 'unfinishedVendor = :vendor',
+          ExpressionAttributeValues: { ':vendor': { S: vendor } },
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       );
       this.report('Query', output.ConsumedCapacity);
       for (const item of output.Items ?? []) found.push(this.parse(item));
@@ -147,17 +138,15 @@ export class DynamoDbLedgerReader {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const output = await this.call('Scan', () =>
-        this.client.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            ProjectionExpression: LISTED_ATTRIBUTES.map((name) => `#${name}`).join(', '),
-            ExpressionAttributeNames: names,
-            FilterExpression: conditions.join(' AND '),
-            ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-            ExclusiveStartKey: startKey,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
+        this.client.call('Scan', {
+          TableName: this.tableName,
+          ProjectionExpression: LISTED_ATTRIBUTES.map((name) => `#${name}`).join(', '),
+          ExpressionAttributeNames: names,
+          FilterExpression: conditions.join(' AND '),
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       );
       this.report('Query', output.ConsumedCapacity);
       for (const item of output.Items ?? []) found.push(this.parse(item));
@@ -175,24 +164,22 @@ export class DynamoDbLedgerReader {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const output = await this.call('Scan', () =>
-        this.client.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            FilterExpression:
-              options.vendor === undefined
-                ? 'attribute_exists(#archive)'
-                : 'attribute_exists(#archive) AND #vendor = :vendor',
-            ExpressionAttributeNames: {
-              '#archive': 'archive',
-              ...(options.vendor === undefined ? {} : { '#vendor': 'vendor' }),
-            },
-            ...(options.vendor === undefined
-              ? {}
-              : { ExpressionAttributeValues: { ':vendor': { S: options.vendor } } }),
-            ExclusiveStartKey: startKey,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
+        this.client.call('Scan', {
+          TableName: this.tableName,
+          FilterExpression:
+            options.vendor === undefined
+              ? 'attribute_exists(#archive)'
+              : 'attribute_exists(#archive) AND #vendor = :vendor',
+          ExpressionAttributeNames: {
+            '#archive': 'archive',
+            ...(options.vendor === undefined ? {} : { '#vendor': 'vendor' }),
+          },
+          ...(options.vendor === undefined
+            ? {}
+            : { ExpressionAttributeValues: { ':vendor': { S: options.vendor } } }),
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       );
       this.report('Query', output.ConsumedCapacity);
       for (const item of output.Items ?? []) found.push(this.parse(item));

@@ -3,6 +3,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
 import { type AwsEnvironment, readAwsEnvironment } from '../../shared/aws/aws-environment';
 import type { AwsJsonClientOptions } from '../../shared/aws/aws-json-client';
+import type { DynamoDb } from '../../shared/aws/dynamodb';
+import { createDynamoDbClient } from '../../shared/aws/dynamodb-json-client';
 import { createSqsMessageSender, type SqsMessageSender } from '../../shared/aws/sqs-send-message';
 
 const endpointOf = (name: 'TEST_DYNAMODB_ENDPOINT' | 'TEST_SQS_ENDPOINT'): string => {
@@ -39,6 +41,16 @@ export const localSqsSender = (
     localAwsEnvironment({ AWS_ENDPOINT_URL_SQS: endpointOf('TEST_SQS_ENDPOINT') }),
     overrides,
   );
+
+/**
+ * The functions' lean DynamoDB client, pointed at the run's DynamoDB Local (or at `endpoint`): what
+ * the tests give the stores, so they run on the same client as in AWS.
+ */
+export const localDynamoDbPort = (
+  overrides: Partial<Omit<AwsJsonClientOptions, 'service' | 'environment'>> = {},
+  endpoint: string = endpointOf('TEST_DYNAMODB_ENDPOINT'),
+): DynamoDb =>
+  createDynamoDbClient(localAwsEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: endpoint }), overrides);
 
 /** A name no other test in the run uses. */
 export const uniqueName = (prefix: string): string =>

@@ -117,11 +117,11 @@ describe('npm run bench -- --quick', () => {
     // Assess
     for (const item of byKind('new')) {
       expect(item.writeUnits).toBeGreaterThanOrEqual(item.images + 1);
-      expect(item.sdkCalls).toBeGreaterThanOrEqual(item.images + 1);
+      expect(item.dynamoDbCalls).toBeGreaterThanOrEqual(item.images + 1);
       expect(item.floorWriteUnits).toBeGreaterThanOrEqual(item.images + 1);
     }
     expect(byKind('update').length).toBeGreaterThan(0);
-    expect(byKind('duplicate').map((item) => item.sdkCalls)).toEqual([1]);
+    expect(byKind('duplicate').map((item) => item.dynamoDbCalls)).toEqual([1]);
     expect(results.worker.throughput.events).toBeGreaterThan(0);
     expect(results.worker.throughput.eventsPerSecond).toBeGreaterThan(0);
     expect(results.worker.indexProjection.pageReadUnitsKeysOnly).toBeGreaterThan(0);

@@ -3,9 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
-import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
 import { freePort } from '../../../local/servers/free-port';
 import { signFreshSpyneSignature } from '../../../shared/vendors/spyne/signature';
 import { DEV_SECRETS } from '../../../shared/config/dev-secrets';
@@ -19,6 +17,7 @@ import {
 import { loadBody } from '../../support/vendor-bodies';
 import { type StackProcess, startStackProcess } from './support/stack-process';
 import { InspectableLedger } from '../../support/inspectable-ledger';
+import { localDynamoDbPort } from '../../support/local-clients';
 
 jest.setTimeout(180_000);
 
@@ -68,7 +67,6 @@ const signatureFor = (skuId: string, now = new Date()) =>
 describe('trust, against the local stack (npm start as a child process)', () => {
   let dataDir: string;
   let stack: StackProcess;
-  let dynamoDb: DynamoDBClient;
   let ledger: InspectableLedger;
 
   beforeAll(async () => {
@@ -79,9 +77,8 @@ describe('trust, against the local stack (npm start as a child process)', () => 
       sqsPort: await freePort(),
     };
     stack = await startStackProcess(dataDir, ports, ['--in-memory']);
-    dynamoDb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: stack.info.dynamoDbEndpoint });
     ledger = new InspectableLedger({
-      client: dynamoDb,
+      client: localDynamoDbPort({}, stack.info.dynamoDbEndpoint),
       tableName: stack.info.tables.ledger,
       dedupeWindowSeconds: 60,
       archiveRetentionSeconds: 60,
@@ -89,7 +86,6 @@ describe('trust, against the local stack (npm start as a child process)', () => 
   });
 
   afterAll(async () => {
-    dynamoDb?.destroy();
     await stack?.stop('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   });

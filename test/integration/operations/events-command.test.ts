@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
 import { DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';
-import { localDynamoDb } from '../../support/local-clients';
+import { localDynamoDb, localDynamoDbPort } from '../../support/local-clients';
 import { runScript } from '../local/support/stack-process';
 import { envelopeOfBody } from '../worker/support/envelopes';
 import { createTestPipeline, type TestPipeline } from '../worker/support/pipeline';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   await pipeline.deliver({ ...applied, requestId: 'the-vendor-retried' });
   await pipeline.deliver(ignored);
   const ledger = new DynamoDbEventLedger({
-    client,
+    client: localDynamoDbPort(),
     tableName: pipeline.tables.ledger,
     dedupeWindowSeconds: 3600,
     archiveRetentionSeconds: 3600,

@@ -18,7 +18,7 @@ import {
   type ReprocessSelection,
 } from '../../../scripts/lib/reprocess/reprocess-archive';
 import { eventChangesOf } from '../../../shared/worker/process-event';
-import { localDynamoDb } from '../../support/local-clients';
+import { localDynamoDb, localDynamoDbPort } from '../../support/local-clients';
 import { getImageEvent } from '../read/support/http-events';
 import { runScript } from '../local/support/stack-process';
 import { envelopeOf, envelopeOfBody } from '../worker/support/envelopes';
@@ -128,9 +128,15 @@ const brokenPipeline = async (): Promise<TestPipeline> => {
 };
 
 const depsFor = (pipeline: TestPipeline, dryRun = false): ReprocessDeps => ({
-  archive: new DynamoDbLedgerReader({ client, tableName: pipeline.tables.ledger }),
+  archive: new DynamoDbLedgerReader({
+    client: localDynamoDbPort(),
+    tableName: pipeline.tables.ledger,
+  }),
   records: pipeline.store,
-  aliases: new DynamoDbImageAliasStore({ client, tableName: pipeline.tables.records }),
+  aliases: new DynamoDbImageAliasStore({
+    client: localDynamoDbPort(),
+    tableName: pipeline.tables.records,
+  }),
   definitions: VENDOR_DEFINITIONS,
   dryRun,
 });

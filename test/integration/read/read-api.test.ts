@@ -11,7 +11,7 @@ import type { ImageChange } from '../../../shared/record/image-change';
 import { encodeCursor } from '../../../shared/store/collection-cursor';
 import { DynamoDbImageRecordStore } from '../../../shared/store/dynamodb-image-record-store';
 import { toRecordItem } from '../../../shared/store/record-item';
-import { localDynamoDb } from '../../support/local-clients';
+import { localDynamoDb, localDynamoDbPort } from '../../support/local-clients';
 import { createTestPipeline, TEST_CURSOR_KEY, type TestPipeline } from '../worker/support/pipeline';
 import { RecordingLog } from '../worker/support/test-worker';
 import { defaultRouteEvent, getImageEvent, listImagesEvent } from './support/http-events';
@@ -166,13 +166,7 @@ describe('GET /images/{vendor}/{imageId}', () => {
 
   it('answers 503 with Retry-After when DynamoDB cannot be reached', async () => {
     // Prepare
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const unreachable = new DynamoDBClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      endpoint: 'http://127.0.0.1:9',
-      maxAttempts: 1,
-    });
+    const unreachable = localDynamoDbPort({ maxAttempts: 1 }, 'http://127.0.0.1:9');
     const read = createReadHandler({
       store: new DynamoDbImageRecordStore({
         client: unreachable,
@@ -189,14 +183,16 @@ describe('GET /images/{vendor}/{imageId}', () => {
     expect(response.statusCode).toBe(503);
     expect(response.headers?.['retry-after']).toBe('1');
     expect(JSON.parse(String(response.body))).toEqual({ error: 'temporarily_unavailable' });
-    unreachable.destroy();
   });
 
   it('names the invocation on its log lines with the Lambda context it is given', async () => {
     // Prepare
     const log = new RecordingLog();
     const read = createReadHandler({
-      store: new DynamoDbImageRecordStore({ client, tableName: pipeline.tables.records }),
+      store: new DynamoDbImageRecordStore({
+        client: localDynamoDbPort(),
+        tableName: pipeline.tables.records,
+      }),
       cursorKey: fixedCursorKey(TEST_CURSOR_KEY),
       log,
     });

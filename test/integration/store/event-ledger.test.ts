@@ -16,7 +16,7 @@ import type {
 } from '../../../shared/store/event-ledger';
 import { DynamoDbLedgerReader } from '../../../shared/store/ledger-reader';
 import { UNFINISHED_ATTEMPT } from '../../../shared/worker/process-event';
-import { localDynamoDb, uniqueName } from '../../support/local-clients';
+import { localDynamoDb, localDynamoDbPort, uniqueName } from '../../support/local-clients';
 import { envelopeOf, envelopeOfBody } from '../worker/support/envelopes';
 import { createTestTables, type TestTables } from './support/test-tables';
 import { InspectableLedger } from '../../support/inspectable-ledger';
@@ -38,7 +38,7 @@ afterAll(() => client.destroy());
 /** A ledger whose clock the test moves. */
 const ledgerAt = (clock: { now: Date }, tally?: CapacityTally): InspectableLedger =>
   new InspectableLedger({
-    client,
+    client: localDynamoDbPort(),
     tableName: tables.ledger,
     dedupeWindowSeconds: WINDOW_SECONDS,
     archiveRetentionSeconds: RETENTION_SECONDS,
@@ -497,7 +497,8 @@ describe('DynamoDbEventLedger', () => {
 
   describe('the sparse index of unfinished events', () => {
     /** A reader of the test's ledger table (created in beforeAll). */
-    const reader = () => new DynamoDbLedgerReader({ client, tableName: tables.ledger });
+    const reader = () =>
+      new DynamoDbLedgerReader({ client: localDynamoDbPort(), tableName: tables.ledger });
 
     it('costs no index write on the happy path: check and complete leave the index alone', async () => {
       // Prepare

@@ -12,7 +12,7 @@ import {
   RecordTooLargeError,
   StoreOperationError,
 } from '../../../shared/store/store-errors';
-import { localDynamoDb } from '../../support/local-clients';
+import { localDynamoDb, localDynamoDbPort } from '../../support/local-clients';
 import { createTestTables, type TestTables } from './support/test-tables';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -32,7 +32,7 @@ const storeWith = (
   options: { tally?: CapacityTally; maxWriteAttempts?: number } = {},
 ): DynamoDbImageRecordStore =>
   new DynamoDbImageRecordStore({
-    client,
+    client: localDynamoDbPort(),
     tableName: tables.records,
     now: () => NOW,
     ...(options.tally ? { onCapacity: options.tally.listener } : {}),
@@ -322,13 +322,7 @@ describe('DynamoDbImageRecordStore.apply', () => {
 
   it('translates an unreachable DynamoDB into StoreOperationError', async () => {
     // Prepare
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const unreachable = new DynamoDBClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      endpoint: 'http://127.0.0.1:9',
-      maxAttempts: 1,
-    });
+    const unreachable = localDynamoDbPort({ maxAttempts: 1 }, 'http://127.0.0.1:9');
     const store = new DynamoDbImageRecordStore({ client: unreachable, tableName: tables.records });
 
     // Act
@@ -336,7 +330,6 @@ describe('DynamoDbImageRecordStore.apply', () => {
 
     // Assess
     await expect(applying).rejects.toBeInstanceOf(StoreOperationError);
-    unreachable.destroy();
   });
 });
 

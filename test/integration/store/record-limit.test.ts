@@ -10,7 +10,7 @@ import { mergeAll } from '../../support/merge-all';
 import { DynamoDbImageRecordStore } from '../../../shared/store/dynamodb-image-record-store';
 import { MAX_ITEM_BYTES } from '../../../shared/store/dynamodb-item';
 import { encodeState, toSizedRecordItem } from '../../../shared/store/record-item';
-import { localDynamoDb } from '../../support/local-clients';
+import { localDynamoDb, localDynamoDbPort } from '../../support/local-clients';
 import { incompressible, worstCaseChanges } from '../../support/worst-case-record';
 import { createTestTables, type TestTables } from './support/test-tables';
 
@@ -33,7 +33,7 @@ afterAll(() => client.destroy());
 
 const store = () =>
   new DynamoDbImageRecordStore({
-    client,
+    client: localDynamoDbPort(),
     tableName: tables.records,
     now: () => new Date('2026-11-23T12:00:00.000Z'),
   });

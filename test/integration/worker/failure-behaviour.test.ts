@@ -1,4 +1,4 @@
-import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -8,13 +8,19 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import * as v from 'valibot';
-import { LOCAL_AWS } from '../../../local/servers/dynamodb-local';
+import { AwsCallError } from '../../../shared/aws/aws-call-error';
+import type { DynamoDb } from '../../../shared/aws/dynamodb';
 import { toSqsEvent } from '../../../local/worker-feed/sqs-event';
 import type { EventEnvelope } from '../../../shared/queue/event-queue';
 import type { EventLedger } from '../../../shared/store/event-ledger';
 import { UNFINISHED_ATTEMPT } from '../../../shared/worker/process-event';
 import { recordKey } from '../../../shared/store/record-item';
-import { localDynamoDb, localSqs, uniqueName } from '../../support/local-clients';
+import {
+  localDynamoDb,
+  localDynamoDbPort,
+  localSqs,
+  uniqueName,
+} from '../../support/local-clients';
 import { envelopeOf, envelopeOfBody, sqsEventOf, sqsRecordOf } from './support/envelopes';
 import { createTestPipeline } from './support/pipeline';
 
@@ -32,27 +38,29 @@ afterAll(() => {
 const PutItemInputSchema = v.object({ Item: v.object({ pk: v.object({ S: v.string() }) }) });
 
 /**
- * A client for the real DynamoDB Local whose PutItem calls for one record key fail with
- * throttling (before the SDK's retries, so the fault reaches the worker as it would after the
- * SDK gave up). Every other call reaches the server.
+ * The worker's client on the real DynamoDB Local, except that PutItem calls for one record key
+ * fail with throttling as the client throws it once its retries are spent, so the fault reaches
+ * the worker as it would in AWS. Every other call reaches the server.
  */
-const clientThrottling = (throttledKey: string): DynamoDBClient => {
-  const endpoint = process.env.TEST_DYNAMODB_ENDPOINT;
-  const client = new DynamoDBClient({ ...LOCAL_AWS, ...(endpoint ? { endpoint } : {}) });
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const put = v.safeParse(PutItemInputSchema, args.input);
-      if (put.success && put.output.Item.pk.S === throttledKey) {
-        throw new ProvisionedThroughputExceededException({
-          message: 'The level of configured provisioned throughput for the table was exceeded.',
-          $metadata: { httpStatusCode: 400 },
-        });
+const clientThrottling = (throttledKey: string): DynamoDb => {
+  const real = localDynamoDbPort();
+  return {
+    call: (operation, input) => {
+      const put = v.safeParse(PutItemInputSchema, input);
+      if (operation === 'PutItem' && put.success && put.output.Item.pk.S === throttledKey) {
+        return Promise.reject(
+          new AwsCallError({
+            service: 'dynamodb',
+            operation,
+            code: 'ProvisionedThroughputExceededException',
+            statusCode: 400,
+            retryable: true,
+          }),
+        );
       }
-      return next(args);
+      return real.call(operation, input);
     },
-    { step: 'initialize', name: 'throttleOneRecord' },
-  );
-  return client;
+  };
 };
 
 describe('DynamoDB throttled for one message', () => {
@@ -64,7 +72,7 @@ describe('DynamoDB throttled for one message', () => {
       envelopeOfBody('sharinpix', 'image_processed'),
     ];
     const faulty = clientThrottling(recordKey('sharinpix', 'f37e01b7-942c-4179-bfd0-0cccf4700328'));
-    const pipeline = await createTestPipeline(faulty);
+    const pipeline = await createTestPipeline(dynamoDb, { dynamoDb: faulty });
     const records = [throttled, ...others].map((envelope) => sqsRecordOf(envelope));
 
     // Act
@@ -92,7 +100,6 @@ describe('DynamoDB throttled for one message', () => {
     expect(
       (await retried.store.get('sharinpix', 'f37e01b7-942c-4179-bfd0-0cccf4700328'))?.rev,
     ).toBe(1);
-    faulty.destroy();
   });
 });
 

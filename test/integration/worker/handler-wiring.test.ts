@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { lambdaContext } from '../../../local/lambda/lambda-context';
-import { localDynamoDb } from '../../support/local-clients';
+import { localDynamoDb, localDynamoDbPort } from '../../support/local-clients';
 import { createTestTables, type TestTables } from '../store/support/test-tables';
 import { envelopeOfBody, sqsEventOf, sqsRecordOf } from './support/envelopes';
 import { InspectableLedger } from '../../support/inspectable-ledger';
@@ -68,7 +68,7 @@ describe('functions/worker/handler.ts', () => {
     // Assess
     expect(failures).toEqual([bad.messageId]);
     const ledger = new InspectableLedger({
-      client,
+      client: localDynamoDbPort(),
       tableName: tables.ledger,
       dedupeWindowSeconds: 60,
       archiveRetentionSeconds: 60,

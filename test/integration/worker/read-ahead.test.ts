@@ -1,39 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDb } from '../../../shared/aws/dynamodb';
 import { sharinpixImageEvent } from '../../../bench/inputs/bench-bodies';
 import type { EventEnvelope } from '../../../shared/queue/event-queue';
-import { localDynamoDb } from '../../support/local-clients';
+import { localDynamoDb, localDynamoDbPort } from '../../support/local-clients';
 import { envelopeOf } from './support/envelopes';
 import { createTestPipeline, type TestPipeline } from './support/pipeline';
 
 /**
  * The worker reads the ledger entries of a whole SQS batch ahead, in one BatchGetItem, instead of
- * one GetItem per event in sequence with its writes. Counted from the SDK calls the client makes,
- * per table, against DynamoDB Local.
+ * one GetItem per event in sequence with its writes. Counted from the calls the worker's client
+ * makes, per table, against DynamoDB Local.
  */
 
-/** One SDK call: its command and the table(s) it names. */
-interface SdkCall {
+/** One DynamoDB call: its operation and the table(s) it names. */
+interface DynamoDbCall {
   readonly command: string;
   readonly tables: readonly string[];
 }
 
 let client: DynamoDBClient;
-const calls: SdkCall[] = [];
+const calls: DynamoDbCall[] = [];
+
+/** The worker's own client, every call recorded before it goes out. */
+let counted: DynamoDb;
 
 beforeAll(() => {
   client = localDynamoDb();
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      const input = args.input as { TableName?: string; RequestItems?: Record<string, unknown> };
+  const lean = localDynamoDbPort();
+  counted = {
+    call: (operation, input) => {
+      const named = input as { TableName?: string; RequestItems?: Record<string, unknown> };
       calls.push({
-        command: context.commandName ?? 'unknown',
-        tables: input.TableName ? [input.TableName] : Object.keys(input.RequestItems ?? {}),
+        command: operation,
+        tables: named.TableName ? [named.TableName] : Object.keys(named.RequestItems ?? {}),
       });
-      return next(args);
+      return lean.call(operation, input);
     },
-    { step: 'initialize', name: 'readAheadTestCounter' },
-  );
+  };
 });
 afterAll(() => client.destroy());
 
@@ -49,7 +53,7 @@ const newImageEvent = (requestId = 'first-delivery'): EventEnvelope =>
   });
 
 const freshPipeline = async (): Promise<TestPipeline> => {
-  const pipeline = await createTestPipeline(client, { archiveEvents: false });
+  const pipeline = await createTestPipeline(client, { archiveEvents: false, dynamoDb: counted });
   calls.length = 0;
   return pipeline;
 };
@@ -65,10 +69,10 @@ describe('the ledger read-ahead of a batch', () => {
 
     // Assess: one read for the batch, then each event's completion; every event applied.
     const ledgerCommands = commandsOn(pipeline.tables.ledger);
-    expect(ledgerCommands[0]).toBe('BatchGetItemCommand');
-    expect(ledgerCommands.filter((command) => command === 'BatchGetItemCommand')).toHaveLength(1);
-    expect(ledgerCommands).not.toContain('GetItemCommand');
-    expect(ledgerCommands.filter((command) => command === 'UpdateItemCommand')).toHaveLength(5);
+    expect(ledgerCommands[0]).toBe('BatchGetItem');
+    expect(ledgerCommands.filter((command) => command === 'BatchGetItem')).toHaveLength(1);
+    expect(ledgerCommands).not.toContain('GetItem');
+    expect(ledgerCommands.filter((command) => command === 'UpdateItem')).toHaveLength(5);
     expect(pipeline.metrics.count('Applied')).toBe(5);
     expect(pipeline.tally.totals(pipeline.tables.ledger)).toMatchObject({ reads: 1 });
   });
@@ -85,10 +89,10 @@ describe('the ledger read-ahead of a batch', () => {
 
     // Assess: one batch read, one UpdateItem per repeat to count it, nothing on the records.
     expect(commandsOn(pipeline.tables.ledger)).toEqual([
-      'BatchGetItemCommand',
-      'UpdateItemCommand',
-      'UpdateItemCommand',
-      'UpdateItemCommand',
+      'BatchGetItem',
+      'UpdateItem',
+      'UpdateItem',
+      'UpdateItem',
     ]);
     expect(commandsOn(pipeline.tables.records)).toEqual([]);
     expect(pipeline.metrics.count('Duplicate')).toBe(3);
@@ -109,8 +113,8 @@ describe('the ledger read-ahead of a batch', () => {
     // first delivery completed the event, reads the entry again and is a plain duplicate (it
     // applies nothing), not one that applied the event concurrently.
     const ledgerCommands = commandsOn(pipeline.tables.ledger);
-    expect(ledgerCommands.filter((command) => command === 'BatchGetItemCommand')).toHaveLength(1);
-    expect(ledgerCommands.filter((command) => command === 'GetItemCommand')).toHaveLength(1);
+    expect(ledgerCommands.filter((command) => command === 'BatchGetItem')).toHaveLength(1);
+    expect(ledgerCommands.filter((command) => command === 'GetItem')).toHaveLength(1);
     expect(pipeline.metrics.count('Applied')).toBe(2);
     expect(pipeline.metrics.count('Duplicate')).toBe(1);
     const duplicateLine = pipeline.log.lines.find(

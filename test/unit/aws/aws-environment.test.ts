@@ -36,6 +36,7 @@ describe('readAwsEnvironment', () => {
     expect(environment.endpoints).toEqual({
       sqs: 'http://127.0.0.1:1',
       secretsmanager: 'http://127.0.0.1:1',
+      dynamodb: 'http://127.0.0.1:1',
     });
   });
 });

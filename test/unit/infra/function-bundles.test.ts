@@ -22,6 +22,15 @@ const BUNDLE_BUDGET_BYTES = 1024 * 1024;
  */
 const INGEST_BUNDLE_BUDGET_BYTES = 200 * 1024;
 
+/** The goal of every other function (docs/performance.md). */
+const OTHER_BUNDLE_BUDGET_BYTES = 250 * 1024;
+
+/**
+ * The one function that still calls AWS through an SDK client: the publisher, for EventBridge's
+ * `PutEvents`. Every other one, DynamoDB included, goes through the lean JSON client.
+ */
+const carriesSdkClient = (name: string): boolean => name === 'publisher';
+
 /** How an inlined AWS SDK client announces itself in minified code: its package name and version. */
 const SDK_CLIENT_MARKER = /"@aws-sdk\/client-[a-z-]+",version:"3\.\d+\.\d+"/;
 
@@ -125,23 +134,25 @@ describe.each(FUNCTION_NAMES)('the %s bundle', (name) => {
     for (const specifier of modules) expect(specifier).toMatch(/^node:/);
   });
 
-  if (isIngest(name)) {
-    it('carries no AWS SDK client and stays within the ingest budget', () => {
+  const budget = isIngest(name) ? INGEST_BUNDLE_BUDGET_BYTES : OTHER_BUNDLE_BUDGET_BYTES;
+  if (carriesSdkClient(name)) {
+    it(`carries the AWS SDK inside and stays within ${budget / 1024} KB`, () => {
+      // Act
+      const text = code();
+
+      // Assess
+      expect(text).toMatch(SDK_CLIENT_MARKER);
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(budget);
+    });
+  } else {
+    it(`carries no AWS SDK client and stays within ${budget / 1024} KB`, () => {
       // Act
       const text = code();
 
       // Assess
       expect(text).not.toMatch(SDK_CLIENT_MARKER);
       expect(text).not.toContain('@aws-sdk/');
-      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(INGEST_BUNDLE_BUDGET_BYTES);
-    });
-  } else {
-    it('carries the AWS SDK inside', () => {
-      // Act
-      const text = code();
-
-      // Assess
-      expect(text).toMatch(SDK_CLIENT_MARKER);
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(budget);
     });
   }
 

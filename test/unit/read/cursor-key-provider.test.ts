@@ -1,27 +1,37 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import {
   CursorKeyUnavailableError,
   secretsManagerCursorKey,
 } from '../../../shared/read/cursor-key-provider';
+import type { SecretStringSource } from '../../../shared/secrets/secret-string-source';
 
 /**
- * Secrets Manager has no local server in this project, so its answers (and failures) are mocked
- * here; the read API's use of the provider is covered with a fixed key in the integration tests.
+ * The provider's caching and refusals, on a scripted secret source (the source's own client, the
+ * lean Secrets Manager one, is tested with the rest of `shared/aws/`; the read API's use of the
+ * provider is covered with a fixed key in the integration tests).
  */
 const SECRET_ID = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:CursorSigningSecret-AbCdEf';
 const KEY = 'Zq8'.repeat(22);
 
-const secretsManager = mockClient(SecretsManagerClient);
-afterEach(() => secretsManager.reset());
+/** A source that plays its answers in order (the last repeats) and records the ids asked for. */
+const scriptedSource = (
+  ...answers: Array<string | Error>
+): SecretStringSource & { readonly asked: string[] } => {
+  const asked: string[] = [];
+  return {
+    asked,
+    getSecretString: (secretId) => {
+      const answer = answers[Math.min(asked.length, answers.length - 1)];
+      asked.push(secretId);
+      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+    },
+  };
+};
 
 describe('secretsManagerCursorKey', () => {
   it('reads CURSOR_SIGNING_KEY from the JSON secret once per container', async () => {
     // Prepare
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: SECRET_ID })
-      .resolves({ SecretString: JSON.stringify({ CURSOR_SIGNING_KEY: KEY }) });
-    const provider = secretsManagerCursorKey(new SecretsManagerClient({}), SECRET_ID);
+    const source = scriptedSource(JSON.stringify({ CURSOR_SIGNING_KEY: KEY }));
+    const provider = secretsManagerCursorKey(source, SECRET_ID);
 
     // Act
     const keys = await Promise.all([provider(), provider()]);
@@ -29,16 +39,16 @@ describe('secretsManagerCursorKey', () => {
 
     // Assess
     expect([...keys, later]).toEqual([KEY, KEY, KEY]);
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(source.asked).toEqual([SECRET_ID]);
   });
 
   it('reports an outage as CursorKeyUnavailableError and tries again on the next request', async () => {
     // Prepare
-    secretsManager
-      .on(GetSecretValueCommand)
-      .rejectsOnce(new Error('connect ETIMEDOUT'))
-      .resolves({ SecretString: JSON.stringify({ CURSOR_SIGNING_KEY: KEY }) });
-    const provider = secretsManagerCursorKey(new SecretsManagerClient({}), SECRET_ID);
+    const source = scriptedSource(
+      new Error('connect ETIMEDOUT'),
+      JSON.stringify({ CURSOR_SIGNING_KEY: KEY }),
+    );
+    const provider = secretsManagerCursorKey(source, SECRET_ID);
 
     // Act
     const first = provider();
@@ -47,7 +57,7 @@ describe('secretsManagerCursorKey', () => {
 
     // Assess
     expect(second).toBe(KEY);
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    expect(source.asked).toHaveLength(2);
   });
 
   it.each([
@@ -60,8 +70,7 @@ describe('secretsManagerCursorKey', () => {
     ],
   ])('refuses a secret %s without quoting it', async (_case, secretString, message) => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: secretString });
-    const provider = secretsManagerCursorKey(new SecretsManagerClient({}), SECRET_ID);
+    const provider = secretsManagerCursorKey(scriptedSource(secretString), SECRET_ID);
 
     // Act
     const fetching = provider();

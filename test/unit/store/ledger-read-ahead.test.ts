@@ -5,6 +5,7 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { sdkDynamoDb } from '../../../shared/aws/sdk-dynamodb';
 import { DynamoDbEventLedger } from '../../../shared/store/dynamodb-event-ledger';
 import type { CapacityUse } from '../../../shared/store/dynamodb-item';
 import {
@@ -38,7 +39,7 @@ const keysOf = (...eventIds: string[]) => ({
 
 const ledgerWith = (uses: CapacityUse[] = []) =>
   new DynamoDbEventLedger({
-    client: new DynamoDBClient({ region: 'us-east-1' }),
+    client: sdkDynamoDb(new DynamoDBClient({ region: 'us-east-1' })),
     tableName: TABLE,
     dedupeWindowSeconds: 7 * 24 * 3600,
     archiveRetentionSeconds: 30 * 24 * 3600,

@@ -33,14 +33,15 @@ export interface TestPipeline extends TestWorker {
 
 /**
  * A worker and read API over fresh tables, or over `options.tables` to continue where another
- * pipeline (e.g. one with a faulty client or a crashing ledger) left off.
+ * pipeline (e.g. one with a faulty client or a crashing ledger) left off. `client` sets the tables
+ * up; the worker's stores use `options.dynamoDb`, by default the functions' own lean client.
  */
 export const createTestPipeline = async (
   client: DynamoDBClient,
-  options: Omit<TestWorkerOptions, 'client' | 'tables'> & { tables?: TestTables } = {},
+  options: Omit<TestWorkerOptions, 'tables'> & { tables?: TestTables } = {},
 ): Promise<TestPipeline> => {
   const tables = options.tables ?? (await createTestTables(client));
-  const worker = createTestWorker({ ...options, client, tables });
+  const worker = createTestWorker({ ...options, tables });
   const read = createReadHandler({
     store: worker.store,
     cursorKey: fixedCursorKey(TEST_CURSOR_KEY),

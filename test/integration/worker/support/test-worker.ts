@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDb } from '../../../../shared/aws/dynamodb';
 import { CapacityTally } from '../../../../bench/support/capacity-tally';
 import { DynamoDbImageRecordStore } from '../../../../shared/store/dynamodb-image-record-store';
 import type { EventLedger } from '../../../../shared/store/event-ledger';
@@ -15,6 +15,7 @@ import {
 } from '../../../../shared/worker/worker-handler';
 import type { TestTables } from '../../store/support/test-tables';
 import { InspectableLedger } from '../../../support/inspectable-ledger';
+import { localDynamoDbPort } from '../../../support/local-clients';
 
 /** One log call the worker made. */
 export interface LoggedLine {
@@ -55,7 +56,11 @@ export class RecordingMetrics implements WorkerMetrics {
 }
 
 export interface TestWorkerOptions {
-  readonly client: DynamoDBClient;
+  /**
+   * The stores' DynamoDB: by default the functions' own lean client on the run's DynamoDB Local;
+   * a test passes another to fault or count its calls.
+   */
+  readonly dynamoDb?: DynamoDb;
   readonly tables: TestTables;
   readonly archiveEvents?: boolean;
   readonly now?: () => Date;
@@ -80,13 +85,14 @@ export interface TestWorker {
 export const createTestWorker = (options: TestWorkerOptions): TestWorker => {
   const tally = new CapacityTally();
   const now = options.now ?? (() => new Date());
+  const dynamoDb = options.dynamoDb ?? localDynamoDbPort();
   // The handler's own defaults, as functions/worker/handler.ts reads them from an unset environment.
   const config = readWorkerConfig({
     RECORDS_TABLE: options.tables.records,
     LEDGER_TABLE: options.tables.ledger,
   });
   const ledger = new InspectableLedger({
-    client: options.client,
+    client: dynamoDb,
     tableName: config.ledgerTable,
     dedupeWindowSeconds: config.dedupeWindowSeconds,
     archiveRetentionSeconds: config.archiveRetentionSeconds,
@@ -94,7 +100,7 @@ export const createTestWorker = (options: TestWorkerOptions): TestWorker => {
     now,
   });
   const store = new DynamoDbImageRecordStore({
-    client: options.client,
+    client: dynamoDb,
     tableName: config.recordsTable,
     onCapacity: tally.listener,
     now,
