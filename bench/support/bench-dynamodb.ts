@@ -1,7 +1,7 @@
 import { LOCAL_AWS, startDynamoDbLocal } from '../../local/servers/dynamodb-local';
 import { readAwsEnvironment } from '../../shared/aws/aws-environment';
 import type { DynamoDb } from '../../shared/aws/dynamodb';
-import { createDynamoDbClient } from '../../shared/aws/dynamodb-json-client';
+import { createDynamoDbClient } from '../../shared/aws/dynamodb';
 import { freePort } from '../../local/servers/free-port';
 
 /** A DynamoDB Local endpoint for a bench run, and how to let it go. */

@@ -4,7 +4,7 @@ import { EventBridgeChangeBus } from '../../shared/changes/eventbridge-change-bu
 import { createPublisherHandler } from '../../shared/changes/publish-changes';
 import { readPublisherConfig } from '../../shared/changes/publisher-config';
 import { readAwsEnvironment } from '../../shared/aws/aws-environment';
-import { createDynamoDbClient } from '../../shared/aws/dynamodb-json-client';
+import { createDynamoDbClient } from '../../shared/aws/dynamodb';
 import { createLogger } from '../../shared/observability/logger';
 import { DynamoDbImageRecordStore } from '../../shared/store/dynamodb-image-record-store';
 

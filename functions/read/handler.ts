@@ -1,5 +1,5 @@
 import { readAwsEnvironment } from '../../shared/aws/aws-environment';
-import { createDynamoDbClient } from '../../shared/aws/dynamodb-json-client';
+import { createDynamoDbClient } from '../../shared/aws/dynamodb';
 import { createLogger } from '../../shared/observability/logger';
 import { createCursorKeyProvider } from '../../shared/read/cursor-key-provider';
 import { readReadConfig } from '../../shared/read/read-config';

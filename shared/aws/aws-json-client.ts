@@ -270,7 +270,7 @@ export class AwsJsonClient {
     const { maxAttempts } = this.#options;
     const body = JSON.stringify(input, blobsAsBase64);
     for (let attempt = 1; ; attempt += 1) {
-      const outcome = await this.#attempt(operation, body).then(
+      const outcome = await this.#attempt(operation, body, attempt).then(
         (output) => ({ ok: true as const, output }),
         (error: unknown) => ({ ok: false as const, error: this.#asCallError(operation, error) }),
       );
@@ -286,7 +286,7 @@ export class AwsJsonClient {
     return Math.floor(random() * (maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS) * retry);
   }
 
-  async #attempt(operation: string, body: string): Promise<unknown> {
+  async #attempt(operation: string, body: string, attempt: number): Promise<unknown> {
     const endpoint = this.#endpoint;
     const signer = this.#signer;
     const service = this.#options.service;
@@ -317,7 +317,11 @@ export class AwsJsonClient {
     );
     const response = await this.#transport({
       url: endpoint,
-      headers: signed.headers,
+      // The attempt, as the SDK states it on every request (`amz-sdk-request`), unsigned.
+      headers: {
+        ...signed.headers,
+        'amz-sdk-request': `attempt=${attempt}; max=${this.#options.maxAttempts}`,
+      },
       body,
       timeoutMs: this.#options.attemptTimeoutMs,
     });

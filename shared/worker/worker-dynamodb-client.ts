@@ -1,7 +1,7 @@
 import { readAwsEnvironment } from '../aws/aws-environment';
 import type { AwsJsonClientOptions } from '../aws/aws-json-client';
 import type { DynamoDb } from '../aws/dynamodb';
-import { createDynamoDbClient } from '../aws/dynamodb-json-client';
+import { createDynamoDbClient } from '../aws/dynamodb';
 import type { Env } from '../config/env';
 
 /**

@@ -4,7 +4,7 @@ import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
 import { type AwsEnvironment, readAwsEnvironment } from '../../shared/aws/aws-environment';
 import type { AwsJsonClientOptions } from '../../shared/aws/aws-json-client';
 import type { DynamoDb } from '../../shared/aws/dynamodb';
-import { createDynamoDbClient } from '../../shared/aws/dynamodb-json-client';
+import { createDynamoDbClient } from '../../shared/aws/dynamodb';
 import { createSqsMessageSender, type SqsMessageSender } from '../../shared/aws/sqs-send-message';
 
 const endpointOf = (name: 'TEST_DYNAMODB_ENDPOINT' | 'TEST_SQS_ENDPOINT'): string => {

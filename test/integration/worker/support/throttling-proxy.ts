@@ -8,8 +8,9 @@ const THROTTLING_BODY = JSON.stringify({
 });
 
 /**
- * The attempt number the SDK writes on every request it sends (`amz-sdk-request: attempt=2;
- * max=8`), so the proxy can throttle a call's first attempts and let a later one through.
+ * The attempt number the SDK and the lean client write on every request they send
+ * (`amz-sdk-request: attempt=2; max=8`), so the proxy can throttle a call's first attempts and let
+ * a later one through.
  */
 export const sdkAttemptOf = (header: string | string[] | undefined): number => {
   const text = Array.isArray(header) ? header.join(';') : (header ?? '');

@@ -1,9 +1,6 @@
 import { readAwsEnvironment } from '../../../shared/aws/aws-environment';
 import { ConditionalCheckFailedError } from '../../../shared/aws/dynamodb';
-import {
-  createDynamoDbClient,
-  dynamoDbRetryDelayMs,
-} from '../../../shared/aws/dynamodb-json-client';
+import { createDynamoDbClient, dynamoDbRetryDelayMs } from '../../../shared/aws/dynamodb';
 import { WORKER_DYNAMODB_MAX_ATTEMPTS } from '../../../shared/worker/worker-dynamodb-client';
 import {
   jsonAnswer,
