@@ -21,17 +21,14 @@ export const ESM_REQUIRE_BANNER =
  *   in). Lambda always hands the execution role's credentials to the function as
  *   `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`, which is the chain's first
  *   link; the stub keeps exactly that link. `sam local invoke` sets the same variables.
- * - `@smithy/core/event-streams`: loaded only by operations with event-stream members; SQS,
- *   DynamoDB and Secrets Manager have none.
- * - `@aws-sdk/middleware-endpoint-discovery`: DynamoDB's client still resolves an endpoint-cache
- *   config (an LRU library), but no DynamoDB command of this SDK version uses it.
+ * - `@smithy/core/event-streams`: loaded only by operations with event-stream members;
+ *   EventBridge, the one service still called through an SDK client (by the publisher), has none.
  *
  * A stub that lacks an export some SDK module imports fails the build, never a request.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './infra/bundling/stubs/environment-credentials.ts',
   '@smithy/core/event-streams': './infra/bundling/stubs/no-event-streams.ts',
-  '@aws-sdk/middleware-endpoint-discovery': './infra/bundling/stubs/no-endpoint-discovery.ts',
 };
 
 /**

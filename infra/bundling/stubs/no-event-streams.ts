@@ -1,8 +1,8 @@
 /**
  * Bundle-time replacement of `@smithy/core/event-streams` (see `BUNDLE_ALIASES`). The SDK loads
- * it only for operations with event-stream members, and no SQS, DynamoDB or Secrets Manager
- * operation has one; should that ever change, the call fails with this message instead of
- * misbehaving.
+ * it only for operations with event-stream members, and no EventBridge operation (the one service
+ * a function still calls through an SDK client) has one; should that ever change, the call fails
+ * with this message instead of misbehaving.
  */
 const notBundled = (): never => {
   throw new Error('event streams are not bundled: no operation this service calls uses them');
