@@ -163,6 +163,12 @@ export interface AwsJsonService {
   /** The `X-Amz-Target` prefix before the operation: `AmazonSQS`, `DynamoDB_20120810`. */
   readonly targetPrefix: string;
   /**
+   * Writes the service's blobs as the protocol's base64 text as an input is serialized (a
+   * `JSON.stringify` replacer), for a service whose inputs carry bytes; without it the input is
+   * serialized as it is, with no function called per value.
+   */
+  readonly writeBlobs?: (this: unknown, key: string, value: unknown) => unknown;
+  /**
    * Turns the service's base64 blobs back into bytes as an answer is parsed (a `JSON.parse`
    * reviver): the protocol sends a blob as base64 text, and only the service's own shapes say
    * which fields are blobs.
@@ -177,19 +183,6 @@ export interface AwsJsonService {
     code: string,
     body: unknown,
   ) => AwsCallError | undefined;
-}
-
-/**
- * The protocol's blobs go out as base64 text: any bytes in an input (a `Buffer`, which would
- * otherwise serialize as `{ type, data }`, or a `Uint8Array`) are written that way. A
- * `JSON.stringify` replacer, reading the holder's raw value because a `Buffer`'s `toJSON` runs
- * before the replacer sees it.
- */
-function blobsAsBase64(this: unknown, key: string, value: unknown): unknown {
-  const raw: unknown = (this as Record<string, unknown>)[key];
-  return raw instanceof Uint8Array
-    ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')
-    : value;
 }
 
 export interface AwsJsonClientOptions {
@@ -268,7 +261,7 @@ export class AwsJsonClient {
    */
   async call(operation: string, input: object): Promise<unknown> {
     const { maxAttempts } = this.#options;
-    const body = JSON.stringify(input, blobsAsBase64);
+    const body = JSON.stringify(input, this.#options.service.writeBlobs);
     for (let attempt = 1; ; attempt += 1) {
       const outcome = await this.#attempt(operation, body, attempt).then(
         (output) => ({ ok: true as const, output }),

@@ -71,6 +71,19 @@ export class ConditionalCheckFailedError extends AwsCallError {
 }
 
 /**
+ * Bytes in an input (a `Buffer`, which would otherwise serialize as `{ type, data }`, or a
+ * `Uint8Array`) are written as base64 text, as the protocol sends a blob. A `JSON.stringify`
+ * replacer, reading the holder's raw value because a `Buffer`'s `toJSON` runs before the replacer
+ * sees it.
+ */
+function writeBlobs(this: unknown, key: string, value: unknown): unknown {
+  const raw: unknown = (this as Record<string, unknown>)[key];
+  return raw instanceof Uint8Array
+    ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')
+    : value;
+}
+
+/**
  * An attribute value's blob fields: `B` holds one base64 blob, `BS` a list of them. No other
  * field of DynamoDB's answers is named so with text in it (an attribute named `B` holds an
  * attribute value, an object), so reviving by name is exact.
@@ -96,6 +109,7 @@ export const DYNAMODB_JSON_SERVICE: AwsJsonService = {
   id: 'dynamodb',
   jsonVersion: '1.0',
   targetPrefix: 'DynamoDB_20120810',
+  writeBlobs,
   reviveBlobs,
   errorOfAnswer: (operation, code, body) =>
     code === 'ConditionalCheckFailedException'
