@@ -14,8 +14,8 @@ export interface ReadTarget {
 
 /**
  * The read function's CPU per warm `GET /images/{vendor}/{imageId}` of one existing record: the
- * deployed read bundle through the CPU probe, with the real SDK client against DynamoDB Local (in
- * another process), beside the hello-world handler as its floor. Its memory curve is drawn from
+ * deployed read bundle through the CPU probe, with its real DynamoDB client against DynamoDB Local
+ * (in another process), beside the hello-world handler as its floor. Its memory curve is drawn from
  * this figure; a list page costs more, and is not measured here.
  */
 export const measureReadCpu = async (
