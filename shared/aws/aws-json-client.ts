@@ -208,6 +208,19 @@ export interface AwsJsonClientOptions {
 
 const DEFAULT_MAX_BACKOFF_MS = 100;
 
+/**
+ * The retry quota of the SDK's standard retry strategy, kept per client (so per container): a
+ * retry spends 5 tokens (10 after a timeout) from 500, a call that succeeds gives back what its
+ * last retry spent (1 when it made none), and a failure that finds too few tokens is not retried.
+ * Why: when a service is down, every call of every message would otherwise spend its whole
+ * budget of waits, holding each message past its visibility timeout; with the quota spent, calls
+ * fail at once and their messages are retried by the queue, as they were with the SDK.
+ */
+const RETRY_QUOTA = 500;
+const RETRY_COST = 5;
+const TIMEOUT_RETRY_COST = 10;
+const NO_RETRY_INCREMENT = 1;
+
 const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -237,6 +250,8 @@ export class AwsJsonClient {
   readonly #signer: SignatureV4 | undefined;
   readonly #endpoint: URL | undefined;
   readonly #contentType: string;
+  /** What is left of the retry quota (`RETRY_QUOTA`). */
+  #retryTokens = RETRY_QUOTA;
 
   constructor(options: AwsJsonClientOptions) {
     this.#options = options;
@@ -262,13 +277,24 @@ export class AwsJsonClient {
   async call(operation: string, input: object): Promise<unknown> {
     const { maxAttempts } = this.#options;
     const body = JSON.stringify(input, this.#options.service.writeBlobs);
+    let spent = 0;
     for (let attempt = 1; ; attempt += 1) {
       const outcome = await this.#attempt(operation, body, attempt).then(
         (output) => ({ ok: true as const, output }),
         (error: unknown) => ({ ok: false as const, error: this.#asCallError(operation, error) }),
       );
-      if (outcome.ok) return outcome.output;
+      if (outcome.ok) {
+        this.#retryTokens = Math.min(
+          RETRY_QUOTA,
+          this.#retryTokens + (spent || NO_RETRY_INCREMENT),
+        );
+        return outcome.output;
+      }
       if (!outcome.error.retryable || attempt >= maxAttempts) throw outcome.error;
+      const cost = outcome.error.code === 'TimeoutError' ? TIMEOUT_RETRY_COST : RETRY_COST;
+      if (this.#retryTokens < cost) throw outcome.error;
+      this.#retryTokens -= cost;
+      spent = cost;
       await (this.#options.sleep ?? defaultSleep)(this.#retryDelayMs(attempt));
     }
   }

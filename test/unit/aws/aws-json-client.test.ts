@@ -158,6 +158,51 @@ describe('AwsJsonClient errors and retries', () => {
     },
   );
 
+  it('stops retrying once the retry quota is spent: 500 tokens, 5 per retry', async () => {
+    // Prepare: every attempt refused, 8 attempts per call; 100 retries fit the quota.
+    const { sqs, requests } = client([refused], { maxAttempts: 8 });
+
+    // Act: 15 calls would make 7 retries each (105) without a quota.
+    for (let call = 0; call < 15; call += 1) {
+      await expect(sqs.call('SendMessage', {})).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    }
+    const afterQuota = requests.length;
+    await expect(sqs.call('SendMessage', {})).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+
+    // Assess: 15 first attempts and 100 retries, then a call with no retry at all.
+    expect(afterQuota).toBe(15 + 100);
+    expect(requests.length - afterQuota).toBe(1);
+  });
+
+  it('refills the quota from calls that succeed', async () => {
+    // Prepare: a quota spent down to no retry, then answers again.
+    const script: ScriptedOutcome[] = [
+      ...Array.from({ length: 15 * 8 }, () => refused),
+      jsonAnswer(200, {}),
+      jsonAnswer(200, {}),
+      jsonAnswer(200, {}),
+      jsonAnswer(200, {}),
+      jsonAnswer(200, {}),
+      throttled,
+      jsonAnswer(200, { MessageId: 'after' }),
+    ];
+    const { sqs, requests } = client(script, { maxAttempts: 8 });
+    for (let call = 0; call < 15; call += 1) {
+      await sqs.call('SendMessage', {}).catch(() => undefined);
+    }
+    const spent = requests.length;
+    // The quota is spent (100 retries); the rest of the refusals are drained by single attempts.
+    while (requests.length < 15 * 8) await sqs.call('SendMessage', {}).catch(() => undefined);
+
+    // Act: five successes give back 5 tokens, enough for one retry of the throttled call.
+    for (let call = 0; call < 5; call += 1) await sqs.call('SendMessage', {});
+    const output = await sqs.call('SendMessage', {});
+
+    // Assess
+    expect(spent).toBe(115);
+    expect(output).toEqual({ MessageId: 'after' });
+  });
+
   it('keeps the network error as the cause', async () => {
     // Prepare
     const { sqs } = client([refused], { maxAttempts: 1 });
