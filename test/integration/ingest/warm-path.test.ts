@@ -3,12 +3,8 @@ import { nodeHttpTransport } from '../../../shared/aws/aws-json-client';
 import { createSecretsManagerSource } from '../../../shared/aws/secrets-manager-get-secret-value';
 import { SqsEventQueue } from '../../../shared/queue/event-queue';
 import { SecretsManagerSecretsProvider } from '../../../shared/secrets/secrets-manager-secrets-provider';
-import {
-  localAwsEnvironment,
-  localSqs,
-  localSqsSender,
-  uniqueName,
-} from '../../support/local-clients';
+import { localAwsEnvironment } from '../../../local/servers/dynamodb-local';
+import { localSqs, localSqsSender, uniqueName } from '../../support/local-clients';
 import { countingTransport } from '../../support/scripted-transport';
 import { loadBody } from '../../support/vendor-bodies';
 import { ingestHarness } from '../../unit/ingest/support/ingest-harness';

@@ -58,7 +58,6 @@ const client = (outcomes: ScriptedOutcome[], options: Partial<AwsJsonClientOptio
     environment: readAwsEnvironment({ ...ENV, AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324' }),
     maxAttempts: 2,
     attemptTimeoutMs: 2000,
-    maxBackoffMs: 100,
     transport: script.transport,
     now: () => SIGNING_DATE,
     random: () => 0.999,
